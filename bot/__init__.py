@@ -1,0 +1,3 @@
+"""Readiness Coach: gets an enterprise AI pilot from demo to production."""
+
+__version__ = "0.1.0"

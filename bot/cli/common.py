@@ -1,0 +1,42 @@
+"""Helpers shared by the CLI modules: settings, clear errors, exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+
+from bot.config import Settings, get_settings
+from bot.errors import CoachError
+
+console = Console()
+err_console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def settings_from_cli() -> Settings:
+    """Settings from the environment; a bad value is reported in one sentence."""
+    try:
+        return get_settings()
+    except Exception as exc:  # pydantic ValidationError: name the variable
+        err_console.print(f"[red]error:[/red] invalid configuration: {exc}")
+        raise typer.Exit(2) from exc
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn a CoachError into one red line and exit code 1, never a stack trace."""
+    try:
+        yield
+    except CoachError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+
+
+def run_cli(fn: Callable[[], T]) -> T:
+    """Run fn with user-facing error handling."""
+    with user_errors():
+        return fn()

@@ -1,0 +1,228 @@
+"""The playbook as data: markdown documents with front matter and the structured rubric."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from bot.errors import ConfigError
+
+DIMENSION_IDS = (
+    "data_pipeline",
+    "roi_ownership",
+    "governance",
+    "workflow_adoption",
+    "legacy_integration",
+    "mlops_observability",
+)
+Severity = Literal["critical", "high", "medium"]
+DOC_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+class KnowledgeError(ConfigError):
+    """A playbook file is broken; the message names the file and the field."""
+
+    code = "knowledge_error"
+
+
+class Action(BaseModel):
+    """A this-week action with the playbook passage it comes from."""
+
+    text: str
+    ref: str = Field(description="source path, optionally '#section', e.g. this_week.md#...")
+
+
+class Question(BaseModel):
+    """An interview question with its follow-ups for vague answers."""
+
+    id: str
+    ask: str
+    follow_ups: list[str] = Field(min_length=1)
+    why: str = ""
+
+
+class Signals(BaseModel):
+    """Example statements of a gap and of readiness, used to read free text."""
+
+    gap: list[str] = Field(min_length=3)
+    ready: list[str] = Field(min_length=3)
+    keywords: list[str] = Field(default_factory=list)
+
+
+class Dimension(BaseModel):
+    """One failure mode of the playbook, as the coach runs on it."""
+
+    id: str
+    title: str
+    ready_title: str
+    base_severity: Severity
+    rank: int
+    surfaces: str
+    surfaces_after_days: int
+    summary: str
+    doc: str
+    questions: list[Question] = Field(min_length=1)
+    signals: Signals
+    actions: list[Action] = Field(min_length=1)
+    good_looks_like: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _known_id(cls, value: str) -> str:
+        if value not in DIMENSION_IDS:
+            raise ValueError(f"unknown dimension id {value!r}; expected one of {DIMENSION_IDS}")
+        return value
+
+
+class IntroQuestion(BaseModel):
+    """An opening question (what the pilot does, sponsor, stage, autonomy)."""
+
+    id: str
+    ask: str
+    follow_ups: list[str] = Field(default_factory=list)
+
+
+class Agentic(BaseModel):
+    """The agentic modifier: systems that act raise governance and observability stakes."""
+
+    signals: list[str] = Field(min_length=3)
+    negative_signals: list[str] = Field(default_factory=list)
+    escalate: list[str]
+    severity: Severity = "critical"
+    requirement: str
+    ref: str
+
+
+class Rubric(BaseModel):
+    """The structured rubric the coach runs on."""
+
+    version: str
+    levels: dict[int, str]
+    intro: list[IntroQuestion] = Field(min_length=1)
+    dimensions: list[Dimension]
+    agentic: Agentic
+
+    @field_validator("dimensions")
+    @classmethod
+    def _all_dimensions(cls, value: list[Dimension]) -> list[Dimension]:
+        ids = [d.id for d in value]
+        missing = [d for d in DIMENSION_IDS if d not in ids]
+        if missing or len(set(ids)) != len(ids):
+            raise ValueError(f"dimensions must list each of {DIMENSION_IDS} once; missing {missing}")
+        return value
+
+    def dimension(self, dim_id: str) -> Dimension:
+        """The dimension with this id."""
+        for dim in self.dimensions:
+            if dim.id == dim_id:
+                return dim
+        raise KeyError(dim_id)
+
+
+class FrontMatter(BaseModel):
+    """Front matter every playbook document carries."""
+
+    id: str
+    title: str
+    dimension: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A markdown document: its front matter, body and content hash."""
+
+    path: Path
+    source: str
+    meta: FrontMatter
+    body: str
+    sha256: str = field(default="")
+
+
+def _field_path(err: ValidationError) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    return f"field '{where}': {first['msg']}"
+
+
+def load_rubric(path: Path) -> Rubric:
+    """Load and validate the rubric YAML; errors name the file and the field."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise KnowledgeError(f"{path}: rubric file not found") from exc
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path}: not valid YAML ({exc})") from exc
+    try:
+        return Rubric.model_validate(data)
+    except ValidationError as exc:
+        raise KnowledgeError(f"{path}: {_field_path(exc)}") from exc
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str]:
+    """Split `---` YAML front matter from a markdown body."""
+    if not text.startswith("---"):
+        raise KnowledgeError(f"{path}: no front matter; start the file with '---' and id/title")
+    parts = text.split("\n---", 1)
+    if len(parts) != 2:
+        raise KnowledgeError(f"{path}: front matter is not closed with '---'")
+    try:
+        meta = yaml.safe_load(parts[0].lstrip("-\n")) or {}
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path}: front matter is not valid YAML ({exc})") from exc
+    if not isinstance(meta, dict):
+        raise KnowledgeError(f"{path}: front matter must be a mapping of fields")
+    return meta, parts[1].lstrip("-").lstrip("\n")
+
+
+def load_document(
+    path: Path, root: Path, require_front_matter: bool = True, prefix: str = ""
+) -> Document:
+    """Read one document; the playbook requires front matter, user folders do not."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise KnowledgeError(f"{path}: not UTF-8 text; convert it or remove it") from exc
+    source = prefix + path.relative_to(root).as_posix()
+    if require_front_matter or text.startswith("---"):
+        meta_raw, body = split_front_matter(text, path)
+    else:
+        meta_raw, body = {"id": path.stem, "title": path.stem.replace("_", " ")}, text
+    try:
+        meta = FrontMatter.model_validate(meta_raw)
+    except ValidationError as exc:
+        raise KnowledgeError(f"{path}: front matter {_field_path(exc)}") from exc
+    digest = hashlib.sha256(raw).hexdigest()
+    return Document(path=path, source=source, meta=meta, body=body, sha256=digest)
+
+
+def iter_documents(
+    folder: Path, require_front_matter: bool = True, prefix: str = ""
+) -> list[Document]:
+    """All documents under a folder, sorted by path (the rubric file is not a document)."""
+    if not folder.is_dir():
+        raise KnowledgeError(f"{folder}: knowledge folder not found; check COACH_KNOWLEDGE_DIRS")
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in DOC_SUFFIXES)
+    return [load_document(p, folder, require_front_matter, prefix) for p in files if p.is_file()]
+
+
+@dataclass
+class Knowledge:
+    """The playbook loaded: rubric plus documents from every knowledge folder."""
+
+    rubric: Rubric
+    documents: list[Document]
+
+
+def load_knowledge(playbook_dir: Path, extra_dirs: list[Path] | None = None) -> Knowledge:
+    """Load the rubric and all documents; the playbook needs front matter, user docs don't."""
+    rubric = load_rubric(playbook_dir / "rubric.yaml")
+    docs = iter_documents(playbook_dir, require_front_matter=True)
+    for extra in extra_dirs or []:
+        docs.extend(iter_documents(extra, require_front_matter=False, prefix=f"{extra.name}/"))
+    return Knowledge(rubric=rubric, documents=docs)
