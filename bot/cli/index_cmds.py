@@ -1,0 +1,88 @@
+"""`coach index` and `coach search`: build the playbook index and query it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bot.cli.common import console, err_console, settings_from_cli, user_errors
+from bot.index import IndexSummary, Passage, index_knowledge, open_index
+
+EMPTY_INDEX = "The index is empty: run `coach index` first."
+
+
+class SearchMode(StrEnum):
+    """Ranking modes offered on the command line."""
+
+    hybrid = "hybrid"
+    dense = "dense"
+    lexical = "lexical"
+
+
+def _summary_table(summary: IndexSummary) -> Table:
+    table = Table(title="Playbook index")
+    for column in ("documents", "chunks", "added", "removed", "unchanged", "seconds"):
+        table.add_column(column, justify="right")
+    row = asdict(summary)
+    table.add_row(*(str(row[c]) for c in row))
+    return table
+
+
+def index_command() -> None:
+    """Chunk and embed the playbook and your document folders (unchanged files are skipped)."""
+    settings = settings_from_cli()
+    columns = (TextColumn("Embedding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with user_errors(), Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("embed", total=None)
+        summary = index_knowledge(
+            settings, progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
+    console.print(_summary_table(summary))
+
+
+def _print_passages(passages: list[Passage]) -> None:
+    table = Table(show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("source")
+    table.add_column("section")
+    table.add_column("score", justify="right")
+    table.add_column("text")
+    for rank, p in enumerate(passages, start=1):
+        snippet = p.text if len(p.text) <= 300 else p.text[:297] + "..."
+        table.add_row(str(rank), p.source, p.section, f"{p.score:.4f}", snippet)
+    console.print(table)
+
+
+def search_command(
+    query: Annotated[str, typer.Argument(help="What to look for in the playbook.")],
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=50, help="How many passages.")] = 5,
+    dimension: Annotated[
+        list[str] | None, typer.Option("--dimension", "-d", help="Limit to a dimension id.")
+    ] = None,
+    mode: Annotated[SearchMode, typer.Option(help="How to rank.")] = SearchMode.hybrid,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Search the playbook index and show the best passages with their source."""
+    settings = settings_from_cli()
+    with user_errors():
+        index = open_index(settings)
+        if index.count() == 0:
+            err_console.print(EMPTY_INDEX)
+            raise typer.Exit(1)
+        passages = index.search(query, k=k, dimension=dimension or None, mode=mode.value)
+    if as_json:
+        typer.echo(json.dumps([asdict(p) for p in passages], indent=2))
+    else:
+        _print_passages(passages)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `index` and `search` to the coach CLI."""
+    app.command("index")(index_command)
+    app.command("search")(search_command)

@@ -1,0 +1,1 @@
+"""Evaluation suites: cases in `evals/cases/`, deterministic metrics, run by `coach eval`."""
