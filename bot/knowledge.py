@@ -85,6 +85,7 @@ class IntroQuestion(BaseModel):
     id: str
     ask: str
     follow_ups: list[str] = Field(default_factory=list)
+    feeds: str | None = Field(default=None, description="dimension this answer is evidence for")
 
 
 class Agentic(BaseModel):

@@ -1,0 +1,1 @@
+"""Engines read a team's words and answer questions; the scoring rules live in bot.assess."""

@@ -1,0 +1,70 @@
+"""Grounded answers built only from retrieved playbook passages, with citations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bot.models import Citation, GroundedAnswer
+
+if TYPE_CHECKING:
+    from bot.index import Passage
+
+OUT_OF_SCOPE = (
+    "The playbook doesn't cover that. I can help with getting an AI pilot into production: "
+    "data pipelines, business ownership and ROI, governance, workflow adoption, legacy "
+    "integration, MLOps and observability, and agentic systems."
+)
+_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_MD = re.compile(r"^[#>*\-\s]+|\*\*|__|`")
+
+
+def citation(p: Passage) -> Citation:
+    """A citation for a retrieved passage."""
+    return Citation(source=p.source, section=p.section, title=p.section_title or p.title, text=p.text[:400])
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a passage, markdown markers removed, headings dropped."""
+    out = []
+    for line in text.splitlines():
+        if line.lstrip().startswith("#"):
+            continue
+        for s in _SENT.split(_MD.sub("", line.strip())):
+            if len(s.split()) >= 5:
+                out.append(s.strip())
+    return out
+
+
+def extractive_answer(
+    question: str,
+    passages: list[Passage],
+    vectors: Callable[[Sequence[str]], np.ndarray],
+    threshold: float,
+    max_sentences: int = 4,
+) -> GroundedAnswer:
+    """Pick the passage sentences closest to the question; decline when none is close."""
+    top = passages[:4]
+    pool = [(i, s) for i, p in enumerate(top) for s in sentences(p.text)]
+    if not pool:
+        return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
+    q = vectors([question])[0]
+    sims = vectors([s for _, s in pool]) @ q
+    passage_sims = vectors([p.text for p in top]) @ q
+    if float(max(sims.max(), passage_sims.max())) < threshold:
+        return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
+    order = [int(j) for j in np.argsort(-sims)[: max_sentences * 2]]
+    keep = [j for j in order if sims[j] >= float(sims.max()) - 0.2][:max_sentences]
+    keep.sort(key=lambda j: (pool[j][0], j))  # passage rank, then reading order
+    used: list[int] = []
+    parts = []
+    for j in keep:
+        idx = pool[j][0]
+        if idx not in used:
+            used.append(idx)
+        parts.append(f"{pool[j][1]} [{used.index(idx) + 1}]")
+    cites = [citation(top[i]) for i in used]
+    return GroundedAnswer(answer=" ".join(parts), citations=cites, in_scope=True)

@@ -1,0 +1,232 @@
+"""The offline engine: deterministic reading of team answers from the rubric's signals."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bot.engine.grounding import extractive_answer
+from bot.knowledge import Dimension, Question, Rubric
+from bot.models import Evidence, GroundedAnswer, Judgement, Statement
+from bot.text import (
+    CONCRETE,
+    DEFERRAL,
+    MANUAL,
+    NEGATED_PROBLEM,
+    NEGATION,
+    PARTIAL,
+    SHORT_NEGATIVE,
+    SHORT_POSITIVE,
+    UNCERTAIN,
+    clauses,
+    quote,
+    words,
+)
+
+if TYPE_CHECKING:
+    from bot.index import Passage
+
+Embed = Callable[[Sequence[str]], np.ndarray]
+_VECTOR_CACHE: dict[str, np.ndarray] = {}  # exemplar vectors, shared by engines in a process
+ACTS = re.compile(
+    r"\b(?:issues?|issuing|refunds?|updates?|updating|writes? (?:back|to)|triggers?|triggering|"
+    r"executes?|places? orders?|approves?|rejects?|sends?|books?|cancels?|changes?|adjusts?|"
+    r"posts?|pays?|transfers?|moves? money|closes?|opens?|creates? (?:tickets?|records?|orders?)|"
+    r"on its own|autonomous(?:ly)?|automatically|without (?:a |any )?(?:human|review|approval)|"
+    r"no human|agent)\b",
+    re.I,
+)
+HUMAN_GATE = re.compile(
+    r"\b(?:human|person|agent|staff|clinician|reviewer|analyst|someone)s? (?:reviews?|approves?|"
+    r"checks?|signs? off|confirms?|decides?|reads?)|\b(?:draft|drafts|suggests?|recommends?|"
+    r"read-only|copilot|assist(?:s|ant)?|proposes?|for review|before (?:it is |it's )?sent)\b",
+    re.I,
+)
+
+
+@dataclass
+class _Signals:
+    gap: np.ndarray
+    ready: np.ndarray
+    keywords: tuple[str, ...]
+
+
+@dataclass
+class _Clause:
+    text: str
+    author: str | None
+    direct: bool
+    relevance: float
+    score: float  # > 0 reads as a gap, < 0 as readiness
+    vague: bool
+    partial: bool
+
+
+def _topk_mean(sims: np.ndarray, k: int = 3) -> np.ndarray:
+    k = min(k, sims.shape[1])
+    return np.sort(sims, axis=1)[:, -k:].mean(axis=1)
+
+
+class OfflineEngine:
+    """Reads free text with local embeddings and cue words; same input, same output."""
+
+    name = "offline"
+    gap_threshold = 0.12
+    relevance_floor = 0.42
+    scope_threshold = 0.32
+
+    def __init__(self, rubric: Rubric, embed: Embed) -> None:
+        self.rubric = rubric
+        self._embed = embed
+        self._signals: dict[str, _Signals] = {}
+        self._agentic: tuple[np.ndarray, np.ndarray] | None = None
+
+    # -- vectors -------------------------------------------------------------
+    def _vectors(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
+        missing = [t for t, k in zip(texts, keys, strict=True) if k not in _VECTOR_CACHE]
+        if missing:
+            for t, v in zip(missing, self._embed(missing), strict=True):
+                _VECTOR_CACHE[hashlib.sha1(t.encode()).hexdigest()] = v
+        return np.stack([_VECTOR_CACHE[k] for k in keys])
+
+    def _dimension_signals(self, dim: Dimension) -> _Signals:
+        if dim.id not in self._signals:
+            kws = tuple(k.lower() for k in dim.signals.keywords)
+            self._signals[dim.id] = _Signals(
+                self._vectors(dim.signals.gap), self._vectors(dim.signals.ready), kws
+            )
+        return self._signals[dim.id]
+
+    def warm_up(self) -> None:
+        """Embed every exemplar now rather than on the first answer."""
+        for dim in self.rubric.dimensions:
+            self._dimension_signals(dim)
+        self._agentic_vectors()
+
+    # -- reading answers -----------------------------------------------------
+    def _read(self, dim: Dimension, statements: list[Statement]) -> list[_Clause]:
+        items = [
+            (c, s.author, s.topic == dim.id) for s in statements for c in clauses(s.text) if c
+        ]
+        if not items:
+            return []
+        sig = self._dimension_signals(dim)
+        vecs = self._vectors([c for c, _, _ in items])
+        gap = _topk_mean(vecs @ sig.gap.T)
+        ready = _topk_mean(vecs @ sig.ready.T)
+        out = []
+        for i, (text, author, direct) in enumerate(items):
+            rel = float(max(gap[i], ready[i]))
+            low = text.lower()
+            if any(k in low for k in sig.keywords):
+                rel += 0.1
+            out.append(self._clause(text, author, direct, rel, float(gap[i] - ready[i])))
+        return out
+
+    def _clause(self, text: str, author: str | None, direct: bool, rel: float, pol: float) -> _Clause:
+        reassured = bool(NEGATED_PROBLEM.search(text))
+        negated = bool(NEGATION.search(text)) and not reassured
+        deferred = bool(DEFERRAL.search(text))
+        manual = bool(MANUAL.search(text))
+        concrete = 0 if negated else min(len(CONCRETE.findall(text)), 2)
+        score = 4.0 * pol + 0.35 * negated + 0.45 * deferred + 0.25 * manual
+        score -= 0.12 * concrete + 0.4 * reassured
+        n_words = len(words(text))
+        if direct and SHORT_NEGATIVE.match(text):
+            score = max(score, 0.6)
+        unsure = bool(UNCERTAIN.search(text)) and not (negated or deferred or manual)
+        vague = (unsure and concrete == 0) or (n_words < 4 and abs(score) < 0.6)
+        vague = vague or bool(SHORT_POSITIVE.match(text))
+        partial = bool(PARTIAL.search(text))
+        return _Clause(text, author, direct, rel, score, vague, partial)
+
+    def judge(self, dimension: Dimension, statements: list[Statement]) -> Judgement:
+        """Gap, ready or unknown for one dimension, with the clauses that decided it."""
+        read = self._read(dimension, statements)
+        relevant = [c for c in read if c.direct or c.relevance >= self.relevance_floor]
+        votes = [c for c in relevant if not c.vague and abs(c.score) >= self.gap_threshold]
+        gaps = [c for c in votes if c.score > 0]
+        readys = [c for c in votes if c.score < 0]
+        gap_mass = sum(c.score * max(c.relevance, 0.5 if c.direct else 0) for c in gaps)
+        ready_mass = sum(-c.score * max(c.relevance, 0.5 if c.direct else 0) for c in readys)
+        if not votes:
+            why = "no clear statement about this area yet" if not relevant else "answers were vague"
+            return Judgement(dimension=dimension.id, status="unknown", rationale=why)
+        status = "gap" if gap_mass >= ready_mass else "ready"
+        chosen = sorted(gaps if status == "gap" else readys, key=lambda c: -abs(c.score))
+        confidence = abs(gap_mass - ready_mass) / (gap_mass + ready_mass + 0.3)
+        severity = None
+        if status == "gap":
+            mixed = ready_mass > 0.35 * gap_mass or any(c.partial for c in chosen[:2])
+            severity = "medium" if mixed else dimension.base_severity
+        evidence = [Evidence(quote=quote(c.text), author=c.author) for c in chosen[:3]]
+        rationale = f"{len(gaps)} statement(s) read as a gap, {len(readys)} as in place"
+        return Judgement(
+            dimension=dimension.id,
+            status=status,
+            severity=severity,
+            evidence=evidence,
+            confidence=round(min(confidence, 1.0), 3),
+            rationale=rationale,
+        )
+
+    # -- agentic -------------------------------------------------------------
+    def _agentic_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._agentic is None:
+            ag = self.rubric.agentic
+            neg = ag.negative_signals or ["a person reviews every output before it is used"]
+            self._agentic = (self._vectors(ag.signals), self._vectors(neg))
+        return self._agentic
+
+    def detect_agentic(self, statements: list[Statement]) -> tuple[bool, list[Evidence]]:
+        """True when the team describes a system that acts without a person in between."""
+        items = [(c, s.author) for s in statements for c in clauses(s.text)]
+        if not items:
+            return False, []
+        acts, gated = self._agentic_vectors()
+        vecs = self._vectors([c for c, _ in items])
+        a = _topk_mean(vecs @ acts.T, 2)
+        n = _topk_mean(vecs @ gated.T, 2)
+        hits = []
+        for i, (text, author) in enumerate(items):
+            score = float(a[i] - n[i]) + 0.15 * bool(ACTS.search(text))
+            score -= 0.25 * bool(HUMAN_GATE.search(text)) + 0.2 * bool(NEGATION.search(text))
+            if a[i] >= 0.45 and score > 0.08:
+                hits.append((score, Evidence(quote=quote(text), author=author)))
+        hits.sort(key=lambda h: -h[0])
+        return bool(hits), [e for _, e in hits[:2]]
+
+    # -- answers and phrasing -------------------------------------------------
+    def answer(self, question: str, passages: list[Passage]) -> GroundedAnswer:
+        """An extractive answer: the passage sentences closest to the question, cited."""
+        return extractive_answer(question, passages, self._vectors, self.scope_threshold)
+
+    def answer_stream(
+        self, question: str, passages: list[Passage]
+    ) -> Iterator[str | GroundedAnswer]:
+        """Stream the extractive answer word by word, then the answer itself."""
+        result = self.answer(question, passages)
+        for token in re.findall(r"\S+\s*", result.answer):
+            yield token
+        yield result
+
+    def follow_up(
+        self, dimension: Dimension, question: Question, statements: list[Statement], default: str
+    ) -> str:
+        """Quote the team's vague words back, then ask the rubric's follow-up."""
+        direct = [s for s in statements if s.topic == dimension.id]
+        if direct:
+            said = direct[-1].text.strip()
+            if 1 <= len(words(said)) <= 25:
+                return f'You said "{quote(said, 120)}". {default}'
+        return default
+
+    def summarise(self, facts: str, default: str) -> str:
+        """The deterministic summary as written by the assessment."""
+        return default

@@ -1,0 +1,281 @@
+"""The interview: one area at a time, follow-ups on vague answers, commands, resumable state."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, Field
+
+from bot.engine.base import Engine
+from bot.knowledge import Dimension, Rubric
+from bot.models import Citation, GroundedAnswer, Judgement, Statement
+from bot.text import quote, words
+
+COMMANDS = ("skip", "back", "status", "report", "restart", "help")
+HELP = (
+    "I'm interviewing you about your pilot, one area at a time. Answer in your own words; "
+    "ask me a question at any point (\"why does this matter?\"). Commands: `skip` (move on), "
+    "`back` (previous question), `status` (progress), `report` (gap list so far), "
+    "`restart` (start over), `help`."
+)
+_QUESTION_START = re.compile(
+    r"^(?:why|what|how|when|who|where|which|can|could|should|would|is|are|does|do|explain|tell me)\b",
+    re.I,
+)
+MAX_FOLLOW_UPS = 2
+SKIP_CONFIDENCE = 0.5
+AskFn = Callable[[str, "str | None"], GroundedAnswer]
+
+
+class Snapshot(BaseModel):
+    """Where the interview was before a step, for `back`."""
+
+    step: int
+    question_idx: int
+    follow_ups: int
+    n_statements: int
+
+
+class InterviewState(BaseModel):
+    """Everything needed to resume an interview; stored as JSON with the session."""
+
+    version: int = 1
+    pilot_name: str | None = None
+    step: int = 0
+    question_idx: int = 0
+    follow_ups: int = 0
+    statements: list[Statement] = Field(default_factory=list)
+    skipped: list[str] = Field(default_factory=list)
+    covered: list[str] = Field(default_factory=list)
+    history: list[Snapshot] = Field(default_factory=list)
+    last_question: str = ""
+    done: bool = False
+
+
+@dataclass
+class Reply:
+    """What the interview says back, and whether the caller should produce a report."""
+
+    text: str
+    topic: str
+    question_id: str
+    done: bool = False
+    citations: list[Citation] = field(default_factory=list)
+    want_report: bool = False
+
+
+def is_question(text: str) -> bool:
+    """A question to the coach rather than an answer to the coach."""
+    t = text.strip()
+    if not t.endswith("?"):
+        return False
+    return len(words(t)) <= 30 and bool(_QUESTION_START.match(t) or len(words(t)) <= 12)
+
+
+class Interview:
+    """Drives one interview over the rubric; stateless itself, the state is passed in."""
+
+    def __init__(self, rubric: Rubric, engine: Engine, ask: AskFn) -> None:
+        self.rubric = rubric
+        self.engine = engine
+        self.ask = ask
+        self.plan: list[tuple[str, str]] = [("intro", q.id) for q in rubric.intro]
+        self.plan += [("dim", d.id) for d in rubric.dimensions]
+
+    # -- public --------------------------------------------------------------
+    def start(self, pilot_name: str | None = None) -> tuple[InterviewState, Reply]:
+        """A fresh state and the opening question."""
+        state = InterviewState(pilot_name=pilot_name)
+        name = f" about {pilot_name}" if pilot_name else ""
+        opening = (
+            f"Hi! I'm the Readiness Coach. I'll ask you a few questions{name} and then give you "
+            "a gap list you can act on this week. Type `help` at any time.\n\n"
+        )
+        reply = self._ask_current(state)
+        reply.text = opening + reply.text
+        return state, reply
+
+    def handle(self, state: InterviewState, text: str, author: str | None = None) -> Reply:
+        """Process one message: a command, a question to the coach, or an answer."""
+        command = text.strip().lower().lstrip("/")
+        if command in COMMANDS:
+            return getattr(self, f"_cmd_{command}")(state)
+        if state.done:
+            return Reply("The interview is finished. Type `report` for the gap list or `restart`.",
+                         "done", "", done=True)
+        if is_question(text):
+            return self._answer_question(state, text)
+        return self._take_answer(state, text, author)
+
+    def judgements(self, state: InterviewState) -> dict[str, Judgement]:
+        """The engine's reading of every dimension from what was said so far."""
+        out = {}
+        for dim in self.rubric.dimensions:
+            if dim.id in state.skipped:
+                out[dim.id] = Judgement(dimension=dim.id, status="unknown", rationale="skipped")
+            else:
+                out[dim.id] = self.engine.judge(dim, state.statements)
+        return out
+
+    def progress(self, state: InterviewState) -> dict[str, str]:
+        """Per dimension: done, skipped, current or pending."""
+        out = {}
+        for i, (kind, ident) in enumerate(self.plan):
+            if kind != "dim":
+                continue
+            if ident in state.skipped:
+                out[ident] = "skipped"
+            elif i < state.step or state.done:
+                out[ident] = "done"
+            elif i == state.step:
+                out[ident] = "current"
+            else:
+                out[ident] = "pending"
+        return out
+
+    def topic(self, state: InterviewState) -> str:
+        """The API topic: `intro`, a dimension id, or `done`."""
+        if state.done:
+            return "done"
+        kind, ident = self.plan[state.step]
+        return "intro" if kind == "intro" else ident
+
+    # -- answers -------------------------------------------------------------
+    def _take_answer(self, state: InterviewState, text: str, author: str | None) -> Reply:
+        kind, ident = self.plan[state.step]
+        qid = self._question_id(state)
+        if kind == "intro":
+            feeds = next(q.feeds for q in self.rubric.intro if q.id == ident) or "intro"
+            state.statements.append(Statement(text=text, author=author, topic=feeds, question_id=qid))
+            intro_q = next(q for q in self.rubric.intro if q.id == ident)
+            if len(words(text)) < 3 and intro_q.follow_ups and state.follow_ups < 1:
+                state.follow_ups += 1
+                return self._say(state, intro_q.follow_ups[0])
+            return self._advance(state)
+        dim = self.rubric.dimension(ident)
+        state.statements.append(Statement(text=text, author=author, topic=dim.id, question_id=qid))
+        judgement = self.engine.judge(dim, state.statements)
+        if judgement.status == "unknown" and state.follow_ups < MAX_FOLLOW_UPS:
+            return self._follow_up(state, dim)
+        return self._advance(state)
+
+    def _follow_up(self, state: InterviewState, dim: Dimension) -> Reply:
+        question = dim.questions[min(state.question_idx, len(dim.questions) - 1)]
+        default = question.follow_ups[state.follow_ups % len(question.follow_ups)]
+        state.follow_ups += 1
+        return self._say(state, self.engine.follow_up(dim, question, state.statements, default))
+
+    def _advance(self, state: InterviewState, note: str = "") -> Reply:
+        state.history.append(self._snapshot(state))
+        state.step += 1
+        state.question_idx = 0
+        state.follow_ups = 0
+        return self._enter(state, note)
+
+    def _enter(self, state: InterviewState, note: str = "") -> Reply:
+        """Ask the current step, skipping a dimension the team already covered."""
+        while state.step < len(self.plan):
+            kind, ident = self.plan[state.step]
+            if kind != "dim":
+                break
+            dim = self.rubric.dimension(ident)
+            prior = self.engine.judge(dim, state.statements)
+            if prior.status == "ready" and prior.confidence >= SKIP_CONFIDENCE and prior.evidence:
+                state.covered.append(dim.id)
+                note += f'You already covered {dim.ready_title.lower()} ("{quote(prior.evidence[0].quote, 90)}"), so I\'ll skip it.\n\n'
+                state.step += 1
+                continue
+            if prior.status == "gap" and prior.evidence:
+                reply = self._follow_up(state, dim)
+                reply.text = note + reply.text
+                return reply
+            break
+        if state.step >= len(self.plan):
+            state.done = True
+            return Reply(note + "That's everything I need. Here is your gap list.", "done", "",
+                         done=True, want_report=True)
+        reply = self._ask_current(state)
+        reply.text = note + reply.text
+        return reply
+
+    def _ask_current(self, state: InterviewState) -> Reply:
+        kind, ident = self.plan[state.step]
+        if kind == "intro":
+            text = next(q.ask for q in self.rubric.intro if q.id == ident)
+        else:
+            dim = self.rubric.dimension(ident)
+            n = sum(1 for k, _ in self.plan[: state.step + 1] if k == "dim")
+            text = f"**{dim.ready_title}** ({n}/{len(self.rubric.dimensions)}). {dim.questions[state.question_idx].ask}"
+        return self._say(state, text)
+
+    def _say(self, state: InterviewState, text: str) -> Reply:
+        state.last_question = text
+        return Reply(text, self.topic(state), self._question_id(state), done=state.done)
+
+    def _question_id(self, state: InterviewState) -> str:
+        if state.done:
+            return ""
+        kind, ident = self.plan[state.step]
+        if kind == "intro":
+            return ident
+        questions = self.rubric.dimension(ident).questions
+        return questions[min(state.question_idx, len(questions) - 1)].id
+
+    def _snapshot(self, state: InterviewState) -> Snapshot:
+        return Snapshot(step=state.step, question_idx=state.question_idx,
+                        follow_ups=state.follow_ups, n_statements=len(state.statements))
+
+    def _answer_question(self, state: InterviewState, text: str) -> Reply:
+        topic = self.topic(state)
+        dimension = topic if topic in {d.id for d in self.rubric.dimensions} else None
+        answer = self.ask(text, dimension)
+        back = f"\n\nBack to the interview: {state.last_question}" if state.last_question else ""
+        return Reply(answer.answer + back, topic, self._question_id(state),
+                     done=state.done, citations=answer.citations)
+
+    # -- commands ------------------------------------------------------------
+    def _cmd_help(self, state: InterviewState) -> Reply:
+        return Reply(HELP + (f"\n\n{state.last_question}" if not state.done else ""),
+                     self.topic(state), self._question_id(state), done=state.done)
+
+    def _cmd_status(self, state: InterviewState) -> Reply:
+        marks = {"done": "✓", "skipped": "–", "current": "→", "pending": "·"}
+        lines = [f"{marks[v]} {self.rubric.dimension(k).ready_title} ({v})"
+                 for k, v in self.progress(state).items()]
+        return Reply("Progress:\n" + "\n".join(lines), self.topic(state),
+                     self._question_id(state), done=state.done)
+
+    def _cmd_report(self, state: InterviewState) -> Reply:
+        return Reply("Here is the gap list from what you've told me so far.", self.topic(state),
+                     self._question_id(state), done=state.done, want_report=True)
+
+    def _cmd_skip(self, state: InterviewState) -> Reply:
+        if state.done:
+            return self._cmd_help(state)
+        kind, ident = self.plan[state.step]
+        if kind == "dim":
+            state.skipped.append(ident)
+        return self._advance(state, "Skipped. ")
+
+    def _cmd_back(self, state: InterviewState) -> Reply:
+        if not state.history:
+            return Reply("We're at the first question already. " + state.last_question,
+                         self.topic(state), self._question_id(state))
+        snap = state.history.pop()
+        ident = self.plan[snap.step][1]
+        state.skipped = [s for s in state.skipped if s != ident]
+        state.covered = [c for c in state.covered if self.plan.index(("dim", c)) < snap.step]
+        state.step, state.question_idx, state.follow_ups = snap.step, snap.question_idx, snap.follow_ups
+        del state.statements[snap.n_statements:]
+        state.done = False
+        reply = self._ask_current(state)
+        reply.text = "Going back. " + reply.text
+        return reply
+
+    def _cmd_restart(self, state: InterviewState) -> Reply:
+        fresh, reply = self.start(state.pilot_name)
+        for name in InterviewState.model_fields:
+            setattr(state, name, getattr(fresh, name))
+        return reply

@@ -1,0 +1,124 @@
+"""Data shapes shared by the core and every adapter: reports, turns, answers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+REPORT_SCHEMA_VERSION = "1.0"
+Status = Literal["gap", "unknown", "ready"]
+Severity = Literal["critical", "high", "medium"]
+Verdict = Literal["not_ready", "ready_with_conditions", "ready"]
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, in UTC."""
+    return datetime.now(UTC)
+
+
+class Citation(BaseModel):
+    """A playbook passage an answer or gap rests on."""
+
+    source: str
+    section: str = ""
+    title: str = ""
+    text: str = ""
+
+
+class Statement(BaseModel):
+    """Something the team said, with who said it and which question it answered."""
+
+    text: str
+    author: str | None = None
+    topic: str = ""
+    question_id: str = ""
+
+
+class Evidence(BaseModel):
+    """The team's own words behind a judgement."""
+
+    quote: str
+    author: str | None = None
+
+
+class Judgement(BaseModel):
+    """An engine's reading of one dimension from the team's statements."""
+
+    dimension: str
+    status: Status
+    severity: Severity | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    confidence: float = 0.0
+    rationale: str = ""
+
+
+class DimensionResult(BaseModel):
+    """One dimension in the report."""
+
+    id: str
+    title: str
+    status: Status
+    severity: Severity | None = None
+    level: int = Field(ge=1, le=5)
+    evidence: list[Evidence] = Field(default_factory=list)
+    rationale: str = ""
+
+
+class Gap(BaseModel):
+    """A gap the team can act on this week."""
+
+    dimension: str
+    severity: Severity
+    title: str
+    evidence: list[Evidence]
+    why: str
+    surfaces: str
+    surfaces_after_days: int
+    actions: list[str]
+    citations: list[Citation]
+
+
+class OpenQuestion(BaseModel):
+    """A dimension without enough information: asked, not asserted."""
+
+    dimension: str
+    question: str
+
+
+class Report(BaseModel):
+    """The assessment: verdict, dimensions, ranked gaps, open questions (schema v1)."""
+
+    schema_version: str = REPORT_SCHEMA_VERSION
+    pilot_name: str | None = None
+    verdict: Verdict
+    summary: str
+    agentic: bool = False
+    agentic_evidence: list[Evidence] = Field(default_factory=list)
+    dimensions: list[DimensionResult]
+    gaps: list[Gap]
+    open_questions: list[OpenQuestion]
+    engine: str
+    rubric_version: str
+    prompt_version: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class GroundedAnswer(BaseModel):
+    """An answer from the playbook, with its citations; in_scope False when it isn't covered."""
+
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    in_scope: bool = True
+
+
+class Turn(BaseModel):
+    """The coach's reply to one message."""
+
+    session_id: str
+    reply: str
+    topic: str
+    question_id: str = ""
+    done: bool = False
+    citations: list[Citation] = Field(default_factory=list)
