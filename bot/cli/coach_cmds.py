@@ -1,0 +1,120 @@
+"""`coach chat`, `coach assess`, `coach ask`: the coach in the terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.markdown import Markdown
+
+from bot.cli.common import console, err_console, settings_from_cli, user_errors
+from bot.errors import InvalidInput
+from bot.render import print_report, to_json, to_markdown
+
+
+def _coach():  # type: ignore[no-untyped-def]
+    from bot.factory import build_coach  # heavy imports only when a command runs
+
+    return build_coach(settings_from_cli())
+
+
+def chat(
+    pilot: str = typer.Option(None, "--pilot", help="Name of the pilot being assessed."),
+    resume: str = typer.Option(None, "--resume", help="Session id to continue."),
+) -> None:
+    """Run the readiness interview in the terminal."""
+    with user_errors():
+        coach = _coach()
+        if resume:
+            view = coach.session_view(resume)
+            last = next((m["text"] for m in reversed(view.messages) if m["role"] == "coach"), "")
+            console.print(f"[dim]Resuming session {resume}[/dim]")
+            console.print(Markdown(last))
+            session_id = resume
+        else:
+            turn = coach.start_session(owner="local", channel="cli", pilot_name=pilot)
+            session_id = turn.session_id
+            console.print(f"[dim]Session {session_id} (resume with --resume {session_id})[/dim]")
+            console.print(Markdown(turn.reply))
+        while True:
+            try:
+                text = console.input("[bold cyan]you>[/bold cyan] ")
+            except EOFError:
+                break
+            if text.strip().lower() in {"quit", "exit"}:
+                break
+            try:
+                turn = coach.send_message(session_id, text, author="you")
+            except InvalidInput as exc:
+                err_console.print(f"[yellow]{exc}[/yellow]")
+                continue
+            console.print(Markdown(turn.reply))
+            if turn.done and "report" in text.lower() or turn.done and turn.topic == "done":
+                print_report(coach.report(session_id), console)
+                if turn.topic == "done":
+                    break
+        console.print(f"[dim]Saved. Resume with: coach chat --resume {session_id}[/dim]")
+
+
+def assess(
+    file: str = typer.Argument(..., help="Pilot description file, or - for stdin."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    as_md: bool = typer.Option(False, "--md", help="Print the report as Markdown."),
+    pilot: str = typer.Option(None, "--pilot", help="Name of the pilot."),
+) -> None:
+    """Assess a free-text pilot description (a one-pager, a status update)."""
+    with user_errors():
+        if file == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            path = Path(file)
+            if not path.is_file():
+                raise InvalidInput(f"{file}: no such file; pass a text file or - for stdin.")
+            data = path.read_bytes()
+        report = _coach().assess_text(data, pilot_name=pilot)
+        if as_json:
+            typer.echo(to_json(report))
+        elif as_md:
+            typer.echo(to_markdown(report))
+        else:
+            print_report(report, console)
+
+
+def ask(
+    question: str = typer.Argument(..., help="A question about getting a pilot to production."),
+    as_json: bool = typer.Option(False, "--json", help="Print answer and citations as JSON."),
+) -> None:
+    """Answer a question from the playbook, with citations."""
+    with user_errors():
+        answer = _coach().ask(question)
+        if as_json:
+            typer.echo(json.dumps(answer.model_dump(), indent=2))
+            return
+        console.print(Markdown(answer.answer))
+        for i, c in enumerate(answer.citations, 1):
+            console.print(f"[dim][{i}] {c.source}#{c.section} — {c.title}[/dim]")
+
+
+def report(
+    session_id: str = typer.Argument(..., help="Session id."),
+    fmt: str = typer.Option("terminal", "--format", help="terminal, md or json."),
+) -> None:
+    """Show the report of an interview session."""
+    with user_errors():
+        rep = _coach().report(session_id)
+        if fmt == "json":
+            typer.echo(to_json(rep))
+        elif fmt == "md":
+            typer.echo(to_markdown(rep))
+        else:
+            print_report(rep, console)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the coach commands to the CLI."""
+    app.command()(chat)
+    app.command()(assess)
+    app.command()(ask)
+    app.command()(report)

@@ -1,0 +1,194 @@
+"""The coach's public Python API: every adapter (HTTP, Slack, CLI) calls this and only this."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from bot.assess import build_report
+from bot.config import Settings
+from bot.engine.base import Engine
+from bot.interview import Interview, InterviewState, is_question
+from bot.knowledge import Dimension, Knowledge
+from bot.limits import clean_text
+from bot.models import Citation, GroundedAnswer, Report, Statement, Turn
+
+if TYPE_CHECKING:
+    from bot.index import PlaybookIndex
+    from bot.store import Store
+
+log = logging.getLogger(__name__)
+_TOKEN = re.compile(r"\S+\s*")
+
+
+@dataclass
+class SessionView:
+    """A session as adapters show it: state, progress and transcript."""
+
+    session_id: str
+    pilot_name: str | None
+    topic: str
+    done: bool
+    progress: dict[str, str]
+    messages: list[dict[str, Any]]
+    channel: str
+    created_at: str
+
+
+class Coach:
+    """Interview sessions, one-shot assessments and grounded answers over one playbook."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        knowledge: Knowledge,
+        store: Store,
+        index: PlaybookIndex,
+        engine: Engine,
+        prompt_version: str,
+    ) -> None:
+        self.settings = settings
+        self.knowledge = knowledge
+        self.rubric = knowledge.rubric
+        self.store = store
+        self.index = index
+        self.engine = engine
+        self.prompt_version = prompt_version
+        self.interview = Interview(self.rubric, engine, self.ask)
+        self._citations = lru_cache(maxsize=32)(self._dimension_citations)
+
+    # -- sessions ------------------------------------------------------------
+    def start_session(
+        self,
+        owner: str = "local",
+        channel: str = "api",
+        pilot_name: str | None = None,
+        external_key: str | None = None,
+    ) -> Turn:
+        """Open a session and return the coach's first question."""
+        if pilot_name is not None:
+            pilot_name = clean_text(pilot_name, 200, "pilot name")
+        state, reply = self.interview.start(pilot_name)
+        rec = self.store.create_session(
+            owner, channel, pilot_name=pilot_name, external_key=external_key,
+            state=state.model_dump(mode="json"),
+        )
+        self.store.add_message(rec.id, "coach", reply.text, meta={"topic": reply.topic})
+        return Turn(session_id=rec.id, reply=reply.text, topic=reply.topic,
+                    question_id=reply.question_id, done=reply.done)
+
+    def send_message(
+        self, session_id: str, text: str, owner: str | None = None, author: str | None = None
+    ) -> Turn:
+        """Store the team's message first, then let the interview answer it."""
+        rec = self.store.get_session(session_id, owner=owner)
+        text = clean_text(text, self.settings.max_message_chars)
+        self.store.add_message(session_id, "user", text, author=author)
+        state = InterviewState.model_validate(rec.state)
+        reply = self.interview.handle(state, text, author=author)
+        body = reply.text
+        if reply.want_report:
+            report = self._report_from_state(state)
+            self.store.save_assessment(report, session_id=session_id)
+            body = f"{body}\n\n{render_brief(report)}"
+        self.store.save_state(session_id, state.model_dump(mode="json"),
+                              status="done" if state.done else "active")
+        self.store.add_message(session_id, "coach", body,
+                               meta={"topic": reply.topic, "engine": self.engine.name})
+        return Turn(session_id=session_id, reply=body, topic=reply.topic,
+                    question_id=reply.question_id, done=reply.done, citations=reply.citations)
+
+    def stream_message(
+        self, session_id: str, text: str, owner: str | None = None, author: str | None = None
+    ) -> Iterator[str | Turn]:
+        """Like send_message, yielding the reply in pieces and the Turn last."""
+        turn = self.send_message(session_id, text, owner=owner, author=author)
+        yield from _TOKEN.findall(turn.reply)
+        yield turn
+
+    def session_view(self, session_id: str, owner: str | None = None) -> SessionView:
+        """Transcript, topic and progress of a session."""
+        rec = self.store.get_session(session_id, owner=owner)
+        state = InterviewState.model_validate(rec.state)
+        messages = [
+            {"role": m.role, "text": m.text, "author": m.author, "at": m.created_at.isoformat()}
+            for m in self.store.list_messages(session_id)
+        ]
+        return SessionView(
+            session_id=rec.id, pilot_name=rec.pilot_name, topic=self.interview.topic(state),
+            done=state.done, progress=self.interview.progress(state), messages=messages,
+            channel=rec.channel, created_at=rec.created_at.isoformat(),
+        )
+
+    def report(self, session_id: str, owner: str | None = None) -> Report:
+        """The gap list for a session: the saved one when finished, else from answers so far."""
+        rec = self.store.get_session(session_id, owner=owner)
+        state = InterviewState.model_validate(rec.state)
+        if state.done:
+            saved = self.store.latest_assessment(session_id)
+            if saved is not None:
+                return saved
+        return self._report_from_state(state)
+
+    # -- one-shot ------------------------------------------------------------
+    def assess_text(self, text: str | bytes, pilot_name: str | None = None) -> Report:
+        """Assess a free-text pilot description (a one-pager, a status update)."""
+        text = clean_text(text, self.settings.max_document_chars, "document")
+        statements = [Statement(text=p, topic="document") for p in _paragraphs(text)]
+        report = self._report(statements, pilot_name, frozenset())
+        self.store.save_assessment(report)
+        return report
+
+    def ask(self, question: str, dimension: str | None = None) -> GroundedAnswer:
+        """Answer from the playbook with citations, or say it isn't covered."""
+        question = clean_text(question, self.settings.max_message_chars, "question")
+        query, filt = question, None
+        if dimension and len(question.split()) <= 8:
+            # "why does this matter?" means: about the area we are discussing
+            query = f"{question} {self.rubric.dimension(dimension).title}"
+            filt = dimension
+        passages = self.index.search(query, k=5, dimension=filt)
+        return self.engine.answer(question, passages)
+
+    # -- internals -----------------------------------------------------------
+    def _report_from_state(self, state: InterviewState) -> Report:
+        return self._report(state.statements, state.pilot_name, frozenset(state.skipped))
+
+    def _report(self, statements: list[Statement], pilot: str | None, skipped: frozenset[str]) -> Report:
+        judgements = {
+            d.id: self.engine.judge(d, statements) for d in self.rubric.dimensions if d.id not in skipped
+        }
+        agentic, agentic_evidence = self.engine.detect_agentic(statements)
+        return build_report(
+            self.rubric, judgements, agentic=agentic, agentic_evidence=agentic_evidence,
+            engine=self.engine.name, prompt_version=self.prompt_version,
+            citations_for=self._citations, pilot_name=pilot, skipped=skipped,
+        )
+
+    def _dimension_citations(self, dim: Dimension) -> list[Citation]:
+        from bot.engine.grounding import citation
+
+        passages = self.index.search(f"{dim.title}: {dim.summary}", k=2, dimension=dim.id)
+        return [citation(p) for p in passages]
+
+
+def _paragraphs(text: str) -> list[str]:
+    parts = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return parts or [text]
+
+
+def render_brief(report: Report) -> str:
+    """A few lines for a chat reply: verdict, summary, the gaps by severity."""
+    lines = [f"**Verdict: {report.verdict.replace('_', ' ')}**", report.summary]
+    for gap in report.gaps:
+        lines.append(f"- [{gap.severity}] {gap.title}: {gap.actions[0] if gap.actions else ''}")
+    return "\n".join(lines)
+
+
+def is_message_question(text: str) -> bool:
+    """Re-exported for adapters that want to show a 'thinking' status for questions."""
+    return is_question(text)
