@@ -1,0 +1,168 @@
+"""Writing an assessment: the report, one row per gap, one audit row per dimension decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.errors import NotFound
+from bot.models import DimensionResult, Evidence, Report
+from bot.redact import redact, redact_secrets
+from bot.store.base import StoreBase, check_choice, no_session
+from bot.store.db import utcnow
+from bot.store.records import AssessmentRecord, GapRecord
+from bot.store.tables import GAP_STATUSES, AssessmentRow, AuditRow, GapRow, SessionRow
+
+DECISION_KIND = "assessment.decision"
+
+
+def _scrub(text: str) -> str:
+    return redact_secrets(redact(text).text)
+
+
+def _scrub_evidence(items: list[Evidence]) -> list[Evidence]:
+    return [e.model_copy(update={"quote": _scrub(e.quote)}) for e in items]
+
+
+def scrub_report(report: Report) -> Report:
+    """A copy of the report whose quoted evidence is redacted (when originals are not kept)."""
+    dims = [
+        d.model_copy(update={"evidence": _scrub_evidence(d.evidence)}) for d in report.dimensions
+    ]
+    gaps = [g.model_copy(update={"evidence": _scrub_evidence(g.evidence)}) for g in report.gaps]
+    return report.model_copy(
+        update={
+            "dimensions": dims,
+            "gaps": gaps,
+            "agentic_evidence": _scrub_evidence(report.agentic_evidence),
+        }
+    )
+
+
+def _evidence_json(items: list[Evidence]) -> list[dict[str, Any]]:
+    return [e.model_dump(mode="json") for e in items]
+
+
+def write_assessment(db: Session, report: Report, session_id: str | None) -> int:
+    """Add the assessment, its gaps and its decision audit rows; return the assessment id."""
+    row = AssessmentRow(
+        session_id=session_id,
+        report=report.model_dump(mode="json"),
+        verdict=report.verdict,
+        engine=report.engine,
+        rubric_version=report.rubric_version,
+        prompt_version=report.prompt_version,
+    )
+    db.add(row)
+    db.flush()
+    for gap in report.gaps:
+        db.add(
+            GapRow(
+                assessment_id=row.id,
+                dimension=gap.dimension,
+                severity=gap.severity,
+                title=gap.title,
+                evidence=_evidence_json(gap.evidence),
+            )
+        )
+    for dim in report.dimensions:
+        db.add(_decision(row.id, report, dim))
+    return row.id
+
+
+def _decision(assessment_id: int, report: Report, dim: DimensionResult) -> AuditRow:
+    """The audit row recording how one dimension was judged, by which engine and rubric."""
+    return AuditRow(
+        kind=DECISION_KIND,
+        subject=f"assessment:{assessment_id}",
+        actor=report.engine,
+        detail={
+            "dimension": dim.id,
+            "status": dim.status,
+            "severity": dim.severity,
+            "evidence": _evidence_json(dim.evidence),
+            "rationale": dim.rationale,
+            "engine": report.engine,
+            "rubric_version": report.rubric_version,
+        },
+    )
+
+
+class AssessmentsMixin(StoreBase):
+    """Stored reports and the gaps tracked from them."""
+
+    # --- assessments and gaps -------------------------------------------------------
+
+    def save_assessment(self, report: Report, session_id: str | None = None) -> int:
+        """Store a report with one gap row per gap and one audit row per dimension decision."""
+        if not self.settings.keep_original_transcript:
+            report = scrub_report(report)
+        with self._tx() as db:
+            if session_id is not None and db.get(SessionRow, session_id) is None:
+                raise no_session(session_id)
+            return write_assessment(db, report, session_id)
+
+    def latest_assessment(self, session_id: str) -> Report | None:
+        """The newest report for a session, if it has been assessed."""
+        query = (
+            select(AssessmentRow)
+            .filter_by(session_id=session_id)
+            .order_by(AssessmentRow.created_at.desc(), AssessmentRow.id.desc())
+            .limit(1)
+        )
+        with self._tx() as db:
+            row = db.scalars(query).first()
+            return Report.model_validate(row.report) if row else None
+
+    def get_assessment(self, assessment_id: int) -> AssessmentRecord:
+        """One stored assessment, or NotFound."""
+        with self._tx() as db:
+            row = db.get(AssessmentRow, assessment_id)
+            if row is None:
+                raise NotFound(f"No assessment {assessment_id}: run an assessment first.")
+            return AssessmentRecord.of(row)
+
+    def list_gaps(self, assessment_id: int) -> list[GapRecord]:
+        """The gaps of one assessment, in report order."""
+        query = select(GapRow).filter_by(assessment_id=assessment_id).order_by(GapRow.id)
+        with self._tx() as db:
+            return [GapRecord.of(r) for r in db.scalars(query)]
+
+    def update_gap(
+        self,
+        gap_id: int,
+        status: str | None = None,
+        owner: str | None = None,
+        actor: str | None = None,
+    ) -> GapRecord:
+        """Change a gap's status and/or owner; every change is written to the audit log."""
+        if status is not None:
+            check_choice(status, GAP_STATUSES, "gap status")
+        with self._tx() as db:
+            row = db.get(GapRow, gap_id)
+            if row is None:
+                raise NotFound(f"No gap {gap_id}: list the gaps of an assessment to find its id.")
+            changes = _gap_changes(row, status, owner)
+            if changes:
+                row.updated_at = utcnow()
+                detail = {"assessment_id": row.assessment_id, "changes": changes}
+                db.add(
+                    AuditRow(
+                        kind="gap.updated", subject=f"gap:{gap_id}", actor=actor, detail=detail
+                    )
+                )
+            return GapRecord.of(row)
+
+
+def _gap_changes(row: GapRow, status: str | None, owner: str | None) -> dict[str, Any]:
+    """Apply status/owner to the row and describe what changed."""
+    changes: dict[str, Any] = {}
+    if status is not None and status != row.status:
+        changes["status"] = {"from": row.status, "to": status}
+        row.status = status
+    if owner is not None and owner != row.owner:
+        changes["owner"] = {"from": row.owner, "to": owner}
+        row.owner = owner
+    return changes

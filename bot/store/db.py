@@ -1,0 +1,142 @@
+"""Engine and declarative base: SQLite under the data dir by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Engine, create_engine, event, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeDecorator
+
+from bot.config import Settings
+from bot.errors import ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
+# JSON on SQLite, JSONB on PostgreSQL; both round-trip plain dicts and lists.
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+SQLITE_PRAGMAS = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=5000")
+PG_CONNECT_TIMEOUT_S = 5
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, in UTC."""
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    """A fresh random id (uuid4 hex, 32 characters)."""
+    return uuid.uuid4().hex
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A DateTime that always comes back timezone-aware in UTC (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Store in UTC; a naive value is taken to be UTC already."""
+        if value is None or value.tzinfo is None:
+            return value
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Attach UTC to naive values read back from SQLite."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """The one declarative base; every module's tables register on `Base.metadata`."""
+
+    type_annotation_map = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSONType,
+        list[dict[str, Any]]: JSONType,
+    }
+
+
+def database_url(settings: Settings) -> URL:
+    """The settings' database URL, with `postgresql://` mapped to the psycopg 3 driver."""
+    url = make_url(settings.sqlalchemy_url)
+    if url.drivername in ("postgres", "postgresql"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def safe_url(url: URL | str) -> str:
+    """The URL as text with any password masked, fit for logs and error messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    """Turn on WAL, foreign keys and a busy timeout for every new SQLite connection."""
+    cursor = dbapi_conn.cursor()
+    try:
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(f"PRAGMA {pragma}")
+    finally:
+        cursor.close()
+
+
+def make_engine(settings: Settings) -> Engine:
+    """Create (not yet connect) the engine the settings describe."""
+    url = database_url(settings)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, settings)
+    connect_args: dict[str, Any] = {}
+    if url.get_backend_name() == "postgresql":
+        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _sqlite_engine(url: URL, settings: Settings) -> Engine:
+    """A SQLite engine whose file lives in an existing directory."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def unreachable(url: URL | str, exc: BaseException) -> ServiceUnavailable:
+    """The error a person sees when the database cannot be reached."""
+    shown = safe_url(url)
+    detail = _scrub(str(getattr(exc, "orig", None) or exc), make_url(url).password)
+    hint = (
+        "check COACH_DATABASE_URL and that the server is running, "
+        "or unset COACH_DATABASE_URL to use SQLite under the data dir."
+        if make_url(url).get_backend_name() != "sqlite"
+        else "check that COACH_DATA_DIR exists and is writable."
+    )
+    first_line = detail.strip().splitlines()[0] if detail.strip() else type(exc).__name__
+    return ServiceUnavailable(f"Cannot reach the database at {shown} ({first_line}): {hint}")
+
+
+def _scrub(message: str, password: str | None) -> str:
+    """Remove a password from a driver's error text, just in case it echoes it."""
+    if password:
+        message = message.replace(str(password), "***")
+    return message
+
+
+def check_connection(engine: Engine) -> None:
+    """Run `SELECT 1`; raise ServiceUnavailable with a clear sentence when it fails."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        raise unreachable(engine.url, exc) from exc

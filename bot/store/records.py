@@ -1,0 +1,151 @@
+"""Plain records the Store returns: detached copies, safe to use after the session closes."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.models import Report
+from bot.store.tables import AssessmentRow, AuditRow, GapRow, MessageRow, SessionRow
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """An interview session; `state` is the interview's own data, opaque to the store."""
+
+    id: str
+    owner: str
+    channel: str
+    external_key: str | None
+    pilot_name: str | None
+    state: dict[str, Any]
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: SessionRow) -> SessionRecord:
+        """Copy a row into a record."""
+        return cls(
+            id=row.id,
+            owner=row.owner,
+            channel=row.channel,
+            external_key=row.external_key,
+            pilot_name=row.pilot_name,
+            state=copy.deepcopy(row.state or {}),
+            status=row.status,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    """One stored turn; `text` equals `redacted_text` unless originals are kept."""
+
+    id: int
+    session_id: str
+    role: str
+    author: str | None
+    text: str
+    redacted_text: str
+    created_at: datetime
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, row: MessageRow) -> MessageRecord:
+        """Copy a row into a record."""
+        return cls(
+            id=row.id,
+            session_id=row.session_id,
+            role=row.role,
+            author=row.author,
+            text=row.text,
+            redacted_text=row.redacted_text,
+            created_at=row.created_at,
+            meta=copy.deepcopy(row.meta or {}),
+        )
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    """A stored assessment with its report parsed back into the schema."""
+
+    id: int
+    session_id: str | None
+    report: Report
+    verdict: str
+    engine: str
+    rubric_version: str
+    prompt_version: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: AssessmentRow) -> AssessmentRecord:
+        """Copy a row into a record."""
+        return cls(
+            id=row.id,
+            session_id=row.session_id,
+            report=Report.model_validate(row.report),
+            verdict=row.verdict,
+            engine=row.engine,
+            rubric_version=row.rubric_version,
+            prompt_version=row.prompt_version,
+            created_at=row.created_at,
+        )
+
+
+@dataclass(frozen=True)
+class GapRecord:
+    """A tracked gap: where it came from, how bad, who owns it, where it stands."""
+
+    id: int
+    assessment_id: int
+    dimension: str
+    severity: str
+    status: str
+    title: str
+    evidence: list[dict[str, Any]]
+    owner: str | None
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: GapRow) -> GapRecord:
+        """Copy a row into a record."""
+        return cls(
+            id=row.id,
+            assessment_id=row.assessment_id,
+            dimension=row.dimension,
+            severity=row.severity,
+            status=row.status,
+            title=row.title,
+            evidence=copy.deepcopy(row.evidence or []),
+            owner=row.owner,
+            updated_at=row.updated_at,
+        )
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One audit entry."""
+
+    id: int
+    at: datetime
+    kind: str
+    subject: str
+    actor: str | None
+    detail: dict[str, Any]
+
+    @classmethod
+    def of(cls, row: AuditRow) -> AuditRecord:
+        """Copy a row into a record."""
+        return cls(
+            id=row.id,
+            at=row.at,
+            kind=row.kind,
+            subject=row.subject,
+            actor=row.actor,
+            detail=copy.deepcopy(row.detail or {}),
+        )

@@ -1,0 +1,197 @@
+"""The Store: short transactions over the coach's tables, returning plain records."""
+
+from __future__ import annotations
+
+import copy
+import logging
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from bot.config import Settings
+from bot.errors import InvalidInput
+from bot.redact import redact, redact_secrets
+from bot.store.assessments import AssessmentsMixin
+from bot.store.base import check_choice, no_session
+from bot.store.db import Base, check_connection, make_engine, new_id, safe_url, unreachable, utcnow
+from bot.store.records import (
+    MessageRecord,
+    SessionRecord,
+)
+from bot.store.tables import (
+    CHANNELS,
+    ROLES,
+    SESSION_STATUSES,
+    MessageRow,
+    SessionRow,
+)
+from bot.store.usage import AuditUsageMixin
+
+log = logging.getLogger(__name__)
+MAX_ERROR_CHARS = 2000
+
+
+class Store(AssessmentsMixin, AuditUsageMixin):
+    """Sessions, transcripts, assessments, gaps, audit log and LLM usage in one database."""
+
+    # --- sessions -------------------------------------------------------------------
+
+    def create_session(
+        self,
+        owner: str,
+        channel: str,
+        pilot_name: str | None = None,
+        external_key: str | None = None,
+        state: dict[str, Any] | None = None,
+    ) -> SessionRecord:
+        """Start a session; with an external_key already in use, return that session instead."""
+        check_choice(channel, CHANNELS, "channel")
+        if external_key and (found := self.find_session(external_key)):
+            return _same_owner(found, owner)
+        now = utcnow()
+        row = SessionRow(
+            id=new_id(),
+            owner=owner,
+            channel=channel,
+            external_key=external_key,
+            pilot_name=pilot_name,
+            state=copy.deepcopy(state or {}),
+            status="active",
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            with self._tx() as db:
+                db.add(row)
+            return SessionRecord.of(row)
+        except IntegrityError:  # a concurrent delivery created it first
+            found = self.find_session(external_key) if external_key else None
+            if found is None:
+                raise
+            return _same_owner(found, owner)
+
+    def get_session(self, session_id: str, owner: str | None = None) -> SessionRecord:
+        """The session, or NotFound when it is missing or belongs to another owner."""
+        with self._tx() as db:
+            row = db.get(SessionRow, session_id)
+            if row is None or (owner is not None and row.owner != owner):
+                raise no_session(session_id)
+            return SessionRecord.of(row)
+
+    def find_session(self, external_key: str) -> SessionRecord | None:
+        """The session tied to an outside key (e.g. a Slack thread), if any."""
+        with self._tx() as db:
+            row = db.scalars(select(SessionRow).filter_by(external_key=external_key)).first()
+            return SessionRecord.of(row) if row else None
+
+    def save_state(self, session_id: str, state: dict[str, Any], status: str | None = None) -> None:
+        """Replace the session's interview state (and optionally its status)."""
+        if status is not None:
+            check_choice(status, SESSION_STATUSES, "session status")
+        with self._tx() as db:
+            row = db.get(SessionRow, session_id)
+            if row is None:
+                raise no_session(session_id)
+            row.state = copy.deepcopy(state)
+            row.status = status or row.status
+            row.updated_at = utcnow()
+
+    def list_sessions(self, owner: str | None = None, limit: int = 100) -> list[SessionRecord]:
+        """Most recently active sessions first, optionally only one owner's."""
+        query = select(SessionRow).order_by(SessionRow.updated_at.desc()).limit(limit)
+        if owner is not None:
+            query = query.filter_by(owner=owner)
+        with self._tx() as db:
+            return [SessionRecord.of(r) for r in db.scalars(query)]
+
+    # --- messages -------------------------------------------------------------------
+
+    def add_message(
+        self,
+        session_id: str,
+        role: str,
+        text: str,
+        author: str | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> MessageRecord:
+        """Store one turn, redacted, and commit before returning (the answer is durable)."""
+        check_choice(role, ROLES, "role")
+        found = redact(text)
+        redacted = redact_secrets(found.text)
+        kept = redact_secrets(text) if self.settings.keep_original_transcript else redacted
+        meta = copy.deepcopy(meta or {})
+        if found.counts:
+            meta.setdefault("redactions", found.counts)
+        now = utcnow()
+        row = MessageRow(
+            session_id=session_id,
+            role=role,
+            author=author,
+            text=kept,
+            redacted_text=redacted,
+            created_at=now,
+            meta=meta,
+        )
+        with self._tx() as db:
+            session = db.get(SessionRow, session_id)
+            if session is None:
+                raise no_session(session_id)
+            session.updated_at = now
+            db.add(row)
+        return MessageRecord.of(row)
+
+    def list_messages(self, session_id: str) -> list[MessageRecord]:
+        """The session's turns in the order they were stored."""
+        query = select(MessageRow).filter_by(session_id=session_id).order_by(MessageRow.id)
+        with self._tx() as db:
+            return [MessageRecord.of(r) for r in db.scalars(query)]
+
+    # --- lifecycle ------------------------------------------------------------------
+
+    def create_tables(self) -> None:
+        """Create any registered table that does not exist yet (idempotent)."""
+        create_tables(self.engine)
+
+    def ping(self) -> None:
+        """`SELECT 1`; raises ServiceUnavailable when the database cannot be reached."""
+        check_connection(self.engine)
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _same_owner(found: SessionRecord, owner: str) -> SessionRecord:
+    """Return an existing keyed session only to the owner who created it."""
+    if found.owner != owner:
+        raise InvalidInput(
+            f"The conversation {found.external_key} belongs to another workspace: "
+            "start a new conversation."
+        )
+    return found
+
+
+def create_tables(engine: Engine) -> None:
+    """`create_all` for every table on `Base.metadata`; a concurrent creator is tolerated."""
+    try:
+        Base.metadata.create_all(engine)
+    except IntegrityError:  # another process created the same table a moment earlier
+        Base.metadata.create_all(engine)
+    except SQLAlchemyError as exc:
+        raise unreachable(engine.url, exc) from exc
+
+
+def open_store(settings: Settings) -> Store:
+    """Connect to the configured database, create missing tables, and return a Store."""
+    engine = make_engine(settings)
+    check_connection(engine)
+    create_tables(engine)
+    log.info("store opened at %s", safe_url(engine.url))
+    return Store(engine, settings)
