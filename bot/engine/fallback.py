@@ -1,0 +1,227 @@
+"""Retry the model on transient failures, then fall back to the offline engine for that turn."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx
+import openai
+
+from bot.config import Settings
+from bot.engine.base import Engine
+from bot.engine.model_output import InvalidModelOutput
+from bot.engine.usage import NullUsageRecorder, UsageRecorder
+from bot.errors import ConfigError
+from bot.knowledge import Dimension, Question
+from bot.models import Evidence, GroundedAnswer, Judgement, Statement
+from bot.prompts import PromptSet
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from bot.index import Passage
+
+T = TypeVar("T")
+NO_KEY = "COACH_ENGINE=openai needs OPENAI_API_KEY (and OPENAI_BASE_URL for a non-OpenAI server)."
+_TIMEOUTS = (TimeoutError, httpx.TimeoutException, openai.APITimeoutError)
+_TRANSIENT = (*_TIMEOUTS, openai.APIConnectionError, httpx.TransportError, InvalidModelOutput)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Worth retrying: timeouts, connection errors, 408/409/429/5xx, bad or off-schema output."""
+    if isinstance(exc, _TRANSIENT):
+        return True
+    status = getattr(exc, "status_code", None)
+    return isinstance(status, int) and (status in (408, 409, 429) or status >= 500)
+
+
+def retry_after(exc: BaseException) -> float | None:
+    """Seconds the server asked us to wait (retry-after-ms or Retry-After), if it said."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    try:
+        if (ms := headers.get("retry-after-ms")) is not None:
+            return max(0.0, float(ms) / 1000)
+        if (value := headers.get("retry-after")) is None:
+            return None
+        if value.strip().replace(".", "", 1).isdigit():
+            return float(value)
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+class FallbackEngine:
+    """An Engine that tries `primary` with retries, then answers with `fallback`."""
+
+    def __init__(
+        self,
+        primary: Engine,
+        fallback: Engine,
+        recorder: UsageRecorder | None = None,
+        retries: int = 2,
+        backoff: float = 0.5,
+        max_backoff: float = 8.0,
+    ) -> None:
+        self.primary, self.fallback = primary, fallback
+        self.name = primary.name  # the configured engine; see last_engine for who answered
+        self.recorder: UsageRecorder = recorder or NullUsageRecorder()
+        self.retries, self.backoff, self.max_backoff = retries, backoff, max_backoff
+        self.calls = self.fallbacks = self.errors = self.retried = 0
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    @property
+    def last_engine(self) -> str:
+        """Which engine produced this thread's last result: the primary's or the fallback's name."""
+        return str(getattr(self._local, "engine", self.primary.name))
+
+    def counters(self) -> dict[str, int]:
+        """Calls, fallbacks, primary errors and retries so far, for metrics."""
+        with self._lock:
+            return {
+                "calls": self.calls,
+                "fallbacks": self.fallbacks,
+                "errors": self.errors,
+                "retries": self.retried,
+            }
+
+    def _count(self, field: str) -> None:
+        with self._lock:
+            setattr(self, field, getattr(self, field) + 1)
+
+    def _delay(self, attempt: int, exc: BaseException) -> float:
+        asked = retry_after(exc)
+        if asked is not None:
+            return min(asked, self.max_backoff)
+        return min(self.max_backoff, self.backoff * 2**attempt) * random.uniform(0.5, 1.0)
+
+    def _model(self) -> str:
+        return str(getattr(self.primary, "model_name", self.primary.name))
+
+    def _retry(self, purpose: str, attempt: int, exc: Exception) -> bool:
+        """Count a failure; wait and return True when another attempt is due."""
+        self._count("errors")
+        if attempt >= self.retries or not is_transient(exc):
+            return False
+        delay = self._delay(attempt, exc)
+        self._count("retried")
+        self._record(purpose, self._model(), delay * 1000, "retry", exc)
+        time.sleep(delay)
+        return True
+
+    def _record(self, purpose: str, model: str, ms: float, outcome: str, exc: Exception) -> None:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        self.recorder.record(purpose, model, 0, 0, ms, 0.0, outcome, error)
+
+    def _fall_back(self, purpose: str, exc: Exception, call: Callable[[Engine], T]) -> T:
+        self._count("fallbacks")
+        self._local.engine = self.fallback.name
+        start = time.perf_counter()
+        result = call(self.fallback)
+        self._record(
+            purpose, self.fallback.name, (time.perf_counter() - start) * 1000, "fallback", exc
+        )
+        return result
+
+    def _run(self, purpose: str, call: Callable[[Engine], T]) -> T:
+        """Call the primary with retries; on final failure call the fallback instead."""
+        self._count("calls")
+        attempt = 0
+        while True:
+            try:
+                result = call(self.primary)
+            except Exception as exc:  # any failure: the user still gets an answer
+                if self._retry(purpose, attempt, exc):
+                    attempt += 1
+                    continue
+                return self._fall_back(purpose, exc, call)
+            self._local.engine = self.primary.name
+            return result
+
+    def judge(self, dimension: Dimension, statements: list[Statement]) -> Judgement:
+        """Judge with the primary; a fallback judgement names its engine in the rationale."""
+        result = self._run("judge", lambda e: e.judge(dimension, statements))
+        if self.last_engine != self.primary.name:
+            tag = f"[{self.last_engine} engine]"
+            result = result.model_copy(update={"rationale": f"{tag} {result.rationale}".strip()})
+        return result
+
+    def detect_agentic(self, statements: list[Statement]) -> tuple[bool, list[Evidence]]:
+        """Detect an agentic system with the primary, else the fallback."""
+        return self._run("detect_agentic", lambda e: e.detect_agentic(statements))
+
+    def answer(self, question: str, passages: list[Passage]) -> GroundedAnswer:
+        """A grounded answer from the primary, else the fallback."""
+        return self._run("answer", lambda e: e.answer(question, passages))
+
+    def answer_stream(
+        self, question: str, passages: list[Passage]
+    ) -> Iterator[str | GroundedAnswer]:
+        """Stream from the primary; after a failure mid-stream, end with the fallback's answer."""
+        self._count("calls")
+        attempt, streamed = 0, False
+        while True:
+            try:
+                for item in self.primary.answer_stream(question, passages):
+                    streamed = streamed or isinstance(item, str)
+                    yield item
+                self._local.engine = self.primary.name
+                return
+            except Exception as exc:
+                if not streamed and self._retry("answer", attempt, exc):
+                    attempt += 1
+                    continue
+                if streamed:
+                    self._count("errors")
+                    # Deltas already went out: send one final answer that replaces them.
+                    yield self._fall_back("answer", exc, lambda e: e.answer(question, passages))
+                else:
+                    yield from self._fall_back(
+                        "answer", exc, lambda e: e.answer_stream(question, passages)
+                    )
+                return
+
+    def follow_up(
+        self, dimension: Dimension, question: Question, statements: list[Statement], default: str
+    ) -> str:
+        """A follow-up phrased by the primary, else the fallback."""
+        return self._run(
+            "follow_up", lambda e: e.follow_up(dimension, question, statements, default)
+        )
+
+    def summarise(self, facts: str, default: str) -> str:
+        """A summary from the primary, else the fallback."""
+        return self._run("summarise", lambda e: e.summarise(facts, default))
+
+    def warm_up(self) -> None:
+        """Warm up the fallback engine when it has something to warm up."""
+        warm: Any = getattr(self.fallback, "warm_up", None)
+        if callable(warm):
+            warm()
+
+
+def build_engine(
+    settings: Settings,
+    offline: Engine,
+    prompts: PromptSet,
+    recorder: UsageRecorder | None = None,
+    chat_model: BaseChatModel | None = None,
+) -> Engine:
+    """The offline engine, or the OpenAI engine with retries and an offline fallback."""
+    if settings.engine == "offline":
+        return offline
+    key = settings.openai_api_key
+    if chat_model is None and (key is None or not key.get_secret_value().strip()):
+        raise ConfigError(NO_KEY)
+    from bot.engine.openai_engine import OpenAIEngine
+
+    primary = OpenAIEngine(settings, prompts, chat_model=chat_model, recorder=recorder)
+    return FallbackEngine(primary, offline, recorder, retries=settings.llm_max_retries)
