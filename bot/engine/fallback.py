@@ -15,7 +15,7 @@ import openai
 from bot.config import Settings
 from bot.engine.base import Engine
 from bot.engine.model_output import InvalidModelOutput
-from bot.engine.usage import NullUsageRecorder, UsageRecorder
+from bot.engine.usage import NullUsageRecorder, UsageRecorder, as_recorder
 from bot.errors import ConfigError
 from bot.knowledge import Dimension, Question
 from bot.models import Evidence, GroundedAnswer, Judgement, Statement
@@ -212,10 +212,13 @@ def build_engine(
     settings: Settings,
     offline: Engine,
     prompts: PromptSet,
-    recorder: UsageRecorder | None = None,
+    recorder: object | None = None,
     chat_model: BaseChatModel | None = None,
 ) -> Engine:
-    """The offline engine, or the OpenAI engine with retries and an offline fallback."""
+    """The offline engine, or the OpenAI engine with retries and an offline fallback.
+
+    `recorder` is a UsageRecorder or any store with `record_llm_call(...)`.
+    """
     if settings.engine == "offline":
         return offline
     key = settings.openai_api_key
@@ -223,5 +226,6 @@ def build_engine(
         raise ConfigError(NO_KEY)
     from bot.engine.openai_engine import OpenAIEngine
 
-    primary = OpenAIEngine(settings, prompts, chat_model=chat_model, recorder=recorder)
-    return FallbackEngine(primary, offline, recorder, retries=settings.llm_max_retries)
+    usage = as_recorder(recorder)
+    primary = OpenAIEngine(settings, prompts, chat_model=chat_model, recorder=usage)
+    return FallbackEngine(primary, offline, usage, retries=settings.llm_max_retries)

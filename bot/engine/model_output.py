@@ -153,5 +153,5 @@ def ground(text: str, passages: list[Passage]) -> GroundedAnswer:
         valid = dict.fromkeys(_cited(match.group(0), len(passages)))
         return "".join(f"[{order.index(n) + 1}]" for n in valid)
 
-    answer = " ".join(_MARKER.sub(renumber, s) for s in kept)
+    answer = " ".join(" ".join(_MARKER.sub(renumber, s).split()) for s in kept)
     return GroundedAnswer(answer=answer, citations=[citation(passages[n - 1]) for n in order])

@@ -134,3 +134,14 @@ class StoreUsageRecorder:
             outcome=outcome,
             error=error,
         )
+
+
+def as_recorder(target: object | None) -> UsageRecorder:
+    """A UsageRecorder from a recorder, a store with `record_llm_call`, or None."""
+    if target is None:
+        return NullUsageRecorder()
+    if hasattr(target, "record"):
+        return target  # type: ignore[return-value]
+    if hasattr(target, "record_llm_call"):
+        return StoreUsageRecorder(target)  # type: ignore[arg-type]
+    raise TypeError(f"{type(target).__name__} has neither record() nor record_llm_call()")
