@@ -104,9 +104,17 @@ def make_engine(settings: Settings) -> Engine:
 
 def _sqlite_engine(url: URL, settings: Settings) -> Engine:
     """A SQLite engine whose file lives in an existing directory."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    folders = [settings.data_dir]
     if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        folders.append(Path(url.database).parent)
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ServiceUnavailable(
+                f"Cannot create the data folder {folder} ({exc.strerror or exc}): "
+                "set COACH_DATA_DIR to a writable folder."
+            ) from exc
     engine = create_engine(url, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
