@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
-from bot.config import PROJECT_ROOT
+from bot.knowledge import DIMENSION_IDS, load_rubric
 
 DOCS = {
     "pipeline.md": (
@@ -58,8 +58,44 @@ def docs_dir(tmp_path: Path) -> Path:
     return folder
 
 
+def _dimension(rank: int, dim_id: str) -> dict[str, object]:
+    three = ["one", "two", "three"]
+    return {
+        "id": dim_id,
+        "title": dim_id,
+        "ready_title": dim_id,
+        "base_severity": "high",
+        "rank": rank,
+        "surfaces": "later",
+        "surfaces_after_days": 30,
+        "summary": "summary",
+        "doc": "overview.md",
+        "questions": [{"id": f"{dim_id}_q", "ask": "Why?", "follow_ups": ["Really?"]}],
+        "signals": {"gap": three, "ready": three},
+        "actions": [{"text": "Act.", "ref": "overview.md"}],
+    }
+
+
+def minimal_rubric() -> dict[str, object]:
+    """The smallest rubric the schema accepts (independent of the real playbook)."""
+    return {
+        "version": "test",
+        "levels": {0: "none", 1: "some"},
+        "intro": [{"id": "what", "ask": "What does the pilot do?"}],
+        "dimensions": [_dimension(n, d) for n, d in enumerate(DIMENSION_IDS, start=1)],
+        "agentic": {
+            "signals": ["acts", "issues refunds", "updates records"],
+            "escalate": ["governance"],
+            "requirement": "A human approves actions.",
+            "ref": "overview.md",
+        },
+    }
+
+
 @pytest.fixture
 def playbook_dir(docs_dir: Path) -> Path:
-    """The small documents plus the real rubric, so `load_knowledge` accepts the folder."""
-    shutil.copy(PROJECT_ROOT / "knowledge" / "rubric.yaml", docs_dir / "rubric.yaml")
+    """The small documents plus a minimal valid rubric, so `load_knowledge` accepts them."""
+    rubric = docs_dir / "rubric.yaml"
+    rubric.write_text(yaml.safe_dump(minimal_rubric()), encoding="utf-8")
+    load_rubric(rubric)  # fail here, clearly, if the rubric schema moves on
     return docs_dir
