@@ -12,7 +12,7 @@ API
   the queue is empty it answers with `.default` (a `Reply`).
 - `.requests`    : every request body received (parsed JSON dicts), in order.
 - `.sent_text()` : all message contents of all requests joined, to assert what the "LLM" saw.
-- `.headers`     : the request headers of every request, in order.
+- `.headers`     : the request headers of every request (names lower-cased), in order.
 
 Behaviours (all answer in the real OpenAI shape; `stream: true` gets SSE chunks ending with
 `data: [DONE]`, plus a usage chunk when `stream_options.include_usage` is set):
@@ -111,7 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = json.loads(raw or b"{}")
         fake = self.server.fake
-        fake.record(body, dict(self.headers))
+        fake.record(body, {k.lower(): v for k, v in self.headers.items()})
         try:
             self._behave(fake.next_behaviour(), body)
         except (BrokenPipeError, ConnectionResetError):
