@@ -13,7 +13,6 @@ from bot.engine.offline import OfflineEngine
 from bot.engine.openai_engine import OpenAIEngine
 from bot.engine.usage import InMemoryUsageRecorder
 from bot.errors import ConfigError
-from bot.knowledge import Rubric
 from bot.models import GroundedAnswer, Judgement, Statement
 from bot.prompts import PromptSet
 from tests.openai.conftest import PASSAGES, openai_settings
