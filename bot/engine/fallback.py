@@ -185,7 +185,7 @@ class FallbackEngine:
                     yield self._fall_back("answer", exc, lambda e: e.answer(question, passages))
                 else:
                     yield from self._fall_back(
-                        "answer", exc, lambda e: e.answer_stream(question, passages)
+                        "answer", exc, lambda e: list(e.answer_stream(question, passages))
                     )
                 return
 

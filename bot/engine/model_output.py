@@ -20,7 +20,7 @@ OUT_OF_SCOPE_MARKER = "OUT_OF_SCOPE"
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LIST_ITEM = re.compile(r"^\s*\d+[.)]\s", re.M)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b\d\.)\s+|\n+")  # "1. Do X" stays whole
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 
 
