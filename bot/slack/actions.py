@@ -1,0 +1,134 @@
+"""Buttons and modals: resolve or assign a gap, start check-ins, helpful / not helpful."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.service import Coach
+from bot.slack import blocks as bk
+from bot.slack.replies import Poster, run_reporting
+
+log = logging.getLogger(__name__)
+CHECKINS_MODULE = "bot.checkins.service"
+CHECKINS_UNAVAILABLE = "Weekly check-ins aren't available in this deployment."
+
+
+def _where(body: dict[str, Any], client: WebClient) -> Poster:
+    """A poster for the thread the clicked message lives in."""
+    message = body.get("message") or {}
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id", ""
+    )
+    return Poster(client, channel, message.get("thread_ts") or message.get("ts"))
+
+
+def start_checkins(coach: Coach, assessment_id: int, channel: str, user: str) -> str:
+    """Register the pilot for weekly check-ins if `bot.checkins` is installed; say what happened."""
+    try:
+        module = importlib.import_module(CHECKINS_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name in ("bot.checkins", CHECKINS_MODULE):
+            return CHECKINS_UNAVAILABLE
+        raise
+    register = getattr(module, "register_from_assessment", None)
+    if register is None:
+        return CHECKINS_UNAVAILABLE
+    register(coach, assessment_id, channel, user)
+    coach.store.audit(
+        "slack.checkins_started", f"assessment:{assessment_id}", {"channel": channel}, actor=user
+    )
+    return f"Weekly check-ins are on, started by <@{user}>: I'll ask here every week what moved."
+
+
+def register_actions(app: App, coach: Coach) -> None:
+    """Attach the block-action and view-submission listeners."""
+
+    def resolve(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        user, gap_id = body["user"]["id"], int(action["value"])
+        poster = _where(body, client)
+
+        def work() -> None:
+            coach.store.update_gap(gap_id, status="resolved", actor=user)
+            message = body.get("message") or {}
+            if message.get("ts"):
+                blocks = bk.mark_resolved(message.get("blocks", []), gap_id, user)
+                client.chat_update(
+                    channel=poster.channel,
+                    ts=message["ts"],
+                    blocks=blocks,
+                    text=message.get("text", "Readiness report"),
+                )
+
+        run_reporting(poster, work)
+
+    def assign(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        user, owner = body["user"]["id"], action.get("selected_user") or ""
+        gap_id = int(action["block_id"].split(":", 1)[1])
+        poster = _where(body, client)
+
+        def work() -> None:
+            gap = coach.store.update_gap(gap_id, owner=owner, actor=user)
+            poster.mrkdwn(f"<@{owner}> now owns “{bk.escape(gap.title)}” (assigned by <@{user}>).")
+
+        run_reporting(poster, work)
+
+    def checkins(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        user, poster = body["user"]["id"], _where(body, client)
+        run_reporting(
+            poster,
+            lambda: poster.mrkdwn(
+                start_checkins(coach, int(action["value"]), poster.channel, user)
+            ),
+        )
+
+    app.action("gap_resolve")(ack=_ack, lazy=[resolve])
+    app.action("gap_assign")(ack=_ack, lazy=[assign])
+    app.action("checkins_start")(ack=_ack, lazy=[checkins])
+    register_feedback(app, coach)
+
+
+def _ack(ack: Ack) -> None:
+    ack()
+
+
+def register_feedback(app: App, coach: Coach) -> None:
+    """Helpful / not helpful: recorded at the click, then an optional comment in a modal."""
+
+    def feedback(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()  # the modal must open within the trigger's 3 s, so no lazy listener here
+        helpful = action["action_id"] == "feedback_helpful"
+        assessment_id = int(action["value"])
+        coach.store.audit(
+            "slack.feedback",
+            f"assessment:{assessment_id}",
+            {"helpful": helpful},
+            actor=body["user"]["id"],
+        )
+        try:
+            client.views_open(
+                trigger_id=body["trigger_id"], view=bk.feedback_modal(assessment_id, helpful)
+            )
+        except Exception as exc:  # the click is recorded; the comment is optional
+            log.warning("slack: could not open the feedback modal: %s", type(exc).__name__)
+
+    def comment(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        ack()
+        assessment_id, helpful = view["private_metadata"].split(":")
+        values = view.get("state", {}).get("values", {})
+        text = (values.get("comment", {}).get("text", {}).get("value") or "").strip()
+        if text:
+            coach.store.audit(
+                "slack.feedback_comment",
+                f"assessment:{assessment_id}",
+                {"helpful": helpful == "1", "comment": text},
+                actor=body["user"]["id"],
+            )
+
+    app.action("feedback_helpful")(feedback)
+    app.action("feedback_unhelpful")(feedback)
+    app.view("feedback_comment")(comment)

@@ -1,0 +1,100 @@
+"""The Bolt app: request verification, retry dedupe, listeners wired to the coach."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+
+from bot.config import Settings
+from bot.errors import ConfigError
+from bot.service import Coach
+from bot.slack.actions import register_actions
+from bot.slack.conversation import Conversations
+from bot.slack.listeners import register_listeners
+from bot.slack.tables import claim_event, create_slack_tables
+
+log = logging.getLogger(__name__)
+DEFAULT_API_URL = WebClient.BASE_URL
+MISSING = "Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (from your Slack app's settings) first."
+
+
+def make_client(settings: Settings) -> WebClient:
+    """A Web API client that honours Retry-After on rate limits and retries network errors."""
+    if settings.slack_bot_token is None:
+        raise ConfigError(MISSING)
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url or DEFAULT_API_URL,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+
+
+def dedupe_middleware(coach: Coach) -> Callable[..., Any]:
+    """A global middleware: the first delivery of an event id runs, repeats get a bare 200."""
+    engine = coach.store.engine
+
+    def dedupe(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not claim_event(engine, str(event_id)):
+            log.info("slack: event %s already handled; ignoring the retry", event_id)
+            return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    return dedupe
+
+
+def create_slack_app(
+    settings: Settings,
+    coach: Coach,
+    client: WebClient | None = None,
+    process_before_response: bool = False,
+    socket_mode: bool = False,
+) -> App:
+    """The Bolt app; set `process_before_response` only on FaaS (lazy listeners still ack fast).
+
+    In Socket Mode no request is signed, so the signing secret is optional there."""
+    secret = settings.slack_signing_secret
+    if secret is None and not socket_mode:
+        raise ConfigError(MISSING)
+    create_slack_tables(coach.store.engine)
+    try:
+        app = App(
+            client=client or make_client(settings),
+            signing_secret=secret.get_secret_value() if secret else "socket-mode",
+            process_before_response=process_before_response,
+            request_verification_enabled=True,  # bad signatures and stale timestamps get 401
+            name="readiness-coach",
+        )
+    except (BoltError, SlackApiError, OSError) as exc:
+        raise ConfigError(_auth_failure(exc)) from exc
+    app.use(dedupe_middleware(coach))
+    register_listeners(app, Conversations(coach))
+    register_actions(app, coach)
+    return app
+
+
+def _auth_failure(exc: Exception) -> str:
+    """One sentence for a bot token Slack rejected or a Slack API that can't be reached."""
+    if isinstance(exc, OSError):
+        return (
+            "Cannot reach the Slack API to check SLACK_BOT_TOKEN: check the network "
+            "or COACH_SLACK_API_URL."
+        )
+    return (
+        "Slack rejected SLACK_BOT_TOKEN: copy the Bot User OAuth Token (xoxb-…) from "
+        "your app's OAuth & Permissions page."
+    )

@@ -1,0 +1,134 @@
+"""One Slack thread = one interview session: start, continue, answer questions, post reports."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+
+from bot.service import Coach, is_message_question, render_brief
+from bot.slack.replies import Poster, run_reporting
+from bot.slack.tables import latest_assessment_id
+from bot.store import SessionRecord
+
+THINKING = "is thinking…"
+_START = re.compile(r"^\s*(?:start|begin|assess)\b[\s:,-]*(?P<name>.*)$", re.I | re.S)
+
+
+@dataclass(frozen=True)
+class Thread:
+    """Where a conversation lives; `thread_ts` None means the top level of a DM."""
+
+    team: str
+    channel: str
+    thread_ts: str | None
+
+    @property
+    def key(self) -> str:
+        """The session's external key: one session per thread."""
+        return f"slack:{self.team}:{self.channel}:{self.thread_ts or 'dm'}"
+
+    @property
+    def owner(self) -> str:
+        """Sessions belong to the workspace."""
+        return f"slack:{self.team}"
+
+    def poster(self, client: WebClient) -> Poster:
+        """A poster for this thread."""
+        return Poster(client, self.channel, self.thread_ts)
+
+
+def pilot_from(text: str) -> str | None:
+    """`start Invoice triage` -> `Invoice triage`; anything else names no pilot."""
+    match = _START.match(text)
+    name = match.group("name").strip() if match else ""
+    return name or None
+
+
+class Conversations:
+    """Turns Slack messages into coach calls and coach results into posts."""
+
+    def __init__(self, coach: Coach) -> None:
+        self.coach = coach
+        self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+        self._guard = threading.Lock()
+
+    def on_message(
+        self, client: WebClient, thread: Thread, user: str, text: str, may_start: bool
+    ) -> None:
+        """Continue the thread's interview; without one, answer a question or start one."""
+        poster = thread.poster(client)
+        session = self.coach.store.find_session(thread.key)
+        if session is None and not may_start:
+            return
+        poster.status(THINKING)
+        if session is None:
+            run_reporting(poster, lambda: self._first(poster, thread, text))
+        else:
+            run_reporting(poster, lambda: self._turn(poster, thread, session.id, text, user))
+
+    def start(self, client: WebClient, thread: Thread, pilot_name: str | None) -> None:
+        """Open a session in the thread and ask the first question."""
+        poster = thread.poster(client)
+        run_reporting(poster, lambda: self._start(poster, thread, pilot_name))
+
+    def report(self, client: WebClient, thread: Thread, session_id: str, user: str) -> None:
+        """Post the gap list so far (as if someone typed `report` in the thread)."""
+        poster = thread.poster(client)
+        run_reporting(poster, lambda: self._turn(poster, thread, session_id, "report", user))
+
+    def latest_in(self, team: str, channel: str) -> SessionRecord | None:
+        """The most recently active session in a channel, if any."""
+        prefix = f"slack:{team}:{channel}:"
+        for rec in self.coach.store.list_sessions(owner=f"slack:{team}"):
+            if (rec.external_key or "").startswith(prefix):
+                return rec
+        return None
+
+    def status_text(self, session: SessionRecord) -> str:
+        """Progress of a session, one line per area."""
+        view = self.coach.session_view(session.id)
+        marks = {"done": "✓", "skipped": "–", "current": "→", "pending": "·"}
+        lines = [
+            f"{marks.get(v, '·')} {self.coach.rubric.dimension(k).ready_title} ({v})"
+            for k, v in view.progress.items()
+        ]
+        name = f" for {view.pilot_name}" if view.pilot_name else ""
+        return f"Interview{name}: {'finished' if view.done else view.topic}\n" + "\n".join(lines)
+
+    # -- internals -----------------------------------------------------------
+    def _first(self, poster: Poster, thread: Thread, text: str) -> None:
+        if is_message_question(text):
+            answer = self.coach.ask(text)
+            poster.text(answer.answer, answer.citations)
+            return
+        self._start(poster, thread, pilot_from(text))
+
+    def _start(self, poster: Poster, thread: Thread, pilot_name: str | None) -> None:
+        turn = self.coach.start_session(
+            owner=thread.owner, channel="slack", pilot_name=pilot_name, external_key=thread.key
+        )
+        poster.text(turn.reply)
+
+    def _lock(self, key: str) -> threading.Lock:
+        with self._guard:
+            return self._locks[key]
+
+    def _turn(self, poster: Poster, thread: Thread, session_id: str, text: str, user: str) -> None:
+        """Store and handle the message (one at a time per thread), then post the reply."""
+        engine = self.coach.store.engine
+        with self._lock(thread.key):
+            before = latest_assessment_id(engine, session_id)
+            turn = self.coach.send_message(session_id, text, owner=thread.owner, author=user)
+            after = latest_assessment_id(engine, session_id)
+        if after is None or after == before:
+            poster.text(turn.reply, turn.citations)
+            return
+        report = self.coach.store.get_assessment(after).report
+        gaps = self.coach.store.list_gaps(after)
+        gap_ids = [g.id for g in gaps] if len(gaps) == len(report.gaps) else []
+        poster.text(turn.reply.removesuffix(render_brief(report)).rstrip(), turn.citations)
+        poster.report(report, after, gap_ids)

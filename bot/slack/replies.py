@@ -1,0 +1,116 @@
+"""Posting into one Slack conversation: replies, reports (split or attached), notices, status."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import CoachError
+from bot.models import Citation, Report
+from bot.render import to_markdown
+from bot.slack import blocks as bk
+
+log = logging.getLogger(__name__)
+
+# Errors after which posting a notice into the same conversation cannot work either.
+UNREACHABLE = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "account_inactive",
+        "invalid_auth",
+        "token_revoked",
+        "not_authed",
+        "missing_scope",
+    }
+)
+SORRY = "Something went wrong on my side. Your message is saved: try again in a minute."
+
+
+def slack_error(exc: SlackApiError) -> str:
+    """The short error code Slack returned (never the token or the request)."""
+    return str(exc.response.get("error") or exc.response.status_code)
+
+
+class Poster:
+    """Posts into one channel, in a thread when `thread_ts` is set."""
+
+    def __init__(self, client: WebClient, channel: str, thread_ts: str | None) -> None:
+        self.client = client
+        self.channel = channel
+        self.thread_ts = thread_ts
+
+    def blocks(self, blocks: Sequence[bk.Block], text: str) -> str | None:
+        """Post one message of blocks; return its ts."""
+        resp = self.client.chat_postMessage(
+            channel=self.channel, thread_ts=self.thread_ts, text=text, blocks=list(blocks)
+        )
+        return resp.get("ts")
+
+    def text(self, text: str, citations: Sequence[Citation] = ()) -> str | None:
+        """Post a coach reply (Markdown), with its playbook sources."""
+        return self.blocks(bk.reply_blocks(text, citations), bk.fallback(text))
+
+    def mrkdwn(self, text: str) -> str | None:
+        """Post text that is already Slack mrkdwn (mentions, bold), unescaped."""
+        return self.blocks(bk.sections(text), bk.fallback(text))
+
+    def report(self, report: Report, assessment_id: int | None, gap_ids: Sequence[int]) -> None:
+        """Post the gap list: split over a few messages, or a summary plus the Markdown file."""
+        messages = bk.report_messages(report, assessment_id, gap_ids)
+        if len(messages) <= bk.MAX_REPORT_MESSAGES:
+            for n, message in enumerate(messages, 1):
+                self.blocks(message, bk.report_fallback(report, n, len(messages)))
+            return
+        self.blocks(bk.compact_report(report, assessment_id), bk.report_fallback(report, 1, 1))
+        self.client.files_upload_v2(
+            channel=self.channel,
+            thread_ts=self.thread_ts,
+            content=to_markdown(report),
+            filename="readiness-report.md",
+            title="Readiness report",
+        )
+
+    def notice(self, text: str) -> None:
+        """Tell the thread something went wrong; when even that fails, log it."""
+        try:
+            self.text(text)
+        except SlackApiError as exc:
+            log.warning("slack: could not post a notice in %s: %s", self.channel, slack_error(exc))
+        except OSError as exc:
+            log.warning("slack: could not reach Slack for %s: %s", self.channel, type(exc).__name__)
+
+    def status(self, text: str) -> None:
+        """Set the assistant-thread status line; silently nothing where the workspace lacks it."""
+        if not self.thread_ts:
+            return
+        try:
+            self.client.assistant_threads_setStatus(
+                channel_id=self.channel, thread_ts=self.thread_ts, status=text
+            )
+        except (SlackApiError, OSError) as exc:
+            log.debug("slack: no assistant status in %s: %s", self.channel, exc)
+
+
+def run_reporting(poster: Poster, work: Callable[[], Any]) -> None:
+    """Run `work`; an error becomes one sentence in the thread, or a log line if that can't be."""
+    try:
+        work()
+    except CoachError as exc:
+        poster.notice(str(exc))
+    except SlackApiError as exc:
+        code = slack_error(exc)
+        log.warning("slack: call failed in %s: %s", poster.channel, code)
+        if code not in UNREACHABLE:
+            poster.notice(
+                f"Slack refused my reply ({code}). Your message is saved: "
+                "type `status` to see where we are."
+            )
+    except Exception:
+        log.exception("slack: unexpected error in %s", poster.channel)
+        poster.notice(SORRY)
