@@ -1,0 +1,87 @@
+"""Request dependencies: who is calling (API keys), rate limits, and the coach."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import TYPE_CHECKING
+
+from fastapi import Request
+
+from bot.api.ratelimit import TokenBuckets, retry_after_header
+from bot.config import Settings
+from bot.errors import CoachError, ServiceUnavailable
+
+if TYPE_CHECKING:
+    from bot.service import Coach
+
+LOCAL_OWNER = "local"
+
+
+class Unauthorized(CoachError):
+    """A missing or unknown API key."""
+
+    code = "unauthorized"
+    status = 401
+
+
+class RateLimited(CoachError):
+    """Too many requests for one key; `retry_after` is in seconds."""
+
+    code = "rate_limited"
+    status = 429
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = retry_after_header(retry_after)
+        super().__init__(
+            f"Too many requests for this key: wait {self.retry_after} s and try again."
+        )
+
+
+def owner_id(key: str) -> str:
+    """A stable, non-secret owner id for an API key (a sha256 prefix)."""
+    return "key-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+class Auth:
+    """Bearer-token check against COACH_API_KEYS, and a token bucket per owner."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.keys = [k.get_secret_value().encode("utf-8") for k in settings.api_keys]
+        self.buckets = TokenBuckets(settings.rate_limit_per_minute)
+
+    def owner(self, authorization: str | None) -> str:
+        """The owner for an Authorization header; raises Unauthorized when keys are set."""
+        if not self.keys:
+            return LOCAL_OWNER
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("Missing API key: send `Authorization: Bearer <key>`.")
+        given = token.strip().encode("utf-8")
+        # compare with every key so the time taken does not depend on which one matched
+        matches = [hmac.compare_digest(given, key) for key in self.keys]
+        if not any(matches):
+            raise Unauthorized("Unknown API key: check the key or ask for one from COACH_API_KEYS.")
+        return owner_id(given.decode("utf-8"))
+
+    def admit(self, owner: str) -> None:
+        """Take one request from the owner's bucket, or raise RateLimited."""
+        wait = self.buckets.take(owner)
+        if wait > 0:
+            raise RateLimited(wait)
+
+
+def current_owner(request: Request) -> str:
+    """FastAPI dependency: the caller's owner id (API key check and rate limit included)."""
+    auth: Auth = request.app.state.auth
+    owner = auth.owner(request.headers.get("authorization"))
+    auth.admit(owner)
+    return owner
+
+
+def get_coach(request: Request) -> Coach:
+    """FastAPI dependency: the app's coach, or 503 while it is still starting."""
+    coach = getattr(request.app.state, "coach", None)
+    if coach is None:
+        raise ServiceUnavailable("The coach is still starting: retry in a few seconds.")
+    return coach

@@ -1,0 +1,154 @@
+"""One error shape for every failure: `{"error": {"code", "message"}}`, never a stack trace."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.api.deps import RateLimited
+from bot.errors import CoachError
+
+log = logging.getLogger(__name__)
+INTERNAL = (
+    "Something went wrong on our side: try again, and if it keeps happening give the "
+    "operator this error id: {ref}."
+)
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported"}
+
+
+def error_body(code: str, message: str) -> dict[str, Any]:
+    """The JSON body of an error response."""
+    return {"error": {"code": code, "message": message}}
+
+
+def error_response(status: int, code: str, message: str, **headers: str) -> JSONResponse:
+    """An error response in the one shape."""
+    return JSONResponse(error_body(code, message), status_code=status, headers=headers or None)
+
+
+def count_error(app: Any, code: str) -> None:
+    """Count an error response in the app's metrics, if it has them."""
+    metrics = getattr(getattr(app, "state", None), "metrics", None)
+    if metrics is not None:
+        metrics.error(code)
+
+
+def _coach_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, CoachError)
+    count_error(request.app, exc.code)
+    if exc.status >= 500:
+        log.warning("%s %s: %s", request.method, request.url.path, exc)
+    headers = {"Retry-After": exc.retry_after} if isinstance(exc, RateLimited) else {}
+    return error_response(exc.status, exc.code, str(exc), **headers)
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+def validation_message(errors: list[Any]) -> str:
+    """'Invalid request: text: Field required.' from pydantic's error list (first three)."""
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return "The request body is not valid JSON: send a JSON object (see /docs)."
+    items = [f"{_where(tuple(e.get('loc', ())))}: {e.get('msg', 'invalid')}" for e in errors[:3]]
+    return f"Invalid request ({'; '.join(items)}): fix the fields named and see /docs."
+
+
+def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    count_error(request.app, "invalid_request")
+    return error_response(422, "invalid_request", validation_message(list(exc.errors())))
+
+
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    count_error(request.app, code)
+    if exc.status_code == 404 and exc.detail == "Not Found":
+        message = f"There is no {request.url.path}: see /docs for the API."
+    elif exc.status_code == 405:
+        message = f"{request.method} is not allowed on {request.url.path}: see /docs."
+    else:
+        message = str(exc.detail)
+    return error_response(exc.status_code, code, message, **(exc.headers or {}))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn exceptions into the one error shape."""
+    app.add_exception_handler(CoachError, _coach_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+    data = json.dumps(body).encode("utf-8")
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": data})
+
+
+class CatchAllMiddleware:
+    """Log an unexpected exception with an id and answer 500 in the one shape."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        except Exception:
+            ref = uuid.uuid4().hex[:12]
+            log.exception("unhandled error %s on %s %s", ref, scope.get("method"), scope["path"])
+            count_error(scope.get("app"), "internal")
+            if not started:
+                await _send_json(send, 500, error_body("internal", INTERNAL.format(ref=ref)))
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over `limit` bytes before they are read or parsed (413)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    def _message(self) -> str:
+        return f"The request body is over {self.limit:,} bytes: shorten the text or split it."
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.limit:
+            count_error(scope.get("app"), "too_large")
+            await _send_json(send, 413, error_body("too_large", self._message()))
+            return
+        seen = 0
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:  # a chunked body with no (or a false) length
+                raise HTTPException(413, self._message())
+            return message
+
+        await self.app(scope, counting_receive, send)

@@ -1,0 +1,134 @@
+"""Prometheus metrics in a registry per app: requests, latency, errors, LLM calls and tokens."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import CounterMetricFamily, Metric
+from prometheus_client.registry import Collector
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger(__name__)
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+# metric name -> attribute name on an engine without a counters() method
+_ENGINE_COUNTERS = {
+    "calls": "calls",
+    "fallbacks": "fallbacks",
+    "errors": "errors",
+    "retries": "retried",
+}
+
+
+class AppMetrics:
+    """The app's own registry and instruments (no global state, so apps don't collide)."""
+
+    def __init__(self, state: Any) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "coach_http_requests",
+            "HTTP requests by route, method and status.",
+            ["route", "method", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "coach_http_request_duration_seconds",
+            "Time to answer an HTTP request.",
+            ["route", "method"],
+            buckets=BUCKETS,
+            registry=self.registry,
+        )
+        self.errors = Counter(
+            "coach_errors", "Error responses by error code.", ["code"], registry=self.registry
+        )
+        self.registry.register(LLMCollector(state))
+
+    def observe(self, route: str, method: str, status: int, seconds: float) -> None:
+        """Count one request and its latency."""
+        self.requests.labels(route, method, str(status)).inc()
+        self.latency.labels(route, method).observe(seconds)
+
+    def error(self, code: str) -> None:
+        """Count one error response."""
+        self.errors.labels(code).inc()
+
+
+def _engine_counters(engine: Any) -> dict[str, int]:
+    """The engine's counters if it keeps any (FallbackEngine does), else zeros."""
+    counters = getattr(engine, "counters", None)
+    if callable(counters):
+        try:
+            found = dict(counters())
+        except Exception:  # metrics must never break a scrape
+            found = {}
+    else:
+        found = {name: getattr(engine, attr, 0) for name, attr in _ENGINE_COUNTERS.items()}
+    return {name: _int(found.get(name, 0)) for name in _ENGINE_COUNTERS}
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _token_totals(store: Any) -> dict[str, int]:
+    totals = getattr(store, "llm_usage_totals", None)
+    if not callable(totals):
+        return {}
+    try:
+        found = totals()
+    except Exception:
+        log.warning("could not read LLM usage totals for /metrics", exc_info=True)
+        return {}
+    return {k: _int(found.get(f"{k}_tokens", 0)) for k in ("prompt", "completion")}
+
+
+class LLMCollector(Collector):
+    """Reads the engine's counters and the store's token totals at scrape time."""
+
+    def __init__(self, state: Any) -> None:
+        self.state = state
+
+    def describe(self) -> list[Metric]:
+        """Nothing up front: the families are built at scrape time."""
+        return []
+
+    def collect(self) -> Iterator[Metric]:
+        """LLM calls, fallbacks, errors, retries and tokens (zeros before the coach exists)."""
+        coach = getattr(self.state, "coach", None)
+        engine = getattr(coach, "engine", None)
+        for name, value in _engine_counters(engine).items():
+            family = CounterMetricFamily(f"coach_llm_{name}", f"LLM {name} by the engine.")
+            family.add_metric([], value)
+            yield family
+        tokens = CounterMetricFamily("coach_llm_tokens", "LLM tokens used.", labels=["kind"])
+        for kind, value in _token_totals(getattr(coach, "store", None)).items():
+            tokens.add_metric([kind], value)
+        yield tokens
+
+
+class MetricsMiddleware:
+    """Times every HTTP request and counts it by route template (not raw path) and status."""
+
+    def __init__(self, app: ASGIApp, metrics: AppMetrics) -> None:
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start, status = time.perf_counter(), 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            self.metrics.observe(route, scope["method"], status, time.perf_counter() - start)

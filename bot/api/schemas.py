@@ -1,0 +1,140 @@
+"""Request and response bodies of the HTTP API (they make the OpenAPI schema at /docs)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from bot.models import Citation
+
+ProgressState = Literal["done", "skipped", "current", "pending"]
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong, as a short code and one sentence a person can act on."""
+
+    code: str = Field(examples=["not_found"])
+    message: str = Field(examples=["No session abc: start a new interview."])
+
+
+class ErrorBody(BaseModel):
+    """The one error shape every route returns."""
+
+    error: ErrorDetail
+
+
+class NewSession(BaseModel):
+    """Optional details for a new interview."""
+
+    pilot_name: str | None = Field(default=None, examples=["Support triage assistant"])
+
+
+class SessionStarted(BaseModel):
+    """A new session and the coach's first question."""
+
+    session_id: str
+    reply: str
+    topic: str = Field(description="`intro`, a dimension id, or `done`.")
+    done: bool
+
+
+class MessageIn(BaseModel):
+    """One message from the team."""
+
+    text: str = Field(examples=["Our data is a CSV export someone refreshes by hand."])
+
+
+class TurnOut(BaseModel):
+    """The coach's reply to one message."""
+
+    reply: str
+    topic: str = Field(description="`intro`, a dimension id, or `done`.")
+    done: bool
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class ProgressItem(BaseModel):
+    """Where the interview stands on one dimension."""
+
+    dimension: str
+    title: str
+    state: ProgressState
+
+
+class MessageOut(BaseModel):
+    """One stored message of the transcript."""
+
+    role: str = Field(description="`user` or `coach`.")
+    text: str
+    author: str | None = None
+    at: str
+
+
+class SessionOut(BaseModel):
+    """A session: state, progress over the six dimensions, and the transcript."""
+
+    session_id: str
+    pilot_name: str | None
+    topic: str
+    done: bool
+    channel: str
+    created_at: str
+    progress: list[ProgressItem]
+    messages: list[MessageOut]
+
+
+class AssessmentIn(BaseModel):
+    """A free-text pilot description: a one-pager, a status update."""
+
+    text: str
+    pilot_name: str | None = None
+
+
+class AskIn(BaseModel):
+    """A question about getting a pilot to production."""
+
+    question: str = Field(examples=["What does good governance look like?"])
+
+
+class AnswerOut(BaseModel):
+    """An answer from the playbook with its citations."""
+
+    answer: str
+    citations: list[Citation]
+    in_scope: bool
+
+
+class Health(BaseModel):
+    """The process is up."""
+
+    status: Literal["ok"] = "ok"
+
+
+class Ready(BaseModel):
+    """Store, index and engine are usable."""
+
+    status: Literal["ready"] = "ready"
+    checks: dict[str, str]
+    engine: str
+
+
+class NotReady(ErrorBody):
+    """What is not usable, per check."""
+
+    checks: dict[str, str]
+
+
+_DESCRIPTIONS = {
+    401: "Missing or unknown API key.",
+    404: "Unknown session (or one that belongs to another key).",
+    413: "The text or the request body is too large.",
+    422: "A malformed body, or text that is empty or not plain text.",
+    429: "Too many requests for this key; see Retry-After.",
+    503: "A backing service is not usable.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI entries for the error statuses a route can answer with."""
+    return {s: {"model": ErrorBody, "description": _DESCRIPTIONS[s]} for s in statuses}

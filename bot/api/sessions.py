@@ -1,0 +1,153 @@
+"""Interview sessions over HTTP: start, send messages (JSON or SSE), view, report."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from itertools import chain
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import StreamingResponse
+
+from bot.api.deps import current_owner, get_coach
+from bot.api.errors import INTERNAL, error_body
+from bot.api.schemas import (
+    MessageIn,
+    MessageOut,
+    NewSession,
+    ProgressItem,
+    SessionOut,
+    SessionStarted,
+    TurnOut,
+    error_responses,
+)
+from bot.errors import CoachError
+from bot.models import Report, Turn
+from bot.render import to_json, to_markdown
+from bot.service import Coach
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/v1", tags=["sessions"])
+COMMON = (401, 404, 429)
+SSE_DOC = {
+    "description": "The reply. With `Accept: text/event-stream`: `event: token` events whose "
+    'data is `{"text": "..."}`, then one `event: done` with the JSON fields below.',
+    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+}
+
+
+def _turn_out(turn: Turn) -> TurnOut:
+    return TurnOut(reply=turn.reply, topic=turn.topic, done=turn.done, citations=turn.citations)
+
+
+@router.post(
+    "/sessions",
+    status_code=201,
+    response_model=SessionStarted,
+    responses=error_responses(401, 413, 422, 429),
+)
+def start_session(
+    body: NewSession | None = None,
+    owner: str = Depends(current_owner),
+    coach: Coach = Depends(get_coach),
+) -> SessionStarted:
+    """Start an interview; the reply is the coach's first question."""
+    pilot = body.pilot_name if body else None
+    turn = coach.start_session(owner=owner, channel="api", pilot_name=pilot)
+    return SessionStarted(
+        session_id=turn.session_id, reply=turn.reply, topic=turn.topic, done=turn.done
+    )
+
+
+def sse(event: str, data: dict[str, Any]) -> str:
+    """One server-sent event with a JSON payload."""
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def sse_events(pieces: Iterator[str | Turn]) -> Iterator[str]:
+    """`token` events for the text pieces, then `done` with the turn (or `error`)."""
+    try:
+        for piece in pieces:
+            if isinstance(piece, Turn):
+                yield sse("done", _turn_out(piece).model_dump(mode="json"))
+            else:
+                yield sse("token", {"text": piece})
+    except CoachError as exc:
+        yield sse("error", error_body(exc.code, str(exc)))
+    except Exception:
+        log.exception("error while streaming a reply")
+        yield sse("error", error_body("internal", INTERNAL.format(ref="stream")))
+
+
+def wants_stream(accept: str | None) -> bool:
+    """True when the client asked for server-sent events."""
+    return "text/event-stream" in (accept or "").lower()
+
+
+@router.post(
+    "/sessions/{session_id}/messages",
+    response_model=TurnOut,
+    responses={200: SSE_DOC, **error_responses(*COMMON, 413, 422)},
+)
+def send_message(
+    session_id: str,
+    body: MessageIn,
+    request: Request,
+    owner: str = Depends(current_owner),
+    coach: Coach = Depends(get_coach),
+) -> Any:
+    """Send the team's answer (or a command: skip, back, status, report, restart, help)."""
+    if wants_stream(request.headers.get("accept")):
+        pieces = coach.stream_message(session_id, body.text, owner=owner)
+        first = next(pieces)  # the message is stored and checked before the first byte
+        return StreamingResponse(
+            sse_events(chain([first], pieces)),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+    return _turn_out(coach.send_message(session_id, body.text, owner=owner))
+
+
+@router.get("/sessions/{session_id}", response_model=SessionOut, responses=error_responses(*COMMON))
+def get_session(
+    session_id: str, owner: str = Depends(current_owner), coach: Coach = Depends(get_coach)
+) -> SessionOut:
+    """The transcript, the current topic and progress over the six dimensions."""
+    view = coach.session_view(session_id, owner=owner)
+    progress = [
+        ProgressItem(dimension=d, title=coach.rubric.dimension(d).ready_title, state=s)  # type: ignore[arg-type]
+        for d, s in view.progress.items()
+    ]
+    return SessionOut(
+        session_id=view.session_id,
+        pilot_name=view.pilot_name,
+        topic=view.topic,
+        done=view.done,
+        channel=view.channel,
+        created_at=view.created_at,
+        progress=progress,
+        messages=[MessageOut(**m) for m in view.messages],
+    )
+
+
+@router.get(
+    "/sessions/{session_id}/report",
+    response_model=Report,
+    responses={
+        200: {"content": {"text/markdown": {"schema": {"type": "string"}}}},
+        **error_responses(*COMMON),
+    },
+)
+def get_report(
+    session_id: str,
+    fmt: Literal["json", "md"] = Query("json", alias="format"),
+    owner: str = Depends(current_owner),
+    coach: Coach = Depends(get_coach),
+) -> Response:
+    """The gap list: the saved report when the interview is done, else from answers so far."""
+    report = coach.report(session_id, owner=owner)
+    if fmt == "md":
+        return Response(to_markdown(report), media_type="text/markdown; charset=utf-8")
+    return Response(to_json(report), media_type="application/json")
