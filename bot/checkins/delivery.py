@@ -1,0 +1,81 @@
+"""Write-ahead delivery: record the intent, post, record the message; recover by looking up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.checkins.base import CheckinDB
+from bot.checkins.notify import MessageRef, Notifier
+from bot.checkins.records import Pilot
+from bot.checkins.tables import DeliveryRow
+
+
+class Delivery:
+    """Posts each idempotency key at most once as far as the database and notifier can tell."""
+
+    def __init__(self, db: CheckinDB, notifier: Notifier, worker: str) -> None:
+        self.db = db
+        self.notifier = notifier
+        self.worker = worker
+
+    def send(
+        self,
+        pilot: Pilot,
+        key: str,
+        text: str,
+        blocks: list[dict[str, Any]] | None = None,
+        thread_ts: str | None = None,
+        image: bytes | None = None,
+    ) -> MessageRef:
+        """Post under `key` unless an earlier attempt already did; return where it landed."""
+        state, ref = self._intent(pilot, key)
+        if ref is not None:
+            return ref  # posted and recorded by an earlier attempt
+        if state == "retry":  # an attempt died after deciding to send: did it post?
+            ref = self.notifier.find(pilot, key)
+            if ref is not None:
+                self._record(key, ref)
+                return ref
+        ref = self.notifier.post(
+            pilot, text, blocks, idempotency_key=key, thread_ts=thread_ts, image=image
+        )
+        self._record(key, ref)
+        return ref
+
+    def posted(self, key: str) -> MessageRef | None:
+        """The recorded message for a key, if it was posted and recorded."""
+        with self.db.tx() as db:
+            row = db.get(DeliveryRow, key)
+            if row is None or row.status != "posted" or row.channel is None or row.ts is None:
+                return None
+            return MessageRef(row.channel, row.ts)
+
+    def _intent(self, pilot: Pilot, key: str) -> tuple[str, MessageRef | None]:
+        """'new' after writing the intent, 'retry' when an intent was already there."""
+        if (ref := self.posted(key)) is not None:
+            return "done", ref
+        try:
+            with self.db.tx() as db:
+                if db.get(DeliveryRow, key) is not None:
+                    return "retry", None
+                db.add(
+                    DeliveryRow(
+                        key=key,
+                        pilot_id=pilot.id,
+                        worker=self.worker,
+                        created_at=self.db.clock.now(),
+                    )
+                )
+            return "new", None
+        except IntegrityError:  # another worker wrote the same intent a moment ago
+            return "retry", self.posted(key)
+
+    def _record(self, key: str, ref: MessageRef) -> None:
+        with self.db.tx() as db:
+            row = db.get(DeliveryRow, key)
+            if row is None:
+                return
+            row.status, row.channel, row.ts = "posted", ref.channel, ref.ts
+            row.posted_at = self.db.clock.now()

@@ -1,0 +1,125 @@
+"""Where check-ins go: Slack, a log, or memory (tests); each post carries an idempotency key."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.checkins.records import Pilot
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """Where a message landed: channel and timestamp (Slack's message id)."""
+
+    channel: str
+    ts: str
+
+
+class Notifier(Protocol):
+    """Posts messages about a pilot; `find` answers whether a key was already posted."""
+
+    def post(
+        self,
+        pilot: Pilot,
+        text: str,
+        blocks: list[dict[str, Any]] | None = None,
+        *,
+        idempotency_key: str,
+        thread_ts: str | None = None,
+        image: bytes | None = None,
+    ) -> MessageRef:
+        """Post text (and optional blocks and image) to the pilot's channel or a thread."""
+        ...
+
+    def find(self, pilot: Pilot, idempotency_key: str) -> MessageRef | None:
+        """The message already posted under this key, if the destination can tell."""
+        ...
+
+
+@dataclass
+class Posted:
+    """One message a MemoryNotifier received."""
+
+    pilot_id: int
+    channel: str
+    text: str
+    key: str
+    thread_ts: str | None
+    ts: str
+    image: bytes | None = None
+    blocks: list[dict[str, Any]] | None = None
+
+
+@dataclass
+class MemoryNotifier:
+    """Keeps every post in a list (thread-safe): the destination tests count."""
+
+    posts: list[Posted] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def post(
+        self,
+        pilot: Pilot,
+        text: str,
+        blocks: list[dict[str, Any]] | None = None,
+        *,
+        idempotency_key: str,
+        thread_ts: str | None = None,
+        image: bytes | None = None,
+    ) -> MessageRef:
+        """Record the post and return a fresh ts."""
+        channel = pilot.channel or f"pilot-{pilot.id}"
+        with self._lock:
+            ts = f"{len(self.posts) + 1}.000100"
+            self.posts.append(
+                Posted(pilot.id, channel, text, idempotency_key, thread_ts, ts, image, blocks)
+            )
+        return MessageRef(channel, ts)
+
+    def find(self, pilot: Pilot, idempotency_key: str) -> MessageRef | None:
+        """The earlier post under this key, if any."""
+        with self._lock:
+            for p in self.posts:
+                if p.key == idempotency_key:
+                    return MessageRef(p.channel, p.ts)
+        return None
+
+    def keys(self) -> list[str]:
+        """Every idempotency key posted, in order."""
+        with self._lock:
+            return [p.key for p in self.posts]
+
+
+class LogNotifier:
+    """Writes each message to the log (and optionally a printer): the CLI without Slack."""
+
+    def __init__(self, printer: Any = None) -> None:
+        self.printer = printer
+        self._count = 0
+
+    def post(
+        self,
+        pilot: Pilot,
+        text: str,
+        blocks: list[dict[str, Any]] | None = None,
+        *,
+        idempotency_key: str,
+        thread_ts: str | None = None,
+        image: bytes | None = None,
+    ) -> MessageRef:
+        """Log the message; the ref is local to this process."""
+        self._count += 1
+        channel = pilot.channel or f"pilot-{pilot.id}"
+        log.info("check-in message %s to %s:\n%s", idempotency_key, channel, text)
+        if self.printer is not None:
+            self.printer(f"--- {idempotency_key} -> {channel}\n{text}\n")
+        return MessageRef(channel, f"log-{self._count}")
+
+    def find(self, pilot: Pilot, idempotency_key: str) -> MessageRef | None:
+        """A log cannot be searched: an interrupted post is repeated (at-least-once)."""
+        return None

@@ -1,0 +1,236 @@
+"""Sending what is due, exactly once across replicas: claim under a lease, deliver, mark sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.checkins.delivery import Delivery
+from bot.checkins.escalations import claim_escalation, mark_escalated
+from bot.checkins.messages import checkin_blocks, checkin_text, escalation_text, reminder_text
+from bot.checkins.notify import MessageRef, Notifier
+from bot.checkins.png import trend_png
+from bot.checkins.records import Pilot, PilotGap, Stall
+from bot.checkins.schedule import REMINDER_AFTER_HOURS
+from bot.checkins.service import Checkins
+from bot.checkins.tables import CheckinRow, DimensionLevelRow, PilotRow
+from bot.checkins.trend import TrendPoint, average, points_from_rows, sparkline
+
+LEASE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """Something to send now: a check-in, a reminder or an escalation."""
+
+    kind: str
+    pilot_id: int
+    pilot_name: str
+    checkin_id: int
+    due_at: datetime
+
+
+@dataclass
+class RunReport:
+    """What one run did (keys of the messages it delivered or found delivered)."""
+
+    sent: list[str] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    lost: list[int] = field(default_factory=list)
+
+
+class Runner:
+    """Finds due work and sends it; all state lives in the database, none in the process."""
+
+    def __init__(self, checkins: Checkins, lease: timedelta = LEASE) -> None:
+        self.c = checkins
+        self.lease = lease
+
+    # --- what is due -------------------------------------------------------------------
+
+    def due(self, now: datetime) -> list[DueItem]:
+        """Check-ins and reminders due at `now` (including ones whose worker's lease expired)."""
+        free = or_(CheckinRow.claimed_until.is_(None), CheckinRow.claimed_until < now)
+        checkins = and_(CheckinRow.status.in_(("scheduled", "claimed")), CheckinRow.due_at <= now)
+        reminders = and_(
+            CheckinRow.status == "sent",
+            CheckinRow.reminder_sent_at.is_(None),
+            CheckinRow.sent_at <= now - timedelta(hours=REMINDER_AFTER_HOURS),
+        )
+        query = (
+            select(CheckinRow, PilotRow)
+            .join(PilotRow, PilotRow.id == CheckinRow.pilot_id)
+            .where(PilotRow.paused.is_(False), free, or_(checkins, reminders))
+            .order_by(CheckinRow.due_at, CheckinRow.id)
+        )
+        with self.c.tx() as db:
+            return [
+                DueItem(
+                    "reminder" if c.status == "sent" else "checkin", p.id, p.name, c.id, c.due_at
+                )
+                for c, p in db.execute(query).all()
+            ]
+
+    def stalled(self) -> list[tuple[Pilot, Stall]]:
+        """Active pilots that are stalled now, with their reasons."""
+        with self.c.tx() as db:
+            rows = db.scalars(select(PilotRow).where(PilotRow.paused.is_(False)))
+            found = [(Pilot.of(r), self.c._stall(db, r)) for r in rows]
+        return [(p, s) for p, s in found if s.stalled]
+
+    # --- sending -----------------------------------------------------------------------
+
+    def run_due(self, now: datetime, notifier: Notifier, worker_id: str) -> RunReport:
+        """Send every due check-in and reminder, then escalate stalled pilots; once each."""
+        report = RunReport()
+        delivery = Delivery(self.c, notifier, worker_id)
+        for item in self.due(now):
+            if item.kind == "checkin":
+                self._checkin(item, now, delivery, report)
+            else:
+                self._reminder(item, now, delivery, report)
+        for pilot, stall in self.stalled():
+            self._escalate(pilot, stall, now, delivery, report)
+        return report
+
+    def claim(self, checkin_id: int, now: datetime, worker_id: str, status: str) -> bool:
+        """Take a check-in under a lease; only one worker's conditional UPDATE can win."""
+        free = or_(CheckinRow.claimed_until.is_(None), CheckinRow.claimed_until < now)
+        from_status = ("scheduled", "claimed") if status == "claimed" else (status,)
+        stmt = (
+            update(CheckinRow)
+            .where(CheckinRow.id == checkin_id, CheckinRow.status.in_(from_status), free)
+            .values(
+                claimed_by=worker_id,
+                claimed_until=now + self.lease,
+                attempts=CheckinRow.attempts + 1,
+            )
+        )
+        if status == "claimed":
+            stmt = stmt.values(status="claimed")
+        with self.c.tx() as db:
+            return db.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+
+    def _checkin(self, item: DueItem, now: datetime, delivery: Delivery, rep: RunReport) -> None:
+        if not self.claim(item.checkin_id, now, delivery.worker, "claimed"):
+            return  # another worker has it
+        pilot, gaps, points = self._prepare(item)
+        if pilot.skip_next or not any(g.is_open for g in gaps):
+            self._skip(item, pilot, now, delivery.worker)
+            rep.skipped.append(item.checkin_id)
+            return
+        text = checkin_text(pilot, gaps, sparkline([average(p) for p in points]))
+        key = f"checkin:{item.checkin_id}"
+        image = trend_png(points, [d.id for d in self.c.rubric.dimensions])
+        ref = delivery.send(pilot, key, text, checkin_blocks(text), image=image)
+        if self._mark_sent(item, pilot, ref, now, delivery.worker):
+            rep.sent.append(key)
+        else:
+            rep.lost.append(item.checkin_id)
+
+    def _prepare(self, item: DueItem) -> tuple[Pilot, list[PilotGap], list[TrendPoint]]:
+        with self.c.tx() as db:
+            pilot = Pilot.of(self.c._pilot_row(db, item.pilot_id, None))
+            gaps = [PilotGap.of(g) for g in self.c._gap_rows(db, item.pilot_id)]
+            points = points_from_rows(self.c._level_rows(db, item.pilot_id))
+        return pilot, gaps, points
+
+    def _skip(self, item: DueItem, pilot: Pilot, now: datetime, worker: str) -> None:
+        """Record a skipped check-in (skip-next, or nothing left open) and schedule the next."""
+        with self.c.tx() as db:
+            row = db.get(CheckinRow, item.checkin_id)
+            prow = self.c._pilot_row(db, item.pilot_id, None)
+            if row is None or row.claimed_by != worker:
+                return
+            row.status, row.claimed_until = "skipped", None
+            row.note = "skipped on request" if prow.skip_next else "no open gaps"
+            if prow.skip_next:
+                prow.skip_next = False
+                self.c._schedule_after(db, prow, max(row.due_at, now))
+
+    def _mark_sent(
+        self, item: DueItem, pilot: Pilot, ref: MessageRef, now: datetime, worker: str
+    ) -> bool:
+        """Mark sent (only if our lease still holds), close last week's, schedule the next."""
+        with self.c.tx() as db:
+            stmt = (
+                update(CheckinRow)
+                .where(
+                    CheckinRow.id == item.checkin_id,
+                    CheckinRow.claimed_by == worker,
+                    CheckinRow.status == "claimed",
+                )
+                .values(
+                    status="sent",
+                    sent_at=now,
+                    claimed_until=None,
+                    message_channel=ref.channel,
+                    message_ts=ref.ts,
+                )
+            )
+            if db.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
+                return False
+            self._close_unanswered(db, item)
+            prow = self.c._pilot_row(db, item.pilot_id, None)
+            self.c._schedule_after(db, prow, max(item.due_at, now))
+            return True
+
+    def _close_unanswered(self, db: Session, item: DueItem) -> None:
+        """Earlier check-ins still unanswered become missed; their levels carry forward."""
+        query = select(CheckinRow).where(
+            CheckinRow.pilot_id == item.pilot_id,
+            CheckinRow.status == "sent",
+            CheckinRow.id != item.checkin_id,
+        )
+        open_dims = {
+            g.dimension for g in self.c._gap_rows(db, item.pilot_id) if g.status != "resolved"
+        }
+        for old in db.scalars(query):
+            old.status = "missed"
+            latest = {r.dimension: r for r in self.c._level_rows(db, item.pilot_id)}
+            for dim, lv in latest.items():
+                status = "missed" if dim in open_dims else lv.status
+                db.add(
+                    DimensionLevelRow(
+                        pilot_id=item.pilot_id,
+                        checkin_id=old.id,
+                        dimension=dim,
+                        level=lv.level,
+                        status=status,
+                        at=old.due_at,
+                    )
+                )
+
+    def _reminder(self, item: DueItem, now: datetime, delivery: Delivery, rep: RunReport) -> None:
+        if not self.claim(item.checkin_id, now, delivery.worker, "sent"):
+            return
+        with self.c.tx() as db:
+            row = db.get(CheckinRow, item.checkin_id)
+            thread = row.message_ts if row else None
+        pilot = self.c.pilot(item.pilot_id)
+        key = f"reminder:{item.checkin_id}"
+        ref = delivery.send(pilot, key, reminder_text(pilot), None, thread_ts=thread)
+        with self.c.tx() as db:
+            stmt = (
+                update(CheckinRow)
+                .where(CheckinRow.id == item.checkin_id, CheckinRow.claimed_by == delivery.worker)
+                .values(reminder_sent_at=now, reminder_ts=ref.ts, claimed_until=None)
+            )
+            db.execute(stmt)
+        rep.sent.append(key)
+
+    def _escalate(
+        self, pilot: Pilot, stall: Stall, now: datetime, delivery: Delivery, rep: RunReport
+    ) -> None:
+        """One escalation per pilot per check-in cycle, claimed like a check-in."""
+        text = escalation_text(pilot, stall, self.c.rubric)
+        held = claim_escalation(self.c, pilot, stall, text, now, delivery.worker, self.lease)
+        if held is None:
+            return
+        key = f"escalation:{held.id}"
+        delivery.send(pilot, key, held.text)
+        mark_escalated(self.c, held.id, delivery.worker, now)
+        rep.sent.append(key)
