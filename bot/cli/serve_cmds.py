@@ -1,0 +1,74 @@
+"""`coach serve`: the HTTP API and the web chat under uvicorn."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import typer
+
+from bot.cli.common import console, err_console, settings_from_cli, user_errors
+from bot.config import Settings
+
+LOOPBACK_NAMES = {"localhost"}
+NO_KEYS = (
+    "Refusing to listen on {host} without API keys: set COACH_API_KEYS "
+    "(comma-separated bearer tokens) or serve on 127.0.0.1."
+)
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1."""
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def url_for(host: str, port: int) -> str:
+    """The address to print (IPv6 in brackets)."""
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return f"http://{shown}:{port}"
+
+
+def _ensure_index(settings: Settings) -> None:
+    """Index the playbook first when the index is empty (a fresh clone)."""
+    from bot.index import index_knowledge, open_index
+
+    if open_index(settings).count() > 0:
+        return
+    console.print("[dim]The playbook index is empty: indexing it now (once).[/dim]")
+    summary = index_knowledge(settings)
+    console.print(f"[dim]Indexed {summary.chunks} passages in {summary.seconds:.1f} s.[/dim]")
+
+
+def serve_command(
+    host: str = typer.Option(None, "--host", help="Address to listen on (default COACH_HOST)."),
+    port: int = typer.Option(None, "--port", help="Port to listen on (default COACH_PORT)."),
+    log_level: str = typer.Option("info", "--log-level", help="uvicorn log level."),
+) -> None:
+    """Serve the HTTP API (/v1, docs at /docs) and the web chat (/)."""
+    settings = settings_from_cli()
+    host = host or settings.host
+    port = port or settings.port
+    if not settings.api_keys and not is_loopback(host):
+        err_console.print(f"[red]error:[/red] {NO_KEYS.format(host=host)}")
+        raise typer.Exit(2)
+    import uvicorn
+
+    from bot.api import create_app
+    from bot.factory import build_coach
+    from bot.logging_setup import configure_logging
+
+    configure_logging(log_level)
+    with user_errors():
+        _ensure_index(settings)
+        coach = build_coach(settings)
+    console.print(f"Readiness Coach on [bold]{url_for(host, port)}[/bold] (API docs at /docs)")
+    uvicorn.run(create_app(settings, coach), host=host, port=port, log_level=log_level)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `serve` to the coach CLI."""
+    app.command("serve")(serve_command)
