@@ -46,6 +46,8 @@ class MiniLMEmbedder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # no busy-waiting: the coach shares its cores with a web server and other jobs
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         path = model_path or _model_path()
         self._session = ort.InferenceSession(
             str(path), sess_options=options, providers=["CPUExecutionProvider"]
@@ -58,12 +60,12 @@ class MiniLMEmbedder:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Embed texts in batches of 32; returns a (len(texts), 384) float32 array."""
-        if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        parts = [
-            self._embed_batch(texts[i : i + BATCH_SIZE]) for i in range(0, len(texts), BATCH_SIZE)
-        ]
-        return np.vstack(parts)
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # less padding per batch
+        for start in range(0, len(order), BATCH_SIZE):
+            batch = order[start : start + BATCH_SIZE]
+            out[batch] = self._embed_batch([texts[i] for i in batch])
+        return out
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
         with self._lock:  # the tokenizer's padding state is shared
