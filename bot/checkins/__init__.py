@@ -2,16 +2,16 @@
 
 from bot.checkins.clock import Clock, ManualClock, SystemClock
 from bot.checkins.notify import LogNotifier, MemoryNotifier, MessageRef, Notifier
-from bot.checkins.open import (
+from bot.checkins.pilots import Checkins
+from bot.checkins.records import AnswerResult, Pilot, PilotGap, PilotSummary, Stall
+from bot.checkins.runner import DueItem, Runner, RunReport
+from bot.checkins.service import (
     answer_checkin,
     find_pilot_by_thread,
     open_checkins,
     open_checkins_from_settings,
     register_from_assessment,
 )
-from bot.checkins.records import AnswerResult, Pilot, PilotGap, PilotSummary, Stall
-from bot.checkins.runner import DueItem, Runner, RunReport
-from bot.checkins.service import Checkins
 
 __all__ = [
     "AnswerResult",

@@ -34,7 +34,7 @@ class Delivery:
         if ref is not None:
             return ref  # posted and recorded by an earlier attempt
         if state == "retry":  # an attempt died after deciding to send: did it post?
-            ref = self.notifier.find(pilot, key)
+            ref = self.notifier.find(pilot, key, thread_ts)
             if ref is not None:
                 self._record(key, ref)
                 return ref

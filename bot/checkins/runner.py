@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
@@ -12,13 +14,14 @@ from bot.checkins.delivery import Delivery
 from bot.checkins.escalations import claim_escalation, mark_escalated
 from bot.checkins.messages import checkin_blocks, checkin_text, escalation_text, reminder_text
 from bot.checkins.notify import MessageRef, Notifier
+from bot.checkins.pilots import Checkins
 from bot.checkins.png import trend_png
 from bot.checkins.records import Pilot, PilotGap, Stall
 from bot.checkins.schedule import REMINDER_AFTER_HOURS
-from bot.checkins.service import Checkins
 from bot.checkins.tables import CheckinRow, DimensionLevelRow, PilotRow
 from bot.checkins.trend import TrendPoint, average, points_from_rows, sparkline
 
+log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)
 
 
@@ -40,6 +43,7 @@ class RunReport:
     sent: list[str] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)
     lost: list[int] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
 
 class Runner:
@@ -88,13 +92,21 @@ class Runner:
         report = RunReport()
         delivery = Delivery(self.c, notifier, worker_id)
         for item in self.due(now):
-            if item.kind == "checkin":
-                self._checkin(item, now, delivery, report)
-            else:
-                self._reminder(item, now, delivery, report)
+            send = self._checkin if item.kind == "checkin" else self._reminder
+            self._guard(report, f"{item.kind}:{item.checkin_id}", send, item, now, delivery)
         for pilot, stall in self.stalled():
-            self._escalate(pilot, stall, now, delivery, report)
+            self._guard(
+                report, f"escalation:{pilot.id}", self._escalate, pilot, stall, now, delivery
+            )
         return report
+
+    def _guard(self, report: RunReport, what: str, fn: Any, *args: Any) -> None:
+        """One failure (a Slack error, a missing channel) must not stop the other pilots."""
+        try:
+            fn(*args, report)
+        except Exception as exc:  # the lease expires and a later run retries
+            log.warning("check-in job %s failed, will retry after the lease: %s", what, exc)
+            report.failed.append(f"{what}: {exc}")
 
     def claim(self, checkin_id: int, now: datetime, worker_id: str, status: str) -> bool:
         """Take a check-in under a lease; only one worker's conditional UPDATE can win."""

@@ -1,4 +1,4 @@
-"""Opening the check-in service: from a Coach, or from settings alone (cron jobs)."""
+"""The check-in service API adapters call: open it, register pilots, answer, find threads."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from bot.checkins.clock import Clock
+from bot.checkins.pilots import Checkins
 from bot.checkins.records import AnswerResult, Pilot
-from bot.checkins.service import Checkins
 from bot.checkins.tables import create_checkin_tables
 from bot.config import Settings
 

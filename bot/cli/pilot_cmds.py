@@ -1,0 +1,178 @@
+"""`coach pilots ...` and `coach checkins due|run`: follow pilots from the terminal or cron."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from bot.cli.common import console, settings_from_cli, user_errors
+
+pilots_app = typer.Typer(help="Pilots followed with weekly check-ins.", no_args_is_help=False)
+checkins_app = typer.Typer(help="Send due check-ins (for cron or a Kubernetes CronJob).")
+
+
+def _service(full: bool = False) -> Any:
+    """The check-in service: with the whole coach when answers must be judged."""
+    settings = settings_from_cli()
+    if full:
+        from bot.checkins.service import open_checkins
+        from bot.factory import build_coach
+
+        return open_checkins(build_coach(settings))
+    from bot.checkins.service import open_checkins_from_settings
+
+    return open_checkins_from_settings(settings)
+
+
+def _gaps(counts: dict[str, int]) -> str:
+    return " ".join(f"{n} {sev}" for sev, n in counts.items() if n) or "none"
+
+
+@pilots_app.callback(invoke_without_command=True)
+def list_pilots(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
+) -> None:
+    """List pilots: status, open gaps by severity, weeks since the last closed gap, trend."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with user_errors():
+        rows = _service().list_pilots()
+        if as_json:
+            typer.echo(json.dumps([r.to_dict() for r in rows], indent=2, default=str))
+            return
+        table = Table("id", "name", "status", "open gaps", "weeks since close", "trend", "next")
+        for r in rows:
+            nxt = r.next_due.strftime("%Y-%m-%d %H:%M UTC") if r.next_due else "-"
+            table.add_row(
+                str(r.pilot.id),
+                r.pilot.name,
+                r.status,
+                _gaps(r.open_by_severity),
+                str(r.weeks_since_close),
+                f"{r.sparkline} {r.trend}",
+                nxt,
+            )
+        console.print(table if rows else "No pilots yet: add one with `coach pilots add`.")
+
+
+@pilots_app.command("show")
+def show(pilot_id: int) -> None:
+    """Gaps, check-in history and the trend chart of one pilot."""
+    from bot.checkins.trend import text_chart
+
+    with user_errors():
+        svc = _service()
+        detail = svc.detail(pilot_id)
+        s = detail["summary"]
+        console.print(f"[bold]{detail['pilot']['name']}[/bold]  status: {s['status']}")
+        for reason in s["stall_reasons"]:
+            console.print(f"  [red]stalled:[/red] {reason}")
+        for g in detail["gaps"]:
+            console.print(f"  [{g['severity']}] {g['title']}: {g['status']}", markup=False)
+        for c in detail["checkins"]:
+            console.print(
+                f"  check-in {c['id']} due {c['due_at'][:16]} {c['status']}", markup=False
+            )
+        dims = [d.id for d in svc.rubric.dimensions]
+        console.print(text_chart(svc.trend_points(pilot_id), dims), markup=False)
+
+
+@pilots_app.command("add")
+def add(
+    assessment: int = typer.Option(..., "--from-assessment", help="Assessment id."),
+    name: str = typer.Option(..., "--name"),
+    business_owner: str = typer.Option(..., "--business-owner"),
+    sponsor: str = typer.Option(..., "--sponsor"),
+    people: list[str] = typer.Option([], "--person", help="Someone to ask (repeatable)."),
+    channel: str = typer.Option(None, "--channel", help="Slack channel or DM id."),
+    tz: str = typer.Option("UTC", "--tz", help="IANA time zone, e.g. Europe/London."),
+    cron: str = typer.Option(None, "--cron", help="Default: '0 9 * * MON'."),
+) -> None:
+    """Start weekly check-ins for a finished assessment."""
+    with user_errors():
+        from bot.checkins.service import open_checkins
+        from bot.factory import build_coach
+
+        svc = open_checkins(build_coach(settings_from_cli()))
+        pilot = svc.register_from_assessment(
+            assessment, name, business_owner, sponsor, people, channel, tz, cron
+        )
+        console.print(
+            f"Pilot {pilot.id} '{pilot.name}' registered; first check-in "
+            f"{svc.summary(pilot.id).next_due:%Y-%m-%d %H:%M} UTC."
+        )
+
+
+def _control(action: str) -> None:
+    def command(pilot_id: int) -> None:
+        with user_errors():
+            pilot = getattr(_service(), action)(pilot_id)
+            console.print(f"Pilot {pilot.id} '{pilot.name}': {action} done.")
+
+    command.__doc__ = f"{action.capitalize()} a pilot's weekly check-ins."
+    pilots_app.command(action)(command)
+
+
+for _action in ("pause", "resume", "snooze", "skip"):
+    _control(_action)
+
+
+@checkins_app.command("due")
+def due(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """What is due now, and which pilots are stalled."""
+    from bot.checkins.runner import Runner
+
+    with user_errors():
+        svc = _service()
+        runner = Runner(svc)
+        items = runner.due(svc.clock.now())
+        stalled = runner.stalled()
+        if as_json:
+            out = {
+                "due": [i.__dict__ | {"due_at": i.due_at.isoformat()} for i in items],
+                "stalled": [
+                    {"pilot_id": p.id, "name": p.name, "reasons": s.reasons} for p, s in stalled
+                ],
+            }
+            typer.echo(json.dumps(out, indent=2))
+            return
+        for i in items:
+            console.print(
+                f"{i.kind} {i.checkin_id} for '{i.pilot_name}' due {i.due_at:%Y-%m-%d %H:%M} UTC"
+            )
+        for p, s in stalled:
+            console.print(f"[red]stalled[/red] '{p.name}': {'; '.join(s.reasons)}")
+        if not items and not stalled:
+            console.print("Nothing due, nothing stalled.")
+
+
+@checkins_app.command("run")
+def run() -> None:
+    """Send what is due now (Slack when configured, else printed); safe to run from many hosts."""
+    from bot.checkins.http import notifier_for
+    from bot.checkins.runner import Runner
+
+    with user_errors():
+        svc = _service()
+        dims = [d.id for d in svc.rubric.dimensions]
+        notifier = notifier_for(svc.settings, dims, printer=typer.echo)
+        worker = f"cli:{socket.gethostname()}:{os.getpid()}"
+        report = Runner(svc).run_due(svc.clock.now(), notifier, worker)
+        console.print(
+            f"sent {len(report.sent)}, skipped {len(report.skipped)}, failed {len(report.failed)}"
+        )
+        for failure in report.failed:
+            console.print(f"[red]failed:[/red] {failure}")
+        if report.failed:
+            raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `coach pilots` and `coach checkins`."""
+    app.add_typer(pilots_app, name="pilots")
+    app.add_typer(checkins_app, name="checkins")
