@@ -22,7 +22,8 @@ HTTP_HINT = (
 
 def socket_tokens_missing(settings: Settings) -> bool:
     """True when Socket Mode cannot start for lack of a bot or app-level token."""
-    return settings.slack_bot_token is None or settings.slack_app_token is None
+    tokens = (settings.slack_bot_token, settings.slack_app_token)
+    return not all(t and t.get_secret_value().strip() for t in tokens)
 
 
 def slack(

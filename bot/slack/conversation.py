@@ -25,6 +25,7 @@ class Thread:
     team: str
     channel: str
     thread_ts: str | None
+    dm: bool = False  # a DM thread may be an assistant thread (status line, prompts)
 
     @property
     def key(self) -> str:
@@ -64,7 +65,8 @@ class Conversations:
         session = self.coach.store.find_session(thread.key)
         if session is None and not may_start:
             return
-        poster.status(THINKING)
+        if thread.dm:
+            poster.status(THINKING)
         if session is None:
             run_reporting(poster, lambda: self._first(poster, thread, text))
         else:

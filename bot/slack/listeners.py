@@ -69,7 +69,7 @@ def register_listeners(app: App, convo: Conversations) -> None:
         is_dm = event.get("channel_type") == "im"
         if not is_dm and (not event.get("thread_ts") or f"<@{context.get('bot_user_id')}>" in text):
             return  # top-level channel chatter, or a mention (handled by on_mention)
-        thread = Thread(body["team_id"], event["channel"], event.get("thread_ts"))
+        thread = Thread(body["team_id"], event["channel"], event.get("thread_ts"), dm=is_dm)
         convo.on_message(client, thread, event["user"], strip_mentions(text), may_start=is_dm)
 
     def on_thread_started(event: dict[str, Any], client: WebClient) -> None:
