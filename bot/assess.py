@@ -23,7 +23,9 @@ LEVEL_FOR_GAP = {"critical": 1, "high": 2, "medium": 3}
 CitationsFor = Callable[[Dimension], list[Citation]]
 
 
-def severity_for(dim: Dimension, judged: Severity | None, agentic: bool, rubric: Rubric) -> Severity:
+def severity_for(
+    dim: Dimension, judged: Severity | None, agentic: bool, rubric: Rubric
+) -> Severity:
     """The rubric decides severity: base, medium when partly in place, critical when agentic."""
     severity: Severity = "medium" if judged == "medium" else dim.base_severity
     if agentic and dim.id in rubric.agentic.escalate:
@@ -63,7 +65,9 @@ def _gap(dim: Dimension, j: Judgement, severity: Severity, cites: list[Citation]
     )
 
 
-def _summary(verdict: Verdict, gaps: list[Gap], ready: list[str], unknown: list[str], agentic: bool) -> str:
+def _summary(
+    verdict: Verdict, gaps: list[Gap], ready: list[str], unknown: list[str], agentic: bool
+) -> str:
     opening = {
         "not_ready": "This pilot is not ready for production yet.",
         "ready_with_conditions": "This pilot can move towards production once a few conditions are met.",
@@ -78,7 +82,9 @@ def _summary(verdict: Verdict, gaps: list[Gap], ready: list[str], unknown: list[
             f"{first.title.lower()}, will surface {first.surfaces.lower().rstrip('.')}."
         )
     if unknown:
-        parts.append(f"Not enough is known yet about {', '.join(unknown)}: treat these as open questions.")
+        parts.append(
+            f"Not enough is known yet about {', '.join(unknown)}: treat these as open questions."
+        )
     if ready:
         parts.append(f"In place: {', '.join(ready)}.")
     if agentic:
@@ -109,8 +115,13 @@ def build_report(
         rationale = "skipped by the team" if dim.id in skipped else j.rationale
         dims.append(
             DimensionResult(
-                id=dim.id, title=dim.ready_title, status=j.status, severity=severity,
-                level=level_for(j, severity), evidence=j.evidence, rationale=rationale,
+                id=dim.id,
+                title=dim.ready_title,
+                status=j.status,
+                severity=severity,
+                level=level_for(j, severity),
+                evidence=j.evidence,
+                rationale=rationale,
             )
         )
         if j.status == "gap" and severity:

@@ -16,7 +16,7 @@ from bot.text import quote, words
 COMMANDS = ("skip", "back", "status", "report", "restart", "help")
 HELP = (
     "I'm interviewing you about your pilot, one area at a time. Answer in your own words; "
-    "ask me a question at any point (\"why does this matter?\"). Commands: `skip` (move on), "
+    'ask me a question at any point ("why does this matter?"). Commands: `skip` (move on), '
     "`back` (previous question), `status` (progress), `report` (gap list so far), "
     "`restart` (start over), `help`."
 )
@@ -103,8 +103,12 @@ class Interview:
         if command in COMMANDS:
             return getattr(self, f"_cmd_{command}")(state)
         if state.done:
-            return Reply("The interview is finished. Type `report` for the gap list or `restart`.",
-                         "done", "", done=True)
+            return Reply(
+                "The interview is finished. Type `report` for the gap list or `restart`.",
+                "done",
+                "",
+                done=True,
+            )
         if is_question(text):
             return self._answer_question(state, text)
         return self._take_answer(state, text, author)
@@ -148,7 +152,9 @@ class Interview:
         qid = self._question_id(state)
         if kind == "intro":
             feeds = next(q.feeds for q in self.rubric.intro if q.id == ident) or "intro"
-            state.statements.append(Statement(text=text, author=author, topic=feeds, question_id=qid))
+            state.statements.append(
+                Statement(text=text, author=author, topic=feeds, question_id=qid)
+            )
             intro_q = next(q for q in self.rubric.intro if q.id == ident)
             if len(words(text)) < 3 and intro_q.follow_ups and state.follow_ups < 1:
                 state.follow_ups += 1
@@ -194,8 +200,13 @@ class Interview:
             break
         if state.step >= len(self.plan):
             state.done = True
-            return Reply(note + "That's everything I need. Here is your gap list.", "done", "",
-                         done=True, want_report=True)
+            return Reply(
+                note + "That's everything I need. Here is your gap list.",
+                "done",
+                "",
+                done=True,
+                want_report=True,
+            )
         reply = self._ask_current(state)
         reply.text = note + reply.text
         return reply
@@ -224,32 +235,56 @@ class Interview:
         return questions[min(state.question_idx, len(questions) - 1)].id
 
     def _snapshot(self, state: InterviewState) -> Snapshot:
-        return Snapshot(step=state.step, question_idx=state.question_idx,
-                        follow_ups=state.follow_ups, n_statements=len(state.statements))
+        return Snapshot(
+            step=state.step,
+            question_idx=state.question_idx,
+            follow_ups=state.follow_ups,
+            n_statements=len(state.statements),
+        )
 
     def _answer_question(self, state: InterviewState, text: str) -> Reply:
         topic = self.topic(state)
         dimension = topic if topic in {d.id for d in self.rubric.dimensions} else None
         answer = self.ask(text, dimension)
         back = f"\n\nBack to the interview: {state.last_question}" if state.last_question else ""
-        return Reply(answer.answer + back, topic, self._question_id(state),
-                     done=state.done, citations=answer.citations)
+        return Reply(
+            answer.answer + back,
+            topic,
+            self._question_id(state),
+            done=state.done,
+            citations=answer.citations,
+        )
 
     # -- commands ------------------------------------------------------------
     def _cmd_help(self, state: InterviewState) -> Reply:
-        return Reply(HELP + (f"\n\n{state.last_question}" if not state.done else ""),
-                     self.topic(state), self._question_id(state), done=state.done)
+        return Reply(
+            HELP + (f"\n\n{state.last_question}" if not state.done else ""),
+            self.topic(state),
+            self._question_id(state),
+            done=state.done,
+        )
 
     def _cmd_status(self, state: InterviewState) -> Reply:
         marks = {"done": "✓", "skipped": "–", "current": "→", "pending": "·"}
-        lines = [f"{marks[v]} {self.rubric.dimension(k).ready_title} ({v})"
-                 for k, v in self.progress(state).items()]
-        return Reply("Progress:\n" + "\n".join(lines), self.topic(state),
-                     self._question_id(state), done=state.done)
+        lines = [
+            f"{marks[v]} {self.rubric.dimension(k).ready_title} ({v})"
+            for k, v in self.progress(state).items()
+        ]
+        return Reply(
+            "Progress:\n" + "\n".join(lines),
+            self.topic(state),
+            self._question_id(state),
+            done=state.done,
+        )
 
     def _cmd_report(self, state: InterviewState) -> Reply:
-        return Reply("Here is the gap list from what you've told me so far.", self.topic(state),
-                     self._question_id(state), done=state.done, want_report=True)
+        return Reply(
+            "Here is the gap list from what you've told me so far.",
+            self.topic(state),
+            self._question_id(state),
+            done=state.done,
+            want_report=True,
+        )
 
     def _cmd_skip(self, state: InterviewState) -> Reply:
         if state.done:
@@ -261,14 +296,21 @@ class Interview:
 
     def _cmd_back(self, state: InterviewState) -> Reply:
         if not state.history:
-            return Reply("We're at the first question already. " + state.last_question,
-                         self.topic(state), self._question_id(state))
+            return Reply(
+                "We're at the first question already. " + state.last_question,
+                self.topic(state),
+                self._question_id(state),
+            )
         snap = state.history.pop()
         ident = self.plan[snap.step][1]
         state.skipped = [s for s in state.skipped if s != ident]
         state.covered = [c for c in state.covered if self.plan.index(("dim", c)) < snap.step]
-        state.step, state.question_idx, state.follow_ups = snap.step, snap.question_idx, snap.follow_ups
-        del state.statements[snap.n_statements:]
+        state.step, state.question_idx, state.follow_ups = (
+            snap.step,
+            snap.question_idx,
+            snap.follow_ups,
+        )
+        del state.statements[snap.n_statements :]
         state.done = False
         reply = self._ask_current(state)
         reply.text = "Going back. " + reply.text

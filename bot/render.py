@@ -26,7 +26,14 @@ def _cite(c_source: str, c_section: str) -> str:
 def to_markdown(report: Report) -> str:
     """A Markdown report a team can paste into a wiki or ticket."""
     title = f"Readiness report: {report.pilot_name}" if report.pilot_name else "Readiness report"
-    out = [f"# {title}", "", f"**Verdict:** {report.verdict.replace('_', ' ')}", "", report.summary, ""]
+    out = [
+        f"# {title}",
+        "",
+        f"**Verdict:** {report.verdict.replace('_', ' ')}",
+        "",
+        report.summary,
+        "",
+    ]
     if report.agentic:
         quotes = "; ".join(f'"{e.quote}"' for e in report.agentic_evidence)
         out += [f"> Agentic system: acts on its own ({quotes}).", ""]
@@ -41,7 +48,13 @@ def to_markdown(report: Report) -> str:
         for e in g.evidence:
             who = f" ({e.author})" if e.author else ""
             out.append(f'> "{e.quote}"{who}')
-        out += ["", f"**Why it matters:** {g.why}", "", f"**Where it will surface:** {g.surfaces}", ""]
+        out += [
+            "",
+            f"**Why it matters:** {g.why}",
+            "",
+            f"**Where it will surface:** {g.surfaces}",
+            "",
+        ]
         out += ["**This week:**", *[f"- {a}" for a in g.actions], ""]
         if g.citations:
             out += ["Playbook: " + ", ".join(_cite(c.source, c.section) for c in g.citations), ""]
@@ -65,13 +78,25 @@ def print_report(report: Report, console: Console) -> None:
         table.add_row(d.title, STATUS[d.status], sev, "█" * d.level + "░" * (5 - d.level))
     console.print(table)
     for i, g in enumerate(report.gaps, 1):
-        body = [Text(f'"{e.quote}"' + (f" ({e.author})" if e.author else ""), style="italic")
-                for e in g.evidence]
+        body = [
+            Text(f'"{e.quote}"' + (f" ({e.author})" if e.author else ""), style="italic")
+            for e in g.evidence
+        ]
         body += [Text(f"Why: {g.why}"), Text(f"Surfaces: {g.surfaces}")]
         body += [Text(f"• {a}") for a in g.actions]
-        body += [Text("Playbook: " + ", ".join(_cite(c.source, c.section) for c in g.citations),
-                      style="dim")]
-        console.print(Panel(Group(*body), title=f"{i}. {g.title}", subtitle=g.severity,
-                            border_style=STYLE[g.severity]))
+        body += [
+            Text(
+                "Playbook: " + ", ".join(_cite(c.source, c.section) for c in g.citations),
+                style="dim",
+            )
+        ]
+        console.print(
+            Panel(
+                Group(*body),
+                title=f"{i}. {g.title}",
+                subtitle=g.severity,
+                border_style=STYLE[g.severity],
+            )
+        )
     for q in report.open_questions:
         console.print(f"[bold]Open question ({q.dimension}):[/bold] {q.question}")

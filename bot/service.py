@@ -6,12 +6,12 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from bot.assess import build_report
 from bot.config import Settings
 from bot.engine.base import Engine
+from bot.engine.grounding import citation
 from bot.interview import Interview, InterviewState, is_question
 from bot.knowledge import Dimension, Knowledge
 from bot.limits import clean_text
@@ -59,7 +59,7 @@ class Coach:
         self.engine = engine
         self.prompt_version = prompt_version
         self.interview = Interview(self.rubric, engine, self.ask)
-        self._citations = lru_cache(maxsize=32)(self._dimension_citations)
+        self._citation_cache: dict[str, list[Citation]] = {}
 
     # -- sessions ------------------------------------------------------------
     def start_session(
@@ -74,12 +74,20 @@ class Coach:
             pilot_name = clean_text(pilot_name, 200, "pilot name")
         state, reply = self.interview.start(pilot_name)
         rec = self.store.create_session(
-            owner, channel, pilot_name=pilot_name, external_key=external_key,
+            owner,
+            channel,
+            pilot_name=pilot_name,
+            external_key=external_key,
             state=state.model_dump(mode="json"),
         )
         self.store.add_message(rec.id, "coach", reply.text, meta={"topic": reply.topic})
-        return Turn(session_id=rec.id, reply=reply.text, topic=reply.topic,
-                    question_id=reply.question_id, done=reply.done)
+        return Turn(
+            session_id=rec.id,
+            reply=reply.text,
+            topic=reply.topic,
+            question_id=reply.question_id,
+            done=reply.done,
+        )
 
     def send_message(
         self, session_id: str, text: str, owner: str | None = None, author: str | None = None
@@ -95,12 +103,20 @@ class Coach:
             report = self._report_from_state(state)
             self.store.save_assessment(report, session_id=session_id)
             body = f"{body}\n\n{render_brief(report)}"
-        self.store.save_state(session_id, state.model_dump(mode="json"),
-                              status="done" if state.done else "active")
-        self.store.add_message(session_id, "coach", body,
-                               meta={"topic": reply.topic, "engine": self.engine.name})
-        return Turn(session_id=session_id, reply=body, topic=reply.topic,
-                    question_id=reply.question_id, done=reply.done, citations=reply.citations)
+        self.store.save_state(
+            session_id, state.model_dump(mode="json"), status="done" if state.done else "active"
+        )
+        self.store.add_message(
+            session_id, "coach", body, meta={"topic": reply.topic, "engine": self.engine.name}
+        )
+        return Turn(
+            session_id=session_id,
+            reply=body,
+            topic=reply.topic,
+            question_id=reply.question_id,
+            done=reply.done,
+            citations=reply.citations,
+        )
 
     def stream_message(
         self, session_id: str, text: str, owner: str | None = None, author: str | None = None
@@ -119,9 +135,14 @@ class Coach:
             for m in self.store.list_messages(session_id)
         ]
         return SessionView(
-            session_id=rec.id, pilot_name=rec.pilot_name, topic=self.interview.topic(state),
-            done=state.done, progress=self.interview.progress(state), messages=messages,
-            channel=rec.channel, created_at=rec.created_at.isoformat(),
+            session_id=rec.id,
+            pilot_name=rec.pilot_name,
+            topic=self.interview.topic(state),
+            done=state.done,
+            progress=self.interview.progress(state),
+            messages=messages,
+            channel=rec.channel,
+            created_at=rec.created_at.isoformat(),
         )
 
     def report(self, session_id: str, owner: str | None = None) -> Report:
@@ -158,22 +179,32 @@ class Coach:
     def _report_from_state(self, state: InterviewState) -> Report:
         return self._report(state.statements, state.pilot_name, frozenset(state.skipped))
 
-    def _report(self, statements: list[Statement], pilot: str | None, skipped: frozenset[str]) -> Report:
+    def _report(
+        self, statements: list[Statement], pilot: str | None, skipped: frozenset[str]
+    ) -> Report:
         judgements = {
-            d.id: self.engine.judge(d, statements) for d in self.rubric.dimensions if d.id not in skipped
+            d.id: self.engine.judge(d, statements)
+            for d in self.rubric.dimensions
+            if d.id not in skipped
         }
         agentic, agentic_evidence = self.engine.detect_agentic(statements)
         return build_report(
-            self.rubric, judgements, agentic=agentic, agentic_evidence=agentic_evidence,
-            engine=self.engine.name, prompt_version=self.prompt_version,
-            citations_for=self._citations, pilot_name=pilot, skipped=skipped,
+            self.rubric,
+            judgements,
+            agentic=agentic,
+            agentic_evidence=agentic_evidence,
+            engine=self.engine.name,
+            prompt_version=self.prompt_version,
+            citations_for=self._dimension_citations,
+            pilot_name=pilot,
+            skipped=skipped,
         )
 
     def _dimension_citations(self, dim: Dimension) -> list[Citation]:
-        from bot.engine.grounding import citation
-
-        passages = self.index.search(f"{dim.title}: {dim.summary}", k=2, dimension=dim.id)
-        return [citation(p) for p in passages]
+        if dim.id not in self._citation_cache:
+            passages = self.index.search(f"{dim.title}: {dim.summary}", k=2, dimension=dim.id)
+            self._citation_cache[dim.id] = [citation(p) for p in passages]
+        return self._citation_cache[dim.id]
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -16,8 +16,14 @@ NEGATION = re.compile(
 # A negated problem word reads as reassurance ("no issues with data quality").
 NEGATED_PROBLEM = re.compile(
     r"\b(?:no|not any|never (?:had|seen)|without|zero|haven't had|hasn't had|don't have any|"
-    r"didn't have any)\s+(?:\w+\s+){0,2}(?:issues?|problems?|concerns?|complaints?|"
-    r"incidents?|blockers?|surprises?|trouble|outages?|gaps?|findings?)\b",
+    r"didn't have any|never (?:used|needed|relied on)|isn't|is not|wasn't|not)\s+(?:\w+\s+){0,3}"
+    r"(?:issues?|problems?|concerns?|complaints?|incidents?|blockers?|surprises?|trouble|"
+    r"outages?|gaps?|findings?|samples?|spreadsheets?|csv|manual(?:ly)?|by hand|workarounds?|"
+    r"an? (?:it|innovation|side) project|modernis\w+ needed|modernizat\w+ needed|"
+    r"rewrite needed|excel|(?:new|extra|additional|separate) (?:screens?|tools?|apps?|steps?|"
+    r"logins?|systems?|windows?|clicks?|interfaces?)|personal data|pii|patient data|"
+    r"sensitive data|customer data)\b|\b(?:doesn'?t|does not|didn'?t|won'?t|will not) need "
+    r"(?:much|any|anything|changes?|modernis\w+|modernizat\w+)\b|\bnone (?:we|that) (?:couldn'?t|could not)\b",
     re.I,
 )
 DEFERRAL = re.compile(
@@ -33,7 +39,9 @@ UNCERTAIN = re.compile(
     r"\b(?:not sure|unsure|i think|i guess|i believe|probably|maybe|perhaps|hopefully|"
     r"should be (?:fine|ok|okay)|it'?ll be (?:fine|ok|okay)|we'?ll see|no idea|don'?t know|"
     r"hard to say|depends|kind of|sort of|in theory|more or less|somewhat|i suppose|"
-    r"hopefully|good question|not my area|ask (?:someone|the)|unclear)\b",
+    r"hopefully|good question|not my area|ask (?:someone|the)|unclear|seems? to|apparently|"
+    r"(?:looks? after|takes? care of|handles?|deals? with) (?:all )?(?:that|it|this)|"
+    r"as far as i know|i'?m told|supposedly|in principle|should be|we'?re aligned)\b",
     re.I,
 )
 MANUAL = re.compile(
@@ -57,9 +65,21 @@ PARTIAL = re.compile(
     r"not all|one of the|pilot only|for now)\b",
     re.I,
 )
+# Uncertainty phrases contain "not"/"don't" but are not negations of a capability.
+UNSURE_PHRASES = re.compile(
+    r"\b(?:not sure|don'?t know|no idea|not my area|can'?t say|couldn'?t tell you|not certain)\b",
+    re.I,
+)
 SHORT_NEGATIVE = re.compile(
     r"^\s*(?:no+|nope|nah|none|nothing|not really|not yet|not at all|never|n/?a|zero|"
     r"negative|we don'?t|we do not|not that i know of|no idea)\W*$",
+    re.I,
+)
+# Fillers that carry no information about the pilot.
+CONTENTLESS = re.compile(
+    r"^\W*(?:i(?:'ve| have) )?(?:nothing|not much) (?:more|else) to (?:add|say)|"
+    r"^\W*(?:that'?s (?:all|it|everything)|as i (?:said|mentioned)|like i said|see above|"
+    r"same as (?:before|above)|n/?a|pass|ok(?:ay)?|hmm+|right)\W*$",
     re.I,
 )
 SHORT_POSITIVE = re.compile(r"^\s*(?:yes|yep|yeah|sure|of course|absolutely|we do)\W*$", re.I)

@@ -29,7 +29,9 @@ class Engine(Protocol):
         """Answer from the passages only, citing them; in_scope False if they don't cover it."""
         ...
 
-    def answer_stream(self, question: str, passages: list[Passage]) -> Iterator[str | GroundedAnswer]:
+    def answer_stream(
+        self, question: str, passages: list[Passage]
+    ) -> Iterator[str | GroundedAnswer]:
         """Yield text deltas of the answer, then the final GroundedAnswer."""
         ...
 

@@ -24,7 +24,9 @@ _MD = re.compile(r"^[#>*\-\s]+|\*\*|__|`")
 
 def citation(p: Passage) -> Citation:
     """A citation for a retrieved passage."""
-    return Citation(source=p.source, section=p.section, title=p.section_title or p.title, text=p.text[:400])
+    return Citation(
+        source=p.source, section=p.section, title=p.section_title or p.title, text=p.text[:400]
+    )
 
 
 def sentences(text: str) -> list[str]:

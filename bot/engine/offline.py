@@ -15,6 +15,7 @@ from bot.knowledge import Dimension, Question, Rubric
 from bot.models import Evidence, GroundedAnswer, Judgement, Statement
 from bot.text import (
     CONCRETE,
+    CONTENTLESS,
     DEFERRAL,
     MANUAL,
     NEGATED_PROBLEM,
@@ -23,6 +24,7 @@ from bot.text import (
     SHORT_NEGATIVE,
     SHORT_POSITIVE,
     UNCERTAIN,
+    UNSURE_PHRASES,
     clauses,
     quote,
     words,
@@ -79,6 +81,8 @@ class OfflineEngine:
     gap_threshold = 0.12
     relevance_floor = 0.42
     scope_threshold = 0.32
+    polarity_weight = 3.0
+    direct_margin = 0.08
 
     def __init__(self, rubric: Rubric, embed: Embed) -> None:
         self.rubric = rubric
@@ -110,46 +114,66 @@ class OfflineEngine:
         self._agentic_vectors()
 
     # -- reading answers -----------------------------------------------------
+    def _relevance(
+        self, texts: list[str]
+    ) -> tuple[np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
+        """Per clause and dimension: relevance, plus the gap/ready similarities."""
+        vecs = self._vectors(texts)
+        sims: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        rel = np.zeros((len(texts), len(self.rubric.dimensions)))
+        for j, dim in enumerate(self.rubric.dimensions):
+            sig = self._dimension_signals(dim)
+            gap, ready = _topk_mean(vecs @ sig.gap.T), _topk_mean(vecs @ sig.ready.T)
+            sims[dim.id] = (gap, ready)
+            bonus = np.array([0.1 * any(k in t.lower() for k in sig.keywords) for t in texts])
+            rel[:, j] = np.maximum(gap, ready) + bonus
+        return rel, sims
+
     def _read(self, dim: Dimension, statements: list[Statement]) -> list[_Clause]:
-        items = [
-            (c, s.author, s.topic == dim.id) for s in statements for c in clauses(s.text) if c
-        ]
+        items = [(c, s.author, s.topic == dim.id) for s in statements for c in clauses(s.text) if c]
         if not items:
             return []
-        sig = self._dimension_signals(dim)
-        vecs = self._vectors([c for c, _, _ in items])
-        gap = _topk_mean(vecs @ sig.gap.T)
-        ready = _topk_mean(vecs @ sig.ready.T)
+        rel, sims = self._relevance([c for c, _, _ in items])
+        col = [d.id for d in self.rubric.dimensions].index(dim.id)
+        gap, ready = sims[dim.id]
         out = []
         for i, (text, author, direct) in enumerate(items):
-            rel = float(max(gap[i], ready[i]))
-            low = text.lower()
-            if any(k in low for k in sig.keywords):
-                rel += 0.1
-            out.append(self._clause(text, author, direct, rel, float(gap[i] - ready[i])))
+            mine = float(rel[i, col])
+            best = float(rel[i].max())
+            # A clause belongs to the dimension it is most about: an aside on
+            # governance inside a data answer is governance evidence, not data evidence.
+            if best - mine > (self.direct_margin if direct else 0.0):
+                mine = 0.0
+            out.append(self._clause(text, author, direct, mine, float(gap[i] - ready[i])))
         return out
 
-    def _clause(self, text: str, author: str | None, direct: bool, rel: float, pol: float) -> _Clause:
+    def _clause(
+        self, text: str, author: str | None, direct: bool, rel: float, pol: float
+    ) -> _Clause:
         reassured = bool(NEGATED_PROBLEM.search(text))
-        negated = bool(NEGATION.search(text)) and not reassured
+        negated = bool(NEGATION.search(UNSURE_PHRASES.sub("", text))) and not reassured
         deferred = bool(DEFERRAL.search(text))
         manual = bool(MANUAL.search(text))
         concrete = 0 if negated else min(len(CONCRETE.findall(text)), 2)
-        score = 4.0 * pol + 0.35 * negated + 0.45 * deferred + 0.25 * manual
+        score = self.polarity_weight * pol + 0.35 * negated + 0.45 * deferred + 0.25 * manual
         score -= 0.12 * concrete + 0.4 * reassured
         n_words = len(words(text))
         if direct and SHORT_NEGATIVE.match(text):
             score = max(score, 0.6)
-        unsure = bool(UNCERTAIN.search(text)) and not (negated or deferred or manual)
-        vague = (unsure and concrete == 0) or (n_words < 4 and abs(score) < 0.6)
-        vague = vague or bool(SHORT_POSITIVE.match(text))
+        unsure = bool(UNCERTAIN.search(text) or UNSURE_PHRASES.search(text))
+        unsure = unsure and not (negated or deferred or manual)
+        terse_blank = n_words < 4 and not (concrete or negated or deferred or manual or reassured)
+        vague = (unsure and concrete == 0) or terse_blank
+        vague = vague or bool(SHORT_POSITIVE.match(text) or CONTENTLESS.match(text))
         partial = bool(PARTIAL.search(text))
         return _Clause(text, author, direct, rel, score, vague, partial)
 
     def judge(self, dimension: Dimension, statements: list[Statement]) -> Judgement:
         """Gap, ready or unknown for one dimension, with the clauses that decided it."""
         read = self._read(dimension, statements)
-        relevant = [c for c in read if c.direct or c.relevance >= self.relevance_floor]
+        relevant = [
+            c for c in read if c.relevance > 0 and (c.direct or c.relevance >= self.relevance_floor)
+        ]
         votes = [c for c in relevant if not c.vague and abs(c.score) >= self.gap_threshold]
         gaps = [c for c in votes if c.score > 0]
         readys = [c for c in votes if c.score < 0]
