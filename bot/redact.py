@@ -28,9 +28,11 @@ IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?
 SSN_RE = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])")
 UK_NI_RE = re.compile(r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
 CARD_RE = re.compile(r"(?<![\d.,-])\d(?:[ -]?\d){12,18}(?![\d.,]\d|-\d)")
-PHONE_RE = re.compile(
-    r"(?<![\w+/.,:-])(?:\+|00)?\(?\d{1,4}\)?(?:[ .-]{0,2}\(?\d{1,5}\)?){1,6}(?![\w/]|[.,:-]\d)"
-)
+# Digit groups are possessive and need a separator between them, so a long run of
+# digits has exactly one parse: no catastrophic backtracking on hostile input.
+_GROUP = r"(?:\(\d++\)|\d++)"
+_SEP = r"(?:[ .-]{1,2}|(?<=\))|(?=\())"
+PHONE_RE = re.compile(rf"(?<![\w+/.,:-])(?:\+|00)?{_GROUP}(?:{_SEP}{_GROUP})*+(?![\w/]|[.,:-]\d)")
 US_PHONE_RE = re.compile(r"(?:1[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}")
 ID_CONTEXT_RE = re.compile(
     r"(?:order|invoice|ticket|case|ref|reference|po|account|id|no|number|#)\W{0,3}$", re.I
@@ -67,7 +69,7 @@ def _phone(match: re.Match[str]) -> bool:
     """Accept a digit run as a phone number only when its shape says so."""
     value = match.group().strip()
     digits = re.sub(r"\D", "", value)
-    if ID_CONTEXT_RE.search(match.string[: match.start()]):
+    if ID_CONTEXT_RE.search(match.string[max(0, match.start() - 40) : match.start()]):
         return False
     if value.startswith(("+", "00")):
         return 8 <= len(digits) <= 15
