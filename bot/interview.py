@@ -152,9 +152,7 @@ class Interview:
         qid = self._question_id(state)
         if kind == "intro":
             feeds = next(q.feeds for q in self.rubric.intro if q.id == ident) or "intro"
-            state.statements.append(
-                Statement(text=text, author=author, topic=feeds, question_id=qid)
-            )
+            state.statements.append(Statement(text=text, author=author, topic=feeds, question_id=qid))
             intro_q = next(q for q in self.rubric.intro if q.id == ident)
             if len(words(text)) < 3 and intro_q.follow_ups and state.follow_ups < 1:
                 state.follow_ups += 1
@@ -190,7 +188,8 @@ class Interview:
             prior = self.engine.judge(dim, state.statements)
             if prior.status == "ready" and prior.confidence >= SKIP_CONFIDENCE and prior.evidence:
                 state.covered.append(dim.id)
-                note += f'You already covered {dim.ready_title.lower()} ("{quote(prior.evidence[0].quote, 90)}"), so I\'ll skip it.\n\n'
+                said = quote(prior.evidence[0].quote, 90)
+                note += f'You already covered {dim.ready_title.lower()} ("{said}"), so I will skip it.\n\n'
                 state.step += 1
                 continue
             if prior.status == "gap" and prior.evidence:
@@ -266,10 +265,7 @@ class Interview:
 
     def _cmd_status(self, state: InterviewState) -> Reply:
         marks = {"done": "✓", "skipped": "–", "current": "→", "pending": "·"}
-        lines = [
-            f"{marks[v]} {self.rubric.dimension(k).ready_title} ({v})"
-            for k, v in self.progress(state).items()
-        ]
+        lines = [f"{marks[v]} {self.rubric.dimension(k).ready_title} ({v})" for k, v in self.progress(state).items()]
         return Reply(
             "Progress:\n" + "\n".join(lines),
             self.topic(state),

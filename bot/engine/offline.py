@@ -236,8 +236,7 @@ class OfflineEngine:
     ) -> Iterator[str | GroundedAnswer]:
         """Stream the extractive answer word by word, then the answer itself."""
         result = self.answer(question, passages)
-        for token in re.findall(r"\S+\s*", result.answer):
-            yield token
+        yield from re.findall(r"\S+\s*", result.answer)
         yield result
 
     def follow_up(
