@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.redact import redact, redact_secrets
@@ -130,3 +132,11 @@ def test_redaction_is_idempotent() -> None:
     once = redact("I'm Jane, jane@x.com, +44 20 7946 0958").text
     assert redact(once).text == once
     assert redact_secrets(redact_secrets("key=abcdef0123456789abc")) == "key=[SECRET]"
+
+
+@pytest.mark.parametrize("text", ["1 2 " * 25000, "(1)(2) " * 14000, "Mr " * 33000, "1-" * 50000])
+def test_hostile_input_is_linear(text: str) -> None:
+    started = time.perf_counter()
+    redact(text)
+    redact_secrets(text)
+    assert time.perf_counter() - started < 5.0  # catastrophic backtracking takes minutes
