@@ -28,9 +28,7 @@ def _scrub_evidence(items: list[Evidence]) -> list[Evidence]:
 
 def scrub_report(report: Report) -> Report:
     """A copy of the report whose quoted evidence is redacted (when originals are not kept)."""
-    dims = [
-        d.model_copy(update={"evidence": _scrub_evidence(d.evidence)}) for d in report.dimensions
-    ]
+    dims = [d.model_copy(update={"evidence": _scrub_evidence(d.evidence)}) for d in report.dimensions]
     gaps = [g.model_copy(update={"evidence": _scrub_evidence(g.evidence)}) for g in report.gaps]
     return report.model_copy(
         update={
@@ -148,11 +146,7 @@ class AssessmentsMixin(StoreBase):
             if changes:
                 row.updated_at = utcnow()
                 detail = {"assessment_id": row.assessment_id, "changes": changes}
-                db.add(
-                    AuditRow(
-                        kind="gap.updated", subject=f"gap:{gap_id}", actor=actor, detail=detail
-                    )
-                )
+                db.add(AuditRow(kind="gap.updated", subject=f"gap:{gap_id}", actor=actor, detail=detail))
             return GapRecord.of(row)
 
 

@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Engine, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 from bot.config import Settings
-from bot.errors import ServiceUnavailable
+from bot.errors import ConfigError, ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,13 @@ class Base(DeclarativeBase):
 
 def database_url(settings: Settings) -> URL:
     """The settings' database URL, with `postgresql://` mapped to the psycopg 3 driver."""
-    url = make_url(settings.sqlalchemy_url)
+    try:
+        url = make_url(settings.sqlalchemy_url)
+    except ArgumentError as exc:  # the text may hold a password: do not echo it
+        raise ConfigError(
+            "COACH_DATABASE_URL is not a database URL: "
+            "use postgresql://USER:PASSWORD@HOST:5432/DB, or unset it to use SQLite."
+        ) from exc
     if url.drivername in ("postgres", "postgresql"):
         url = url.set(drivername="postgresql+psycopg")
     return url
@@ -99,7 +105,13 @@ def make_engine(settings: Settings) -> Engine:
     connect_args: dict[str, Any] = {}
     if url.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    try:
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    except (ArgumentError, ImportError) as exc:
+        raise ConfigError(
+            f"Cannot use the database driver {url.drivername!r}: use a postgresql:// URL "
+            "(psycopg 3, from the `postgres` extra) or unset COACH_DATABASE_URL for SQLite."
+        ) from exc
 
 
 def _sqlite_engine(url: URL, settings: Settings) -> Engine:

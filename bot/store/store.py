@@ -172,8 +172,7 @@ def _same_owner(found: SessionRecord, owner: str) -> SessionRecord:
     """Return an existing keyed session only to the owner who created it."""
     if found.owner != owner:
         raise InvalidInput(
-            f"The conversation {found.external_key} belongs to another workspace: "
-            "start a new conversation."
+            f"The conversation {found.external_key} belongs to another workspace: start a new conversation."
         )
     return found
 

@@ -47,9 +47,7 @@ class MessageRow(Base):
     __tablename__ = "messages"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    session_id: Mapped[str] = mapped_column(
-        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
-    )
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16))
     author: Mapped[str | None] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
@@ -64,9 +62,7 @@ class AssessmentRow(Base):
     __tablename__ = "assessments"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    session_id: Mapped[str | None] = mapped_column(
-        ForeignKey("sessions.id", ondelete="SET NULL"), index=True
-    )
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"), index=True)
     report: Mapped[dict[str, Any]]
     verdict: Mapped[str] = mapped_column(String(32))
     engine: Mapped[str] = mapped_column(String(64))
@@ -81,9 +77,7 @@ class GapRow(Base):
     __tablename__ = "gaps"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    assessment_id: Mapped[int] = mapped_column(
-        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
-    )
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
     dimension: Mapped[str] = mapped_column(String(64))
     severity: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(32), default="open")

@@ -21,9 +21,7 @@ class AuditUsageMixin(StoreBase):
 
     # --- audit log (append-only) ----------------------------------------------------
 
-    def audit(
-        self, kind: str, subject: str, detail: dict[str, Any], actor: str | None = None
-    ) -> int:
+    def audit(self, kind: str, subject: str, detail: dict[str, Any], actor: str | None = None) -> int:
         """Append one audit entry; there is deliberately no way to change or remove it."""
         row = AuditRow(kind=kind, subject=subject, actor=actor, detail=copy.deepcopy(detail))
         with self._tx() as db:
@@ -31,9 +29,7 @@ class AuditUsageMixin(StoreBase):
             db.flush()
             return row.id
 
-    def list_audit(
-        self, subject: str | None = None, kind: str | None = None, limit: int = 1000
-    ) -> list[AuditRecord]:
+    def list_audit(self, subject: str | None = None, kind: str | None = None, limit: int = 1000) -> list[AuditRecord]:
         """Audit entries, oldest first, optionally for one subject and/or kind."""
         query = select(AuditRow).order_by(AuditRow.id).limit(limit)
         if subject is not None:

@@ -97,9 +97,7 @@ def make_report(engine: str = "offline", pilot: str = "Invoice triage") -> Repor
                 evidence=[quote],
                 rationale="No named owner for production.",
             ),
-            DimensionResult(
-                id="data", title="Data", status="unknown", level=2, rationale="Not discussed."
-            ),
+            DimensionResult(id="data", title="Data", status="unknown", level=2, rationale="Not discussed."),
         ],
         gaps=[
             Gap(

@@ -51,9 +51,7 @@ def test_non_utf8_is_refused_with_a_fix() -> None:
 
 
 def test_too_large_names_size_and_limit() -> None:
-    with pytest.raises(
-        InputTooLarge, match="The message is 1,001 characters, over the limit of 1,000"
-    ):
+    with pytest.raises(InputTooLarge, match="The message is 1,001 characters, over the limit of 1,000"):
         clean_text("x" * 1001, 1000)
     assert clean_text("x" * 1000, 1000) == "x" * 1000
 

@@ -64,9 +64,7 @@ def test_json_lines(restore_root: None) -> None:
     assert record["level"] == "INFO" and record["logger"] == "bot.api"
 
 
-def test_filter_reaches_other_root_handlers(
-    restore_root: None, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_filter_reaches_other_root_handlers(restore_root: None, caplog: pytest.LogCaptureFixture) -> None:
     assert caplog.handler in logging.getLogger().handlers  # pytest's handler, not ours
     configure_logging(stream=io.StringIO())
     logging.getLogger("bot.slack").warning("ask Priya Shah at priya@corp.example")

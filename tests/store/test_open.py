@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.errors import ServiceUnavailable
+from bot.errors import ConfigError, ServiceUnavailable
 from bot.store import open_store, safe_url
 from bot.store.db import database_url
 
@@ -49,16 +49,12 @@ def _closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_unreachable_postgres_says_where_and_what_to_do(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_unreachable_postgres_says_where_and_what_to_do(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     url = f"postgresql://coach:hunter2pass@127.0.0.1:{_closed_port()}/coach"
     with pytest.raises(ServiceUnavailable) as info:
         open_store(store_settings(tmp_path, database_url=url))
     message = str(info.value)
-    assert message.startswith(
-        "Cannot reach the database at postgresql+psycopg://coach:***@127.0.0.1"
-    )
+    assert message.startswith("Cannot reach the database at postgresql+psycopg://coach:***@127.0.0.1")
     assert "COACH_DATABASE_URL" in message
     assert "hunter2pass" not in message and "hunter2pass" not in caplog.text
 
@@ -68,3 +64,16 @@ def test_unwritable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(ServiceUnavailable, match="COACH_DATA_DIR"):
         open_store(store_settings(blocker / "data"))
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("not a url with secret hunter2pass", "is not a database URL"),
+        ("mysql+nosuchdriver://u:hunter2pass@127.0.0.1/db", "Cannot use the database driver"),
+    ],
+)
+def test_bad_database_url_is_a_config_error(tmp_path: Path, url: str, says: str) -> None:
+    with pytest.raises(ConfigError, match=says) as info:
+        open_store(store_settings(tmp_path, database_url=url))
+    assert "hunter2pass" not in str(info.value)

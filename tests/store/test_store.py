@@ -99,14 +99,10 @@ def test_originals_kept_alongside_redacted_text(store: Store) -> None:
 def test_without_originals_only_redacted_text_reaches_the_database(make_store: MakeStore) -> None:
     store = make_store(keep_original_transcript=False)
     session = store.create_session(OWNER, "api")
-    msg = store.add_message(
-        session.id, "user", "I'm Priya Shah, priya@corp.example, 4111 1111 1111 1111"
-    )
+    msg = store.add_message(session.id, "user", "I'm Priya Shah, priya@corp.example, 4111 1111 1111 1111")
     assert msg.text == msg.redacted_text == "I'm [NAME], [EMAIL], [CARD]"
     with store.engine.connect() as conn:
-        stored = " ".join(
-            str(v) for row in conn.execute(text("SELECT * FROM messages")) for v in row
-        )
+        stored = " ".join(str(v) for row in conn.execute(text("SELECT * FROM messages")) for v in row)
     for secret in ("Priya", "priya@corp.example", "4111"):
         assert secret not in stored
 
@@ -187,9 +183,7 @@ def test_assessment_without_session_and_unknown_ids(store: Store, report: Report
         store.save_assessment(report, session_id="missing")
 
 
-def test_without_originals_report_quotes_are_redacted(
-    make_store: MakeStore, report: Report
-) -> None:
+def test_without_originals_report_quotes_are_redacted(make_store: MakeStore, report: Report) -> None:
     store = make_store(keep_original_transcript=False)
     assessment_id = store.save_assessment(report)
     stored = store.get_assessment(assessment_id).report
@@ -241,9 +235,7 @@ def test_llm_usage_totals(store: Store) -> None:
     assert totals["by_outcome"] == {"ok": 1, "retry": 1, "error": 1}
     assert totals["avg_latency_ms"] == pytest.approx(400 / 3)
     with store.engine.connect() as conn:
-        error = conn.execute(
-            text("SELECT error FROM llm_calls WHERE id = :i"), {"i": call}
-        ).scalar()
+        error = conn.execute(text("SELECT error FROM llm_calls WHERE id = :i"), {"i": call}).scalar()
     assert error == "401 for key sk-[SECRET]"
     with pytest.raises(InvalidInput, match="outcome"):
         store.record_llm_call("openai", "m", "turn", outcome="maybe")
