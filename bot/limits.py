@@ -18,15 +18,11 @@ def _decode(raw: bytes, what: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            f"The {what} is not UTF-8 text: save it as UTF-8 and try again."
-        ) from exc
+        raise InvalidInput(f"The {what} is not UTF-8 text: save it as UTF-8 and try again.") from exc
 
 
 def _binary(what: str) -> InvalidInput:
-    return InvalidInput(
-        f"The {what} looks like binary data, not text: send plain text (UTF-8) instead."
-    )
+    return InvalidInput(f"The {what} looks like binary data, not text: send plain text (UTF-8) instead.")
 
 
 def _unprintable(ch: str) -> bool:
@@ -38,8 +34,7 @@ def _unprintable(ch: str) -> bool:
 
 def _too_large(what: str, size: int, limit: int, unit: str = "characters") -> InputTooLarge:
     return InputTooLarge(
-        f"The {what} is {size:,} {unit}, over the limit of {limit:,} characters: "
-        "shorten it or split it into parts."
+        f"The {what} is {size:,} {unit}, over the limit of {limit:,} characters: shorten it or split it into parts."
     )
 
 

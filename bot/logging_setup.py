@@ -57,9 +57,7 @@ class JsonFormatter(logging.Formatter):
         return jsonlib.dumps(data, ensure_ascii=False)
 
 
-def configure_logging(
-    level: str | int = "INFO", json: bool = False, stream: IO[str] | None = None
-) -> logging.Handler:
+def configure_logging(level: str | int = "INFO", json: bool = False, stream: IO[str] | None = None) -> logging.Handler:
     """Install a root stream handler and put a redacting filter on every root handler."""
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, _OURS, False)]:
@@ -67,9 +65,7 @@ def configure_logging(
     handler = logging.StreamHandler(stream or sys.stderr)
     setattr(handler, _OURS, True)
     handler.setFormatter(
-        JsonFormatter()
-        if json
-        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        JsonFormatter() if json else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
     root.addHandler(handler)
     root.setLevel(level.upper() if isinstance(level, str) else level)

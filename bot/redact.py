@@ -21,9 +21,7 @@ class Redaction:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-EMAIL_RE = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
-)
+EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
 SSN_RE = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])")
 UK_NI_RE = re.compile(r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
@@ -34,9 +32,7 @@ _GROUP = r"(?:\(\d++\)|\d++)"
 _SEP = r"(?:[ .-]{1,2}|(?<=\))|(?=\())"
 PHONE_RE = re.compile(rf"(?<![\w+/.,:-])(?:\+|00)?{_GROUP}(?:{_SEP}{_GROUP})*+(?![\w/]|[.,:-]\d)")
 US_PHONE_RE = re.compile(r"(?:1[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}")
-ID_CONTEXT_RE = re.compile(
-    r"(?:order|invoice|ticket|case|ref|reference|po|account|id|no|number|#)\W{0,3}$", re.I
-)
+ID_CONTEXT_RE = re.compile(r"(?:order|invoice|ticket|case|ref|reference|po|account|id|no|number|#)\W{0,3}$", re.I)
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -182,9 +178,7 @@ RULES: list[Rule] = [
 ]
 
 
-def _apply(
-    text: str, label: str, pattern: re.Pattern[str], check: object, counts: Counter[str]
-) -> str:
+def _apply(text: str, label: str, pattern: re.Pattern[str], check: object, counts: Counter[str]) -> str:
     """Replace every accepted match of one pattern with its label."""
 
     def sub(match: re.Match[str]) -> str:
