@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
@@ -44,20 +45,31 @@ PROMPTS_USED = (
 )
 
 
+def _is_openai(base_url: str | None) -> bool:
+    """True for OpenAI's own API and Azure OpenAI (no base URL means OpenAI)."""
+    host = (urlsplit(base_url).hostname or "") if base_url else "api.openai.com"
+    return host == "api.openai.com" or host.endswith(".openai.azure.com")
+
+
 def build_chat_model(settings: Settings) -> BaseChatModel:
     """ChatOpenAI for the configured server; retries are the FallbackEngine's job."""
     from langchain_openai import ChatOpenAI  # imported here: only the openai engine needs it
 
+    # OpenAI rejects max_tokens and max_completion_tokens together (400); other compatible
+    # servers (vLLM, Ollama, llama.cpp) often ignore max_completion_tokens: send max_tokens.
+    limit: dict[str, Any] = (
+        {"max_completion_tokens": settings.llm_max_tokens}
+        if _is_openai(settings.openai_base_url)
+        else {"extra_body": {"max_tokens": settings.llm_max_tokens}}
+    )
     return ChatOpenAI(
         model=settings.model,
         api_key=settings.openai_api_key,
         base_url=settings.openai_base_url,
         timeout=settings.llm_timeout,
         max_retries=0,
-        max_completion_tokens=settings.llm_max_tokens,
-        # Some OpenAI-compatible servers ignore max_completion_tokens and only honour this.
-        extra_body={"max_tokens": settings.llm_max_tokens},
         stream_usage=True,
+        **limit,
     )
 
 
@@ -106,9 +118,7 @@ class OpenAIEngine:
     def _call(self, purpose: str, prompt: str, json_mode: bool = False, **variables: object) -> str:
         """Render a prompt, call the model once, record usage, return the reply text."""
         messages = self._messages(prompt, **variables)
-        model = (
-            self.model.bind(response_format={"type": "json_object"}) if json_mode else self.model
-        )
+        model = self.model.bind(response_format={"type": "json_object"}) if json_mode else self.model
         start = time.perf_counter()
         try:
             reply = model.invoke(messages)
@@ -148,9 +158,7 @@ class OpenAIEngine:
     def detect_agentic(self, statements: list[Statement]) -> tuple[bool, list[Evidence]]:
         """Ask whether the system acts on its own; evidence must be the team's own words."""
         safe = cleaned(statements)
-        text = self._call(
-            "detect_agentic", "detect_agentic", json_mode=True, statements=statement_block(safe)
-        )
+        text = self._call("detect_agentic", "detect_agentic", json_mode=True, statements=statement_block(safe))
         out = validate(AgenticOut, parse_json(text))
         return out.agentic, verbatim_evidence(out.evidence, safe)
 
@@ -172,9 +180,7 @@ class OpenAIEngine:
         assert final is not None  # answer_stream always ends with a GroundedAnswer
         return final
 
-    def answer_stream(
-        self, question: str, passages: list[Passage]
-    ) -> Iterator[str | GroundedAnswer]:
+    def answer_stream(self, question: str, passages: list[Passage]) -> Iterator[str | GroundedAnswer]:
         """Stream text deltas, then the checked GroundedAnswer (its text is authoritative)."""
         if not passages:
             yield GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
@@ -196,9 +202,7 @@ class OpenAIEngine:
         self._record("answer", start, whole, None)
         yield ground(_content(whole) if whole is not None else "", passages)
 
-    def follow_up(
-        self, dimension: Dimension, question: Question, statements: list[Statement], default: str
-    ) -> str:
+    def follow_up(self, dimension: Dimension, question: Question, statements: list[Statement], default: str) -> str:
         """One short follow-up question that quotes the team's vague words."""
         text = self._call(
             "follow_up",

@@ -191,9 +191,7 @@ class FakeOpenAI:
         """Listen on a free port on 127.0.0.1 in a daemon thread."""
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         return self
 
@@ -231,9 +229,7 @@ class FakeOpenAI:
 
     def sent_text(self) -> str:
         """Every message content of every request, joined with newlines."""
-        return "\n".join(
-            str(m.get("content", "")) for body in self.requests for m in body.get("messages", [])
-        )
+        return "\n".join(str(m.get("content", "")) for body in self.requests for m in body.get("messages", []))
 
     def _usage(self, reply: Reply, body: dict[str, Any]) -> dict[str, int]:
         prompt = reply.prompt_tokens if reply.prompt_tokens is not None else _prompt_words(body)

@@ -61,14 +61,13 @@ def test_judge_through_the_client_returns_a_validated_judgement(
     eng = make(tmp_path, fake_openai, prompts, offline, recorder)
     result = eng.judge(rubric.dimension("roi_ownership"), STATEMENTS)
     assert isinstance(result, Judgement) and result.status == "gap"
-    assert [(e.quote, e.author) for e in result.evidence] == [
-        ("IT is sponsoring it for now", "ana")
-    ]
+    assert [(e.quote, e.author) for e in result.evidence] == [("IT is sponsoring it for now", "ana")]
     assert eng.last_engine == "openai" and not result.rationale.startswith("[")
     (body,) = fake_openai.requests
     assert body["response_format"] == {"type": "json_object"}
     assert body["model"] == "gpt-4o-mini"
-    assert body["max_completion_tokens"] == 300 and body["max_tokens"] == 300
+    # A non-OpenAI server gets max_tokens only (OpenAI itself rejects both together).
+    assert body["max_tokens"] == 300 and "max_completion_tokens" not in body
     assert fake_openai.headers[0]["authorization"] == "Bearer sk-test-not-a-real-key"
     (rec,) = recorder.records
     assert (rec.outcome, rec.prompt_tokens, rec.completion_tokens) == ("ok", 321, 54)
@@ -118,9 +117,7 @@ def test_a_timeout_falls_back_quickly(tmp_path, fake_openai, prompts, offline, r
     assert "Timeout" in (recorder.records[0].error or "")
 
 
-def test_invalid_then_off_schema_json_falls_back(
-    tmp_path, fake_openai, prompts, offline, recorder, rubric
-) -> None:
+def test_invalid_then_off_schema_json_falls_back(tmp_path, fake_openai, prompts, offline, recorder, rubric) -> None:
     fake_openai.queue(INVALID_JSON, OFF_SCHEMA)
     eng = make(tmp_path, fake_openai, prompts, offline, recorder, retries=1)
     result = eng.judge(rubric.dimension("governance"), STATEMENTS)
@@ -130,18 +127,14 @@ def test_invalid_then_off_schema_json_falls_back(
     assert "off-schema" in (recorder.records[-1].error or "")
 
 
-def test_a_client_error_is_not_retried(
-    tmp_path, fake_openai, prompts, offline, recorder, rubric
-) -> None:
+def test_a_client_error_is_not_retried(tmp_path, fake_openai, prompts, offline, recorder, rubric) -> None:
     fake_openai.queue(Status(401, message="bad key"))
     eng = make(tmp_path, fake_openai, prompts, offline, recorder, retries=3)
     eng.judge(rubric.dimension("governance"), STATEMENTS)
     assert len(fake_openai.requests) == 1 and eng.last_engine == "offline"
 
 
-def test_streaming_yields_deltas_then_a_cited_answer(
-    tmp_path, fake_openai, prompts, offline, recorder
-) -> None:
+def test_streaming_yields_deltas_then_a_cited_answer(tmp_path, fake_openai, prompts, offline, recorder) -> None:
     text = (
         "Bring risk, compliance and security in before the next milestone [2]. "
         "Set up drift monitoring and a rollback path before the first user [3]."
@@ -211,9 +204,7 @@ def test_personal_data_is_redacted_before_it_reaches_the_model(
     assert [e.quote for e in judgement.evidence] == ["call [PHONE]"]
 
 
-def test_build_engine_offline_openai_and_missing_key(
-    tmp_path, fake_openai, prompts, offline, rubric
-):
+def test_build_engine_offline_openai_and_missing_key(tmp_path, fake_openai, prompts, offline, rubric):
     off = openai_settings(tmp_path, fake_openai.url, engine="offline")
     assert build_engine(off, offline, prompts) is offline
     no_key = openai_settings(tmp_path, fake_openai.url, openai_api_key=None)
@@ -227,9 +218,7 @@ def test_build_engine_offline_openai_and_missing_key(
     assert recorder.outcomes() == ["ok"]
 
 
-def test_build_engine_records_through_a_store(
-    tmp_path, fake_openai, prompts, offline, rubric
-) -> None:
+def test_build_engine_records_through_a_store(tmp_path, fake_openai, prompts, offline, rubric) -> None:
     class Store:  # the boundary: anything with record_llm_call(**fields)
         def __init__(self) -> None:
             self.rows: list[dict[str, object]] = []

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
+from langchain_openai import ChatOpenAI
 
 from bot.engine.grounding import OUT_OF_SCOPE
 from bot.engine.model_output import InvalidModelOutput
-from bot.engine.openai_engine import OpenAIEngine
+from bot.engine.openai_engine import OpenAIEngine, build_chat_model
 from bot.engine.usage import InMemoryUsageRecorder
 from bot.knowledge import Rubric
 from bot.models import GroundedAnswer, Statement
@@ -27,9 +28,7 @@ ROI_STATEMENTS = [
 def fake_model(*replies: str, tokens: tuple[int, int] = (40, 12)) -> GenericFakeChatModel:
     """A fake chat model that answers with these replies in order, with usage metadata."""
     usage = {"input_tokens": tokens[0], "output_tokens": tokens[1], "total_tokens": sum(tokens)}
-    return GenericFakeChatModel(
-        messages=iter([AIMessage(r, usage_metadata=usage) for r in replies])
-    )  # type: ignore[arg-type]
+    return GenericFakeChatModel(messages=iter([AIMessage(r, usage_metadata=usage) for r in replies]))  # type: ignore[arg-type]
 
 
 def engine(tmp_path: Path, prompts: PromptSet, *replies: str, **kw: object) -> OpenAIEngine:
@@ -73,16 +72,12 @@ def test_judge_returns_a_validated_judgement_with_only_verbatim_evidence(
     assert rec.cost_usd == pytest.approx((40 * 0.15 + 12 * 0.60) / 1e6)
 
 
-def test_ready_judgement_has_no_severity(
-    tmp_path: Path, prompts: PromptSet, rubric: Rubric
-) -> None:
+def test_ready_judgement_has_no_severity(tmp_path: Path, prompts: PromptSet, rubric: Rubric) -> None:
     eng = engine(tmp_path, prompts, judgement_json(status="ready", severity="high"))
     assert eng.judge(rubric.dimension("roi_ownership"), ROI_STATEMENTS).severity is None
 
 
-def test_json_in_a_code_fence_is_accepted(
-    tmp_path: Path, prompts: PromptSet, rubric: Rubric
-) -> None:
+def test_json_in_a_code_fence_is_accepted(tmp_path: Path, prompts: PromptSet, rubric: Rubric) -> None:
     eng = engine(tmp_path, prompts, "```json\n" + judgement_json(status="unknown") + "\n```")
     assert eng.judge(rubric.dimension("governance"), ROI_STATEMENTS).status == "unknown"
 
@@ -107,9 +102,7 @@ def test_bad_model_output_is_an_invalid_model_output_error(
 
 
 def test_detect_agentic_keeps_verbatim_evidence(tmp_path: Path, prompts: PromptSet) -> None:
-    reply = json.dumps(
-        {"agentic": True, "evidence": ["it issues refunds under $50", "it books flights"]}
-    )
+    reply = json.dumps({"agentic": True, "evidence": ["it issues refunds under $50", "it books flights"]})
     statements = [Statement(text="After triage it issues refunds under $50 itself.", author="li")]
     agentic, evidence = engine(tmp_path, prompts, reply).detect_agentic(statements)
     assert agentic is True
@@ -131,9 +124,7 @@ def test_sentence_with_an_invented_figure_is_struck(tmp_path: Path, prompts: Pro
     assert "37" not in result.answer
 
 
-def test_answer_with_only_invented_figures_or_no_citation_is_invalid(
-    tmp_path: Path, prompts: PromptSet
-) -> None:
+def test_answer_with_only_invented_figures_or_no_citation_is_invalid(tmp_path: Path, prompts: PromptSet) -> None:
     with pytest.raises(InvalidModelOutput):
         engine(tmp_path, prompts, "It saves 37% [1].").answer("How much?", PASSAGES)
     with pytest.raises(InvalidModelOutput):
@@ -152,9 +143,7 @@ def test_no_passages_is_out_of_scope_without_a_call(tmp_path: Path, prompts: Pro
     assert result.in_scope is False and recorder.records == []
 
 
-def test_answer_stream_yields_deltas_then_the_grounded_answer(
-    tmp_path: Path, prompts: PromptSet
-) -> None:
+def test_answer_stream_yields_deltas_then_the_grounded_answer(tmp_path: Path, prompts: PromptSet) -> None:
     reply = "Put drift monitoring and a rollback path in place before the first user [3]."
     items = list(engine(tmp_path, prompts, reply).answer_stream("What before go-live?", PASSAGES))
     deltas, final = items[:-1], items[-1]
@@ -190,3 +179,23 @@ def test_missing_prompt_file_is_a_clear_error(tmp_path: Path, prompts: PromptSet
     settings = openai_settings(tmp_path, "http://127.0.0.1:9/v1")
     with pytest.raises(Exception, match="missing prompt file"):
         OpenAIEngine(settings, partial, chat_model=fake_model("x"))
+
+
+@pytest.mark.parametrize(
+    ("base_url", "completion_limit", "extra_body"),
+    [
+        (None, 300, None),
+        ("https://api.openai.com/v1", 300, None),
+        ("https://acme.openai.azure.com/openai/v1", 300, None),
+        ("http://localhost:11434/v1", None, {"max_tokens": 300}),
+    ],
+)
+def test_token_limit_parameter_suits_the_server(
+    tmp_path: Path, base_url: str | None, completion_limit: int | None, extra_body: object
+) -> None:
+    settings = openai_settings(tmp_path, "", openai_base_url=base_url)
+    model = build_chat_model(settings)
+    assert isinstance(model, ChatOpenAI)
+    assert model.max_tokens == completion_limit  # sent as max_completion_tokens
+    assert model.extra_body == extra_body
+    assert model.max_retries == 0 and model.request_timeout == 0.5

@@ -15,9 +15,7 @@ def client(server: FakeOpenAI) -> openai.OpenAI:
 
 def test_completion_shape_and_recorded_request(fake_openai: FakeOpenAI) -> None:
     fake_openai.queue(JSONReply({"ok": True}, prompt_tokens=7, completion_tokens=3))
-    reply = client(fake_openai).chat.completions.create(
-        model="m", messages=[{"role": "user", "content": "hi there"}]
-    )
+    reply = client(fake_openai).chat.completions.create(model="m", messages=[{"role": "user", "content": "hi there"}])
     assert reply.object == "chat.completion" and reply.model == "m"
     assert reply.choices[0].message.content == '{"ok": true}'
     assert reply.choices[0].finish_reason == "stop"

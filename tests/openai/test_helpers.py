@@ -23,9 +23,7 @@ REQUEST = httpx.Request("POST", "http://127.0.0.1/v1/chat/completions")
 
 def status_error(code: int, headers: dict[str, str] | None = None) -> openai.APIStatusError:
     response = httpx.Response(code, headers=headers or {}, request=REQUEST)
-    cls = {429: openai.RateLimitError, 500: openai.InternalServerError}.get(
-        code, openai.APIStatusError
-    )
+    cls = {429: openai.RateLimitError, 500: openai.InternalServerError}.get(code, openai.APIStatusError)
     return cls("fake", response=response, body=None)
 
 
