@@ -115,9 +115,7 @@ class SlackSender:
     def post(self, path: str, body: str, content_type: str, **headers: str):  # type: ignore[no-untyped-def]
         """POST a body signed now (or with the given timestamp/signature headers)."""
         ts = headers.pop("timestamp", None) or str(int(time.time()))
-        sig = headers.pop("signature", None) or self.verifier.generate_signature(
-            timestamp=ts, body=body
-        )
+        sig = headers.pop("signature", None) or self.verifier.generate_signature(timestamp=ts, body=body)
         head = {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig,
                 "Content-Type": content_type, **headers}  # fmt: skip
         return self.client.post(path, content=body.encode("utf-8"), headers=head)

@@ -25,8 +25,7 @@ ANSWERS = [
     ),
     (
         BOB,
-        "Priya owns the outcome and signed a target of cutting handling time by 20%, funded "
-        "in her budget.",
+        "Priya owns the outcome and signed a target of cutting handling time by 20%, funded in her budget.",
     ),
     (
         ALICE,
@@ -42,21 +41,14 @@ ANSWERS = [
     ),
     (BOB, "No monitoring, no alerting and nobody on call for it."),
 ]
-TRANSCRIPT_ENV = (
-    "SLACK_TRANSCRIPT_PATH"  # set it to write the transcript (docs/slack-transcript.md)
-)
+TRANSCRIPT_ENV = "SLACK_TRANSCRIPT_PATH"  # set it to write the transcript (docs/slack-transcript.md)
 
 
 def run_interview(rig: SlackRig, channel: str, root: str) -> None:
     """Mention the coach, then answer in the thread (no mention) until the report is posted."""
     fake = rig.fake
     fake.note(ALICE, "@coach start Support email drafter", channel, root)
-    assert (
-        rig.sender.event(
-            app_mention(ALICE, "start Support email drafter", channel, root)
-        ).status_code
-        == 200
-    )
+    assert rig.sender.event(app_mention(ALICE, "start Support email drafter", channel, root)).status_code == 200
     wait_reply(fake, channel, root, 0)
     script = ANSWERS + [(ALICE, "skip")] * 8
     for user, text in script:
@@ -66,9 +58,7 @@ def run_interview(rig: SlackRig, channel: str, root: str) -> None:
         assert resp.status_code == 200
         posts = wait_reply(fake, channel, root, before)
         if any(is_report_end(p) for p in posts[before:]) or "gap list" in text_of(posts[before]):
-            fake.wait_for(
-                "chat.postMessage", where=lambda c: in_thread(channel, root)(c) and is_report_end(c)
-            )
+            fake.wait_for("chat.postMessage", where=lambda c: in_thread(channel, root)(c) and is_report_end(c))
             return
     raise AssertionError("the interview never ended")
 
@@ -89,9 +79,7 @@ def test_whole_interview_in_a_thread_ends_with_the_block_kit_report(slack: Slack
         check_limits(p.args["blocks"])
     header = report_posts[0].args["blocks"][0]["text"]["text"]
     assert header.startswith(
-        {"not_ready": "Not ready", "ready_with_conditions": "Ready with", "ready": "Ready"}[
-            report.verdict
-        ]
+        {"not_ready": "Not ready", "ready_with_conditions": "Ready with", "ready": "Ready"}[report.verdict]
     )
     assert "Support email drafter" in header
     blocks = [b for p in report_posts for b in p.args["blocks"]]
