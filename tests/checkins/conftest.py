@@ -1,0 +1,57 @@
+"""Fixtures for check-in tests: a real coach per test (own SQLite), sharing one indexed playbook."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.checkins import Checkins, ManualClock, open_checkins
+from bot.config import Settings
+from bot.factory import build_coach
+from bot.service import Coach
+from bot.store.tables import AssessmentRow
+from tests.conftest import make_settings
+
+# A team description with gaps in data, ROI ownership, governance, adoption and MLOps.
+STALLED_TEXT = """We trained and tested it on an extract someone pulled from the warehouse last spring.
+
+Nobody from the business has signed up to the numbers; IT sponsors it and there is no budget
+for running costs.
+
+We haven't talked to risk or compliance yet.
+
+We have no monitoring, no evaluation set, no rollback plan."""
+
+START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)  # a Sunday
+
+
+@pytest.fixture
+def coach(indexed_settings: Settings, tmp_path: Path) -> Iterator[Coach]:
+    """A coach on the shared index with its own empty database."""
+    settings = make_settings(indexed_settings.data_dir, database_url=f"sqlite:///{tmp_path / 'coach.db'}")
+    built = build_coach(settings)
+    yield built
+    built.store.close()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """Sunday 1 March 2026, noon UTC; moves only when a test moves it."""
+    return ManualClock(START)
+
+
+@pytest.fixture
+def checkins(coach: Coach, clock: ManualClock) -> Checkins:
+    """The check-in service on the test coach, on the manual clock."""
+    return open_checkins(coach, clock)
+
+
+def assess(coach: Coach, text: str = STALLED_TEXT, name: str = "Claims triage") -> int:
+    """Assess a description and return the stored assessment's id."""
+    coach.assess_text(text, pilot_name=name)
+    with coach.store.engine.connect() as conn:
+        return int(conn.execute(select(func.max(AssessmentRow.id))).scalar_one())
