@@ -212,8 +212,8 @@ function renderProgress(view) {
 async function loadReport(focus) {
   const resp = await api(`/v1/sessions/${encodeURIComponent(state.sessionId)}/report?format=json`);
   state.report = await resp.json();
+  $("report").hidden = false; // visible first: the chart is sized to its box
   renderReport(state.report);
-  $("report").hidden = false;
   if (focus) $("report-title").focus();
 }
 
@@ -224,6 +224,10 @@ function el(tag, className, text) {
   return node;
 }
 
+function drawChart() {
+  if (state.report) $("chart").replaceChildren(readinessChart(state.report.dimensions, $("chart").clientWidth));
+}
+
 function renderReport(report) {
   $("report-title").textContent = report.pilot_name ? `Gap list: ${report.pilot_name}` : "Gap list";
   const verdict = $("verdict");
@@ -232,7 +236,7 @@ function renderReport(report) {
   const agentic = $("agentic");
   agentic.hidden = !report.agentic;
   agentic.textContent = report.agentic ? "Agentic system: it acts on its own, so governance and observability weigh more." : "";
-  $("chart").replaceChildren(readinessChart(report.dimensions));
+  drawChart();
   $("gaps").replaceChildren(...report.gaps.map(renderGap));
   if (!report.gaps.length) $("gaps").append(el("li", "no-gaps", "No gaps found."));
   renderOpenQuestions(report.open_questions);
@@ -282,8 +286,10 @@ function svg(tag, attrs, text) {
 }
 
 // One labelled bar per dimension: length = level (1-5), colour = status.
-function readinessChart(dimensions) {
-  const width = 640, left = 8, barMax = 560, row = 46;
+// Drawn at the container's width so labels stay readable on a phone.
+function readinessChart(dimensions, available) {
+  const width = Math.max(280, Math.round(available || 640));
+  const left = 2, barMax = width - left - 44, row = 46;
   const height = dimensions.length * row + 24;
   const summary = dimensions.map((d) => `${d.title}: level ${d.level} of 5 (${d.status})`).join("; ");
   const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": summary, class: "chart" });
@@ -364,5 +370,7 @@ document.addEventListener("DOMContentLoaded", () => {
     await begin();
     input.focus();
   }));
+  let resizing = null;
+  window.addEventListener("resize", () => { clearTimeout(resizing); resizing = setTimeout(drawChart, 150); });
   begin().then(() => input.focus());
 });
