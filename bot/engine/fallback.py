@@ -126,9 +126,7 @@ class FallbackEngine:
         self._local.engine = self.fallback.name
         start = time.perf_counter()
         result = call(self.fallback)
-        self._record(
-            purpose, self.fallback.name, (time.perf_counter() - start) * 1000, "fallback", exc
-        )
+        self._record(purpose, self.fallback.name, (time.perf_counter() - start) * 1000, "fallback", exc)
         return result
 
     def _run(self, purpose: str, call: Callable[[Engine], T]) -> T:
@@ -162,9 +160,7 @@ class FallbackEngine:
         """A grounded answer from the primary, else the fallback."""
         return self._run("answer", lambda e: e.answer(question, passages))
 
-    def answer_stream(
-        self, question: str, passages: list[Passage]
-    ) -> Iterator[str | GroundedAnswer]:
+    def answer_stream(self, question: str, passages: list[Passage]) -> Iterator[str | GroundedAnswer]:
         """Stream from the primary; after a failure mid-stream, end with the fallback's answer."""
         self._count("calls")
         attempt, streamed = 0, False
@@ -184,18 +180,12 @@ class FallbackEngine:
                     # Deltas already went out: send one final answer that replaces them.
                     yield self._fall_back("answer", exc, lambda e: e.answer(question, passages))
                 else:
-                    yield from self._fall_back(
-                        "answer", exc, lambda e: list(e.answer_stream(question, passages))
-                    )
+                    yield from self._fall_back("answer", exc, lambda e: list(e.answer_stream(question, passages)))
                 return
 
-    def follow_up(
-        self, dimension: Dimension, question: Question, statements: list[Statement], default: str
-    ) -> str:
+    def follow_up(self, dimension: Dimension, question: Question, statements: list[Statement], default: str) -> str:
         """A follow-up phrased by the primary, else the fallback."""
-        return self._run(
-            "follow_up", lambda e: e.follow_up(dimension, question, statements, default)
-        )
+        return self._run("follow_up", lambda e: e.follow_up(dimension, question, statements, default))
 
     def summarise(self, facts: str, default: str) -> str:
         """A summary from the primary, else the fallback."""

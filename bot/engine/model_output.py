@@ -145,9 +145,7 @@ def ground(text: str, passages: list[Passage]) -> GroundedAnswer:
     kept = [s for s in sentences if numbers(_LIST_ITEM.sub(" ", s)) <= supported]
     order = list(dict.fromkeys(n for s in kept for n in _cited(s, len(passages))))
     if not order:
-        raise InvalidModelOutput(
-            "the answer cites no passage, or only sentences with invented figures"
-        )
+        raise InvalidModelOutput("the answer cites no passage, or only sentences with invented figures")
 
     def renumber(match: re.Match[str]) -> str:
         valid = dict.fromkeys(_cited(match.group(0), len(passages)))

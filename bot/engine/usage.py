@@ -84,9 +84,7 @@ class InMemoryUsageRecorder:
         error: str | None = None,
     ) -> None:
         """Append one record."""
-        rec = UsageRecord(
-            purpose, model, prompt_tokens, completion_tokens, latency_ms, cost_usd, outcome, error
-        )
+        rec = UsageRecord(purpose, model, prompt_tokens, completion_tokens, latency_ms, cost_usd, outcome, error)
         with self._lock:
             self.records.append(rec)
 
