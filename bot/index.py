@@ -6,7 +6,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 from urllib.parse import urlparse
 
@@ -84,10 +84,8 @@ class PlaybookIndex:
         """Turn a lost connection to a Chroma server into one actionable sentence."""
         try:
             yield
-        except (ConnectionError, OSError) as exc:
-            raise ServiceUnavailable(_unreachable(self._where)) from exc
         except Exception as exc:
-            if type(exc).__module__.startswith("httpx"):
+            if isinstance(exc, OSError) or type(exc).__module__.startswith("httpx"):
                 raise ServiceUnavailable(_unreachable(self._where)) from exc
             raise
 
@@ -124,9 +122,7 @@ class PlaybookIndex:
         start = time.perf_counter()
         existing = self._existing()
         wanted = {doc.source: doc for doc in documents}
-        stale = [
-            s for s, (sha, _) in existing.items() if s not in wanted or wanted[s].sha256 != sha
-        ]
+        stale = [s for s, (sha, _) in existing.items() if s not in wanted or wanted[s].sha256 != sha]
         fresh = [d for d in documents if d.source not in existing or d.source in stale]
         removed_ids = [cid for s in stale for cid in existing[s][1]]
         new_chunks = [c for d in fresh for c in chunk_document(d)]
@@ -219,10 +215,8 @@ class PlaybookIndex:
             return lexical
         dense = self._dense(query, candidates, where)
         by_id = {p.chunk_id: p for p in [*lexical, *dense]}
-        fused = reciprocal_rank_fusion(
-            [[p.chunk_id for p in dense], [p.chunk_id for p in lexical]], k=RRF_K
-        )
-        return [_rescored(by_id[cid], score) for cid, score in fused[:k]]
+        fused = reciprocal_rank_fusion([[p.chunk_id for p in dense], [p.chunk_id for p in lexical]], k=RRF_K)
+        return [replace(by_id[cid], score=round(score, 6)) for cid, score in fused[:k]]
 
     def _dense(self, query: str, n: int, where: dict[str, Any] | None) -> list[Passage]:
         total = self.count()
@@ -241,9 +235,7 @@ class PlaybookIndex:
         rows = zip(got["ids"][0], docs[0], metas[0], dists[0], strict=True)
         return [_passage(cid, doc, meta, 1.0 - float(dist)) for cid, doc, meta, dist in rows]
 
-    def _lexical_top(
-        self, query: str, n: int, dimension: str | Sequence[str] | None
-    ) -> list[Passage]:
+    def _lexical_top(self, query: str, n: int, dimension: str | Sequence[str] | None) -> list[Passage]:
         lexical, metas, texts = self._lexical_index()
         allowed = None
         if dimension is not None:
@@ -264,10 +256,6 @@ def _passage(cid: str, text: Any, meta: Any, score: float) -> Passage:
         score=round(score, 6),
         chunk_id=cid,
     )
-
-
-def _rescored(p: Passage, score: float) -> Passage:
-    return Passage(**{**p.__dict__, "score": round(score, 6)})
 
 
 def _unreachable(where: str) -> str:
