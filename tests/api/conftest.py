@@ -63,9 +63,7 @@ def run_interview(
     session_id = started.json()["session_id"]
     turns: list[dict[str, Any]] = []
     for n in range(MAX_TURNS):
-        resp = client.post(
-            f"/v1/sessions/{session_id}/messages", json={"text": answer(n)}, headers=headers
-        )
+        resp = client.post(f"/v1/sessions/{session_id}/messages", json={"text": answer(n)}, headers=headers)
         assert resp.status_code == 200, resp.text
         turns.append(resp.json())
         if turns[-1]["done"]:

@@ -113,9 +113,7 @@ def test_sse_streams_tokens_then_done(client: TestClient, coach: Coach) -> None:
 
 
 def test_sse_error_before_streaming_is_plain_json(client: TestClient) -> None:
-    resp = client.post(
-        "/v1/sessions/nope/messages", json={"text": "hi"}, headers={"Accept": "text/event-stream"}
-    )
+    resp = client.post("/v1/sessions/nope/messages", json={"text": "hi"}, headers={"Accept": "text/event-stream"})
     assert resp.status_code == 404
     assert resp.json()["error"]["code"] == "not_found"
 
