@@ -72,6 +72,7 @@ class PlaybookIndex:
         self._lexical: LexicalIndex | None = None
         self._metas: dict[str, dict[str, Any]] = {}
         self._texts: dict[str, str] = {}
+        self._dims = np.array([], dtype=str)  # dimension of each lexical row, for filters
         with self._guard():
             self._collection = client.get_or_create_collection(
                 collection_name,
@@ -191,6 +192,7 @@ class PlaybookIndex:
                     ids.append(cid)
                     texts.append(f"{meta['title']}\n{meta['section_title']}\n{doc}")
                     self._metas[cid], self._texts[cid] = dict(meta), str(doc)
+            self._dims = np.array([self._metas[cid]["dimension"] for cid in ids], dtype=str)
             self._lexical = LexicalIndex(ids, texts, fingerprint)
         return self._lexical, self._metas, self._texts
 
@@ -239,8 +241,8 @@ class PlaybookIndex:
         lexical, metas, texts = self._lexical_index()
         allowed = None
         if dimension is not None:
-            dims = {dimension} if isinstance(dimension, str) else set(dimension)
-            allowed = np.array([metas[cid]["dimension"] in dims for cid in lexical.ids], dtype=bool)
+            dims = [dimension] if isinstance(dimension, str) else list(dimension)
+            allowed = np.isin(self._dims, dims)
         top = lexical.top(query, n, allowed)
         return [_passage(cid, texts[cid], metas[cid], score) for cid, score in top]
 
