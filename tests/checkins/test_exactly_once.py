@@ -88,7 +88,7 @@ def run_two_schedulers(a: Checkins, b: Checkins, clock: ManualClock, hours: int)
         now = clock.advance(timedelta(hours=1))
         gate = threading.Barrier(2)
 
-        def tick(service: Checkins, worker: str, now: datetime = now) -> None:
+        def tick(service: Checkins, worker: str, now: datetime = now, gate: Any = gate) -> None:
             gate.wait()
             Runner(service).run_due(now, notifier, worker)
 
