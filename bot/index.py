@@ -208,6 +208,8 @@ class PlaybookIndex:
             raise ConfigError(f"Unknown search mode {mode!r}: use hybrid, dense or lexical.")
         if not query.strip() or k <= 0:
             return []
+        if dimension is not None and not isinstance(dimension, str):
+            dimension = list(dimension) or None  # an empty list means no filter
         where = _dimension_filter(dimension)
         candidates = max(4 * k, 20)
         if mode == "dense":

@@ -64,9 +64,7 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "--host",
         "127.0.0.1",
     ]
-    process = subprocess.Popen(
-        [*args, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    process = subprocess.Popen([*args, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_for_heartbeat(url, process)
         yield url
@@ -79,12 +77,8 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait()
 
 
-def test_index_and_search_through_a_chroma_server(
-    chroma_url: str, tmp_path: Path, docs_dir: Path
-) -> None:
-    settings = Settings(
-        data_dir=tmp_path / "data", chroma_url=chroma_url, knowledge_dirs=[], collection="direct"
-    )
+def test_index_and_search_through_a_chroma_server(chroma_url: str, tmp_path: Path, docs_dir: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", chroma_url=chroma_url, knowledge_dirs=[], collection="direct")
     index = open_index(settings)
     index.ping()
     first = index.sync(iter_documents(docs_dir))
@@ -97,9 +91,7 @@ def test_index_and_search_through_a_chroma_server(
     assert not (settings.data_dir / "chroma").exists()  # nothing went to the embedded store
 
 
-def test_cli_search_uses_coach_chroma_url(
-    chroma_url: str, tmp_path: Path, playbook_dir: Path
-) -> None:
+def test_cli_search_uses_coach_chroma_url(chroma_url: str, tmp_path: Path, playbook_dir: Path) -> None:
     app = typer.Typer()
     index_cmds.register(app)
     env = {

@@ -56,9 +56,7 @@ def test_a_single_huge_paragraph_is_split_too() -> None:
 
 
 def test_chunks_carry_metadata_and_heading_prefixed_text() -> None:
-    chunks = chunk_document(
-        _doc("## Audit trail\n\nLog every prompt.\n\n## Escalation\n\nHand over.")
-    )
+    chunks = chunk_document(_doc("## Audit trail\n\nLog every prompt.\n\n## Escalation\n\nHand over."))
     assert [c.section for c in chunks] == ["audit-trail", "escalation"]
     first = chunks[0]
     assert first.text == "Log every prompt."

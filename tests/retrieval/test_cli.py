@@ -61,9 +61,7 @@ def test_search_on_an_empty_index(app: typer.Typer, tmp_path: Path, playbook_dir
     assert "The index is empty: run `coach index` first." in result.output
 
 
-def test_malformed_rubric_exits_1_naming_the_file(
-    app: typer.Typer, tmp_path: Path, playbook_dir: Path
-) -> None:
+def test_malformed_rubric_exits_1_naming_the_file(app: typer.Typer, tmp_path: Path, playbook_dir: Path) -> None:
     rubric = playbook_dir / "rubric.yaml"
     rubric.write_text("version: 1\nlevels: [unclosed\n")
     result = CliRunner().invoke(app, ["index"], env=_env(tmp_path, playbook_dir))

@@ -28,9 +28,7 @@ def test_second_sync_adds_nothing(settings: Settings, docs_dir: Path) -> None:
     assert again.chunks == first.chunks
 
 
-def test_editing_one_document_re_embeds_only_that_document(
-    settings: Settings, docs_dir: Path
-) -> None:
+def test_editing_one_document_re_embeds_only_that_document(settings: Settings, docs_dir: Path) -> None:
     index = open_index(settings)
     _sync(index, docs_dir)
     before = {(p.source, p.chunk_id) for p in index.search("pilot", k=50, mode="lexical")}
@@ -79,11 +77,10 @@ def test_dimension_filter(settings: Settings, docs_dir: Path, mode: str) -> None
     both = index.search(query, k=10, dimension=["governance", "roi_ownership"], mode=mode)  # type: ignore[arg-type]
     assert both and {p.dimension for p in both} <= {"governance", "roi_ownership"}
     assert index.search(query, k=10, dimension="legacy_integration", mode=mode) == []  # type: ignore[arg-type]
+    assert len(index.search(query, k=10, dimension=[], mode=mode)) > len(both)  # type: ignore[arg-type]
 
 
-def test_lexical_cache_follows_changes_made_by_another_client(
-    settings: Settings, docs_dir: Path
-) -> None:
+def test_lexical_cache_follows_changes_made_by_another_client(settings: Settings, docs_dir: Path) -> None:
     reader, writer = open_index(settings), open_index(settings)
     _sync(writer, docs_dir)
     assert reader.search("zeppelin", mode="lexical") == []  # builds the reader's BM25 cache
@@ -110,6 +107,4 @@ def test_unreachable_chroma_server_is_one_clear_sentence(tmp_path: Path) -> None
     url = f"http://127.0.0.1:{port}"
     with pytest.raises(ServiceUnavailable) as err:
         open_index(Settings(data_dir=tmp_path, chroma_url=url))
-    assert str(err.value) == (
-        f"Cannot reach the Chroma server at {url}: start it or unset COACH_CHROMA_URL."
-    )
+    assert str(err.value) == (f"Cannot reach the Chroma server at {url}: start it or unset COACH_CHROMA_URL.")
