@@ -50,11 +50,11 @@ def _print_passages(passages: list[Passage]) -> None:
     table = Table(show_lines=True)
     table.add_column("#", justify="right")
     table.add_column("source")
-    table.add_column("section")
+    table.add_column("section", overflow="fold")
     table.add_column("score", justify="right")
-    table.add_column("text")
+    table.add_column("text", ratio=3)
     for rank, p in enumerate(passages, start=1):
-        snippet = p.text if len(p.text) <= 300 else p.text[:297] + "..."
+        snippet = p.text if len(p.text) <= 200 else p.text[:197] + "..."
         table.add_row(str(rank), p.source, p.section, f"{p.score:.4f}", snippet)
     console.print(table)
 
