@@ -17,14 +17,14 @@ from bot.store.tables import AssessmentRow
 from tests.conftest import make_settings
 
 # A team description with gaps in data, ROI ownership, governance, adoption and MLOps.
-STALLED_TEXT = """We trained and tested it on an extract someone pulled from the warehouse last spring.
-
-Nobody from the business has signed up to the numbers; IT sponsors it and there is no budget
-for running costs.
-
-We haven't talked to risk or compliance yet.
-
-We have no monitoring, no evaluation set, no rollback plan."""
+STALLED_TEXT = (
+    "We trained and tested it on an extract someone pulled from the warehouse last spring. "
+    "Priya cleaned the data by hand in a notebook before the demo.\n\n"
+    "Nobody from the business has signed up to the numbers; IT sponsors it and there is no "
+    "budget for running costs.\n\nWe haven't talked to risk or compliance yet.\n\n"
+    "End users haven't been trained and nobody mapped their workflow.\n\n"
+    "We have no monitoring, no evaluation set, no rollback plan."
+)
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)  # a Sunday
 
