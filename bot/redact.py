@@ -32,7 +32,12 @@ _GROUP = r"(?:\(\d++\)|\d++)"
 _SEP = r"(?:[ .-]{1,2}|(?<=\))|(?=\())"
 PHONE_RE = re.compile(rf"(?<![\w+/.,:-])(?:\+|00)?{_GROUP}(?:{_SEP}{_GROUP})*+(?![\w/]|[.,:-]\d)")
 US_PHONE_RE = re.compile(r"(?:1[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}")
-ID_CONTEXT_RE = re.compile(r"(?:order|invoice|ticket|case|ref|reference|po|account|id|no|number|#)\W{0,3}$", re.I)
+# Digits right after these words are business identifiers, not phone numbers.
+ID_CONTEXT_RE = re.compile(
+    r"(?:\b(?:order|invoice|ticket|case|ref|reference|po|account|tracking|serial|sku|build)"
+    r"(?:\s+(?:number|no\.?|id))?|#)\W{0,3}$",
+    re.I,
+)
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -123,6 +128,7 @@ NAME_CUES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\b(?:Dr|Mr|Mrs|Ms|Mx|Prof|Miss)\.? {_NAME}"), "after"),
     (re.compile(rf"{_NAME} ?\({_ROLE}\)"), "before"),
     (re.compile(rf"{_NAME}, (?:our |the )?(?:C[A-Z]{{1,3}}O|VP|SVP|GM)\b"), "before"),
+    (re.compile(rf"{_NAME}, (?:she|he|they) (?:is|was|owns|runs|leads|said|has|will)\b"), "before"),
     (
         re.compile(
             rf"(?im:\b(?:thanks|thank you|many thanks|cheers|regards|best regards|kind regards"

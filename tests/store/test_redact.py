@@ -46,6 +46,9 @@ MASKED = [
     ("Yesterday Bob Lee (VP Sales) said no", "Yesterday [NAME] (VP Sales) said no", {"NAME": 1}),
     ("Sign-off from Ana Ruiz, our CFO", "Sign-off from [NAME], our CFO", {"NAME": 1}),
     ("Thanks, Jane", "Thanks, [NAME]", {"NAME": 1}),
+    ("Ingrid Larsen, she owns the P&L", "[NAME], she owns the P&L", {"NAME": 1}),
+    ("my number is 07700 900456", "my number is [PHONE]", {"PHONE": 1}),
+    ("phone no. +44 20 7946 0958", "phone no. [PHONE]", {"PHONE": 1}),
     (
         "That is all.\nBest regards,\nMaria Rossi",
         "That is all.\nBest regards,\n[NAME]",
@@ -67,6 +70,8 @@ UNCHANGED = [
     "A 90-minute workshop, then a 2-week sprint",
     "Order 123456789 shipped; order number 0012345678",
     "invoice #4411223344 and ticket 555-123-4567",
+    "Case no. 0207946095 and PO 0123456789 are closed",
+    "Finance, they said, owns the budget",
     "Range 100000-200000 rows, fiscal years 2023-2024",
     "The cluster at 192.168.10.10 has 1.234.567.890 rows",
     "Meeting 10:30-11:45, room 4-201",
