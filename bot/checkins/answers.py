@@ -92,9 +92,7 @@ class AnswersMixin(_Base):
             db.flush()
             return row.id, checkin.id
 
-    def _read(
-        self, pilot: Pilot, gaps: list[PilotGap], text: str, author: str | None
-    ) -> dict[str, _Read]:
+    def _read(self, pilot: Pilot, gaps: list[PilotGap], text: str, author: str | None) -> dict[str, _Read]:
         """Per open gap: the merged lines about it and, for real evidence, a fresh judgement."""
         order = [self.rubric.dimension(g.dimension) for g in gaps]
         merged: dict[str, ParsedLine] = {}
@@ -188,9 +186,7 @@ def _target_checkin(db: Session, pilot_id: int, cid: int | None) -> CheckinRow |
         if row is None or row.pilot_id != pilot_id:
             raise NotFound(f"No check-in {cid} for pilot {pilot_id}: answer the latest one.")
         return row
-    query = select(CheckinRow).filter(
-        CheckinRow.pilot_id == pilot_id, CheckinRow.status.in_(ANSWERABLE)
-    )
+    query = select(CheckinRow).filter(CheckinRow.pilot_id == pilot_id, CheckinRow.status.in_(ANSWERABLE))
     return db.scalars(query.order_by(CheckinRow.due_at.desc())).first()
 
 
@@ -236,18 +232,12 @@ def _record_levels(
     """Replace this check-in's data points: one level per dimension."""
     previous = {
         r.dimension: r.status
-        for r in db.scalars(
-            select(DimensionLevelRow).filter_by(pilot_id=pilot_id).order_by(DimensionLevelRow.id)
-        )
+        for r in db.scalars(select(DimensionLevelRow).filter_by(pilot_id=pilot_id).order_by(DimensionLevelRow.id))
     }
     db.execute(delete(DimensionLevelRow).filter_by(checkin_id=cid))
     for dim, level in levels.items():
         status = statuses.get(dim) or previous.get(dim, "unknown")
-        db.add(
-            DimensionLevelRow(
-                pilot_id=pilot_id, checkin_id=cid, dimension=dim, level=level, status=status, at=now
-            )
-        )
+        db.add(DimensionLevelRow(pilot_id=pilot_id, checkin_id=cid, dimension=dim, level=level, status=status, at=now))
 
 
 def _mark_answered(db: Session, cid: int, now: Any) -> None:

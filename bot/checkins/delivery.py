@@ -38,9 +38,7 @@ class Delivery:
             if ref is not None:
                 self._record(key, ref)
                 return ref
-        ref = self.notifier.post(
-            pilot, text, blocks, idempotency_key=key, thread_ts=thread_ts, image=image
-        )
+        ref = self.notifier.post(pilot, text, blocks, idempotency_key=key, thread_ts=thread_ts, image=image)
         self._record(key, ref)
         return ref
 

@@ -25,9 +25,7 @@ class Claimed:
 
 def current_cycle(db: CheckinDB, pilot_id: int) -> int | None:
     """The latest check-in that went out: escalations are keyed on it."""
-    query = select(CheckinRow.id).where(
-        CheckinRow.pilot_id == pilot_id, CheckinRow.status.in_(CYCLE_STATUSES)
-    )
+    query = select(CheckinRow.id).where(CheckinRow.pilot_id == pilot_id, CheckinRow.status.in_(CYCLE_STATUSES))
     with db.tx() as s:
         return s.scalars(query.order_by(CheckinRow.due_at.desc())).first()
 

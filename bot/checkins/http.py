@@ -152,9 +152,7 @@ def notifier_for(settings: Settings, rubric_dims: list[str], printer: Any = None
     return LogNotifier(printer)
 
 
-def mount_checkins(
-    app: FastAPI, settings: Settings, coach: Coach, clock: Clock | None = None
-) -> CheckinJobs:
+def mount_checkins(app: FastAPI, settings: Settings, coach: Coach, clock: Clock | None = None) -> CheckinJobs:
     """Add the pilots API and page to the app; return the scheduler for start()/stop()."""
     from bot.api.deps import current_owner  # the HTTP API owns authentication
 

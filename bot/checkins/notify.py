@@ -36,9 +36,7 @@ class Notifier(Protocol):
         """Post text (and optional blocks and image) to the pilot's channel or a thread."""
         ...
 
-    def find(
-        self, pilot: Pilot, idempotency_key: str, thread_ts: str | None = None
-    ) -> MessageRef | None:
+    def find(self, pilot: Pilot, idempotency_key: str, thread_ts: str | None = None) -> MessageRef | None:
         """The message already posted under this key, if the destination can tell."""
         ...
 
@@ -78,14 +76,10 @@ class MemoryNotifier:
         channel = pilot.channel or f"pilot-{pilot.id}"
         with self._lock:
             ts = f"{len(self.posts) + 1}.000100"
-            self.posts.append(
-                Posted(pilot.id, channel, text, idempotency_key, thread_ts, ts, image, blocks)
-            )
+            self.posts.append(Posted(pilot.id, channel, text, idempotency_key, thread_ts, ts, image, blocks))
         return MessageRef(channel, ts)
 
-    def find(
-        self, pilot: Pilot, idempotency_key: str, thread_ts: str | None = None
-    ) -> MessageRef | None:
+    def find(self, pilot: Pilot, idempotency_key: str, thread_ts: str | None = None) -> MessageRef | None:
         """The earlier post under this key, if any."""
         with self._lock:
             for p in self.posts:
@@ -124,9 +118,7 @@ class LogNotifier:
             self.printer(f"--- {idempotency_key} -> {channel}\n{text}\n")
         return MessageRef(channel, f"log-{self._count}")
 
-    def find(
-        self, pilot: Pilot, idempotency_key: str, thread_ts: str | None = None
-    ) -> MessageRef | None:
+    def find(self, pilot: Pilot, idempotency_key: str, thread_ts: str | None = None) -> MessageRef | None:
         """A log cannot be searched: an interrupted post is repeated (at-least-once)."""
         return None
 
@@ -184,9 +176,7 @@ class SlackNotifier:
         except (SlackApiError, OSError) as exc:  # e.g. missing files:write scope
             log.warning("trend image upload failed for %s: %s", key, exc)
 
-    def find(
-        self, pilot: Pilot, idempotency_key: str, thread_ts: str | None = None
-    ) -> MessageRef | None:
+    def find(self, pilot: Pilot, idempotency_key: str, thread_ts: str | None = None) -> MessageRef | None:
         """Look through recent channel (or thread) history for a message carrying this key."""
         channel = _channel(pilot)
         if thread_ts:
@@ -194,9 +184,7 @@ class SlackNotifier:
                 channel=channel, ts=thread_ts, limit=200, include_all_metadata=True
             )
         else:
-            resp = self.client.conversations_history(
-                channel=channel, limit=100, include_all_metadata=True
-            )
+            resp = self.client.conversations_history(channel=channel, limit=100, include_all_metadata=True)
         for message in resp.get("messages") or []:
             payload = (message.get("metadata") or {}).get("event_payload") or {}
             if payload.get("key") == idempotency_key:
@@ -208,7 +196,5 @@ def _channel(pilot: Pilot) -> str:
     if not pilot.channel:
         from bot.errors import InvalidInput
 
-        raise InvalidInput(
-            f"Pilot {pilot.id} has no Slack channel: set one with `coach pilots add --channel`."
-        )
+        raise InvalidInput(f"Pilot {pilot.id} has no Slack channel: set one with `coach pilots add --channel`.")
     return pilot.channel

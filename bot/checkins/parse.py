@@ -40,7 +40,7 @@ STATUS_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 NOTHING = re.compile(r"^\W*(?:no change|nothing (?:moved|changed|new)|no progress|none)\W*$", re.I)
-NUMBERED = re.compile(r"^\s*(?:#|gap\s*)?(\d{1,2})\s*[.):\-]\s*", re.I)
+NUMBERED = re.compile(r"^\s*(?:#|gap\s*)?(\d{1,2})(?:\s*[.):\-]\s*|\s+)", re.I)
 SPLIT = re.compile(r"\n+|;\s*|(?<=[.!?])\s+(?=\d{1,2}[.):])")
 MIN_EVIDENCE_WORDS = 4
 

@@ -59,9 +59,7 @@ class Checkins(AnswersMixin, CheckinDB):
         name = clean_text(name, 300, "pilot name")
         report = self.store.get_assessment(assessment_id).report
         with self.tx() as db:
-            found = db.scalars(
-                select(PilotRow).filter_by(owner=owner, assessment_id=assessment_id)
-            ).first()
+            found = db.scalars(select(PilotRow).filter_by(owner=owner, assessment_id=assessment_id)).first()
             if found is not None:  # a second click on "Start weekly check-ins"
                 return Pilot.of(found)
             row = PilotRow(
@@ -150,9 +148,7 @@ class Checkins(AnswersMixin, CheckinDB):
             row.skip_next = True
             return Pilot.of(row)
 
-    def set_schedule(
-        self, pilot_id: int, cron: str, timezone: str, owner: str | None = None
-    ) -> Pilot:
+    def set_schedule(self, pilot_id: int, cron: str, timezone: str, owner: str | None = None) -> Pilot:
         """Change the cron expression and zone; the waiting check-in moves to the new slot."""
         validate(cron, timezone)
         with self.tx() as db:

@@ -57,9 +57,7 @@ class Canvas:
     def png(self) -> bytes:
         """Encode as a PNG (8-bit RGB, no filter)."""
         stride = 3 * self.width
-        raw = b"".join(
-            b"\x00" + bytes(self.px[y * stride : (y + 1) * stride]) for y in range(self.height)
-        )
+        raw = b"".join(b"\x00" + bytes(self.px[y * stride : (y + 1) * stride]) for y in range(self.height))
         header = struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0)
         return b"".join(
             [
@@ -108,6 +106,4 @@ def trend_png(points: Sequence[TrendPoint], dimensions: Sequence[str]) -> bytes:
 
 def legend(dimensions: Sequence[str]) -> str:
     """Which colour is which dimension, for the message that carries the image."""
-    return ", ".join(
-        f"{COLOUR_NAMES[k % len(COLOUR_NAMES)]}: {d}" for k, d in enumerate(dimensions)
-    )
+    return ", ".join(f"{COLOUR_NAMES[k % len(COLOUR_NAMES)]}: {d}" for k, d in enumerate(dimensions))

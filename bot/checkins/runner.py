@@ -72,9 +72,7 @@ class Runner:
         )
         with self.c.tx() as db:
             return [
-                DueItem(
-                    "reminder" if c.status == "sent" else "checkin", p.id, p.name, c.id, c.due_at
-                )
+                DueItem("reminder" if c.status == "sent" else "checkin", p.id, p.name, c.id, c.due_at)
                 for c, p in db.execute(query).all()
             ]
 
@@ -95,9 +93,7 @@ class Runner:
             send = self._checkin if item.kind == "checkin" else self._reminder
             self._guard(report, f"{item.kind}:{item.checkin_id}", send, item, now, delivery)
         for pilot, stall in self.stalled():
-            self._guard(
-                report, f"escalation:{pilot.id}", self._escalate, pilot, stall, now, delivery
-            )
+            self._guard(report, f"escalation:{pilot.id}", self._escalate, pilot, stall, now, delivery)
         return report
 
     def _guard(self, report: RunReport, what: str, fn: Any, *args: Any) -> None:
@@ -163,9 +159,7 @@ class Runner:
                 prow.skip_next = False
                 self.c._schedule_after(db, prow, max(row.due_at, now))
 
-    def _mark_sent(
-        self, item: DueItem, pilot: Pilot, ref: MessageRef, now: datetime, worker: str
-    ) -> bool:
+    def _mark_sent(self, item: DueItem, pilot: Pilot, ref: MessageRef, now: datetime, worker: str) -> bool:
         """Mark sent (only if our lease still holds), close last week's, schedule the next."""
         with self.c.tx() as db:
             stmt = (
@@ -197,9 +191,7 @@ class Runner:
             CheckinRow.status == "sent",
             CheckinRow.id != item.checkin_id,
         )
-        open_dims = {
-            g.dimension for g in self.c._gap_rows(db, item.pilot_id) if g.status != "resolved"
-        }
+        open_dims = {g.dimension for g in self.c._gap_rows(db, item.pilot_id) if g.status != "resolved"}
         for old in db.scalars(query):
             old.status = "missed"
             latest = {r.dimension: r for r in self.c._level_rows(db, item.pilot_id)}
@@ -234,9 +226,7 @@ class Runner:
             db.execute(stmt)
         rep.sent.append(key)
 
-    def _escalate(
-        self, pilot: Pilot, stall: Stall, now: datetime, delivery: Delivery, rep: RunReport
-    ) -> None:
+    def _escalate(self, pilot: Pilot, stall: Stall, now: datetime, delivery: Delivery, rep: RunReport) -> None:
         """One escalation per pilot per check-in cycle, claimed like a check-in."""
         text = escalation_text(pilot, stall, self.c.rubric)
         held = claim_escalation(self.c, pilot, stall, text, now, delivery.worker, self.lease)

@@ -18,9 +18,7 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidInput(
-            f"Unknown time zone {name!r}: use an IANA name such as Europe/London."
-        ) from exc
+        raise InvalidInput(f"Unknown time zone {name!r}: use an IANA name such as Europe/London.") from exc
 
 
 def trigger(cron: str, tz: str) -> CronTrigger:
@@ -28,9 +26,7 @@ def trigger(cron: str, tz: str) -> CronTrigger:
     try:
         return CronTrigger.from_crontab(cron, timezone=zone(tz))
     except ValueError as exc:
-        raise InvalidInput(
-            f"Invalid schedule {cron!r}: use a 5-field cron expression such as '0 9 * * MON'."
-        ) from exc
+        raise InvalidInput(f"Invalid schedule {cron!r}: use a 5-field cron expression such as '0 9 * * MON'.") from exc
 
 
 def next_due(cron: str, tz: str, after: datetime) -> datetime:

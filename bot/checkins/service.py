@@ -33,9 +33,7 @@ def open_checkins(coach: Coach, clock: Clock | None = None) -> Checkins:
     """The check-in service on the coach's own database, rubric and engine."""
     engine = coach.store.engine
     ensure_tables(engine)
-    return Checkins(
-        engine, coach.settings, coach.rubric, clock=clock, store=coach.store, judge=coach.engine
-    )
+    return Checkins(engine, coach.settings, coach.rubric, clock=clock, store=coach.store, judge=coach.engine)
 
 
 def open_checkins_from_settings(settings: Settings, clock: Clock | None = None) -> Checkins:

@@ -61,9 +61,7 @@ def detect_stall(
     if weeks >= stall_weeks:
         reasons.append(f"no gap closed in {weeks} weeks (threshold {stall_weeks})")
     for gap in _critical_stuck(open_gaps, closed):
-        reasons.append(
-            f"critical gap '{gap.title}' unchanged for {CRITICAL_STUCK_CHECKINS} check-ins"
-        )
+        reasons.append(f"critical gap '{gap.title}' unchanged for {CRITICAL_STUCK_CHECKINS} check-ins")
     recent = closed[-MISSED_IN_A_ROW:]
     if len(recent) == MISSED_IN_A_ROW and all(c.status == "missed" for c in recent):
         reasons.append(f"no answer to the last {MISSED_IN_A_ROW} check-ins")
