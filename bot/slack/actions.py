@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import Any
 
@@ -11,38 +10,17 @@ from slack_sdk import WebClient
 
 from bot.service import Coach
 from bot.slack import blocks as bk
+from bot.slack.checkins import start_checkins
 from bot.slack.replies import Poster, run_reporting
 
 log = logging.getLogger(__name__)
-CHECKINS_MODULE = "bot.checkins.service"
-CHECKINS_UNAVAILABLE = "Weekly check-ins aren't available in this deployment."
 
 
 def _where(body: dict[str, Any], client: WebClient) -> Poster:
     """A poster for the thread the clicked message lives in."""
     message = body.get("message") or {}
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-        "channel_id", ""
-    )
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id", "")
     return Poster(client, channel, message.get("thread_ts") or message.get("ts"))
-
-
-def start_checkins(coach: Coach, assessment_id: int, channel: str, user: str) -> str:
-    """Register the pilot for weekly check-ins if `bot.checkins` is installed; say what happened."""
-    try:
-        module = importlib.import_module(CHECKINS_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name in ("bot.checkins", CHECKINS_MODULE):
-            return CHECKINS_UNAVAILABLE
-        raise
-    register = getattr(module, "register_from_assessment", None)
-    if register is None:
-        return CHECKINS_UNAVAILABLE
-    register(coach, assessment_id, channel, user)
-    coach.store.audit(
-        "slack.checkins_started", f"assessment:{assessment_id}", {"channel": channel}, actor=user
-    )
-    return f"Weekly check-ins are on, started by <@{user}>: I'll ask here every week what moved."
 
 
 def register_actions(app: App, coach: Coach) -> None:
@@ -79,11 +57,11 @@ def register_actions(app: App, coach: Coach) -> None:
 
     def checkins(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user, poster = body["user"]["id"], _where(body, client)
+        owner = f"slack:{(body.get('team') or {}).get('id') or body['user'].get('team_id')}"
+        assessment_id = int(action["value"])
         run_reporting(
             poster,
-            lambda: poster.mrkdwn(
-                start_checkins(coach, int(action["value"]), poster.channel, user)
-            ),
+            lambda: poster.mrkdwn(start_checkins(coach, assessment_id, poster.channel, user, owner)),
         )
 
     app.action("gap_resolve")(ack=_ack, lazy=[resolve])
@@ -110,9 +88,7 @@ def register_feedback(app: App, coach: Coach) -> None:
             actor=body["user"]["id"],
         )
         try:
-            client.views_open(
-                trigger_id=body["trigger_id"], view=bk.feedback_modal(assessment_id, helpful)
-            )
+            client.views_open(trigger_id=body["trigger_id"], view=bk.feedback_modal(assessment_id, helpful))
         except Exception as exc:  # the click is recorded; the comment is optional
             log.warning("slack: could not open the feedback modal: %s", type(exc).__name__)
 

@@ -90,10 +90,7 @@ def create_slack_app(
 def _auth_failure(exc: Exception) -> str:
     """One sentence for a bot token Slack rejected or a Slack API that can't be reached."""
     if isinstance(exc, OSError):
-        return (
-            "Cannot reach the Slack API to check SLACK_BOT_TOKEN: check the network "
-            "or COACH_SLACK_API_URL."
-        )
+        return "Cannot reach the Slack API to check SLACK_BOT_TOKEN: check the network or COACH_SLACK_API_URL."
     return (
         "Slack rejected SLACK_BOT_TOKEN: copy the Bot User OAuth Token (xoxb-…) from "
         "your app's OAuth & Permissions page."

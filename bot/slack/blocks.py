@@ -61,9 +61,7 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 
 def sections(text: str) -> list[Block]:
     """One or more mrkdwn sections holding all of `text`."""
-    return [
-        {"type": "section", "text": {"type": "mrkdwn", "text": p or " "}} for p in split_text(text)
-    ]
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": p or " "}} for p in split_text(text)]
 
 
 def fallback(text: str) -> str:
@@ -80,9 +78,7 @@ def cite_line(citations: Sequence[Citation]) -> str:
 
 def context(text: str) -> list[Block]:
     """Context blocks (small grey text) holding all of `text`."""
-    return [
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": p}]} for p in split_text(text)
-    ]
+    return [{"type": "context", "elements": [{"type": "mrkdwn", "text": p}]} for p in split_text(text)]
 
 
 def reply_blocks(text: str, citations: Sequence[Citation] = ()) -> list[Block]:
@@ -187,21 +183,15 @@ def report_actions(assessment_id: int) -> Block:
 
 def _footer(report: Report, assessment_id: int | None) -> list[Block]:
     blocks = [] if assessment_id is None else [report_actions(assessment_id)]
-    note = (
-        f"Engine {report.engine} · rubric {report.rubric_version} · prompts {report.prompt_version}"
-    )
+    note = f"Engine {report.engine} · rubric {report.rubric_version} · prompts {report.prompt_version}"
     return blocks + context(escape(note))
 
 
-def report_groups(
-    report: Report, assessment_id: int | None = None, gap_ids: Sequence[int] = ()
-) -> list[list[Block]]:
+def report_groups(report: Report, assessment_id: int | None = None, gap_ids: Sequence[int] = ()) -> list[list[Block]]:
     """The report as groups of blocks that must stay in one message (head, each gap, tail)."""
     ids: list[int | None] = list(gap_ids) or [None] * len(report.gaps)
     groups = [_head(report)]
-    groups += [
-        _gap_group(n, g, i) for n, (g, i) in enumerate(zip(report.gaps, ids, strict=True), 1)
-    ]
+    groups += [_gap_group(n, g, i) for n, (g, i) in enumerate(zip(report.gaps, ids, strict=True), 1)]
     if not report.gaps:
         groups.append(sections("No gaps found."))
     groups.append(_questions(report) + _footer(report, assessment_id))
@@ -222,19 +212,14 @@ def pack(groups: Sequence[list[Block]], limit: int = MAX_BLOCKS) -> list[list[Bl
     return [m for m in messages if m]
 
 
-def report_messages(
-    report: Report, assessment_id: int | None = None, gap_ids: Sequence[int] = ()
-) -> list[list[Block]]:
+def report_messages(report: Report, assessment_id: int | None = None, gap_ids: Sequence[int] = ()) -> list[list[Block]]:
     """The whole report as one or more messages of blocks, each within Slack's limits."""
     return pack(report_groups(report, assessment_id, gap_ids))
 
 
 def compact_report(report: Report, assessment_id: int | None) -> list[Block]:
     """Header, summary and the gap titles, for a report too long to post (the file has it all)."""
-    lines = [
-        f"{n}. {escape(g.title)} ({BADGE.get(g.severity, g.severity)})"
-        for n, g in enumerate(report.gaps, 1)
-    ]
+    lines = [f"{n}. {escape(g.title)} ({BADGE.get(g.severity, g.severity)})" for n, g in enumerate(report.gaps, 1)]
     body = "*Gaps*\n" + "\n".join(lines) + "\n\nThe full report is attached as a Markdown file."
     blocks = _head(report) + sections(body) + _footer(report, assessment_id)
     return pack([blocks])[0]

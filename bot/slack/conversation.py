@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 
 from bot.service import Coach, is_message_question, render_brief
+from bot.slack.checkins import answer_checkin_thread
 from bot.slack.replies import Poster, run_reporting
 from bot.slack.tables import latest_assessment_id
 from bot.store import SessionRecord
@@ -57,12 +58,12 @@ class Conversations:
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._guard = threading.Lock()
 
-    def on_message(
-        self, client: WebClient, thread: Thread, user: str, text: str, may_start: bool
-    ) -> None:
+    def on_message(self, client: WebClient, thread: Thread, user: str, text: str, may_start: bool) -> None:
         """Continue the thread's interview; without one, answer a question or start one."""
         poster = thread.poster(client)
         session = self.coach.store.find_session(thread.key)
+        if session is None and thread.thread_ts and self._checkin(poster, thread, text, user):
+            return
         if session is None and not may_start:
             return
         if thread.dm:
@@ -95,13 +96,26 @@ class Conversations:
         view = self.coach.session_view(session.id)
         marks = {"done": "✓", "skipped": "–", "current": "→", "pending": "·"}
         lines = [
-            f"{marks.get(v, '·')} {self.coach.rubric.dimension(k).ready_title} ({v})"
-            for k, v in view.progress.items()
+            f"{marks.get(v, '·')} {self.coach.rubric.dimension(k).ready_title} ({v})" for k, v in view.progress.items()
         ]
         name = f" for {view.pilot_name}" if view.pilot_name else ""
         return f"Interview{name}: {'finished' if view.done else view.topic}\n" + "\n".join(lines)
 
     # -- internals -----------------------------------------------------------
+    def _checkin(self, poster: Poster, thread: Thread, text: str, user: str) -> bool:
+        """Answer a weekly check-in when the thread is one; True when it was."""
+        done: list[bool] = []
+
+        def work() -> None:
+            assert thread.thread_ts is not None
+            summary = answer_checkin_thread(self.coach, thread.channel, thread.thread_ts, text, user, thread.owner)
+            if summary is not None:
+                done.append(True)
+                poster.text(summary)
+
+        run_reporting(poster, work)
+        return bool(done)
+
     def _first(self, poster: Poster, thread: Thread, text: str) -> None:
         if is_message_question(text):
             answer = self.coach.ask(text)

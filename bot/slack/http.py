@@ -21,9 +21,7 @@ class ThreadedSlackRequestHandler(SlackRequestHandler):
     """Bolt's FastAPI handler, but dispatching in the thread pool so the event loop never blocks
     on Bolt's synchronous middleware (signature check, dedupe insert, ack wait)."""
 
-    async def handle(
-        self, req: Request, addition_context_properties: dict[str, Any] | None = None
-    ) -> Response:
+    async def handle(self, req: Request, addition_context_properties: dict[str, Any] | None = None) -> Response:
         """Verify and dispatch one Slack request; Bolt answers 401 to a bad signature."""
         body = await req.body()
         bolt_req = to_bolt_request(req, body, addition_context_properties)

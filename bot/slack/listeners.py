@@ -30,9 +30,7 @@ PROMPTS = [
     {"title": "What stalls pilots?", "message": "What stops AI pilots reaching production?"},
     {"title": "Good governance", "message": "What does good governance look like for an AI pilot?"},
 ]
-CANNOT_POST = (
-    "I can't post in this channel: invite me with `/invite @Readiness Coach` and try again."
-)
+CANNOT_POST = "I can't post in this channel: invite me with `/invite @Readiness Coach` and try again."
 GREETING = "Hi! I can interview your team about an AI pilot, or answer questions from the playbook."
 
 
@@ -60,9 +58,7 @@ def register_listeners(app: App, convo: Conversations) -> None:
         text = strip_mentions(event.get("text", ""))
         convo.on_message(client, thread, event.get("user", ""), text, may_start=True)
 
-    def on_message(
-        body: dict[str, Any], event: dict[str, Any], client: WebClient, context: dict[str, Any]
-    ) -> None:
+    def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
             return  # edits, joins, bots: not the team answering
         text = event.get("text", "")
@@ -133,8 +129,7 @@ def start_in_channel(
     poster = Thread(team, channel, None).poster(client)
     try:
         ts = poster.mrkdwn(
-            f"<@{user}> started a readiness interview{about}. "
-            "Answer in this thread; anyone here can join in."
+            f"<@{user}> started a readiness interview{about}. Answer in this thread; anyone here can join in."
         )
     except SlackApiError as exc:
         log.warning("slack: cannot start in %s: %s", channel, slack_error(exc))

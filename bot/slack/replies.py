@@ -90,9 +90,7 @@ class Poster:
         if not self.thread_ts:
             return
         try:
-            self.client.assistant_threads_setStatus(
-                channel_id=self.channel, thread_ts=self.thread_ts, status=text
-            )
+            self.client.assistant_threads_setStatus(channel_id=self.channel, thread_ts=self.thread_ts, status=text)
         except (SlackApiError, OSError) as exc:
             log.debug("slack: no assistant status in %s: %s", self.channel, exc)
 
@@ -107,10 +105,7 @@ def run_reporting(poster: Poster, work: Callable[[], Any]) -> None:
         code = slack_error(exc)
         log.warning("slack: call failed in %s: %s", poster.channel, code)
         if code not in UNREACHABLE:
-            poster.notice(
-                f"Slack refused my reply ({code}). Your message is saved: "
-                "type `status` to see where we are."
-            )
+            poster.notice(f"Slack refused my reply ({code}). Your message is saved: type `status` to see where we are.")
     except Exception:
         log.exception("slack: unexpected error in %s", poster.channel)
         poster.notice(SORRY)

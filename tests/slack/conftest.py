@@ -38,7 +38,9 @@ def slack_coach(tmp_path_factory: pytest.TempPathFactory) -> Coach:
     """A coach over the real playbook, indexed once for the Slack tests."""
     settings = make_settings(tmp_path_factory.mktemp("slack") / "data")
     index_knowledge(settings)
-    return build_coach(settings)
+    coach = build_coach(settings)
+    coach.assess_text("We export a sample to a spreadsheet.")  # warm the embedder and engine
+    return coach
 
 
 def slack_settings(data_dir: Path, fake: FakeSlack) -> Settings:
