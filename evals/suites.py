@@ -40,12 +40,19 @@ def _beside(coach: list[gaps.Outcome], baseline: list[gaps.Outcome]) -> dict[str
     return {"coach": gaps.gap_metrics(coach), "baseline": gaps.gap_metrics(baseline)}
 
 
+def _with_text(misses: list[dict[str, Any]], texts: dict[tuple[str, str], str]) -> list[dict[str, Any]]:
+    """Add what the team said on that dimension to each miss, for the report."""
+    return [{**m, "said": texts.get((m["case"], m["dimension"]), "")} for m in misses]
+
+
 def answers(ctx: EvalContext) -> SuiteResult:
     """Labelled answers judged one by one, beside the keyword baseline."""
     coach = ctx.coach()
     outcomes = gaps.run_answers(coach)
     metrics = _beside(outcomes, baselines.baseline_answers(coach.rubric))
-    return SuiteResult(metrics, gaps.misses(outcomes))
+    cases = qa.load_cases("answers.yaml")
+    texts = {(c["id"], c["dimension"]): c["text"] for c in cases}
+    return SuiteResult(metrics, _with_text(gaps.misses(outcomes), texts))
 
 
 def _coverage(coach: Coach) -> tuple[bool, list[str]]:
@@ -61,7 +68,8 @@ def interview(ctx: EvalContext) -> SuiteResult:
     """Scripted personas through whole interviews, beside the keyword baseline."""
     coach = ctx.coach()
     outcomes, notes, complete = [], [], []
-    for persona in gaps.load_yaml_dir(gaps.CASES / "personas"):
+    personas = gaps.load_yaml_dir(gaps.CASES / "personas")
+    for persona in personas:
         outcome = gaps.run_persona(coach, persona)
         covered, missing = _coverage(coach)
         outcome.complete = outcome.complete and covered
@@ -75,7 +83,8 @@ def interview(ctx: EvalContext) -> SuiteResult:
     metrics = _beside(outcomes, baselines.baseline_personas(coach.rubric))
     metrics["coach"]["completion_rate"] = rate(len(complete), len(outcomes))
     metrics["coach"]["mean_turns_to_completion"] = round(sum(complete) / len(complete), 1) if complete else 0.0
-    return SuiteResult(metrics, gaps.misses(outcomes), notes)
+    texts = {(p["id"], d): " / ".join(a or []) for p in personas for d, a in (p.get("answers") or {}).items()}
+    return SuiteResult(metrics, _with_text(gaps.misses(outcomes), texts), notes)
 
 
 def assessments(ctx: EvalContext) -> SuiteResult:
