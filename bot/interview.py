@@ -25,6 +25,7 @@ _QUESTION_START = re.compile(
     re.I,
 )
 MAX_FOLLOW_UPS = 2
+FOLLOW_UP_CONFIDENCE = 0.45  # below this a judgement rests on too little: ask for specifics
 SKIP_CONFIDENCE = 0.5
 AskFn = Callable[[str, "str | None"], GroundedAnswer]
 
@@ -161,7 +162,8 @@ class Interview:
         dim = self.rubric.dimension(ident)
         state.statements.append(Statement(text=text, author=author, topic=dim.id, question_id=qid))
         judgement = self.engine.judge(dim, state.statements)
-        if judgement.status == "unknown" and state.follow_ups < MAX_FOLLOW_UPS:
+        unsure = judgement.status == "unknown" or judgement.confidence < FOLLOW_UP_CONFIDENCE
+        if unsure and state.follow_ups < MAX_FOLLOW_UPS:
             return self._follow_up(state, dim)
         return self._advance(state)
 

@@ -99,10 +99,18 @@ class Agentic(BaseModel):
     ref: str
 
 
+class SignalSections(BaseModel):
+    """Playbook sections (by heading slug) whose sentences also serve as signals."""
+
+    gap: list[str] = Field(default_factory=list)
+    ready: list[str] = Field(default_factory=list)
+
+
 class Rubric(BaseModel):
     """The structured rubric the coach runs on."""
 
     version: str
+    signal_sections: SignalSections = Field(default_factory=SignalSections)
     levels: dict[int, str]
     intro: list[IntroQuestion] = Field(min_length=1)
     dimensions: list[Dimension]
@@ -180,9 +188,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str]:
     return meta, parts[1].lstrip("-").lstrip("\n")
 
 
-def load_document(
-    path: Path, root: Path, require_front_matter: bool = True, prefix: str = ""
-) -> Document:
+def load_document(path: Path, root: Path, require_front_matter: bool = True, prefix: str = "") -> Document:
     """Read one document; the playbook requires front matter, user folders do not."""
     raw = path.read_bytes()
     try:
@@ -202,9 +208,7 @@ def load_document(
     return Document(path=path, source=source, meta=meta, body=body, sha256=digest)
 
 
-def iter_documents(
-    folder: Path, require_front_matter: bool = True, prefix: str = ""
-) -> list[Document]:
+def iter_documents(folder: Path, require_front_matter: bool = True, prefix: str = "") -> list[Document]:
     """All documents under a folder, sorted by path (the rubric file is not a document)."""
     if not folder.is_dir():
         raise KnowledgeError(f"{folder}: knowledge folder not found; check COACH_KNOWLEDGE_DIRS")

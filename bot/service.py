@@ -89,9 +89,7 @@ class Coach:
             done=reply.done,
         )
 
-    def send_message(
-        self, session_id: str, text: str, owner: str | None = None, author: str | None = None
-    ) -> Turn:
+    def send_message(self, session_id: str, text: str, owner: str | None = None, author: str | None = None) -> Turn:
         """Store the team's message first, then let the interview answer it."""
         rec = self.store.get_session(session_id, owner=owner)
         text = clean_text(text, self.settings.max_message_chars)
@@ -103,12 +101,8 @@ class Coach:
             report = self._report_from_state(state)
             self.store.save_assessment(report, session_id=session_id)
             body = f"{body}\n\n{render_brief(report)}"
-        self.store.save_state(
-            session_id, state.model_dump(mode="json"), status="done" if state.done else "active"
-        )
-        self.store.add_message(
-            session_id, "coach", body, meta={"topic": reply.topic, "engine": self.engine.name}
-        )
+        self.store.save_state(session_id, state.model_dump(mode="json"), status="done" if state.done else "active")
+        self.store.add_message(session_id, "coach", body, meta={"topic": reply.topic, "engine": self.engine.name})
         return Turn(
             session_id=session_id,
             reply=body,
@@ -173,20 +167,14 @@ class Coach:
             query = f"{question} {self.rubric.dimension(dimension).title}"
             filt = dimension
         passages = self.index.search(query, k=5, dimension=filt)
-        return self.engine.answer(question, passages)
+        return self.engine.answer(query, passages)
 
     # -- internals -----------------------------------------------------------
     def _report_from_state(self, state: InterviewState) -> Report:
         return self._report(state.statements, state.pilot_name, frozenset(state.skipped))
 
-    def _report(
-        self, statements: list[Statement], pilot: str | None, skipped: frozenset[str]
-    ) -> Report:
-        judgements = {
-            d.id: self.engine.judge(d, statements)
-            for d in self.rubric.dimensions
-            if d.id not in skipped
-        }
+    def _report(self, statements: list[Statement], pilot: str | None, skipped: frozenset[str]) -> Report:
+        judgements = {d.id: self.engine.judge(d, statements) for d in self.rubric.dimensions if d.id not in skipped}
         agentic, agentic_evidence = self.engine.detect_agentic(statements)
         return build_report(
             self.rubric,

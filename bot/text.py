@@ -23,7 +23,11 @@ NEGATED_PROBLEM = re.compile(
     r"rewrite needed|excel|(?:new|extra|additional|separate) (?:screens?|tools?|apps?|steps?|"
     r"logins?|systems?|windows?|clicks?|interfaces?)|personal data|pii|patient data|"
     r"sensitive data|customer data)\b|\b(?:doesn'?t|does not|didn'?t|won'?t|will not) need "
-    r"(?:much|any|anything|changes?|modernis\w+|modernizat\w+)\b|\bnone (?:we|that) (?:couldn'?t|could not)\b",
+    r"(?:much|any|anything|changes?|modernis\w+|modernizat\w+)\b|\b(?:no|nothing) new\b|"
+    r"\b(?:nobody|no one|never) (?:went|goes|going|wants to go) back\b|\bcan only\b|"
+    r"\bnever (?:touches|acts|changes|exceeds|goes above|sends)\b|\bcapped at\b|\blimited to\b|"
+    r"\breplac\w+ (?:a |the |our )?(?:\w+ )?(?:manual|spreadsheet|by hand)|"
+    r"\bnone (?:we|that) (?:couldn'?t|could not)\b",
     re.I,
 )
 DEFERRAL = re.compile(
@@ -32,7 +36,12 @@ DEFERRAL = re.compile(
     r"deal with (?:it|that)|cross that bridge|after (?:launch|go-?live|the pilot|rollout)|"
     r"once we (?:go live|scale|launch)|next (?:year|quarter|phase)|phase (?:two|2)|"
     r"tbd|to be (?:decided|determined|confirmed)|not (?:yet )?(?:scoped|budgeted|planned|"
-    r"decided|started|funded|assigned)|on the (?:backlog|roadmap) for|worry about)\b",
+    r"decided|started|funded|assigned)|on the (?:backlog|roadmap) for|worry about|"
+    r"once (?:it|we|they|this)(?:'s|'re| is| are| has| have)? ?(?:\w+ )?(?:live|in production|"
+    r"launched|scaled?|go live|goes live|rolled out)|when we (?:scale|go live|launch|get there|need it)|"
+    r"pick (?:it|that|this) up (?:later|when)|can pick up when|at that point|"
+    r"(?:we'?ll|we will) (?:also )?(?:need to|put|add|set up|build|look at|loop in|bring in|engage)|"
+    r"so as not to slow|not a priority|parked)\b",
     re.I,
 )
 UNCERTAIN = re.compile(
@@ -86,8 +95,13 @@ SHORT_POSITIVE = re.compile(r"^\s*(?:yes|yep|yeah|sure|of course|absolutely|we d
 WORD = re.compile(r"[a-z0-9']+")
 
 
+# A hard-wrapped line continues the sentence unless a bullet or heading starts the next one.
+_SOFT_WRAP = re.compile(r"(?<![.!?:;\n])\n(?!\s*(?:[-*•#>]|\d+[.)])\s)(?!\n)")
+
+
 def clauses(text: str) -> list[str]:
     """Split text into sentences, then split contrasts ("X, but Y") into clauses."""
+    text = _SOFT_WRAP.sub(" ", text)
     out: list[str] = []
     for sentence in _SENTENCE.split(text):
         for part in _CONTRAST.split(sentence):

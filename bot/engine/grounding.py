@@ -24,9 +24,7 @@ _MD = re.compile(r"^[#>*\-\s]+|\*\*|__|`")
 
 def citation(p: Passage) -> Citation:
     """A citation for a retrieved passage."""
-    return Citation(
-        source=p.source, section=p.section, title=p.section_title or p.title, text=p.text[:400]
-    )
+    return Citation(source=p.source, section=p.section, title=p.section_title or p.title, text=p.text[:400])
 
 
 def sentences(text: str) -> list[str]:
@@ -59,7 +57,9 @@ def extractive_answer(
     if float(max(sims.max(), passage_sims.max())) < threshold:
         return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
     order = [int(j) for j in np.argsort(-sims)[: max_sentences * 2]]
-    keep = [j for j in order if sims[j] >= float(sims.max()) - 0.2][:max_sentences]
+    keep = [j for j in order if sims[j] >= float(sims.max()) - 0.25][:max_sentences]
+    if len(keep) < 2:
+        keep = order[:2]
     keep.sort(key=lambda j: (pool[j][0], j))  # passage rank, then reading order
     used: list[int] = []
     parts = []

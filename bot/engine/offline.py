@@ -63,6 +63,7 @@ class _Clause:
     text: str
     author: str | None
     direct: bool
+    floor: float
     relevance: float
     score: float  # > 0 reads as a gap, < 0 as readiness
     vague: bool
@@ -78,15 +79,19 @@ class OfflineEngine:
     """Reads free text with local embeddings and cue words; same input, same output."""
 
     name = "offline"
-    gap_threshold = 0.12
-    relevance_floor = 0.42
+    gap_threshold = 0.2
+    relevance_floor = 0.5  # asides in an interview answer about another area
+    document_floor = 0.4  # one-shot documents: every clause is routed to its best area
     scope_threshold = 0.32
-    polarity_weight = 3.0
+    polarity_weight = 1.5
     direct_margin = 0.08
 
-    def __init__(self, rubric: Rubric, embed: Embed) -> None:
+    def __init__(
+        self, rubric: Rubric, embed: Embed, extra: dict[str, tuple[list[str], list[str]]] | None = None
+    ) -> None:
         self.rubric = rubric
         self._embed = embed
+        self._extra = extra or {}
         self._signals: dict[str, _Signals] = {}
         self._agentic: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -102,8 +107,9 @@ class OfflineEngine:
     def _dimension_signals(self, dim: Dimension) -> _Signals:
         if dim.id not in self._signals:
             kws = tuple(k.lower() for k in dim.signals.keywords)
+            gap, ready = self._extra.get(dim.id, ([], []))
             self._signals[dim.id] = _Signals(
-                self._vectors(dim.signals.gap), self._vectors(dim.signals.ready), kws
+                self._vectors([*dim.signals.gap, *gap]), self._vectors([*dim.signals.ready, *ready]), kws
             )
         return self._signals[dim.id]
 
@@ -114,9 +120,7 @@ class OfflineEngine:
         self._agentic_vectors()
 
     # -- reading answers -----------------------------------------------------
-    def _relevance(
-        self, texts: list[str]
-    ) -> tuple[np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    def _relevance(self, texts: list[str]) -> tuple[np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
         """Per clause and dimension: relevance, plus the gap/ready similarities."""
         vecs = self._vectors(texts)
         sims: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -130,30 +134,33 @@ class OfflineEngine:
         return rel, sims
 
     def _read(self, dim: Dimension, statements: list[Statement]) -> list[_Clause]:
-        items = [(c, s.author, s.topic == dim.id) for s in statements for c in clauses(s.text) if c]
+        items = [
+            (c, s.author, s.topic == dim.id, self.document_floor if s.topic == "document" else self.relevance_floor)
+            for s in statements
+            for c in clauses(s.text)
+            if c
+        ]
         if not items:
             return []
-        rel, sims = self._relevance([c for c, _, _ in items])
+        rel, sims = self._relevance([item[0] for item in items])
         col = [d.id for d in self.rubric.dimensions].index(dim.id)
         gap, ready = sims[dim.id]
         out = []
-        for i, (text, author, direct) in enumerate(items):
+        for i, (text, author, direct, floor) in enumerate(items):
             mine = float(rel[i, col])
             best = float(rel[i].max())
             # A clause belongs to the dimension it is most about: an aside on
             # governance inside a data answer is governance evidence, not data evidence.
             if best - mine > (self.direct_margin if direct else 0.0):
                 mine = 0.0
-            out.append(self._clause(text, author, direct, mine, float(gap[i] - ready[i])))
+            out.append(self._clause(text, author, direct, floor, mine, float(gap[i] - ready[i])))
         return out
 
-    def _clause(
-        self, text: str, author: str | None, direct: bool, rel: float, pol: float
-    ) -> _Clause:
+    def _clause(self, text: str, author: str | None, direct: bool, floor: float, rel: float, pol: float) -> _Clause:
         reassured = bool(NEGATED_PROBLEM.search(text))
         negated = bool(NEGATION.search(UNSURE_PHRASES.sub("", text))) and not reassured
         deferred = bool(DEFERRAL.search(text))
-        manual = bool(MANUAL.search(text))
+        manual = bool(MANUAL.search(text)) and not reassured
         concrete = 0 if negated else min(len(CONCRETE.findall(text)), 2)
         score = self.polarity_weight * pol + 0.35 * negated + 0.45 * deferred + 0.25 * manual
         score -= 0.12 * concrete + 0.4 * reassured
@@ -166,14 +173,12 @@ class OfflineEngine:
         vague = (unsure and concrete == 0) or terse_blank
         vague = vague or bool(SHORT_POSITIVE.match(text) or CONTENTLESS.match(text))
         partial = bool(PARTIAL.search(text))
-        return _Clause(text, author, direct, rel, score, vague, partial)
+        return _Clause(text, author, direct, floor, rel, score, vague, partial)
 
     def judge(self, dimension: Dimension, statements: list[Statement]) -> Judgement:
         """Gap, ready or unknown for one dimension, with the clauses that decided it."""
         read = self._read(dimension, statements)
-        relevant = [
-            c for c in read if c.relevance > 0 and (c.direct or c.relevance >= self.relevance_floor)
-        ]
+        relevant = [c for c in read if c.relevance > 0 and (c.direct or c.relevance >= c.floor)]
         votes = [c for c in relevant if not c.vague and abs(c.score) >= self.gap_threshold]
         gaps = [c for c in votes if c.score > 0]
         readys = [c for c in votes if c.score < 0]
@@ -231,17 +236,13 @@ class OfflineEngine:
         """An extractive answer: the passage sentences closest to the question, cited."""
         return extractive_answer(question, passages, self._vectors, self.scope_threshold)
 
-    def answer_stream(
-        self, question: str, passages: list[Passage]
-    ) -> Iterator[str | GroundedAnswer]:
+    def answer_stream(self, question: str, passages: list[Passage]) -> Iterator[str | GroundedAnswer]:
         """Stream the extractive answer word by word, then the answer itself."""
         result = self.answer(question, passages)
         yield from re.findall(r"\S+\s*", result.answer)
         yield result
 
-    def follow_up(
-        self, dimension: Dimension, question: Question, statements: list[Statement], default: str
-    ) -> str:
+    def follow_up(self, dimension: Dimension, question: Question, statements: list[Statement], default: str) -> str:
         """Quote the team's vague words back, then ask the rubric's follow-up."""
         direct = [s for s in statements if s.topic == dimension.id]
         if direct:
