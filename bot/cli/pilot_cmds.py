@@ -34,9 +34,7 @@ def _gaps(counts: dict[str, int]) -> str:
 
 
 @pilots_app.callback(invoke_without_command=True)
-def list_pilots(
-    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
-) -> None:
+def list_pilots(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List pilots: status, open gaps by severity, weeks since the last closed gap, trend."""
     if ctx.invoked_subcommand is not None:
         return
@@ -75,9 +73,7 @@ def show(pilot_id: int) -> None:
         for g in detail["gaps"]:
             console.print(f"  [{g['severity']}] {g['title']}: {g['status']}", markup=False)
         for c in detail["checkins"]:
-            console.print(
-                f"  check-in {c['id']} due {c['due_at'][:16]} {c['status']}", markup=False
-            )
+            console.print(f"  check-in {c['id']} due {c['due_at'][:16]} {c['status']}", markup=False)
         dims = [d.id for d in svc.rubric.dimensions]
         console.print(text_chart(svc.trend_points(pilot_id), dims), markup=False)
 
@@ -99,9 +95,7 @@ def add(
         from bot.factory import build_coach
 
         svc = open_checkins(build_coach(settings_from_cli()))
-        pilot = svc.register_from_assessment(
-            assessment, name, business_owner, sponsor, people, channel, tz, cron
-        )
+        pilot = svc.register_from_assessment(assessment, name, business_owner, sponsor, people, channel, tz, cron)
         console.print(
             f"Pilot {pilot.id} '{pilot.name}' registered; first check-in "
             f"{svc.summary(pilot.id).next_due:%Y-%m-%d %H:%M} UTC."
@@ -135,16 +129,12 @@ def due(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> No
         if as_json:
             out = {
                 "due": [i.__dict__ | {"due_at": i.due_at.isoformat()} for i in items],
-                "stalled": [
-                    {"pilot_id": p.id, "name": p.name, "reasons": s.reasons} for p, s in stalled
-                ],
+                "stalled": [{"pilot_id": p.id, "name": p.name, "reasons": s.reasons} for p, s in stalled],
             }
             typer.echo(json.dumps(out, indent=2))
             return
         for i in items:
-            console.print(
-                f"{i.kind} {i.checkin_id} for '{i.pilot_name}' due {i.due_at:%Y-%m-%d %H:%M} UTC"
-            )
+            console.print(f"{i.kind} {i.checkin_id} for '{i.pilot_name}' due {i.due_at:%Y-%m-%d %H:%M} UTC")
         for p, s in stalled:
             console.print(f"[red]stalled[/red] '{p.name}': {'; '.join(s.reasons)}")
         if not items and not stalled:
@@ -163,9 +153,7 @@ def run() -> None:
         notifier = notifier_for(svc.settings, dims, printer=typer.echo)
         worker = f"cli:{socket.gethostname()}:{os.getpid()}"
         report = Runner(svc).run_due(svc.clock.now(), notifier, worker)
-        console.print(
-            f"sent {len(report.sent)}, skipped {len(report.skipped)}, failed {len(report.failed)}"
-        )
+        console.print(f"sent {len(report.sent)}, skipped {len(report.skipped)}, failed {len(report.failed)}")
         for failure in report.failed:
             console.print(f"[red]failed:[/red] {failure}")
         if report.failed:
