@@ -37,9 +37,7 @@ def is_report_end(call: Call) -> bool:
 
 def wait_reply(fake: FakeSlack, channel: str, thread_ts: str | None, before: int) -> list[Call]:
     """Wait for one more post in the thread than `before`; return all of them."""
-    return fake.wait_for(
-        "chat.postMessage", before + 1, timeout=30.0, where=in_thread(channel, thread_ts)
-    )
+    return fake.wait_for("chat.postMessage", before + 1, timeout=30.0, where=in_thread(channel, thread_ts))
 
 
 def check_limits(blocks: list[dict[str, Any]]) -> None:
