@@ -12,7 +12,7 @@ import numpy as np
 
 from bot.engine.grounding import extractive_answer
 from bot.knowledge import Dimension, Question, Rubric
-from bot.models import Evidence, GroundedAnswer, Judgement, Statement
+from bot.models import Evidence, GroundedAnswer, Judgement, Statement, Status
 from bot.text import (
     CONCRETE,
     CONTENTLESS,
@@ -33,7 +33,7 @@ from bot.text import (
 if TYPE_CHECKING:
     from bot.index import Passage
 
-Embed = Callable[[Sequence[str]], np.ndarray]
+Embed = Callable[[list[str]], np.ndarray]
 _VECTOR_CACHE: dict[str, np.ndarray] = {}  # exemplar vectors, shared by engines in a process
 ACTS = re.compile(
     r"\b(?:issues?|issuing|refunds?|updates?|updating|writes? (?:back|to)|triggers?|triggering|"
@@ -97,6 +97,7 @@ class OfflineEngine:
 
     # -- vectors -------------------------------------------------------------
     def _vectors(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
         keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
         missing = [t for t, k in zip(texts, keys, strict=True) if k not in _VECTOR_CACHE]
         if missing:
@@ -187,7 +188,7 @@ class OfflineEngine:
         if not votes:
             why = "no clear statement about this area yet" if not relevant else "answers were vague"
             return Judgement(dimension=dimension.id, status="unknown", rationale=why)
-        status = "gap" if gap_mass >= ready_mass else "ready"
+        status: Status = "gap" if gap_mass >= ready_mass else "ready"
         chosen = sorted(gaps if status == "gap" else readys, key=lambda c: -abs(c.score))
         confidence = abs(gap_mass - ready_mass) / (gap_mass + ready_mass + 0.3)
         severity = None
