@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from types import ModuleType
@@ -59,15 +60,28 @@ def mount_extensions(app: FastAPI, settings: Settings, coach: Coach) -> None:
         app.state.checkins = checkins.mount_checkins(app, settings, coach)
 
 
+def warm_up(coach: Coach) -> None:
+    """Let the engine (and its offline fallback) load what it caches before traffic arrives."""
+    # Without this, concurrent first requests all compute the same cached vectors at once.
+    engine = coach.engine
+    for part in (engine, getattr(engine, "fallback", None)):
+        hook = getattr(part, "warm_up", None)
+        if callable(hook):
+            started = time.perf_counter()
+            hook()
+            log.info("warmed up %s in %.1f s", type(part).__name__, time.perf_counter() - started)
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Build the coach if none was given, mount extensions, start and stop background jobs."""
+    """Build the coach if none was given, warm it up, mount extensions, run background jobs."""
     state = app.state
     if state.coach is None:
         from bot.factory import build_coach  # heavy: the store, the index, the engine
 
         state.coach = await run_in_threadpool(build_coach, state.settings)
         mount_extensions(app, state.settings, state.coach)
+    await run_in_threadpool(warm_up, state.coach)
     jobs: Any = getattr(state, "checkins", None)
     if jobs is not None:
         jobs.start()
@@ -84,9 +98,7 @@ def create_app(settings: Settings, coach: Coach | None = None) -> FastAPI:
     Extensions (Slack, check-ins) are mounted as soon as the coach exists: here when one is
     injected, else at startup, so they may add routes but not middleware.
     """
-    app = FastAPI(
-        title="Readiness Coach", version="1.0.0", description=DESCRIPTION, lifespan=lifespan
-    )
+    app = FastAPI(title="Readiness Coach", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings, app.state.coach = settings, coach
     app.state.auth = Auth(settings)
     app.state.metrics = AppMetrics(app.state)

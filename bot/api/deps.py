@@ -33,9 +33,7 @@ class RateLimited(CoachError):
 
     def __init__(self, retry_after: float) -> None:
         self.retry_after = retry_after_header(retry_after)
-        super().__init__(
-            f"Too many requests for this key: wait {self.retry_after} s and try again."
-        )
+        super().__init__(f"Too many requests for this key: wait {self.retry_after} s and try again.")
 
 
 def owner_id(key: str) -> str:

@@ -18,8 +18,7 @@ from bot.errors import CoachError
 
 log = logging.getLogger(__name__)
 INTERNAL = (
-    "Something went wrong on our side: try again, and if it keeps happening give the "
-    "operator this error id: {ref}."
+    "Something went wrong on our side: try again, and if it keeps happening give the operator this error id: {ref}."
 )
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported"}
 

@@ -41,9 +41,7 @@ class AppMetrics:
             buckets=BUCKETS,
             registry=self.registry,
         )
-        self.errors = Counter(
-            "coach_errors", "Error responses by error code.", ["code"], registry=self.registry
-        )
+        self.errors = Counter("coach_errors", "Error responses by error code.", ["code"], registry=self.registry)
         self.registry.register(LLMCollector(state))
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:

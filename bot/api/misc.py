@@ -20,17 +20,13 @@ probes = APIRouter(tags=["operations"])
 
 
 @router.post("/assessments", response_model=Report, responses=error_responses(401, 413, 422, 429))
-def assess(
-    body: AssessmentIn, _owner: str = Depends(current_owner), coach: Coach = Depends(get_coach)
-) -> Report:
+def assess(body: AssessmentIn, _owner: str = Depends(current_owner), coach: Coach = Depends(get_coach)) -> Report:
     """Assess a free-text pilot description and return the report."""
     return coach.assess_text(body.text, pilot_name=body.pilot_name)
 
 
 @router.post("/ask", response_model=AnswerOut, responses=error_responses(401, 413, 422, 429))
-def ask(
-    body: AskIn, _owner: str = Depends(current_owner), coach: Coach = Depends(get_coach)
-) -> AnswerOut:
+def ask(body: AskIn, _owner: str = Depends(current_owner), coach: Coach = Depends(get_coach)) -> AnswerOut:
     """Answer a question from the playbook, with citations (in_scope false if not covered)."""
     answer = coach.ask(body.question)
     return AnswerOut(answer=answer.answer, citations=answer.citations, in_scope=answer.in_scope)

@@ -56,9 +56,7 @@ def start_session(
     """Start an interview; the reply is the coach's first question."""
     pilot = body.pilot_name if body else None
     turn = coach.start_session(owner=owner, channel="api", pilot_name=pilot)
-    return SessionStarted(
-        session_id=turn.session_id, reply=turn.reply, topic=turn.topic, done=turn.done
-    )
+    return SessionStarted(session_id=turn.session_id, reply=turn.reply, topic=turn.topic, done=turn.done)
 
 
 def sse(event: str, data: dict[str, Any]) -> str:
@@ -111,9 +109,7 @@ def send_message(
 
 
 @router.get("/sessions/{session_id}", response_model=SessionOut, responses=error_responses(*COMMON))
-def get_session(
-    session_id: str, owner: str = Depends(current_owner), coach: Coach = Depends(get_coach)
-) -> SessionOut:
+def get_session(session_id: str, owner: str = Depends(current_owner), coach: Coach = Depends(get_coach)) -> SessionOut:
     """The transcript, the current topic and progress over the six dimensions."""
     view = coach.session_view(session_id, owner=owner)
     progress = [
