@@ -99,7 +99,7 @@ def _gate(results: dict[str, Any]) -> None:
         return
     err_console.print(f"[red]{len(failures)} metric(s) below threshold:[/red]")
     for f in failures:
-        err_console.print(f"  - {f['message']}")
+        err_console.print(f"  - {f['message']}", soft_wrap=True)
     raise typer.Exit(1)
 
 
