@@ -15,14 +15,16 @@ NEGATION = re.compile(
 )
 # A negated problem word reads as reassurance ("no issues with data quality").
 NEGATED_PROBLEM = re.compile(
-    r"\b(?:no|not any|never (?:had|seen)|without|zero|haven't had|hasn't had|don't have any|"
+    r"\b(?:no|not any|never|(?:was|were|has|have) never|nothing|without|zero|haven't had|hasn't had|don't have any|"
     r"didn't have any|never (?:used|needed|relied on)|isn't|is not|wasn't|not)\s+(?:\w+\s+){0,3}"
     r"(?:issues?|problems?|concerns?|complaints?|incidents?|blockers?|surprises?|trouble|"
     r"outages?|gaps?|findings?|samples?|spreadsheets?|csv|manual(?:ly)?|by hand|workarounds?|"
     r"an? (?:it|innovation|side) project|modernis\w+ needed|modernizat\w+ needed|"
     r"rewrite needed|excel|(?:new|extra|additional|separate) (?:screens?|tools?|apps?|steps?|"
     r"logins?|systems?|windows?|clicks?|interfaces?)|personal data|pii|patient data|"
-    r"sensitive data|customer data)\b|\b(?:doesn'?t|does not|didn'?t|won'?t|will not) need "
+    r"sensitive data|customer data|(?:very |particularly )?sensitive|risky|(?:the|an?) issue)\b|"
+    r"\b(?:nothing|no)(?: else| more| new)? to (?:build|integrate|connect|change|install|learn)\b|"
+    r"\b(?:doesn'?t|does not|didn'?t|won'?t|will not) need "
     r"(?:much|any|anything|changes?|modernis\w+|modernizat\w+)\b|\b(?:no|nothing) new\b|"
     r"\b(?:nobody|no one|never) (?:went|goes|going|wants to go) back\b|\bcan only\b|"
     r"\bnever (?:touches|acts|changes|exceeds|goes above|sends)\b|\bcapped at\b|\blimited to\b|"
@@ -65,7 +67,9 @@ CONCRETE = re.compile(
     r"owns|owner|accountable|approved|completed|reviewed|budgeted|funded|scoped|"
     r"documented|runbook|on-?call|dashboards?|alerts?|monitor(?:ed|ing)?|rollback|"
     r"contract|sla|slo|tested|validated|certified|live|production|trained|"
-    r"agreed|committed|assigned|logged|audit(?:ed)?|versioned|pipeline)\b|\d",
+    r"agreed|committed|assigned|logged|audit(?:ed)?|versioned|pipeline|budget|kpi|target|"
+    r"already|existing|standard|extended|reports? to|every|all (?:the |our )?\w+s|named|"
+    r"in (?:her|his|their) (?:budget|plan|objectives)|roadmap|integrat(?:ed|ion team))\b|\d",
     re.I,
 )
 PARTIAL = re.compile(

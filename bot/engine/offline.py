@@ -80,6 +80,7 @@ class OfflineEngine:
 
     name = "offline"
     gap_threshold = 0.2
+    ready_threshold = 0.1
     relevance_floor = 0.5  # asides in an interview answer about another area
     document_floor = 0.4  # one-shot documents: every clause is routed to its best area
     scope_threshold = 0.32
@@ -180,7 +181,10 @@ class OfflineEngine:
         """Gap, ready or unknown for one dimension, with the clauses that decided it."""
         read = self._read(dimension, statements)
         relevant = [c for c in read if c.relevance > 0 and (c.direct or c.relevance >= c.floor)]
-        votes = [c for c in relevant if not c.vague and abs(c.score) >= self.gap_threshold]
+        votes = [
+            c for c in relevant
+            if not c.vague and (c.score >= self.gap_threshold or c.score <= -self.ready_threshold)
+        ]
         gaps = [c for c in votes if c.score > 0]
         readys = [c for c in votes if c.score < 0]
         gap_mass = sum(c.score * max(c.relevance, 0.5 if c.direct else 0) for c in gaps)
