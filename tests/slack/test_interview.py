@@ -6,8 +6,16 @@ import os
 from pathlib import Path
 
 from tests.slack.conftest import SlackRig
-from tests.slack.helpers import check_limits, in_thread, is_report_end, text_of, wait_reply
-from tests.slack.payloads import TEAM, app_mention, message, new_ts
+from tests.slack.fake_slack import Call
+from tests.slack.helpers import (
+    as_message,
+    check_limits,
+    in_thread,
+    is_report_end,
+    text_of,
+    wait_reply,
+)
+from tests.slack.payloads import TEAM, app_mention, block_actions, message, new_ts
 
 ALICE, BOB = "U0ALICE", "U0BOB"
 ANSWERS = [
@@ -90,7 +98,30 @@ def test_whole_interview_in_a_thread_ends_with_the_block_kit_report(slack: Slack
         assert f"*{n}. " in body and gap.severity in body
         assert "This week:" in body and gap.actions[0].replace("&", "&amp;")[:40] in body
     assert "Playbook: " in body
+    _act_on_the_report(slack, channel, root, report_posts)
     _save_transcript(slack, channel, root)
+
+
+def _act_on_the_report(rig: SlackRig, channel: str, root: str, posts: list[Call]) -> None:
+    """Resolve the first gap and assign the second, as the transcript's closing clicks."""
+    gap_posts = [(p, b["block_id"]) for p in posts for b in p.args["blocks"]
+                 if b.get("block_id", "").startswith("gap:")]  # fmt: skip
+    (first, first_id), (second, second_id) = gap_posts[0], gap_posts[1]
+    url = rig.fake.response_url()
+    resolve = {"type": "button", "action_id": "gap_resolve", "block_id": first_id,
+               "value": first_id.split(":")[1]}  # fmt: skip
+    rig.fake.note(BOB, "(clicks Mark resolved on gap 1)", channel, root)
+    rig.sender.interaction(block_actions(BOB, resolve, channel, as_message(first), url))
+    rig.fake.wait_for("chat.update")
+    assign = {"type": "users_select", "action_id": "gap_assign", "block_id": second_id,
+              "selected_user": ALICE}  # fmt: skip
+    before = len(rig.fake.posts(channel, root))
+    rig.fake.note(BOB, f"(assigns gap 2 to <@{ALICE}>)", channel, root)
+    rig.sender.interaction(block_actions(BOB, assign, channel, as_message(second), url))
+    wait_reply(rig.fake, channel, root, before)
+    gap_ids = [int(i.split(":")[1]) for _, i in gap_posts[:2]]
+    audit = [rig.coach.store.list_audit(subject=f"gap:{g}", kind="gap.updated") for g in gap_ids]
+    assert [a[0].actor for a in audit] == [BOB, BOB]
 
 
 def test_two_people_answering_in_one_thread_are_both_named_in_the_report(
@@ -99,7 +130,9 @@ def test_two_people_answering_in_one_thread_are_both_named_in_the_report(
     channel, root = "C0TWO", new_ts()
     slack.sender.event(app_mention(ALICE, "start", channel, root))
     wait_reply(slack.fake, channel, root, 0)
-    for user, text in [*ANSWERS[:7], (BOB, "report")]:
+    script = [*ANSWERS[:4], (BOB, ANSWERS[4][1]), (ALICE, ANSWERS[5][1]), (ALICE, ANSWERS[6][1]),
+              (BOB, "report")]  # fmt: skip
+    for user, text in script:
         before = len(slack.fake.posts(channel, root))
         slack.sender.event(message(user, text, channel, new_ts(), thread_ts=root))
         wait_reply(slack.fake, channel, root, before)
@@ -112,7 +145,7 @@ def test_two_people_answering_in_one_thread_are_both_named_in_the_report(
     assert {ALICE, BOB} <= authors
     assert report_end.args["thread_ts"] == root
     stored = [m.author for m in slack.coach.store.list_messages(session.id) if m.role == "user"]
-    assert stored[:8] == [u for u, _ in [*ANSWERS[:7], (BOB, "report")]]
+    assert stored[:8] == [u for u, _ in script]
 
 
 def _save_transcript(rig: SlackRig, channel: str, root: str) -> None:
