@@ -14,10 +14,7 @@ MISSING_TOKENS = (
     "Set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (an app-level token with connections:write) "
     "to run Socket Mode; see docs/slack.md."
 )
-HTTP_HINT = (
-    "HTTP mode runs inside `coach serve` at /slack/events; "
-    "use `coach slack --socket` to connect without a public URL."
-)
+HTTP_HINT = "HTTP mode runs inside `coach serve`; `coach slack --socket` needs no public URL."
 
 
 def socket_tokens_missing(settings: Settings) -> bool:
