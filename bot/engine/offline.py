@@ -35,18 +35,25 @@ if TYPE_CHECKING:
 
 Embed = Callable[[list[str]], np.ndarray]
 _VECTOR_CACHE: dict[str, np.ndarray] = {}  # exemplar vectors, shared by engines in a process
-ACTS = re.compile(
-    r"\b(?:issues?|issuing|refunds?|updates?|updating|writes? (?:back|to)|triggers?|triggering|"
-    r"executes?|places? orders?|approves?|rejects?|sends?|books?|cancels?|changes?|adjusts?|"
-    r"posts?|pays?|transfers?|moves? money|closes?|opens?|creates? (?:tickets?|records?|orders?)|"
-    r"on its own|autonomous(?:ly)?|automatically|without (?:a |any )?(?:human|review|approval)|"
-    r"no human|agent)\b",
+# Agentic: an actor that acts, or an action taken without a person in between.
+AUTONOMY = re.compile(
+    r"\b(?:by itself|itself|on its own|automatically|autonomous(?:ly)?|without (?:a |an |any )?"
+    r"(?:\w+ )?(?:human|person|review\w*|approv\w*|anyone|sign-off|colleague|staff|check\w*)|no human|nobody (?:reviews|checks|approves)|"
+    r"end to end|straight (?:in)?to)\b",
+    re.I,
+)
+ACTOR_ACT = re.compile(
+    r"\b(?:it|agent|model|bot|system|assistant|ai|tool)\s+(?:\w+\s+)?(?:issues?|refunds?|updates?|"
+    r"writes?|triggers?|executes?|places?|approves?|rejects?|sends?|books?|cancels?|changes?|"
+    r"adjusts?|posts?|pays?|transfers?|moves?|closes?|files?|submits?|reschedules?|orders?|"
+    r"declines?|blocks?|creates?|deletes?|modifies?|releases?|dispatches?)\b",
     re.I,
 )
 HUMAN_GATE = re.compile(
     r"\b(?:human|person|agent|staff|clinician|reviewer|analyst|someone)s? (?:reviews?|approves?|"
-    r"checks?|signs? off|confirms?|decides?|reads?)|\b(?:draft|drafts|suggests?|recommends?|"
-    r"read-only|copilot|assist(?:s|ant)?|proposes?|for review|before (?:it is |it's )?sent)\b",
+    r"checks?|signs? off|confirms?|decides?)|\b\w+s (?:approve|review|check|sign off) (?:them|it|each|every|all)|"
+    r"before anything (?:changes|happens|is sent|goes out)|\b(?:draft|drafts|suggests?|recommends?|"
+    r"read-only|copilot|assists?|proposes?|for review|before (?:it is |it's )?sent)\b",
     re.I,
 )
 
@@ -182,8 +189,7 @@ class OfflineEngine:
         read = self._read(dimension, statements)
         relevant = [c for c in read if c.relevance > 0 and (c.direct or c.relevance >= c.floor)]
         votes = [
-            c for c in relevant
-            if not c.vague and (c.score >= self.gap_threshold or c.score <= -self.ready_threshold)
+            c for c in relevant if not c.vague and (c.score >= self.gap_threshold or c.score <= -self.ready_threshold)
         ]
         gaps = [c for c in votes if c.score > 0]
         readys = [c for c in votes if c.score < 0]
@@ -229,9 +235,10 @@ class OfflineEngine:
         n = _topk_mean(vecs @ gated.T, 2)
         hits = []
         for i, (text, author) in enumerate(items):
-            score = float(a[i] - n[i]) + 0.15 * bool(ACTS.search(text))
-            score -= 0.25 * bool(HUMAN_GATE.search(text)) + 0.2 * bool(NEGATION.search(text))
-            if a[i] >= 0.45 and score > 0.08:
+            acts = bool(AUTONOMY.search(text) or ACTOR_ACT.search(text))
+            gated = bool(HUMAN_GATE.search(text) or NEGATION.search(AUTONOMY.sub("", text)))
+            score = float(a[i] - n[i])
+            if acts and not gated and a[i] >= 0.35 and score > -0.05:
                 hits.append((score, Evidence(quote=quote(text), author=author)))
         hits.sort(key=lambda h: -h[0])
         return bool(hits), [e for _, e in hits[:2]]
