@@ -96,6 +96,30 @@ CONTENTLESS = re.compile(
     re.I,
 )
 SHORT_POSITIVE = re.compile(r"^\s*(?:yes|yep|yeah|sure|of course|absolutely|we do)\W*$", re.I)
+# Agentic: an actor that acts, or an action taken without a person in between.
+AUTONOMY = re.compile(
+    r"\b(?:by itself|itself|on its own|automatically|autonomous(?:ly)?|without (?:a |an |any )?"
+    r"(?:\w+ )?(?:human|person|review\w*|approv\w*|anyone|sign-off|colleague|staff|check\w*)|"
+    r"no human|nobody (?:reviews|checks|approves)|"
+    r"end to end|straight (?:in)?to)\b",
+    re.I,
+)
+ACTOR_ACT = re.compile(
+    r"\b(?:it|agent|model|bot|system|assistant|ai|tool)\s+(?:\w+\s+)?(?:issues?|refunds?|updates?|"
+    r"writes?|triggers?|executes?|places?|approves?|rejects?|sends?|books?|cancels?|changes?|"
+    r"adjusts?|posts?|pays?|transfers?|moves?|closes?|files?|submits?|reschedules?|orders?|"
+    r"declines?|blocks?|creates?|deletes?|modifies?|releases?|dispatches?)\b",
+    re.I,
+)
+HUMAN_GATE = re.compile(
+    r"\b(?:human|person|agent|staff|clinician|reviewer|analyst|someone)s? (?:reviews?|approves?|"
+    r"checks?|signs? off|confirms?|decides?)|"
+    r"\b\w+s (?:approve|review|check|sign off) (?:them|it|each|every|all)|"
+    r"before anything (?:changes|happens|is sent|goes out)|\b(?:draft|drafts|suggests?|recommends?|"
+    r"read-only|copilot|assists?|proposes?|for review|before (?:it is |it's )?sent)\b",
+    re.I,
+)
+
 WORD = re.compile(r"[a-z0-9']+")
 
 

@@ -14,9 +14,12 @@ from bot.engine.grounding import extractive_answer
 from bot.knowledge import Dimension, Question, Rubric
 from bot.models import Evidence, GroundedAnswer, Judgement, Statement, Status
 from bot.text import (
+    ACTOR_ACT,
+    AUTONOMY,
     CONCRETE,
     CONTENTLESS,
     DEFERRAL,
+    HUMAN_GATE,
     MANUAL,
     NEGATED_PROBLEM,
     NEGATION,
@@ -35,27 +38,6 @@ if TYPE_CHECKING:
 
 Embed = Callable[[list[str]], np.ndarray]
 _VECTOR_CACHE: dict[str, np.ndarray] = {}  # exemplar vectors, shared by engines in a process
-# Agentic: an actor that acts, or an action taken without a person in between.
-AUTONOMY = re.compile(
-    r"\b(?:by itself|itself|on its own|automatically|autonomous(?:ly)?|without (?:a |an |any )?"
-    r"(?:\w+ )?(?:human|person|review\w*|approv\w*|anyone|sign-off|colleague|staff|check\w*)|no human|nobody (?:reviews|checks|approves)|"
-    r"end to end|straight (?:in)?to)\b",
-    re.I,
-)
-ACTOR_ACT = re.compile(
-    r"\b(?:it|agent|model|bot|system|assistant|ai|tool)\s+(?:\w+\s+)?(?:issues?|refunds?|updates?|"
-    r"writes?|triggers?|executes?|places?|approves?|rejects?|sends?|books?|cancels?|changes?|"
-    r"adjusts?|posts?|pays?|transfers?|moves?|closes?|files?|submits?|reschedules?|orders?|"
-    r"declines?|blocks?|creates?|deletes?|modifies?|releases?|dispatches?)\b",
-    re.I,
-)
-HUMAN_GATE = re.compile(
-    r"\b(?:human|person|agent|staff|clinician|reviewer|analyst|someone)s? (?:reviews?|approves?|"
-    r"checks?|signs? off|confirms?|decides?)|\b\w+s (?:approve|review|check|sign off) (?:them|it|each|every|all)|"
-    r"before anything (?:changes|happens|is sent|goes out)|\b(?:draft|drafts|suggests?|recommends?|"
-    r"read-only|copilot|assists?|proposes?|for review|before (?:it is |it's )?sent)\b",
-    re.I,
-)
 
 
 @dataclass
@@ -229,10 +211,10 @@ class OfflineEngine:
         items = [(c, s.author) for s in statements for c in clauses(s.text)]
         if not items:
             return False, []
-        acts, gated = self._agentic_vectors()
+        act_vecs, gate_vecs = self._agentic_vectors()
         vecs = self._vectors([c for c, _ in items])
-        a = _topk_mean(vecs @ acts.T, 2)
-        n = _topk_mean(vecs @ gated.T, 2)
+        a = _topk_mean(vecs @ act_vecs.T, 2)
+        n = _topk_mean(vecs @ gate_vecs.T, 2)
         hits = []
         for i, (text, author) in enumerate(items):
             acts = bool(AUTONOMY.search(text) or ACTOR_ACT.search(text))
