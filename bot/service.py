@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import queue
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -60,6 +62,7 @@ class Coach:
         self.prompt_version = prompt_version
         self.interview = Interview(self.rubric, engine, self.ask)
         self._citation_cache: dict[str, list[Citation]] = {}
+        self._sink = threading.local()  # set while stream_message wants answer deltas
 
     # -- sessions ------------------------------------------------------------
     def start_session(
@@ -102,7 +105,8 @@ class Coach:
             self.store.save_assessment(report, session_id=session_id)
             body = f"{body}\n\n{render_brief(report)}"
         self.store.save_state(session_id, state.model_dump(mode="json"), status="done" if state.done else "active")
-        self.store.add_message(session_id, "coach", body, meta={"topic": reply.topic, "engine": self.engine.name})
+        engine = getattr(self.engine, "last_engine", self.engine.name)
+        self.store.add_message(session_id, "coach", body, meta={"topic": reply.topic, "engine": engine})
         return Turn(
             session_id=session_id,
             reply=body,
@@ -115,10 +119,36 @@ class Coach:
     def stream_message(
         self, session_id: str, text: str, owner: str | None = None, author: str | None = None
     ) -> Iterator[str | Turn]:
-        """Like send_message, yielding the reply in pieces and the Turn last."""
-        turn = self.send_message(session_id, text, owner=owner, author=author)
-        yield from _TOKEN.findall(turn.reply)
-        yield turn
+        """Like send_message, yielding the reply in pieces as they are produced, the Turn last.
+
+        A question to the coach streams the engine's answer as it is generated; other replies
+        are produced whole and then sent in pieces.
+        """
+        pieces: queue.Queue[object] = queue.Queue()
+        done = object()
+
+        def work() -> None:
+            self._sink.deltas = pieces.put
+            try:
+                pieces.put(self.send_message(session_id, text, owner=owner, author=author))
+            except BaseException as exc:  # re-raised in the caller's thread
+                pieces.put(exc)
+            finally:
+                self._sink.deltas = None
+                pieces.put(done)
+
+        threading.Thread(target=work, daemon=True).start()
+        streamed = False
+        while (item := pieces.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            if isinstance(item, Turn):
+                if not streamed:
+                    yield from _TOKEN.findall(item.reply)
+                yield item
+            else:
+                streamed = True
+                yield str(item)
 
     def session_view(self, session_id: str, owner: str | None = None) -> SessionView:
         """Transcript, topic and progress of a session."""
@@ -167,7 +197,16 @@ class Coach:
             query = f"{question} {self.rubric.dimension(dimension).title}"
             filt = dimension
         passages = self.index.search(query, k=5, dimension=filt)
-        return self.engine.answer(query, passages)
+        sink = getattr(self._sink, "deltas", None)
+        if sink is None:
+            return self.engine.answer(query, passages)
+        final = GroundedAnswer(answer="", in_scope=False)
+        for item in self.engine.answer_stream(query, passages):
+            if isinstance(item, GroundedAnswer):
+                final = item
+            else:
+                sink(item)
+        return final
 
     # -- internals -----------------------------------------------------------
     def _report_from_state(self, state: InterviewState) -> Report:

@@ -123,6 +123,7 @@ class StoreUsageRecorder:
     ) -> None:
         """Pass the record on to the store, by keyword."""
         self.store.record_llm_call(
+            engine="offline" if model == "offline" else "openai",
             purpose=purpose,
             model=model,
             prompt_tokens=prompt_tokens,
