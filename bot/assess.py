@@ -23,9 +23,7 @@ LEVEL_FOR_GAP = {"critical": 1, "high": 2, "medium": 3}
 CitationsFor = Callable[[Dimension], list[Citation]]
 
 
-def severity_for(
-    dim: Dimension, judged: Severity | None, agentic: bool, rubric: Rubric
-) -> Severity:
+def severity_for(dim: Dimension, judged: Severity | None, agentic: bool, rubric: Rubric) -> Severity:
     """The rubric decides severity: base, medium when partly in place, critical when agentic."""
     severity: Severity = "medium" if judged == "medium" else dim.base_severity
     if agentic and dim.id in rubric.agentic.escalate:
@@ -65,9 +63,7 @@ def _gap(dim: Dimension, j: Judgement, severity: Severity, cites: list[Citation]
     )
 
 
-def _summary(
-    verdict: Verdict, gaps: list[Gap], ready: list[str], unknown: list[str], agentic: bool
-) -> str:
+def _summary(verdict: Verdict, gaps: list[Gap], ready: list[str], unknown: list[str], agentic: bool) -> str:
     opening = {
         "not_ready": "This pilot is not ready for production yet.",
         "ready_with_conditions": "This pilot can move towards production once a few conditions are met.",
@@ -82,9 +78,7 @@ def _summary(
             f"{first.title.lower()}, will surface {first.surfaces.lower().rstrip('.')}."
         )
     if unknown:
-        parts.append(
-            f"Not enough is known yet about {', '.join(unknown)}: treat these as open questions."
-        )
+        parts.append(f"Not enough is known yet about {', '.join(unknown)}: treat these as open questions.")
     if ready:
         parts.append(f"In place: {', '.join(ready)}.")
     if agentic:

@@ -22,9 +22,7 @@ def _split_list(value: object) -> object:
 class Settings(BaseSettings):
     """Everything the coach can be configured with; built by `get_settings()`."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="COACH_", env_file=".env", extra="ignore", populate_by_name=True
-    )
+    model_config = SettingsConfigDict(env_prefix="COACH_", env_file=".env", extra="ignore", populate_by_name=True)
 
     data_dir: Path = Path(".coach")
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"

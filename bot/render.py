@@ -62,9 +62,7 @@ def to_markdown(report: Report) -> str:
         out += ["## Open questions", ""]
         out += [f"- **{q.dimension}**: {q.question}" for q in report.open_questions]
         out.append("")
-    out.append(
-        f"_Engine {report.engine}, rubric {report.rubric_version}, prompts {report.prompt_version}._"
-    )
+    out.append(f"_Engine {report.engine}, rubric {report.rubric_version}, prompts {report.prompt_version}._")
     return "\n".join(out) + "\n"
 
 
@@ -78,10 +76,7 @@ def print_report(report: Report, console: Console) -> None:
         table.add_row(d.title, STATUS[d.status], sev, "█" * d.level + "░" * (5 - d.level))
     console.print(table)
     for i, g in enumerate(report.gaps, 1):
-        body = [
-            Text(f'"{e.quote}"' + (f" ({e.author})" if e.author else ""), style="italic")
-            for e in g.evidence
-        ]
+        body = [Text(f'"{e.quote}"' + (f" ({e.author})" if e.author else ""), style="italic") for e in g.evidence]
         body += [Text(f"Why: {g.why}"), Text(f"Surfaces: {g.surfaces}")]
         body += [Text(f"• {a}") for a in g.actions]
         body += [

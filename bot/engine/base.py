@@ -29,15 +29,11 @@ class Engine(Protocol):
         """Answer from the passages only, citing them; in_scope False if they don't cover it."""
         ...
 
-    def answer_stream(
-        self, question: str, passages: list[Passage]
-    ) -> Iterator[str | GroundedAnswer]:
+    def answer_stream(self, question: str, passages: list[Passage]) -> Iterator[str | GroundedAnswer]:
         """Yield text deltas of the answer, then the final GroundedAnswer."""
         ...
 
-    def follow_up(
-        self, dimension: Dimension, question: Question, statements: list[Statement], default: str
-    ) -> str:
+    def follow_up(self, dimension: Dimension, question: Question, statements: list[Statement], default: str) -> str:
         """Phrase a follow-up to a vague answer; `default` is the rubric's wording."""
         ...
 
