@@ -17,6 +17,7 @@ from bot.api import misc, sessions
 from bot.api.deps import Auth
 from bot.api.errors import BodyLimitMiddleware, CatchAllMiddleware, install_error_handlers
 from bot.api.metrics import AppMetrics, MetricsMiddleware
+from bot.api.openapi import install_openapi
 from bot.api.web import mount_web
 from bot.config import Settings
 
@@ -103,6 +104,7 @@ def create_app(settings: Settings, coach: Coach | None = None) -> FastAPI:
     app.state.auth = Auth(settings)
     app.state.metrics = AppMetrics(app.state)
     install_error_handlers(app)
+    install_openapi(app)
     # added innermost first: metrics see every response, including 413s and 500s
     app.add_middleware(BodyLimitMiddleware, limit=body_limit(settings))
     app.add_middleware(CatchAllMiddleware)

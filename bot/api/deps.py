@@ -6,7 +6,8 @@ import hashlib
 import hmac
 from typing import TYPE_CHECKING
 
-from fastapi import Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from bot.api.ratelimit import TokenBuckets, retry_after_header
 from bot.config import Settings
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from bot.service import Coach
 
 LOCAL_OWNER = "local"
+# Declared as a security scheme so /docs offers "Authorize" and the schema marks keyed routes.
+bearer = HTTPBearer(auto_error=False, description="An API key from COACH_API_KEYS (none needed when it is unset).")
 
 
 class Unauthorized(CoachError):
@@ -48,12 +51,11 @@ class Auth:
         self.keys = [k.get_secret_value().encode("utf-8") for k in settings.api_keys]
         self.buckets = TokenBuckets(settings.rate_limit_per_minute)
 
-    def owner(self, authorization: str | None) -> str:
-        """The owner for an Authorization header; raises Unauthorized when keys are set."""
+    def owner(self, token: str | None) -> str:
+        """The owner for a bearer token; raises Unauthorized when keys are set and it is wrong."""
         if not self.keys:
             return LOCAL_OWNER
-        scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        if not token or not token.strip():
             raise Unauthorized("Missing API key: send `Authorization: Bearer <key>`.")
         given = token.strip().encode("utf-8")
         # compare with every key so the time taken does not depend on which one matched
@@ -69,10 +71,10 @@ class Auth:
             raise RateLimited(wait)
 
 
-def current_owner(request: Request) -> str:
+def current_owner(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> str:
     """FastAPI dependency: the caller's owner id (API key check and rate limit included)."""
     auth: Auth = request.app.state.auth
-    owner = auth.owner(request.headers.get("authorization"))
+    owner = auth.owner(credentials.credentials if credentials else None)
     auth.admit(owner)
     return owner
 

@@ -54,11 +54,17 @@ def _where(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _what(error: Any) -> str:
+    if error.get("type") in ("string_too_short", "string_pattern_mismatch"):
+        return "is empty, send some text"
+    return str(error.get("msg", "invalid"))
+
+
 def validation_message(errors: list[Any]) -> str:
     """'Invalid request: text: Field required.' from pydantic's error list (first three)."""
     if any(e.get("type") == "json_invalid" for e in errors):
         return "The request body is not valid JSON: send a JSON object (see /docs)."
-    items = [f"{_where(tuple(e.get('loc', ())))}: {e.get('msg', 'invalid')}" for e in errors[:3]]
+    items = [f"{_where(tuple(e.get('loc', ())))}: {_what(e)}" for e in errors[:3]]
     return f"Invalid request ({'; '.join(items)}): fix the fields named and see /docs."
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from bot.models import Citation
 
 ProgressState = Literal["done", "skipped", "current", "pending"]
+# At least one visible character; the core also rejects binary input and text over its limit.
+Text = Annotated[str, Field(min_length=1, pattern=r"\S")]
 
 
 class ErrorDetail(BaseModel):
@@ -42,7 +44,7 @@ class SessionStarted(BaseModel):
 class MessageIn(BaseModel):
     """One message from the team."""
 
-    text: str = Field(examples=["Our data is a CSV export someone refreshes by hand."])
+    text: Text = Field(examples=["Our data is a CSV export someone refreshes by hand."])
 
 
 class TurnOut(BaseModel):
@@ -87,14 +89,14 @@ class SessionOut(BaseModel):
 class AssessmentIn(BaseModel):
     """A free-text pilot description: a one-pager, a status update."""
 
-    text: str
+    text: Text
     pilot_name: str | None = None
 
 
 class AskIn(BaseModel):
     """A question about getting a pilot to production."""
 
-    question: str = Field(examples=["What does good governance look like?"])
+    question: Text = Field(examples=["What does good governance look like?"])
 
 
 class AnswerOut(BaseModel):

@@ -88,7 +88,7 @@ def test_invalid_json_is_422(client: TestClient) -> None:
 def test_empty_or_binary_text_is_422(client: TestClient) -> None:
     sid = client.post("/v1/sessions").json()["session_id"]
     empty = client.post(f"/v1/sessions/{sid}/messages", json={"text": "   "})
-    assert "empty" in error_of(empty, 422, "invalid_input")
+    assert "text: is empty" in error_of(empty, 422, "invalid_request")
     binary = client.post(f"/v1/sessions/{sid}/messages", json={"text": "\x00\x01\x02"})
     assert "binary" in error_of(binary, 422, "invalid_input")
 
