@@ -27,7 +27,7 @@ _QUESTION_START = re.compile(
 MAX_FOLLOW_UPS = 2
 FOLLOW_UP_CONFIDENCE = 0.45  # below this a judgement rests on too little: ask for specifics
 SKIP_CONFIDENCE = 0.5
-AskFn = Callable[[str, "str | None"], GroundedAnswer]
+AskFn = Callable[[str, "str | None", str], GroundedAnswer]
 
 
 class Snapshot(BaseModel):
@@ -246,7 +246,7 @@ class Interview:
     def _answer_question(self, state: InterviewState, text: str) -> Reply:
         topic = self.topic(state)
         dimension = topic if topic in {d.id for d in self.rubric.dimensions} else None
-        answer = self.ask(text, dimension)
+        answer = self.ask(text, dimension, state.last_question)
         back = f"\n\nBack to the interview: {state.last_question}" if state.last_question else ""
         return Reply(
             answer.answer + back,

@@ -188,14 +188,18 @@ class Coach:
         self.store.save_assessment(report)
         return report
 
-    def ask(self, question: str, dimension: str | None = None) -> GroundedAnswer:
-        """Answer from the playbook with citations, or say it isn't covered."""
+    def ask(self, question: str, dimension: str | None = None, context: str = "") -> GroundedAnswer:
+        """Answer from the playbook with citations, or say it isn't covered.
+
+        `dimension` and `context` (the question the coach just asked) resolve short deictic
+        questions such as "why does this matter?" asked in the middle of an interview.
+        """
         question = clean_text(question, self.settings.max_message_chars, "question")
         query, filt = question, None
-        if dimension and len(question.split()) <= 8:
+        if len(question.split()) <= 8 and (dimension or context):
             # "why does this matter?" means: about the area we are discussing
-            query = f"{question} {self.rubric.dimension(dimension).title}"
-            filt = dimension
+            topic = self.rubric.dimension(dimension).title if dimension else context
+            query, filt = f"{question} {topic}", dimension
         passages = self.index.search(query, k=5, dimension=filt)
         sink = getattr(self._sink, "deltas", None)
         if sink is None:

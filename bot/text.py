@@ -127,9 +127,14 @@ WORD = re.compile(r"[a-z0-9']+")
 _SOFT_WRAP = re.compile(r"(?<![.!?:;\n])\n(?!\s*(?:[-*•#>]|\d+[.)])\s)(?!\n)")
 
 
+def unwrap(text: str) -> str:
+    """Join hard-wrapped lines back into sentences; keep bullets and paragraphs apart."""
+    return _SOFT_WRAP.sub(" ", text)
+
+
 def clauses(text: str) -> list[str]:
     """Split text into sentences, then split contrasts ("X, but Y") into clauses."""
-    text = _SOFT_WRAP.sub(" ", text)
+    text = unwrap(text)
     out: list[str] = []
     for sentence in _SENTENCE.split(text):
         for part in _CONTRAST.split(sentence):

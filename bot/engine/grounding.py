@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.models import Citation, GroundedAnswer
+from bot.text import unwrap
 
 if TYPE_CHECKING:
     from bot.index import Passage
@@ -30,7 +31,7 @@ def citation(p: Passage) -> Citation:
 def sentences(text: str) -> list[str]:
     """Sentences of a passage, markdown markers removed, headings dropped."""
     out = []
-    for line in text.splitlines():
+    for line in unwrap(text).splitlines():
         if line.lstrip().startswith("#"):
             continue
         for s in _SENT.split(_MD.sub("", line.strip())):
