@@ -234,6 +234,7 @@ def test_build_engine_records_through_a_store(tmp_path, fake_openai, prompts, of
     (row,) = store.rows
     assert row["purpose"] == "follow_up" and row["completion_tokens"] == 9
     assert set(row) == {
+        "engine",
         "purpose",
         "model",
         "prompt_tokens",

@@ -80,6 +80,7 @@ def test_as_recorder() -> None:
     recorder.record("judge", "m", 1, 2, 3.0, 0.0, "ok")
     assert store.calls == [
         {
+            "engine": "openai",
             "purpose": "judge",
             "model": "m",
             "prompt_tokens": 1,
