@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -84,6 +85,8 @@ class OfflineEngine:
         self._extra = extra or {}
         self._signals: dict[str, _Signals] = {}
         self._agentic: tuple[np.ndarray, np.ndarray] | None = None
+        self._warm = False
+        self._warm_lock = threading.Lock()
 
     # -- vectors -------------------------------------------------------------
     def _vectors(self, texts: Sequence[str]) -> np.ndarray:
@@ -105,14 +108,20 @@ class OfflineEngine:
         return self._signals[dim.id]
 
     def warm_up(self) -> None:
-        """Embed every exemplar now rather than on the first answer."""
-        for dim in self.rubric.dimensions:
-            self._dimension_signals(dim)
-        self._agentic_vectors()
+        """Embed every exemplar once; concurrent first requests wait instead of all embedding."""
+        if self._warm:
+            return
+        with self._warm_lock:
+            if not self._warm:
+                for dim in self.rubric.dimensions:
+                    self._dimension_signals(dim)
+                self._agentic_vectors()
+                self._warm = True
 
     # -- reading answers -----------------------------------------------------
     def _relevance(self, texts: list[str]) -> tuple[np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
         """Per clause and dimension: relevance, plus the gap/ready similarities."""
+        self.warm_up()
         vecs = self._vectors(texts)
         sims: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         rel = np.zeros((len(texts), len(self.rubric.dimensions)))
@@ -211,6 +220,7 @@ class OfflineEngine:
         items = [(c, s.author) for s in statements for c in clauses(s.text)]
         if not items:
             return False, []
+        self.warm_up()
         act_vecs, gate_vecs = self._agentic_vectors()
         vecs = self._vectors([c for c, _ in items])
         a = _topk_mean(vecs @ act_vecs.T, 2)
