@@ -6,10 +6,10 @@ import logging
 import os
 import socket
 import uuid
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from pathlib import Path as FilePath
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Path
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
@@ -28,14 +28,17 @@ if TYPE_CHECKING:
     from bot.service import Coach
 
 log = logging.getLogger(__name__)
-PAGE = Path(__file__).resolve().parent.parent / "web" / "pilots.html"
+PAGE = FilePath(__file__).resolve().parent.parent / "web" / "pilots.html"
 TICK_SECONDS = 60
+MAX_ID = 2**53  # larger ids cannot exist (SQLite and PostgreSQL integer keys); say 422, not 500
+PilotId = Annotated[int, Path(ge=1, le=MAX_ID, description="The pilot's id.")]
+NOT_FOUND = {404: {"description": "Unknown pilot or assessment (or one that belongs to another key)."}}
 
 
 class NewPilot(BaseModel):
     """Register a pilot from a finished assessment."""
 
-    assessment_id: int
+    assessment_id: int = Field(ge=1, le=MAX_ID)
     name: str = Field(min_length=1, max_length=300)
     business_owner: str = Field(min_length=1, max_length=200)
     sponsor: str = Field(min_length=1, max_length=200)
@@ -62,26 +65,26 @@ def build_router(service: Checkins, owner_dep: Any) -> APIRouter:
         """Pilots with status, open gaps by severity, weeks since a gap closed, and trend."""
         return {"pilots": [s.to_dict() for s in service.list_pilots(owner)]}
 
-    @r.post("", status_code=201)
+    @r.post("", status_code=201, responses=NOT_FOUND)
     def add_pilot(body: NewPilot, owner: str = Owner) -> dict[str, Any]:
         """Start weekly check-ins for a finished assessment."""
         pilot = service.register_from_assessment(**body.model_dump(), owner=owner)
         return service.detail(pilot.id, owner)
 
     @r.get("/{pilot_id}")
-    def show(pilot_id: int, owner: str = Owner) -> dict[str, Any]:
+    def show(pilot_id: PilotId, owner: str = Owner) -> dict[str, Any]:
         """Gaps, check-in history, trend, stall reasons and escalations."""
         out = service.detail(pilot_id, owner)
         out["escalations"] = escalation_history(service, pilot_id)
         return out
 
     @r.post("/{pilot_id}/checkins")
-    def answer(pilot_id: int, body: Answer, owner: str = Owner) -> dict[str, Any]:
+    def answer(pilot_id: PilotId, body: Answer, owner: str = Owner) -> dict[str, Any]:
         """Answer the latest check-in from the web or another tool."""
         return service.answer_checkin(pilot_id, body.text, body.author, owner=owner).to_dict()
 
     @r.get("/{pilot_id}/trend")
-    def trend(pilot_id: int, owner: str = Owner) -> dict[str, Any]:
+    def trend(pilot_id: PilotId, owner: str = Owner) -> dict[str, Any]:
         """Readiness level per dimension at each check-in."""
         service.pilot(pilot_id, owner)
         dims = [d.id for d in service.rubric.dimensions]
@@ -98,7 +101,7 @@ def build_router(service: Checkins, owner_dep: Any) -> APIRouter:
 
 
 def _control(service: Checkins, action: str, owner_dep: Any) -> Any:
-    def control(pilot_id: int, owner: str = Depends(owner_dep)) -> dict[str, Any]:
+    def control(pilot_id: PilotId, owner: str = Depends(owner_dep)) -> dict[str, Any]:
         return pilot_dict(getattr(service, action)(pilot_id, owner))
 
     control.__doc__ = f"{action.capitalize()} the pilot's weekly check-ins."
