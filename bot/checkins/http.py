@@ -32,7 +32,9 @@ PAGE = FilePath(__file__).resolve().parent.parent / "web" / "pilots.html"
 TICK_SECONDS = 60
 MAX_ID = 2**53  # larger ids cannot exist (SQLite and PostgreSQL integer keys); say 422, not 500
 PilotId = Annotated[int, Path(ge=1, le=MAX_ID, description="The pilot's id.")]
-NOT_FOUND = {404: {"description": "Unknown pilot or assessment (or one that belongs to another key)."}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Unknown pilot or assessment (or one that belongs to another key)."}
+}
 
 
 class NewPilot(BaseModel):
