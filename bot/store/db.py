@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 # JSON on SQLite, JSONB on PostgreSQL; both round-trip plain dicts and lists.
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
-SQLITE_PRAGMAS = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=5000")
+SQLITE_PRAGMAS = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=15000")
 PG_CONNECT_TIMEOUT_S = 5
 
 
@@ -127,9 +127,17 @@ def _sqlite_engine(url: URL, settings: Settings) -> Engine:
                 f"Cannot create the data folder {folder} ({exc.strerror or exc}): "
                 "set COACH_DATA_DIR to a writable folder."
             ) from exc
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    # isolation_level=None hands transactions to us: each one starts with BEGIN IMMEDIATE, so a
+    # writer waits for the lock (busy_timeout) instead of failing to upgrade a read transaction.
+    engine = create_engine(url, connect_args={"check_same_thread": False, "isolation_level": None})
     event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _begin_immediate)
     return engine
+
+
+def _begin_immediate(conn: Any) -> None:
+    """Take SQLite's write lock at the start of every transaction."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def unreachable(url: URL | str, exc: BaseException) -> ServiceUnavailable:
@@ -142,6 +150,8 @@ def unreachable(url: URL | str, exc: BaseException) -> ServiceUnavailable:
         if make_url(url).get_backend_name() != "sqlite"
         else "check that COACH_DATA_DIR exists and is writable."
     )
+    if "database is locked" in str(exc):
+        hint = "the SQLite database is busy with other writers; retry, or use PostgreSQL for this load."
     first_line = detail.strip().splitlines()[0] if detail.strip() else type(exc).__name__
     return ServiceUnavailable(f"Cannot reach the database at {shown} ({first_line}): {hint}")
 
