@@ -71,6 +71,7 @@ def configure_logging(level: str | int = "INFO", json: bool = False, stream: IO[
     root.setLevel(level.upper() if isinstance(level, str) else level)
     for each in root.handlers:
         install_filter(each)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line a minute is noise
     return handler
 
 

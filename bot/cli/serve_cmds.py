@@ -66,7 +66,9 @@ def serve_command(
         _ensure_index(settings)
         coach = build_coach(settings)
     console.print(f"Readiness Coach on [bold]{url_for(host, port)}[/bold] (API docs at /docs)")
-    uvicorn.run(create_app(settings, coach), host=host, port=port, log_level=log_level)
+    # log_config=None: uvicorn's loggers propagate to our root handler, whose filter redacts
+    # personal data and secrets (access-log query strings included).
+    uvicorn.run(create_app(settings, coach), host=host, port=port, log_level=log_level, log_config=None)
 
 
 def register(app: typer.Typer) -> None:
