@@ -39,6 +39,9 @@ def _register_all() -> None:
 
 def main() -> None:
     """Entry point of the `coach` console script."""
+    from bot.logging_setup import configure_logging
+
+    configure_logging("WARNING")  # every log line passes the redacting filter; serve raises the level
     _register_all()
     try:
         app()
