@@ -31,6 +31,13 @@ class NotFound(CoachError):
     status = 404
 
 
+class Conflict(CoachError):
+    """Someone else changed the same thing at the same time; retrying is safe."""
+
+    code = "conflict"
+    status = 409
+
+
 class ConfigError(CoachError):
     """A setting is missing or wrong."""
 

@@ -14,6 +14,7 @@ from bot.assess import build_report
 from bot.config import Settings
 from bot.engine.base import Engine
 from bot.engine.grounding import citation
+from bot.errors import Conflict
 from bot.interview import Interview, InterviewState, is_question
 from bot.knowledge import Dimension, Knowledge
 from bot.limits import clean_text
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"\S+\s*")
+TURN_ATTEMPTS = 5  # optimistic retries when two messages in one session race
 
 
 @dataclass
@@ -94,17 +96,25 @@ class Coach:
 
     def send_message(self, session_id: str, text: str, owner: str | None = None, author: str | None = None) -> Turn:
         """Store the team's message first, then let the interview answer it."""
-        rec = self.store.get_session(session_id, owner=owner)
+        self.store.get_session(session_id, owner=owner)
         text = clean_text(text, self.settings.max_message_chars)
         self.store.add_message(session_id, "user", text, author=author)
-        state = InterviewState.model_validate(rec.state)
-        reply = self.interview.handle(state, text, author=author)
+        for attempt in range(TURN_ATTEMPTS):
+            rec = self.store.get_session(session_id, owner=owner)
+            state = InterviewState.model_validate(rec.state)
+            reply = self.interview.handle(state, text, author=author)
+            status = "done" if state.done else "active"
+            try:  # another replica may have answered in this session meanwhile: re-apply on top
+                self.store.save_state(session_id, state.model_dump(mode="json"), status, rec.version)
+                break
+            except Conflict:
+                if attempt == TURN_ATTEMPTS - 1:
+                    raise
         body = reply.text
         if reply.want_report:
             report = self._report_from_state(state)
             self.store.save_assessment(report, session_id=session_id)
             body = f"{body}\n\n{render_brief(report)}"
-        self.store.save_state(session_id, state.model_dump(mode="json"), status="done" if state.done else "active")
         engine = getattr(self.engine, "last_engine", self.engine.name)
         self.store.add_message(session_id, "coach", body, meta={"topic": reply.topic, "engine": engine})
         return Turn(

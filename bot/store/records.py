@@ -24,6 +24,7 @@ class SessionRecord:
     status: str
     created_at: datetime
     updated_at: datetime
+    version: int = 0
 
     @classmethod
     def of(cls, row: SessionRow) -> SessionRecord:
@@ -38,6 +39,7 @@ class SessionRecord:
             status=row.status,
             created_at=row.created_at,
             updated_at=row.updated_at,
+            version=row.version or 0,
         )
 
 

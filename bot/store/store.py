@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.config import Settings
-from bot.errors import InvalidInput
+from bot.errors import Conflict, InvalidInput
 from bot.redact import redact, redact_secrets
 from bot.store.assessments import AssessmentsMixin
 from bot.store.base import check_choice, no_session
@@ -85,17 +85,31 @@ class Store(AssessmentsMixin, AuditUsageMixin):
             row = db.scalars(select(SessionRow).filter_by(external_key=external_key)).first()
             return SessionRecord.of(row) if row else None
 
-    def save_state(self, session_id: str, state: dict[str, Any], status: str | None = None) -> None:
-        """Replace the session's interview state (and optionally its status)."""
+    def save_state(
+        self,
+        session_id: str,
+        state: dict[str, Any],
+        status: str | None = None,
+        expected_version: int | None = None,
+    ) -> int:
+        """Replace the session's interview state; with expected_version, only if nobody else did.
+
+        Returns the new version. Raises Conflict when another process saved in between, so the
+        caller can re-read and re-apply its turn instead of overwriting the other one.
+        """
         if status is not None:
             check_choice(status, SESSION_STATUSES, "session status")
         with self._tx() as db:
-            row = db.get(SessionRow, session_id)
+            row = db.get(SessionRow, session_id, with_for_update=True)
             if row is None:
                 raise no_session(session_id)
+            if expected_version is not None and (row.version or 0) != expected_version:
+                raise Conflict(f"Session {session_id} changed while this message was handled; retry it.")
             row.state = copy.deepcopy(state)
             row.status = status or row.status
+            row.version = (row.version or 0) + 1
             row.updated_at = utcnow()
+            return row.version
 
     def list_sessions(self, owner: str | None = None, limit: int = 100) -> list[SessionRecord]:
         """Most recently active sessions first, optionally only one owner's."""

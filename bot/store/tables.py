@@ -37,6 +37,7 @@ class SessionRow(Base):
     pilot_name: Mapped[str | None] = mapped_column(String(300))
     state: Mapped[dict[str, Any]] = mapped_column(default=_empty_dict)
     status: Mapped[str] = mapped_column(String(16), default="active")
+    version: Mapped[int] = mapped_column(default=0)  # bumped on every state save (optimistic lock)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 

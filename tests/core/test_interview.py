@@ -144,3 +144,28 @@ def test_same_answers_give_the_same_report(coach: Coach) -> None:
     text = "\n\n".join(GAPPY.values())
     first, second = coach.assess_text(text), coach.assess_text(text)
     assert first.model_dump(exclude={"created_at"}) == second.model_dump(exclude={"created_at"})
+
+
+def test_racing_messages_in_one_session_are_all_kept(coach: Coach) -> None:
+    """Several people (or replicas) answering at once: no answer is lost from the interview."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.interview import InterviewState
+
+    turn = coach.start_session()
+    sid = turn.session_id
+    texts = [f"Person {i} says the data comes from export number {i}." for i in range(6)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda t: coach.send_message(sid, t, author=t.split()[1]), texts))
+    state = InterviewState.model_validate(coach.store.get_session(sid).state)
+    assert sorted(s.text for s in state.statements) == sorted(texts)
+
+
+def test_a_stale_state_save_is_refused(coach: Coach) -> None:
+    from bot.errors import Conflict
+
+    turn = coach.start_session()
+    rec = coach.store.get_session(turn.session_id)
+    coach.store.save_state(turn.session_id, rec.state, expected_version=rec.version)
+    with pytest.raises(Conflict):
+        coach.store.save_state(turn.session_id, rec.state, expected_version=rec.version)
