@@ -21,7 +21,7 @@ def test_sqlite_is_created_under_the_data_dir_with_wal(tmp_path: Path) -> None:
         with store.engine.connect() as conn:
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-            assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 15000
     assert (tmp_path / "deep" / "data" / "coach.db").is_file()
 
 
