@@ -44,8 +44,9 @@ evals: install-test
 
 test: lint typecheck pytest evals
 
-bench: install
+bench: install-test
 	$(BIN)/python benchmarks/bench_retrieval.py --sizes 1000,10000
+	$(BIN)/python benchmarks/bench_api.py
 
 clean:
 	rm -rf $(VENV) .coach .pytest_cache .mypy_cache .ruff_cache
