@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -71,6 +72,7 @@ class OfflineEngine:
     name = "offline"
     gap_threshold = 0.2
     ready_threshold = 0.1
+    confidence_scale = 0.4  # |gap mass - ready mass| at which confidence reaches ~0.63
     relevance_floor = 0.5  # asides in an interview answer about another area
     document_floor = 0.4  # one-shot documents: every clause is routed to its best area
     scope_threshold = 0.32
@@ -191,7 +193,7 @@ class OfflineEngine:
             return Judgement(dimension=dimension.id, status="unknown", rationale=why)
         status: Status = "gap" if gap_mass >= ready_mass else "ready"
         chosen = sorted(gaps if status == "gap" else readys, key=lambda c: -abs(c.score))
-        confidence = abs(gap_mass - ready_mass) / (gap_mass + ready_mass + 0.3)
+        confidence = 1.0 - math.exp(-abs(gap_mass - ready_mass) / self.confidence_scale)
         severity = None
         if status == "gap":
             mixed = ready_mass > 0.35 * gap_mass or any(c.partial for c in chosen[:2])
@@ -251,7 +253,7 @@ class OfflineEngine:
         direct = [s for s in statements if s.topic == dimension.id]
         if direct:
             said = direct[-1].text.strip()
-            if 1 <= len(words(said)) <= 25:
+            if 1 <= len(words(said)) <= 12:  # quote vague words back, not whole paragraphs
                 return f'You said "{quote(said, 120)}". {default}'
         return default
 

@@ -6,7 +6,7 @@ import copy
 import logging
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, inspect, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.config import Settings
@@ -194,11 +194,34 @@ def _same_owner(found: SessionRecord, owner: str) -> SessionRecord:
 def create_tables(engine: Engine) -> None:
     """`create_all` for every table on `Base.metadata`; a concurrent creator is tolerated."""
     try:
-        Base.metadata.create_all(engine)
-    except IntegrityError:  # another process created the same table a moment earlier
-        Base.metadata.create_all(engine)
+        try:
+            Base.metadata.create_all(engine)
+        except IntegrityError:  # another process created the same table a moment earlier
+            Base.metadata.create_all(engine)
+        add_missing_columns(engine)
     except SQLAlchemyError as exc:
         raise unreachable(engine.url, exc) from exc
+
+
+def add_missing_columns(engine: Engine) -> None:
+    """Upgrade a database made by an older version: add columns new versions declare.
+
+    Only additive changes with a scalar default are handled; anything else needs a migration.
+    """
+    present = inspect(engine)
+    for table in Base.metadata.sorted_tables:
+        if not present.has_table(table.name):
+            continue
+        have = {c["name"] for c in present.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in have:
+                continue
+            kind = column.type.compile(dialect=engine.dialect)
+            default = getattr(column.default, "arg", None)
+            clause = f" DEFAULT {default!r}" if isinstance(default, int | float | str) else ""
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{clause}')
+            log.info("added column %s.%s", table.name, column.name)
 
 
 def open_store(settings: Settings) -> Store:
