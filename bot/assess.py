@@ -16,6 +16,7 @@ from bot.models import (
     Severity,
     Verdict,
 )
+from bot.text import lower_first
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2}
 LEVEL_FOR_GAP = {"critical": 1, "high": 2, "medium": 3}
@@ -72,10 +73,10 @@ def _summary(verdict: Verdict, gaps: list[Gap], ready: list[str], unknown: list[
     parts = [opening]
     if gaps:
         first = gaps[0]
-        names = ", ".join(g.title.lower() for g in gaps)
+        names = ", ".join(lower_first(g.title) for g in gaps)
         parts.append(
             f"{len(gaps)} gap(s) stand in the way ({names}); the most urgent, "
-            f"{first.title.lower()}, will surface {first.surfaces.lower().rstrip('.')}."
+            f"{lower_first(first.title)}, will surface {lower_first(first.surfaces).rstrip('.')}."
         )
     if unknown:
         parts.append(f"Not enough is known yet about {', '.join(unknown)}: treat these as open questions.")
@@ -123,8 +124,8 @@ def build_report(
         elif j.status == "unknown":
             open_qs.append(OpenQuestion(dimension=dim.id, question=dim.questions[0].ask))
     gaps.sort(key=lambda g: (SEVERITY_ORDER[g.severity], g.surfaces_after_days))
-    unknown = [rubric.dimension(q.dimension).ready_title.lower() for q in open_qs]
-    ready = [d.title.lower() for d in dims if d.status == "ready"]
+    unknown = [lower_first(rubric.dimension(q.dimension).ready_title) for q in open_qs]
+    ready = [lower_first(d.title) for d in dims if d.status == "ready"]
     verdict = verdict_for(gaps, len(open_qs))
     return Report(
         pilot_name=pilot_name,

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from bot.engine.base import Engine
 from bot.knowledge import Dimension, Rubric
 from bot.models import Citation, GroundedAnswer, Judgement, Statement
-from bot.text import quote, words
+from bot.text import lower_first, quote, words
 
 COMMANDS = ("skip", "back", "status", "report", "restart", "help")
 HELP = (
@@ -191,7 +191,7 @@ class Interview:
             if prior.status == "ready" and prior.confidence >= SKIP_CONFIDENCE and prior.evidence:
                 state.covered.append(dim.id)
                 said = quote(prior.evidence[0].quote, 90)
-                note += f'You already covered {dim.ready_title.lower()} ("{said}"), so I will skip it.\n\n'
+                note += f'You already covered {lower_first(dim.ready_title)} ("{said}"), so I will skip it.\n\n'
                 state.step += 1
                 continue
             if prior.status == "gap" and prior.evidence:

@@ -116,7 +116,7 @@ HUMAN_GATE = re.compile(
     r"checks?|signs? off|confirms?|decides?)|"
     r"\b\w+s (?:approve|review|check|sign off) (?:them|it|each|every|all)|"
     r"before anything (?:changes|happens|is sent|goes out)|\b(?:draft|drafts|suggests?|recommends?|"
-    r"read-only|copilot|assists?|proposes?|for review|before (?:it is |it's )?sent)\b",
+    r"read-only|copilot|assists?|proposes?|for review|before (?:it is |it's )?sent|humans?|person)\b",
     re.I,
 )
 
@@ -142,6 +142,11 @@ def clauses(text: str) -> list[str]:
             if len(part) >= 2:
                 out.append(part)
     return out
+
+
+def lower_first(title: str) -> str:
+    """'No production data pipeline' -> 'no production data pipeline'; 'ROI' stays 'ROI'."""
+    return title[:1].lower() + title[1:] if title[1:2].islower() else title
 
 
 def words(text: str) -> list[str]:

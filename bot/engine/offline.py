@@ -230,7 +230,8 @@ class OfflineEngine:
         hits = []
         for i, (text, author) in enumerate(items):
             acts = bool(AUTONOMY.search(text) or ACTOR_ACT.search(text))
-            gated = bool(HUMAN_GATE.search(text) or NEGATION.search(AUTONOMY.sub("", text)))
+            rest = AUTONOMY.sub("", text)  # "no human in the loop" is autonomy, not a gate
+            gated = bool(HUMAN_GATE.search(rest) or NEGATION.search(rest))
             score = float(a[i] - n[i])
             if acts and not gated and a[i] >= 0.35 and score > -0.05:
                 hits.append((score, Evidence(quote=quote(text), author=author)))
