@@ -56,11 +56,13 @@ def answers(ctx: EvalContext) -> SuiteResult:
 
 
 def _coverage(coach: Coach) -> tuple[bool, list[str]]:
-    """For the newest eval session: was every dimension asked or skipped? (and which weren't)."""
+    """For the newest eval session: was every dimension asked, skipped, or already covered by
+    earlier answers (the coach says so and moves on)? And which weren't."""
     rec = coach.store.list_sessions(owner="eval", limit=1)[0]
     asked = {m.meta.get("topic") for m in coach.store.list_messages(rec.id) if m.role == "coach"}
     progress = coach.session_view(rec.id).progress
-    missing = [d for d in DIMENSION_IDS if d not in asked and progress.get(d) != "skipped"]
+    covered = set(rec.state.get("covered", []))
+    missing = [d for d in DIMENSION_IDS if d not in asked | covered and progress.get(d) != "skipped"]
     return not missing, missing
 
 
