@@ -18,7 +18,8 @@ NEGATED_PROBLEM = re.compile(
     r"\b(?:no|not any|never|(?:was|were|has|have) never|nothing|without|zero|haven't had|hasn't had|don't have any|"
     r"didn't have any|never (?:used|needed|relied on)|isn't|is not|wasn't|not)\s+(?:\w+\s+){0,3}"
     r"(?:issues?|problems?|concerns?|complaints?|incidents?|blockers?|surprises?|trouble|"
-    r"outages?|gaps?|findings?|samples?|spreadsheets?|csv|manual(?:ly)?|by hand|workarounds?|"
+    r"outages?|gaps?|findings?|samples?|spreadsheets?|csv|extracts?|exports?|snapshots?|dumps?|"
+    r"manual(?:ly)?|by hand|workarounds?|"
     r"an? (?:it|innovation|side) project|modernis\w+ needed|modernizat\w+ needed|"
     r"rewrite needed|excel|(?:new|extra|additional|separate) (?:screens?|tools?|apps?|steps?|"
     r"logins?|systems?|windows?|clicks?|interfaces?)|personal data|pii|patient data|"
@@ -78,6 +79,10 @@ PARTIAL = re.compile(
     r"not all|one of the|pilot only|for now)\b",
     re.I,
 )
+# "designed in, not bolted on", "X rather than Y", "X instead of Y": the negated or
+# rejected part names the alternative the team avoided, so it is not a gap cue.
+REJECTED_ALTERNATIVE = re.compile(r"(?:,\s*not\b|\brather than\b|\binstead of\b)[^,.;]*", re.I)
+
 # Uncertainty phrases contain "not"/"don't" but are not negations of a capability.
 UNSURE_PHRASES = re.compile(
     r"\b(?:not sure|don'?t know|no idea|not my area|can'?t say|couldn'?t tell you|not certain)\b",

@@ -26,6 +26,7 @@ from bot.text import (
     NEGATED_PROBLEM,
     NEGATION,
     PARTIAL,
+    REJECTED_ALTERNATIVE,
     SHORT_NEGATIVE,
     SHORT_POSITIVE,
     UNCERTAIN,
@@ -72,6 +73,7 @@ class OfflineEngine:
     name = "offline"
     gap_threshold = 0.2
     ready_threshold = 0.1
+    keyword_bonus = 0.1  # a clause naming a dimension's own terms is about that dimension
     confidence_scale = 0.4  # |gap mass - ready mass| at which confidence reaches ~0.63
     relevance_floor = 0.5  # asides in an interview answer about another area
     document_floor = 0.4  # one-shot documents: every clause is routed to its best area
@@ -131,7 +133,7 @@ class OfflineEngine:
             sig = self._dimension_signals(dim)
             gap, ready = _topk_mean(vecs @ sig.gap.T), _topk_mean(vecs @ sig.ready.T)
             sims[dim.id] = (gap, ready)
-            bonus = np.array([0.1 * any(k in t.lower() for k in sig.keywords) for t in texts])
+            bonus = np.array([self.keyword_bonus * any(k in t.lower() for k in sig.keywords) for t in texts])
             rel[:, j] = np.maximum(gap, ready) + bonus
         return rel, sims
 
@@ -159,10 +161,11 @@ class OfflineEngine:
         return out
 
     def _clause(self, text: str, author: str | None, direct: bool, floor: float, rel: float, pol: float) -> _Clause:
+        core = REJECTED_ALTERNATIVE.sub("", text)  # drop "..., not bolted on" / "instead of ..."
         reassured = bool(NEGATED_PROBLEM.search(text))
-        negated = bool(NEGATION.search(UNSURE_PHRASES.sub("", text))) and not reassured
-        deferred = bool(DEFERRAL.search(text))
-        manual = bool(MANUAL.search(text)) and not reassured
+        negated = bool(NEGATION.search(UNSURE_PHRASES.sub("", core))) and not reassured
+        deferred = bool(DEFERRAL.search(core))
+        manual = bool(MANUAL.search(core)) and not reassured
         concrete = 0 if negated else min(len(CONCRETE.findall(text)), 2)
         score = self.polarity_weight * pol + 0.35 * negated + 0.45 * deferred + 0.25 * manual
         score -= 0.12 * concrete + 0.4 * reassured
