@@ -1,0 +1,53 @@
+"""How the offline engine reads single answers: negation, hedges, deferral, reassurance."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.models import Statement
+from bot.service import Coach
+from bot.text import clauses
+
+CASES = [
+    ("data_pipeline", "We trained it on a hand-cleaned CSV export; there is no production feed.", "gap"),
+    ("data_pipeline", "We'll sort out the production data later, once we go live.", "gap"),
+    ("data_pipeline", "It's the live record through the FHIR API, every patient, not a sample.", "ready"),
+    ("governance", "There is no audit log and compliance hasn't seen it.", "gap"),
+    ("governance", "Governance was designed in, not bolted on: compliance signed off the policy.", "ready"),
+    ("mlops_observability", "No monitoring, no on-call and no rollback plan.", "gap"),
+    ("mlops_observability", "Not sure, you'd have to ask the vendor.", "unknown"),
+    ("workflow_adoption", "It shows in the screen they already use, no new tool, and all were trained.", "ready"),
+    ("legacy_integration", "Connecting to the core banking system is not scoped or budgeted yet.", "gap"),
+    ("roi_ownership", "Nobody in the business has committed to a number; IT pays for it.", "gap"),
+]
+
+
+@pytest.mark.parametrize(("dimension", "text", "expected"), CASES)
+def test_single_answers_read_as_a_careful_person_would(
+    coach: Coach, dimension: str, text: str, expected: str
+) -> None:
+    judgement = coach.engine.judge(coach.rubric.dimension(dimension), [Statement(text=text, topic=dimension)])
+    assert judgement.status == expected, judgement.rationale
+    if expected == "gap":
+        assert judgement.evidence and all(e.quote.rstrip("…") in text or text in e.quote for e in judgement.evidence)
+
+
+def test_contrasts_and_hard_wraps_split_into_clauses() -> None:
+    assert clauses("We have a pipeline, but it only covers half the\nsources. No audit log yet.") == [
+        "We have a pipeline",
+        "it only covers half the sources.",
+        "No audit log yet.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "agentic"),
+    [
+        ("It issues refunds up to 50 euros by itself, no human approval.", True),
+        ("It only suggests drafts; a human agent sends every reply.", False),
+        ("It recommends prices and merchandisers approve them before anything changes.", False),
+        ("The agent books and cancels dock appointments on its own.", True),
+    ],
+)
+def test_agentic_means_acting_without_a_person_in_between(coach: Coach, text: str, agentic: bool) -> None:
+    assert coach.engine.detect_agentic([Statement(text=text)])[0] is agentic
