@@ -23,9 +23,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("dimension", "text", "expected"), CASES)
-def test_single_answers_read_as_a_careful_person_would(
-    coach: Coach, dimension: str, text: str, expected: str
-) -> None:
+def test_single_answers_read_as_a_careful_person_would(coach: Coach, dimension: str, text: str, expected: str) -> None:
     judgement = coach.engine.judge(coach.rubric.dimension(dimension), [Statement(text=text, topic=dimension)])
     assert judgement.status == expected, judgement.rationale
     if expected == "gap":
