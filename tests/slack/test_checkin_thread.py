@@ -1,0 +1,39 @@
+"""A reply in a weekly check-in thread updates the pilot and gets the summary in the thread."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from slack_sdk import WebClient
+
+from bot.checkins import ManualClock, Runner
+from bot.checkins.notify import SlackNotifier
+from bot.checkins.service import open_checkins
+from tests.checkins.conftest import assess
+from tests.slack.conftest import SlackRig
+from tests.slack.helpers import text_of, wait_reply
+from tests.slack.payloads import TEAM, message, new_ts
+
+
+def test_answer_in_a_checkin_thread_updates_the_pilot(slack: SlackRig) -> None:
+    coach, fake = slack.coach, slack.fake
+    clock = ManualClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    checkins = open_checkins(coach, clock)
+    pilot = checkins.register_from_assessment(
+        assess(coach), "Claims triage", "U0DANA", "U0SAM", ["U0ALICE"], "C0CHECK", owner=f"slack:{TEAM}"
+    )
+    clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    notifier = SlackNotifier(WebClient(token="xoxb-test-token", base_url=fake.api_url), "levels")
+    Runner(checkins).run_due(clock.now(), notifier, "worker-1")
+    [checkin_post] = [p for p in fake.posts("C0CHECK") if not p.args.get("thread_ts")]
+    thread_ts = checkin_post.response["ts"]
+    before = len([p for p in fake.posts("C0CHECK") if p.args.get("thread_ts") == thread_ts])
+
+    slack.sender.event(message("U0ALICE", "1 resolved: the nightly pipeline runs and data engineering owns it",
+                               "C0CHECK", new_ts(), thread_ts=thread_ts))  # fmt: skip
+
+    replies = wait_reply(fake, "C0CHECK", thread_ts, before)
+    assert "Check-in summary" in text_of(replies[-1])
+    gaps = checkins.detail(pilot.id, f"slack:{TEAM}")["gaps"]
+    assert any(g["status"] == "resolved" for g in gaps), gaps
+    assert coach.store.find_session(f"slack:{TEAM}:C0CHECK:{thread_ts}") is None  # not an interview
