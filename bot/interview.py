@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from pydantic import BaseModel, Field
 
 from bot.engine.base import Engine
+from bot.interview_commands import HANDLERS
+from bot.interview_state import COMMANDS, HELP, InterviewState, Reply, Snapshot
 from bot.knowledge import Dimension, Rubric
-from bot.models import Citation, GroundedAnswer, Judgement, Statement
+from bot.models import GroundedAnswer, Judgement, Statement
 from bot.text import lower_first, quote, words
 
-COMMANDS = ("skip", "back", "status", "report", "restart", "help")
-HELP = (
-    "I'm interviewing you about your pilot, one area at a time. Answer in your own words; "
-    'ask me a question at any point ("why does this matter?"). Commands: `skip` (move on), '
-    "`back` (previous question), `status` (progress), `report` (gap list so far), "
-    "`restart` (start over), `help`."
-)
+__all__ = ["COMMANDS", "HELP", "Interview", "InterviewState", "Reply", "Snapshot", "is_question"]
+
 _QUESTION_START = re.compile(
     r"^(?:why|what|how|when|who|where|which|can|could|should|would|is|are|does|do|explain|tell me)\b",
     re.I,
@@ -28,43 +22,6 @@ MAX_FOLLOW_UPS = 2
 FOLLOW_UP_CONFIDENCE = 0.45  # below this a judgement rests on too little: ask for specifics
 SKIP_CONFIDENCE = 0.5
 AskFn = Callable[[str, "str | None", str], GroundedAnswer]
-
-
-class Snapshot(BaseModel):
-    """Where the interview was before a step, for `back`."""
-
-    step: int
-    question_idx: int
-    follow_ups: int
-    n_statements: int
-
-
-class InterviewState(BaseModel):
-    """Everything needed to resume an interview; stored as JSON with the session."""
-
-    version: int = 1
-    pilot_name: str | None = None
-    step: int = 0
-    question_idx: int = 0
-    follow_ups: int = 0
-    statements: list[Statement] = Field(default_factory=list)
-    skipped: list[str] = Field(default_factory=list)
-    covered: list[str] = Field(default_factory=list)
-    history: list[Snapshot] = Field(default_factory=list)
-    last_question: str = ""
-    done: bool = False
-
-
-@dataclass
-class Reply:
-    """What the interview says back, and whether the caller should produce a report."""
-
-    text: str
-    topic: str
-    question_id: str
-    done: bool = False
-    citations: list[Citation] = field(default_factory=list)
-    want_report: bool = False
 
 
 def is_question(text: str) -> bool:
@@ -102,7 +59,7 @@ class Interview:
         """Process one message: a command, a question to the coach, or an answer."""
         command = text.strip().lower().lstrip("/")
         if command in COMMANDS:
-            return getattr(self, f"_cmd_{command}")(state)
+            return HANDLERS[command](self, state)
         if state.done:
             return Reply(
                 "The interview is finished. Type `report` for the gap list or `restart`.",
@@ -255,67 +212,3 @@ class Interview:
             done=state.done,
             citations=answer.citations,
         )
-
-    # -- commands ------------------------------------------------------------
-    def _cmd_help(self, state: InterviewState) -> Reply:
-        return Reply(
-            HELP + (f"\n\n{state.last_question}" if not state.done else ""),
-            self.topic(state),
-            self._question_id(state),
-            done=state.done,
-        )
-
-    def _cmd_status(self, state: InterviewState) -> Reply:
-        marks = {"done": "✓", "skipped": "–", "current": "→", "pending": "·"}
-        lines = [f"{marks[v]} {self.rubric.dimension(k).ready_title} ({v})" for k, v in self.progress(state).items()]
-        return Reply(
-            "Progress:\n" + "\n".join(lines),
-            self.topic(state),
-            self._question_id(state),
-            done=state.done,
-        )
-
-    def _cmd_report(self, state: InterviewState) -> Reply:
-        return Reply(
-            "Here is the gap list from what you've told me so far.",
-            self.topic(state),
-            self._question_id(state),
-            done=state.done,
-            want_report=True,
-        )
-
-    def _cmd_skip(self, state: InterviewState) -> Reply:
-        if state.done:
-            return self._cmd_help(state)
-        kind, ident = self.plan[state.step]
-        if kind == "dim":
-            state.skipped.append(ident)
-        return self._advance(state, "Skipped. ")
-
-    def _cmd_back(self, state: InterviewState) -> Reply:
-        if not state.history:
-            return Reply(
-                "We're at the first question already. " + state.last_question,
-                self.topic(state),
-                self._question_id(state),
-            )
-        snap = state.history.pop()
-        ident = self.plan[snap.step][1]
-        state.skipped = [s for s in state.skipped if s != ident]
-        state.covered = [c for c in state.covered if self.plan.index(("dim", c)) < snap.step]
-        state.step, state.question_idx, state.follow_ups = (
-            snap.step,
-            snap.question_idx,
-            snap.follow_ups,
-        )
-        del state.statements[snap.n_statements :]
-        state.done = False
-        reply = self._ask_current(state)
-        reply.text = "Going back. " + reply.text
-        return reply
-
-    def _cmd_restart(self, state: InterviewState) -> Reply:
-        fresh, reply = self.start(state.pilot_name)
-        for name in InterviewState.model_fields:
-            setattr(state, name, getattr(fresh, name))
-        return reply

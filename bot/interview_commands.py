@@ -1,0 +1,95 @@
+"""The interview's commands: help, status, report, skip, back, restart."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.interview_state import HELP, InterviewState, Reply
+
+if TYPE_CHECKING:
+    from bot.interview import Interview
+
+
+def cmd_help(iv: Interview, state: InterviewState) -> Reply:
+    """List the commands, then repeat the current question."""
+    return Reply(
+        HELP + (f"\n\n{state.last_question}" if not state.done else ""),
+        iv.topic(state),
+        iv._question_id(state),
+        done=state.done,
+    )
+
+
+def cmd_status(iv: Interview, state: InterviewState) -> Reply:
+    """Progress over the six areas."""
+    marks = {"done": "✓", "skipped": "–", "current": "→", "pending": "·"}
+    lines = [f"- {marks[v]} {iv.rubric.dimension(k).ready_title} ({v})" for k, v in iv.progress(state).items()]
+    return Reply(
+        "Progress:\n" + "\n".join(lines),
+        iv.topic(state),
+        iv._question_id(state),
+        done=state.done,
+    )
+
+
+def cmd_report(iv: Interview, state: InterviewState) -> Reply:
+    """Ask the caller for the gap list so far."""
+    return Reply(
+        "Here is the gap list from what you've told me so far.",
+        iv.topic(state),
+        iv._question_id(state),
+        done=state.done,
+        want_report=True,
+    )
+
+
+def cmd_skip(iv: Interview, state: InterviewState) -> Reply:
+    """Move on; a skipped area becomes an open question."""
+    if state.done:
+        return cmd_help(iv, state)
+    kind, ident = iv.plan[state.step]
+    if kind == "dim":
+        state.skipped.append(ident)
+    return iv._advance(state, "Skipped. ")
+
+
+def cmd_back(iv: Interview, state: InterviewState) -> Reply:
+    """Return to the previous question and forget the answers given since."""
+    if not state.history:
+        return Reply(
+            "We're at the first question already. " + state.last_question,
+            iv.topic(state),
+            iv._question_id(state),
+        )
+    snap = state.history.pop()
+    ident = iv.plan[snap.step][1]
+    state.skipped = [s for s in state.skipped if s != ident]
+    state.covered = [c for c in state.covered if iv.plan.index(("dim", c)) < snap.step]
+    state.step, state.question_idx, state.follow_ups = (
+        snap.step,
+        snap.question_idx,
+        snap.follow_ups,
+    )
+    del state.statements[snap.n_statements :]
+    state.done = False
+    reply = iv._ask_current(state)
+    reply.text = "Going back. " + reply.text
+    return reply
+
+
+def cmd_restart(iv: Interview, state: InterviewState) -> Reply:
+    """Start the interview over, keeping the pilot's name."""
+    fresh, reply = iv.start(state.pilot_name)
+    for name in InterviewState.model_fields:
+        setattr(state, name, getattr(fresh, name))
+    return reply
+
+
+HANDLERS = {
+    "help": cmd_help,
+    "status": cmd_status,
+    "report": cmd_report,
+    "skip": cmd_skip,
+    "back": cmd_back,
+    "restart": cmd_restart,
+}
