@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 from rich.markdown import Markdown
+from rich.markup import escape
 
 from bot.cli.common import console, err_console, settings_from_cli, user_errors
 from bot.errors import InvalidInput
@@ -94,7 +95,7 @@ def ask(
             return
         console.print(Markdown(answer.answer))
         for i, c in enumerate(answer.citations, 1):
-            console.print(f"[dim][{i}] {c.source}#{c.section} — {c.title}[/dim]")
+            console.print(escape(f"[{i}] {c.source}#{c.section} — {c.title}"), style="dim")
 
 
 def report(

@@ -19,6 +19,7 @@ OUT_OF_SCOPE = (
     "data pipelines, business ownership and ROI, governance, workflow adoption, legacy "
     "integration, MLOps and observability, and agentic systems."
 )
+RANK_PRIOR = 0.04  # per place down the retrieval ranking
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _MD = re.compile(r"^[#>*\-\s]+|\*\*|__|`")
 
@@ -45,11 +46,15 @@ def extractive_answer(
     passages: list[Passage],
     vectors: Callable[[Sequence[str]], np.ndarray],
     threshold: float,
-    max_sentences: int = 4,
+    max_sentences: int = 3,
 ) -> GroundedAnswer:
-    """Pick the passage sentences closest to the question; decline when none is close."""
+    """Pick the passage sentences closest to the question; decline when none is close.
+
+    Questions in the playbook (what a coach asks) are not answers, so they are left out, and
+    sentences from better-ranked passages win ties.
+    """
     top = passages[:4]
-    pool = [(i, s) for i, p in enumerate(top) for s in sentences(p.text)]
+    pool = [(i, s) for i, p in enumerate(top) for s in sentences(p.text) if not s.endswith("?")]
     if not pool:
         return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
     q = vectors([question])[0]
@@ -57,8 +62,9 @@ def extractive_answer(
     passage_sims = vectors([p.text for p in top]) @ q
     if float(max(sims.max(), passage_sims.max())) < threshold:
         return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
-    order = [int(j) for j in np.argsort(-sims)[: max_sentences * 2]]
-    keep = [j for j in order if sims[j] >= float(sims.max()) - 0.25][:max_sentences]
+    ranked = sims - RANK_PRIOR * np.array([i for i, _ in pool])
+    order = [int(j) for j in np.argsort(-ranked)[: max_sentences * 2]]
+    keep = [j for j in order if ranked[j] >= float(ranked.max()) - 0.25][:max_sentences]
     if len(keep) < 2:
         keep = order[:2]
     keep.sort(key=lambda j: (pool[j][0], j))  # passage rank, then reading order
