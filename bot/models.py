@@ -91,6 +91,7 @@ class Report(BaseModel):
     """The assessment: verdict, dimensions, ranked gaps, open questions (schema v1)."""
 
     schema_version: str = REPORT_SCHEMA_VERSION
+    assessment_id: int | None = None  # set once stored; register a pilot for check-ins with it
     pilot_name: str | None = None
     verdict: Verdict
     summary: str

@@ -113,7 +113,7 @@ class Coach:
         body = reply.text
         if reply.want_report:
             report = self._report_from_state(state)
-            self.store.save_assessment(report, session_id=session_id)
+            report.assessment_id = self.store.save_assessment(report, session_id=session_id)
             body = f"{body}\n\n{render_brief(report)}"
         engine = getattr(self.engine, "last_engine", self.engine.name)
         self.store.add_message(session_id, "coach", body, meta={"topic": reply.topic, "engine": engine})
@@ -195,7 +195,7 @@ class Coach:
         text = clean_text(text, self.settings.max_document_chars, "document")
         statements = [Statement(text=p, topic="document") for p in _paragraphs(text)]
         report = self._report(statements, pilot_name, frozenset())
-        self.store.save_assessment(report)
+        report.assessment_id = self.store.save_assessment(report)
         return report
 
     def ask(self, question: str, dimension: str | None = None, context: str = "") -> GroundedAnswer:

@@ -112,7 +112,7 @@ class AssessmentsMixin(StoreBase):
         )
         with self._tx() as db:
             row = db.scalars(query).first()
-            return Report.model_validate(row.report) if row else None
+            return Report.model_validate({**row.report, "assessment_id": row.id}) if row else None
 
     def get_assessment(self, assessment_id: int) -> AssessmentRecord:
         """One stored assessment, or NotFound."""

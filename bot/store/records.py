@@ -90,7 +90,7 @@ class AssessmentRecord:
         return cls(
             id=row.id,
             session_id=row.session_id,
-            report=Report.model_validate(row.report),
+            report=Report.model_validate({**row.report, "assessment_id": row.id}),
             verdict=row.verdict,
             engine=row.engine,
             rubric_version=row.rubric_version,

@@ -75,3 +75,11 @@ def test_cli_ask_json(cli_env: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["in_scope"] and data["citations"]
+
+
+def test_stored_reports_carry_their_assessment_id(coach: Coach) -> None:
+    report = coach.assess_text("We have no monitoring and no rollback.")
+    assert report.assessment_id is not None
+    stored = coach.store.get_assessment(report.assessment_id).report
+    assert stored.assessment_id == report.assessment_id
+    assert stored.gaps == report.gaps
