@@ -147,8 +147,10 @@ def test_list_sessions_filters_by_owner_and_orders_by_activity(store: Store) -> 
 def test_assessment_round_trip_with_gaps_and_decisions(store: Store, report: Report) -> None:
     session = store.create_session(OWNER, "api")
     assessment_id = store.save_assessment(report, session_id=session.id)
-    assert store.latest_assessment(session.id) == report
+    stored = report.model_copy(update={"assessment_id": assessment_id})
+    assert store.latest_assessment(session.id) == stored
     record = store.get_assessment(assessment_id)
+    assert record.report == stored
     assert record.verdict == "not_ready" and record.rubric_version == "r1"
     assert record.prompt_version == "p1" and record.session_id == session.id
     gaps = store.list_gaps(assessment_id)
