@@ -40,7 +40,15 @@ if TYPE_CHECKING:
     from bot.index import Passage
 
 Embed = Callable[[list[str]], np.ndarray]
-_VECTOR_CACHE: dict[str, np.ndarray] = {}  # exemplar vectors, shared by engines in a process
+_VECTOR_CACHE: dict[str, np.ndarray] = {}  # text vectors, shared by engines in a process
+VECTOR_CACHE_SIZE = 50_000  # ~75 MB of 384-d float32: bounded, so a long-running server can't grow forever
+
+
+def _remember(key: str, vector: np.ndarray) -> None:
+    """Cache a vector; past the bound, forget the oldest entries (exemplars are kept in arrays)."""
+    _VECTOR_CACHE[key] = vector
+    while len(_VECTOR_CACHE) > VECTOR_CACHE_SIZE:
+        _VECTOR_CACHE.pop(next(iter(_VECTOR_CACHE)), None)
 
 
 @dataclass
@@ -96,11 +104,13 @@ class OfflineEngine:
     def _vectors(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
         keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
-        missing = [t for t, k in zip(texts, keys, strict=True) if k not in _VECTOR_CACHE]
+        found: dict[str, np.ndarray | None] = {k: _VECTOR_CACHE.get(k) for k in keys}
+        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if found[k] is None))
         if missing:
             for t, v in zip(missing, self._embed(missing), strict=True):
-                _VECTOR_CACHE[hashlib.sha1(t.encode()).hexdigest()] = v
-        return np.stack([_VECTOR_CACHE[k] for k in keys])
+                found[hashlib.sha1(t.encode()).hexdigest()] = v
+                _remember(hashlib.sha1(t.encode()).hexdigest(), v)
+        return np.stack([v for v in (found[k] for k in keys) if v is not None])
 
     def _dimension_signals(self, dim: Dimension) -> _Signals:
         if dim.id not in self._signals:

@@ -49,3 +49,14 @@ def test_contrasts_and_hard_wraps_split_into_clauses() -> None:
 )
 def test_agentic_means_acting_without_a_person_in_between(coach: Coach, text: str, agentic: bool) -> None:
     assert coach.engine.detect_agentic([Statement(text=text)])[0] is agentic
+
+
+def test_vector_cache_stays_bounded(coach: Coach, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long-running server must not remember every sentence it ever read."""
+    from bot.engine import offline
+
+    monkeypatch.setattr(offline, "VECTOR_CACHE_SIZE", len(offline._VECTOR_CACHE) + 5)
+    texts = [f"Statement number {i} about our data pipeline." for i in range(12)]
+    judgement = coach.engine.judge(coach.rubric.dimension("data_pipeline"), [Statement(text=t) for t in texts])
+    assert judgement.dimension == "data_pipeline"
+    assert len(offline._VECTOR_CACHE) <= offline.VECTOR_CACHE_SIZE
