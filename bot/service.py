@@ -96,11 +96,12 @@ class Coach:
 
     def send_message(self, session_id: str, text: str, owner: str | None = None, author: str | None = None) -> Turn:
         """Store the team's message first, then let the interview answer it."""
-        self.store.get_session(session_id, owner=owner)
+        rec = self.store.get_session(session_id, owner=owner)
         text = clean_text(text, self.settings.max_message_chars)
         self.store.add_message(session_id, "user", text, author=author)
         for attempt in range(TURN_ATTEMPTS):
-            rec = self.store.get_session(session_id, owner=owner)
+            if attempt:  # someone else saved meanwhile: start from their state
+                rec = self.store.get_session(session_id, owner=owner)
             state = InterviewState.model_validate(rec.state)
             reply = self.interview.handle(state, text, author=author)
             status = "done" if state.done else "active"

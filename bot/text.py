@@ -51,7 +51,7 @@ UNCERTAIN = re.compile(
     r"\b(?:not sure|unsure|i think|i guess|i believe|probably|maybe|perhaps|hopefully|"
     r"should be (?:fine|ok|okay)|it'?ll be (?:fine|ok|okay)|we'?ll see|no idea|don'?t know|"
     r"hard to say|depends|kind of|sort of|in theory|more or less|somewhat|i suppose|"
-    r"hopefully|good question|not my area|ask (?:someone|the)|unclear|seems? to|apparently|"
+    r"good question|not my area|ask (?:someone|the)|unclear|seems? to|apparently|"
     r"(?:looks? after|takes? care of|handles?|deals? with) (?:all )?(?:that|it|this)|"
     r"as far as i know|i'?m told|supposedly|in principle|should be|we'?re aligned)\b",
     re.I,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TypeVar
 
 import typer
 from rich.console import Console
@@ -14,7 +13,6 @@ from bot.errors import CoachError
 
 console = Console()
 err_console = Console(stderr=True)
-T = TypeVar("T")
 
 
 def settings_from_cli() -> Settings:
@@ -34,9 +32,3 @@ def user_errors() -> Iterator[None]:
     except CoachError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
-
-
-def run_cli(fn: Callable[[], T]) -> T:
-    """Run fn with user-facing error handling."""
-    with user_errors():
-        return fn()

@@ -108,8 +108,9 @@ class OfflineEngine:
         missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if found[k] is None))
         if missing:
             for t, v in zip(missing, self._embed(missing), strict=True):
-                found[hashlib.sha1(t.encode()).hexdigest()] = v
-                _remember(hashlib.sha1(t.encode()).hexdigest(), v)
+                key = hashlib.sha1(t.encode()).hexdigest()
+                found[key] = v
+                _remember(key, v)
         return np.stack([v for v in (found[k] for k in keys) if v is not None])
 
     def _dimension_signals(self, dim: Dimension) -> _Signals:
