@@ -106,11 +106,18 @@ class SignalSections(BaseModel):
     ready: list[str] = Field(default_factory=list)
 
 
+class Scope(BaseModel):
+    """Topics outside the playbook: a question closer to one of these than to any passage is declined."""
+
+    outside: list[str] = Field(default_factory=list)
+
+
 class Rubric(BaseModel):
     """The structured rubric the coach runs on."""
 
     version: str
     signal_sections: SignalSections = Field(default_factory=SignalSections)
+    scope: Scope = Field(default_factory=Scope)
     levels: dict[int, str]
     intro: list[IntroQuestion] = Field(min_length=1)
     dimensions: list[Dimension]

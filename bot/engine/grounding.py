@@ -47,11 +47,14 @@ def extractive_answer(
     vectors: Callable[[Sequence[str]], np.ndarray],
     threshold: float,
     max_sentences: int = 3,
+    outside: np.ndarray | None = None,
 ) -> GroundedAnswer:
     """Pick the passage sentences closest to the question; decline when none is close.
 
     Questions in the playbook (what a coach asks) are not answers, so they are left out, and
-    sentences from better-ranked passages win ties.
+    sentences from better-ranked passages win ties. `outside` holds vectors of topics the
+    playbook is not about: a question at least as close to one of them as to the best passage
+    is declined.
     """
     top = passages[:4]
     pool = [(i, s) for i, p in enumerate(top) for s in sentences(p.text) if not s.endswith("?")]
@@ -60,7 +63,8 @@ def extractive_answer(
     q = vectors([question])[0]
     sims = vectors([s for _, s in pool]) @ q
     passage_sims = vectors([p.text for p in top]) @ q
-    if float(max(sims.max(), passage_sims.max())) < threshold:
+    best = float(max(sims.max(), passage_sims.max()))
+    if best < threshold or (outside is not None and len(outside) and float((outside @ q).max()) >= best):
         return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
     ranked = sims - RANK_PRIOR * np.array([i for i, _ in pool])
     order = [int(j) for j in np.argsort(-ranked)[: max_sentences * 2]]

@@ -97,6 +97,7 @@ class OfflineEngine:
         self._extra = extra or {}
         self._signals: dict[str, _Signals] = {}
         self._agentic: tuple[np.ndarray, np.ndarray] | None = None
+        self._outside: np.ndarray | None = None
         self._warm = False
         self._warm_lock = threading.Lock()
 
@@ -131,6 +132,7 @@ class OfflineEngine:
                 for dim in self.rubric.dimensions:
                     self._dimension_signals(dim)
                 self._agentic_vectors()
+                self._outside_vectors()
                 self._warm = True
 
     # -- reading answers -----------------------------------------------------
@@ -253,9 +255,17 @@ class OfflineEngine:
         return bool(hits), [e for _, e in hits[:2]]
 
     # -- answers and phrasing -------------------------------------------------
+    def _outside_vectors(self) -> np.ndarray | None:
+        """Vectors of the rubric's out-of-scope topics (None when it lists none)."""
+        if self._outside is None and self.rubric.scope.outside:
+            self._outside = self._vectors(self.rubric.scope.outside)
+        return self._outside
+
     def answer(self, question: str, passages: list[Passage]) -> GroundedAnswer:
         """An extractive answer: the passage sentences closest to the question, cited."""
-        return extractive_answer(question, passages, self._vectors, self.scope_threshold)
+        return extractive_answer(
+            question, passages, self._vectors, self.scope_threshold, outside=self._outside_vectors()
+        )
 
     def answer_stream(self, question: str, passages: list[Passage]) -> Iterator[str | GroundedAnswer]:
         """Stream the extractive answer word by word, then the answer itself."""

@@ -28,6 +28,19 @@ def test_off_topic_question_is_declined(coach: Coach, question: str) -> None:
     assert not answer.citations
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # each shares words with playbook passages ("commit", "cost", "prompt") but is not about them
+        "How do I undo a commit I already pushed to the shared branch?",
+        "What does an hour of A100 time cost on the cheapest cloud?",
+    ],
+)
+def test_near_miss_sharing_words_with_the_playbook_is_declined(coach: Coach, question: str) -> None:
+    answer = coach.ask(question)
+    assert not answer.in_scope, answer.answer
+
+
 def test_numbers_in_answers_come_from_cited_passages(coach: Coach) -> None:
     answer = coach.ask("How much of the data work do teams usually find was never done?")
     cited = " ".join(c.text for c in answer.citations)
