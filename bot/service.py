@@ -249,8 +249,27 @@ class Coach:
         return self._citation_cache[dim.id]
 
 
+_MEMO_HEADER = re.compile(r"^\s*(?:to|from|cc|bcc|subject|re|date|attendees)\s*:", re.I)
+
+
+def _is_heading(line: str) -> bool:
+    """A title, a markdown heading or a memo header: it names the topic, it says nothing about it."""
+    line = line.strip()
+    if line.startswith("#") or _MEMO_HEADER.match(line):
+        return True
+    return len(line.split()) <= 15 and not re.search(r"[.!?;\"”)]$", line)
+
+
 def _paragraphs(text: str) -> list[str]:
-    parts = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    """The paragraphs of a document, without titles, headings and memo header lines."""
+    parts = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = block.strip().splitlines()
+        if len(lines) == 1 and _is_heading(lines[0]):
+            continue
+        kept = [line for line in lines if not (_MEMO_HEADER.match(line) or line.lstrip().startswith("#"))]
+        if "\n".join(kept).strip():
+            parts.append("\n".join(kept).strip())
     return parts or [text]
 
 

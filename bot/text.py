@@ -17,7 +17,7 @@ NEGATION = re.compile(
 NEGATED_PROBLEM = re.compile(
     r"\b(?:no|not any|never|(?:was|were|has|have) never|nothing|without|zero|haven't had|hasn't had|don't have any|"
     r"didn't have any|never (?:used|needed|relied on)|isn't|is not|wasn't|not)\s+(?:\w+\s+){0,3}"
-    r"(?:issues?|problems?|concerns?|complaints?|incidents?|blockers?|surprises?|trouble|"
+    r"(?:issues?|problems?|concerns?|complaints?|incidents?|blockers?|surprises?|trouble|doubts?|hidden|missed|lost|"
     r"outages?|gaps?|findings?|samples?|spreadsheets?|csv|extracts?|exports?|snapshots?|dumps?|"
     r"manual(?:ly)?|by hand|workarounds?|"
     r"an? (?:it|innovation|side) project|modernis\w+ needed|modernizat\w+ needed|"
@@ -28,6 +28,7 @@ NEGATED_PROBLEM = re.compile(
     r"\b(?:doesn'?t|does not|didn'?t|won'?t|will not) need "
     r"(?:much|any|anything|changes?|modernis\w+|modernizat\w+)\b|\b(?:no|nothing) new\b|"
     r"\b(?:nobody|no one|never) (?:went|goes|going|wants to go) back\b|\bcan only\b|"
+    r"\bwithout (?:\w+ ){0,2}(?:chasing|pushing|nagging|prompting|reminders?|mandates?|being told)\b|"
     r"\bnever (?:touches|acts|changes|exceeds|goes above|sends)\b|\bcapped at\b|\blimited to\b|"
     r"\breplac\w+ (?:a |the |our )?(?:\w+ )?(?:manual|spreadsheet|by hand)|"
     r"\bnone (?:we|that) (?:couldn'?t|could not)\b",
@@ -105,15 +106,16 @@ SHORT_POSITIVE = re.compile(r"^\s*(?:yes|yep|yeah|sure|of course|absolutely|we d
 AUTONOMY = re.compile(
     r"\b(?:by itself|itself|on its own|automatically|autonomous(?:ly)?|without (?:a |an |any )?"
     r"(?:\w+ )?(?:human|person|review\w*|approv\w*|anyone|sign-off|colleague|staff|check\w*)|"
-    r"no human|nobody (?:reviews|checks|approves)|"
+    r"no human|(?:nobody|no one|no-one) (?:review|check|approv|sign)\w*|"
     r"end to end|straight (?:in)?to)\b",
     re.I,
 )
+# Present and past tense: narratives of incidents say "the agent deleted", "it posted".
 ACTOR_ACT = re.compile(
-    r"\b(?:it|agent|model|bot|system|assistant|ai|tool)\s+(?:\w+\s+)?(?:issues?|refunds?|updates?|"
-    r"writes?|triggers?|executes?|places?|approves?|rejects?|sends?|books?|cancels?|changes?|"
-    r"adjusts?|posts?|pays?|transfers?|moves?|closes?|files?|submits?|reschedules?|orders?|"
-    r"declines?|blocks?|creates?|deletes?|modifies?|releases?|dispatches?)\b",
+    r"\b(?:it|agent|model|bot|system|assistant|ai|tool)\s+(?:\w+\s+)?(?:(?:issue|refund|update|"
+    r"trigger|execute|place|approve|reject|book|cancel|change|adjust|post|transfer|move|close|file|"
+    r"submit|reschedule|order|decline|block|create|delete|release|dispatche?|wipe|send)(?:s|d|ed)?|"
+    r"modif(?:y|ies|ied)|writes?|wrote|sent|pays?|paid)\b",
     re.I,
 )
 HUMAN_GATE = re.compile(

@@ -19,6 +19,9 @@ CASES = [
     ("workflow_adoption", "It shows in the screen they already use, no new tool, and all were trained.", "ready"),
     ("legacy_integration", "Connecting to the core banking system is not scoped or budgeted yet.", "gap"),
     ("roi_ownership", "Nobody in the business has committed to a number; IT pays for it.", "gap"),
+    # reassurances phrased with a negation are not gaps
+    ("workflow_adoption", "Nine in ten claims handlers use it every day without anyone chasing them.", "ready"),
+    ("roi_ownership", "There was never any doubt who owns it: the COO signed the savings target.", "ready"),
 ]
 
 
@@ -45,6 +48,9 @@ def test_contrasts_and_hard_wraps_split_into_clauses() -> None:
         ("It only suggests drafts; a human agent sends every reply.", False),
         ("It recommends prices and merchandisers approve them before anything changes.", False),
         ("The agent books and cancels dock appointments on its own.", True),
+        # incident write-ups are in the past tense
+        ("The agent deleted the customer table on its own during the freeze.", True),
+        ("It posted replies to the public feed, with nobody approving them first.", True),
     ],
 )
 def test_agentic_means_acting_without_a_person_in_between(coach: Coach, text: str, agentic: bool) -> None:
@@ -60,3 +66,15 @@ def test_vector_cache_stays_bounded(coach: Coach, monkeypatch: pytest.MonkeyPatc
     judgement = coach.engine.judge(coach.rubric.dimension("data_pipeline"), [Statement(text=t) for t in texts])
     assert judgement.dimension == "data_pipeline"
     assert len(offline._VECTOR_CACHE) <= offline.VECTOR_CACHE_SIZE
+
+
+def test_document_titles_and_memo_headers_are_not_read_as_evidence() -> None:
+    from bot.service import _paragraphs
+
+    doc = (
+        "Subject: Steering update on the claims assistant\nTo: Risk committee\n\n"
+        "Claims assistant: quarterly review\n\n"
+        "There is no audit log yet.\nSecurity has not seen it."
+    )
+    assert _paragraphs(doc) == ["There is no audit log yet.\nSecurity has not seen it."]
+    assert _paragraphs("No owner yet") == ["No owner yet"]  # a document that is one short line is kept
