@@ -16,8 +16,9 @@ NEGATION = re.compile(
 # A negated problem word reads as reassurance ("no issues with data quality").
 NEGATED_PROBLEM = re.compile(
     r"\b(?:no|not any|never|(?:was|were|has|have) never|nothing|without|zero|haven't had|hasn't had|don't have any|"
-    r"didn't have any|never (?:used|needed|relied on)|isn't|is not|wasn't|not)\s+(?:\w+\s+){0,3}"
-    r"(?:issues?|problems?|concerns?|complaints?|incidents?|blockers?|surprises?|trouble|doubts?|hidden|missed|lost|"
+    r"didn't have any|never (?:used|needed|relied on)|isn't|is not|wasn't|not)\s+(?:\w+\s+){0,4}"
+    r"(?:issues?|problems?|concerns?|complaints?|incidents?|blockers?|surprises?|trouble|doubts?|"
+    r"hidden|missed|lost|weak (?:point|spot|link)|"
     r"outages?|gaps?|findings?|samples?|spreadsheets?|csv|extracts?|exports?|snapshots?|dumps?|"
     r"manual(?:ly)?|by hand|workarounds?|"
     r"an? (?:it|innovation|side) project|modernis\w+ needed|modernizat\w+ needed|"

@@ -70,6 +70,9 @@ class _Clause:
     partial: bool
 
 
+_PARTS = re.compile(r",\s+(?:and|but|so|while)\s+|;\s*")
+
+
 def _topk_mean(sims: np.ndarray, k: int = 3) -> np.ndarray:
     k = min(k, sims.shape[1])
     return np.sort(sims, axis=1)[:, -k:].mean(axis=1)
@@ -245,9 +248,11 @@ class OfflineEngine:
         n = _topk_mean(vecs @ gate_vecs.T, 2)
         hits = []
         for i, (text, author) in enumerate(items):
-            acts = bool(AUTONOMY.search(text) or ACTOR_ACT.search(text))
-            rest = AUTONOMY.sub("", text)  # "no human in the loop" is autonomy, not a gate
-            gated = bool(HUMAN_GATE.search(rest) or NEGATION.search(rest))
+            # judge each part of "X, and Y": a negation in Y doesn't gate the action in X
+            acting = [p for p in _PARTS.split(text) if AUTONOMY.search(p) or ACTOR_ACT.search(p)]
+            acts = bool(acting)
+            rests = [AUTONOMY.sub("", p) for p in acting]  # "no human in the loop" is autonomy, not a gate
+            gated = all(HUMAN_GATE.search(r) or NEGATION.search(r) for r in rests)
             score = float(a[i] - n[i])
             if acts and not gated and a[i] >= 0.35 and score > -0.05:
                 hits.append((score, Evidence(quote=quote(text), author=author)))

@@ -51,6 +51,7 @@ def test_contrasts_and_hard_wraps_split_into_clauses() -> None:
         # incident write-ups are in the past tense
         ("The agent deleted the customer table on its own during the freeze.", True),
         ("It posted replies to the public feed, with nobody approving them first.", True),
+        ("Its emails go out to customers automatically, and nothing in them says a bot wrote them.", True),
     ],
 )
 def test_agentic_means_acting_without_a_person_in_between(coach: Coach, text: str, agentic: bool) -> None:
