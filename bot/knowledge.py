@@ -118,6 +118,9 @@ class Rubric(BaseModel):
     version: str
     signal_sections: SignalSections = Field(default_factory=SignalSections)
     scope: Scope = Field(default_factory=Scope)
+    aliases: dict[str, str] = Field(
+        default_factory=dict, description="jargon and abbreviations -> plain words, added to questions before retrieval"
+    )
     levels: dict[int, str]
     intro: list[IntroQuestion] = Field(min_length=1)
     dimensions: list[Dimension]

@@ -19,6 +19,7 @@ from bot.interview import Interview, InterviewState, is_question
 from bot.knowledge import Dimension, Knowledge
 from bot.limits import clean_text
 from bot.models import Citation, GroundedAnswer, Report, Statement, Turn
+from bot.text import expand_aliases
 
 if TYPE_CHECKING:
     from bot.index import PlaybookIndex
@@ -206,6 +207,7 @@ class Coach:
         questions such as "why does this matter?" asked in the middle of an interview.
         """
         question = clean_text(question, self.settings.max_message_chars, "question")
+        question = expand_aliases(question, self.rubric.aliases)
         query, filt = question, None
         if len(question.split()) <= 8 and (dimension or context):
             # "why does this matter?" means: about the area we are discussing

@@ -169,3 +169,12 @@ def quote(text: str, limit: int = 160) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+def expand_aliases(text: str, aliases: dict[str, str]) -> str:
+    """'PoC stalled' -> 'PoC (proof-of-concept pilot) stalled': jargon spelled out beside the term."""
+    if not aliases:
+        return text
+    table = {k.lower(): v for k, v in aliases.items()}
+    pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)) + r")\b", re.I)
+    return pattern.sub(lambda m: f"{m.group(0)} ({table[m.group(0).lower()]})", text)

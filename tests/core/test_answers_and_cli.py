@@ -41,6 +41,17 @@ def test_near_miss_sharing_words_with_the_playbook_is_declined(coach: Coach, que
     assert not answer.in_scope, answer.answer
 
 
+def test_jargon_is_spelled_out_before_searching(coach: Coach) -> None:
+    from bot.text import expand_aliases
+
+    assert expand_aliases("PoC stuck, prod next", {"PoC": "proof-of-concept pilot", "prod": "production"}) == (
+        "PoC (proof-of-concept pilot) stuck, prod (production) next"
+    )
+    assert expand_aliases("productive", {"prod": "production"}) == "productive"  # whole words only
+    answer = coach.ask("PoC stuck, need next steps pls")  # the embedding model doesn't know "PoC"
+    assert answer.in_scope and answer.citations
+
+
 def test_numbers_in_answers_come_from_cited_passages(coach: Coach) -> None:
     answer = coach.ask("How much of the data work do teams usually find was never done?")
     cited = " ".join(c.text for c in answer.citations)
