@@ -77,7 +77,9 @@ class PlaybookIndex:
             self._collection = client.get_or_create_collection(
                 collection_name,
                 embedding_function=self._ef,
-                configuration={"hnsw": {"space": "cosine"}},
+                # a wide search beam and single-threaded inserts: at playbook scale (hundreds to a
+                # few thousand chunks) that makes the approximate search exact and repeatable
+                configuration={"hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": 200, "num_threads": 1}},
             )
 
     @contextmanager
