@@ -30,6 +30,12 @@ NEGATED_PROBLEM = re.compile(
     r"(?:much|any|anything|changes?|modernis\w+|modernizat\w+)\b|\b(?:no|nothing) new\b|"
     r"\b(?:nobody|no one|never) (?:went|goes|going|wants to go) back\b|\bcan only\b|"
     r"\bwithout (?:\w+ ){0,2}(?:chasing|pushing|nagging|prompting|reminders?|mandates?|being told)\b|"
+    # a limit on what the system may do alone is a control, not a missing one
+    r"\b(?:it|model|agent|bot|assistant|system|tool)\s+(?:never|doesn't|does not|cannot|can't|can not|won't|"
+    r"will not|is not allowed to|isn't allowed to)\s+(?:\w+\s+){0,5}?(?:itself|on its own|by itself|"
+    r"automatically)\b|"
+    r"\b(?:nothing|no \w+)\s+(?:\w+\s+){0,5}?without (?:a |an |the )?(?:\w+ )?(?:human|person|approval|review|"
+    r"sign-off|someone|manager|supervisor|underwriter|clinician|agent|analyst)\b|"
     r"\bnever (?:touches|acts|changes|exceeds|goes above|sends)\b|\bcapped at\b|\blimited to\b|"
     r"\breplac\w+ (?:a |the |our )?(?:\w+ )?(?:manual|spreadsheet|by hand)|"
     r"\bnone (?:we|that) (?:couldn'?t|could not)\b",

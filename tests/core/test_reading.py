@@ -22,6 +22,11 @@ CASES = [
     # reassurances phrased with a negation are not gaps
     ("workflow_adoption", "Nine in ten claims handlers use it every day without anyone chasing them.", "ready"),
     ("roi_ownership", "There was never any doubt who owns it: the COO signed the savings target.", "ready"),
+    (
+        "governance",
+        "Nothing goes to a client without an underwriter approving it; it never declines anything itself.",
+        "ready",
+    ),
 ]
 
 
