@@ -10,7 +10,8 @@ _CONTRAST = re.compile(r",?\s+\b(?:but|however|although|though|except that|where
 NEGATION = re.compile(
     r"\b(?:no|not|none|nobody|no[- ]one|never|nothing|neither|nor|without|lack(?:s|ing)?|"
     r"missing|absent|zero|cannot|can't|won't|isn't|aren't|wasn't|weren't|don't|doesn't|"
-    r"didn't|haven't|hasn't|hadn't|yet to|nowhere|nope|nah)\b|n't\b",
+    r"didn't|haven't|hasn't|hadn't|yet to|nowhere|nope|nah|hardly|barely|scarcely|insufficient(?:ly)?|"
+    r"inadequate(?:ly)?|too few|too little)\b|n't\b|(?<!\ba )\blittle\b",
     re.I,
 )
 # A negated problem word reads as reassurance ("no issues with data quality").
@@ -46,6 +47,7 @@ DEFERRAL = re.compile(
     r"figure (?:it |that |this )?out|sort (?:it |that |this )?out|work (?:it |that )?out|"
     r"deal with (?:it|that)|cross that bridge|after (?:launch|go-?live|the pilot|rollout)|"
     r"once we (?:go live|scale|launch)|next (?:year|quarter|phase)|phase (?:two|2)|"
+    r"need(?:s|ed)? to (?:be |get |do )?(?:much )?(?:more|better)|"
     r"tbd|to be (?:decided|determined|confirmed)|not (?:yet )?(?:scoped|budgeted|planned|"
     r"decided|started|funded|assigned)|on the (?:backlog|roadmap) for|worry about|"
     r"once (?:it|we|they|this)(?:'s|'re| is| are| has| have)? ?(?:\w+ )?(?:live|in production|"

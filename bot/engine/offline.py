@@ -87,7 +87,7 @@ class OfflineEngine:
     keyword_bonus = 0.1  # a clause naming a dimension's own terms is about that dimension
     confidence_scale = 0.4  # |gap mass - ready mass| at which confidence reaches ~0.63
     relevance_floor = 0.5  # asides in an interview answer about another area
-    document_floor = 0.4  # one-shot documents: every clause is routed to its best area
+    document_floor = 0.37  # one-shot documents: every clause is routed to its best area
     scope_threshold = 0.32
     polarity_weight = 1.5
     direct_margin = 0.08
@@ -215,7 +215,7 @@ class OfflineEngine:
         confidence = 1.0 - math.exp(-abs(gap_mass - ready_mass) / self.confidence_scale)
         severity = None
         if status == "gap":
-            mixed = ready_mass > 0.35 * gap_mass or any(c.partial for c in chosen[:2])
+            mixed = ready_mass > 0.9 * gap_mass or any(c.partial for c in chosen[:2])
             severity = "medium" if mixed else dimension.base_severity
         evidence = [Evidence(quote=quote(c.text), author=c.author) for c in chosen[:3]]
         rationale = f"{len(gaps)} statement(s) read as a gap, {len(readys)} as in place"
