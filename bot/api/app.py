@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.api import misc, sessions
 from bot.api.deps import Auth
+from bot.api.docs import install_docs
 from bot.api.errors import BodyLimitMiddleware, CatchAllMiddleware, install_error_handlers
 from bot.api.metrics import AppMetrics, MetricsMiddleware
 from bot.api.openapi import install_openapi
@@ -99,12 +100,21 @@ def create_app(settings: Settings, coach: Coach | None = None) -> FastAPI:
     Extensions (Slack, check-ins) are mounted as soon as the coach exists: here when one is
     injected, else at startup, so they may add routes but not middleware.
     """
-    app = FastAPI(title="Readiness Coach", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    # no docs from FastAPI: it loads them from a CDN; install_docs serves them from here
+    app = FastAPI(
+        title="Readiness Coach",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings, app.state.coach = settings, coach
     app.state.auth = Auth(settings)
     app.state.metrics = AppMetrics(app.state)
     install_error_handlers(app)
     install_openapi(app)
+    install_docs(app)
     # added innermost first: metrics see every response, including 413s and 500s
     app.add_middleware(BodyLimitMiddleware, limit=body_limit(settings))
     app.add_middleware(CatchAllMiddleware)
