@@ -48,13 +48,15 @@ def extractive_answer(
     threshold: float,
     max_sentences: int = 3,
     outside: np.ndarray | None = None,
+    band: tuple[float, float] = (0.40, 0.14),
 ) -> GroundedAnswer:
     """Pick the passage sentences closest to the question; decline when none is close.
 
     Questions in the playbook (what a coach asks) are not answers, so they are left out, and
     sentences from better-ranked passages win ties. `outside` holds vectors of topics the
     playbook is not about: a question at least as close to one of them as to the best passage
-    is declined.
+    is declined, and so is a weak match (below `band[0]`) that beats the closest outside topic
+    by less than `band[1]`.
     """
     top = passages[:4]
     pool = [(i, s) for i, p in enumerate(top) for s in sentences(p.text) if not s.endswith("?")]
@@ -64,7 +66,8 @@ def extractive_answer(
     sims = vectors([s for _, s in pool]) @ q
     passage_sims = vectors([p.text for p in top]) @ q
     best = float(max(sims.max(), passage_sims.max()))
-    if best < threshold or (outside is not None and len(outside) and float((outside @ q).max()) >= best):
+    out = float((outside @ q).max()) if outside is not None and len(outside) else 0.0
+    if best < threshold or out >= best or (best < band[0] and best - out < band[1]):
         return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
     ranked = sims - RANK_PRIOR * np.array([i for i, _ in pool])
     order = [int(j) for j in np.argsort(-ranked)[: max_sentences * 2]]

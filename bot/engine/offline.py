@@ -88,7 +88,8 @@ class OfflineEngine:
     confidence_scale = 0.4  # |gap mass - ready mass| at which confidence reaches ~0.63
     relevance_floor = 0.5  # asides in an interview answer about another area
     document_floor = 0.37  # one-shot documents: every clause is routed to its best area
-    scope_threshold = 0.32
+    scope_threshold = 0.28  # below this a question is out of scope whatever else it resembles
+    scope_band = (0.40, 0.14)  # below 0.40, it must also beat the closest outside topic by 0.14
     polarity_weight = 1.5
     direct_margin = 0.08
 
