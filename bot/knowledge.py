@@ -70,6 +70,9 @@ class Dimension(BaseModel):
     signals: Signals
     actions: list[Action] = Field(min_length=1)
     good_looks_like: list[str] = Field(default_factory=list)
+    labels: list[str] = Field(
+        default_factory=list, description="section labels in a pasted document ('Data:', 'People:') that mean this area"
+    )
 
     @field_validator("id")
     @classmethod

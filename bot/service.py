@@ -195,7 +195,7 @@ class Coach:
     def assess_text(self, text: str | bytes, pilot_name: str | None = None) -> Report:
         """Assess a free-text pilot description (a one-pager, a status update)."""
         text = clean_text(text, self.settings.max_document_chars, "document")
-        statements = [Statement(text=p, topic="document") for p in _paragraphs(text)]
+        statements = document_statements(text, self.rubric.dimensions)
         report = self._report(statements, pilot_name, frozenset())
         report.assessment_id = self.store.save_assessment(report)
         return report
@@ -273,6 +273,37 @@ def _paragraphs(text: str) -> list[str]:
         if "\n".join(kept).strip():
             parts.append("\n".join(kept).strip())
     return parts or [text]
+
+
+_BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
+_LABEL = re.compile(r"^\W*(?:\[[^\]]{1,20}\]\s*)?([A-Za-z][A-Za-z &/'-]{0,30}?)\s*(?:\*\*)?\s*[:–—]\s+\S")
+
+
+def _items(paragraph: str) -> list[str]:
+    """A paragraph, or its bullet items (continuation lines joined to their bullet)."""
+    items: list[str] = []
+    for line in paragraph.splitlines():
+        if _BULLET.match(line) or not items:
+            items.append(line.strip())
+        else:
+            items[-1] += " " + line.strip()
+    return items if len(items) > 1 or _BULLET.match(paragraph) else [paragraph]
+
+
+def document_statements(text: str, dimensions: list[Dimension]) -> list[Statement]:
+    """A pasted document as statements: a paragraph or bullet under a label the rubric knows
+    ("Data: ...", "* People: ...") is about that area, as an interview answer would be."""
+    labels = {label.lower(): d.id for d in dimensions for label in d.labels}
+    out = []
+    for paragraph in _paragraphs(text):
+        for item in _items(paragraph):
+            found = _LABEL.match(_BULLET.sub("", item))
+            out.append(
+                Statement(
+                    text=item, topic=labels.get(found.group(1).strip().lower(), "document") if found else "document"
+                )
+            )
+    return out
 
 
 def render_brief(report: Report) -> str:

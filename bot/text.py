@@ -114,9 +114,12 @@ SHORT_POSITIVE = re.compile(r"^\s*(?:yes|yep|yeah|sure|of course|absolutely|we d
 # Agentic: an actor that acts, or an action taken without a person in between.
 AUTONOMY = re.compile(
     r"\b(?:by itself|itself|on its own|automatically|autonomous(?:ly)?|without (?:a |an |any )?"
-    r"(?:\w+ )?(?:human|person|review\w*|approv\w*|anyone|sign-off|colleague|staff|check\w*)|"
-    r"no human|(?:nobody|no one|no-one) (?:review|check|approv|sign)\w*|"
-    r"end to end|straight (?:in)?to)\b",
+    r"(?:\w+ )?(?:human|person|review\w*|approv\w*|anyone|sign-off|colleague|staff|check\w*|editor|"
+    r"manager|supervisor|read(?:ing)?|look\w*)|"
+    r"no human|(?:nobody|no one|no-one) (?:review|check|approv|sign|read|look)\w*|"
+    r"no (?:person|manager|editor|reviewer|supervisor|staff|one)\w* (?:\w+ ){0,3}?(?:look|review|check|approv|sign|"
+    r"read|see|edit)\w*|"
+    r"end to end|straight (?:in|on)?to)\b",
     re.I,
 )
 # Present and past tense: narratives of incidents say "the agent deleted", "it posted".
@@ -153,10 +156,19 @@ def clauses(text: str) -> list[str]:
     text = unwrap(text)
     out: list[str] = []
     for sentence in _SENTENCE.split(text):
-        for part in _CONTRAST.split(sentence):
-            part = part.strip(" ,;:-\t\"'")
-            if len(part) >= 2:
-                out.append(part)
+        parts: list[str] = []
+        start = 0
+        for cut in [*_CONTRAST.finditer(sentence), None]:
+            end = cut.start() if cut else len(sentence)
+            part = sentence[start:end].strip(" ,;:-\t\"'")
+            if parts and 2 <= len(part) and len(part.split()) < 4:
+                # "planned but not funded": a tail without a subject stays with its clause, verbatim
+                head = sentence.find(parts[-1])
+                parts[-1] = sentence[head:end].strip(" ,;:-\t\"'") if head >= 0 else parts[-1]
+            elif len(part) >= 2:
+                parts.append(part)
+            start = cut.end() if cut else start
+        out.extend(parts)
     return out
 
 

@@ -84,3 +84,23 @@ def test_document_titles_and_memo_headers_are_not_read_as_evidence() -> None:
     )
     assert _paragraphs(doc) == ["There is no audit log yet.\nSecurity has not seen it."]
     assert _paragraphs("No owner yet") == ["No owner yet"]  # a document that is one short line is kept
+
+
+def test_labelled_sections_of_a_document_count_as_answers_about_that_area(coach: Coach) -> None:
+    from bot.service import document_statements
+
+    doc = (
+        "Status of the claims assistant.\n\n"
+        "* People: adjusters helped design the hand-off and use it daily in the queue they already use.\n"
+        "* Operations: alerts on failed runs go to an on-call engineer; we rehearsed a rollback in June.\n\n"
+        "An OCR feed is planned but not funded."
+    )
+    topics = [s.topic for s in document_statements(doc, coach.rubric.dimensions)]
+    assert topics == ["document", "workflow_adoption", "mlops_observability", "document"]
+    report = coach.assess_text(doc)
+    status = {d.id: d.status for d in report.dimensions}
+    assert status["workflow_adoption"] == "ready" and status["mlops_observability"] == "ready"
+
+
+def test_a_short_tail_after_but_stays_with_its_subject() -> None:
+    assert clauses("An OCR feed is planned but not funded.") == ["An OCR feed is planned but not funded."]
