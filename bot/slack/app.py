@@ -20,11 +20,14 @@ from bot.errors import ConfigError
 from bot.service import Coach
 from bot.slack.actions import register_actions
 from bot.slack.conversation import Conversations
-from bot.slack.listeners import register_listeners
+from bot.slack.listeners import done_marker, register_listeners
 from bot.slack.tables import claim_event, create_slack_tables
 
 log = logging.getLogger(__name__)
 DEFAULT_API_URL = WebClient.BASE_URL
+# Events that may carry the team's words: their listeners mark them done once the coach stored them.
+# Any other event is marked done as soon as it is claimed (at most once: no second greeting).
+STORES_WORDS = frozenset({"message", "app_mention"})
 MISSING = "Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (from your Slack app's settings) first."
 
 
@@ -43,14 +46,18 @@ def make_client(settings: Settings) -> WebClient:
 
 
 def dedupe_middleware(coach: Coach) -> Callable[..., Any]:
-    """A global middleware: the first delivery of an event id runs, repeats get a bare 200."""
+    """A global middleware: an event id runs until its work is stored; other repeats get a bare 200.
+
+    A retry runs again only when the earlier claim is not done and older than the lease."""
     engine = coach.store.engine
 
     def dedupe(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id and not claim_event(engine, str(event_id)):
-            log.info("slack: event %s already handled; ignoring the retry", event_id)
+            log.info("slack: event %s already handled or in progress; ignoring the retry", event_id)
             return BoltResponse(status=200, body="")
+        if event_id and (body.get("event") or {}).get("type") not in STORES_WORDS:
+            done_marker(engine, body)()
         next()
         return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
@@ -43,6 +44,13 @@ class Thread:
         return Poster(client, self.channel, self.thread_ts)
 
 
+OnStored = Callable[[], None]  # called once the coach has kept the team's message
+
+
+def nothing() -> None:
+    """The default `stored` callback: no delivery to mark done."""
+
+
 def pilot_from(text: str) -> str | None:
     """`start Invoice triage` -> `Invoice triage`; anything else names no pilot."""
     match = _START.match(text)
@@ -58,20 +66,32 @@ class Conversations:
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._guard = threading.Lock()
 
-    def on_message(self, client: WebClient, thread: Thread, user: str, text: str, may_start: bool) -> None:
-        """Continue the thread's interview; without one, answer a question or start one."""
+    def on_message(
+        self,
+        client: WebClient,
+        thread: Thread,
+        user: str,
+        text: str,
+        may_start: bool,
+        stored: OnStored = nothing,
+    ) -> None:
+        """Continue the thread's interview; without one, answer a question or start one.
+
+        `stored` runs as soon as the coach has kept the message (or there is nothing to keep),
+        before anything is posted."""
         poster = thread.poster(client)
         session = self.coach.store.find_session(thread.key)
-        if session is None and thread.thread_ts and self._checkin(poster, thread, text, user):
+        if session is None and thread.thread_ts and self._checkin(poster, thread, text, user, stored):
             return
         if session is None and not may_start:
+            stored()  # not an interview thread: nothing of the team's to keep
             return
         if thread.dm:
             poster.status(THINKING)
         if session is None:
-            run_reporting(poster, lambda: self._first(poster, thread, text))
+            run_reporting(poster, lambda: self._first(poster, thread, text, stored))
         else:
-            run_reporting(poster, lambda: self._turn(poster, thread, session.id, text, user))
+            run_reporting(poster, lambda: self._turn(poster, thread, session.id, text, user, stored))
 
     def start(self, client: WebClient, thread: Thread, pilot_name: str | None) -> None:
         """Open a session in the thread and ask the first question."""
@@ -102,7 +122,7 @@ class Conversations:
         return f"Interview{name}: {'finished' if view.done else view.topic}\n" + "\n".join(lines)
 
     # -- internals -----------------------------------------------------------
-    def _checkin(self, poster: Poster, thread: Thread, text: str, user: str) -> bool:
+    def _checkin(self, poster: Poster, thread: Thread, text: str, user: str, stored: OnStored) -> bool:
         """Answer a weekly check-in when the thread is one; True when it was."""
         done: list[bool] = []
 
@@ -111,34 +131,40 @@ class Conversations:
             summary = answer_checkin_thread(self.coach, thread.channel, thread.thread_ts, text, user, thread.owner)
             if summary is not None:
                 done.append(True)
+                stored()
                 poster.text(summary)
 
         run_reporting(poster, work)
         return bool(done)
 
-    def _first(self, poster: Poster, thread: Thread, text: str) -> None:
+    def _first(self, poster: Poster, thread: Thread, text: str, stored: OnStored) -> None:
         if is_message_question(text):
             answer = self.coach.ask(text)
+            stored()
             poster.text(answer.answer, answer.citations)
             return
-        self._start(poster, thread, pilot_from(text))
+        self._start(poster, thread, pilot_from(text), stored)
 
-    def _start(self, poster: Poster, thread: Thread, pilot_name: str | None) -> None:
+    def _start(self, poster: Poster, thread: Thread, pilot_name: str | None, stored: OnStored = nothing) -> None:
         turn = self.coach.start_session(
             owner=thread.owner, channel="slack", pilot_name=pilot_name, external_key=thread.key
         )
+        stored()
         poster.text(turn.reply)
 
     def _lock(self, key: str) -> threading.Lock:
         with self._guard:
             return self._locks[key]
 
-    def _turn(self, poster: Poster, thread: Thread, session_id: str, text: str, user: str) -> None:
+    def _turn(
+        self, poster: Poster, thread: Thread, session_id: str, text: str, user: str, stored: OnStored = nothing
+    ) -> None:
         """Store and handle the message (one at a time per thread), then post the reply."""
         engine = self.coach.store.engine
         with self._lock(thread.key):
             before = latest_assessment_id(engine, session_id)
             turn = self.coach.send_message(session_id, text, owner=thread.owner, author=user)
+            stored()
             after = latest_assessment_id(engine, session_id)
         if after is None or after == before:
             poster.text(turn.reply, turn.citations)

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.slack.blocks import escape
 from bot.slack.conversation import Conversations, Thread
 from bot.slack.replies import run_reporting, slack_error
+from bot.slack.tables import mark_event_done
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +49,21 @@ def thread_of(key: str) -> Thread:
     return Thread(team, channel, None if ts == "dm" else ts)
 
 
+def done_marker(engine: Engine, body: dict[str, Any]) -> Callable[[], None]:
+    """A callback that marks this delivery done, so Slack's retries of it are ignored from then on."""
+    event_id = body.get("event_id")
+
+    def done() -> None:
+        if not event_id:
+            return
+        try:
+            mark_event_done(engine, str(event_id))
+        except SQLAlchemyError as exc:  # the reply matters more: at worst a late retry runs again
+            log.warning("slack: could not mark event %s done: %s", event_id, type(exc).__name__)
+
+    return done
+
+
 def just_ack(ack: Ack) -> None:
     """Acknowledge at once; the lazy listener does the work."""
     ack()
@@ -52,21 +71,26 @@ def just_ack(ack: Ack) -> None:
 
 def register_listeners(app: App, convo: Conversations) -> None:
     """Attach the event and command listeners to the Bolt app."""
+    engine = convo.coach.store.engine
 
     def on_mention(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         thread = Thread(body["team_id"], event["channel"], event.get("thread_ts") or event["ts"])
         text = strip_mentions(event.get("text", ""))
-        convo.on_message(client, thread, event.get("user", ""), text, may_start=True)
+        stored = done_marker(engine, body)
+        convo.on_message(client, thread, event.get("user", ""), text, may_start=True, stored=stored)
 
     def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+        stored = done_marker(engine, body)
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
-            return  # edits, joins, bots: not the team answering
+            stored()  # edits, joins, bots: not the team answering
+            return
         text = event.get("text", "")
         is_dm = event.get("channel_type") == "im"
         if not is_dm and (not event.get("thread_ts") or f"<@{context.get('bot_user_id')}>" in text):
-            return  # top-level channel chatter, or a mention (handled by on_mention)
+            stored()  # top-level channel chatter, or a mention (handled by on_mention)
+            return
         thread = Thread(body["team_id"], event["channel"], event.get("thread_ts"), dm=is_dm)
-        convo.on_message(client, thread, event["user"], strip_mentions(text), may_start=is_dm)
+        convo.on_message(client, thread, event["user"], strip_mentions(text), may_start=is_dm, stored=stored)
 
     def on_thread_started(event: dict[str, Any], client: WebClient) -> None:
         info = event.get("assistant_thread", {})

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
 from bot.slack import blocks as bk
+from tests.slack.conftest import SlackRig
 from tests.slack.fake_slack import Call, FakeSlack
+from tests.slack.payloads import app_mention, new_ts
+
+QUESTION = "what does good governance look like?"
 
 
 def in_thread(channel: str, thread_ts: str | None) -> Callable[[Call], bool]:
@@ -38,6 +43,14 @@ def is_report_end(call: Call) -> bool:
 def wait_reply(fake: FakeSlack, channel: str, thread_ts: str | None, before: int) -> list[Call]:
     """Wait for one more post in the thread than `before`; return all of them."""
     return fake.wait_for("chat.postMessage", before + 1, timeout=30.0, where=in_thread(channel, thread_ts))
+
+
+def settle(rig: SlackRig, channel: str) -> None:
+    """Wait until a sentinel question in another channel is answered (lazy work has drained)."""
+    ts = new_ts()
+    rig.sender.event(app_mention("U0SENTRY", QUESTION, channel, ts))
+    rig.fake.wait_for("chat.postMessage", where=in_thread(channel, ts))
+    time.sleep(0.5)
 
 
 def check_limits(blocks: list[dict[str, Any]]) -> None:

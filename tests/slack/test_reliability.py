@@ -9,18 +9,8 @@ from bot.slack.tables import claim_event, create_slack_tables
 from bot.store import open_store
 from tests.conftest import make_settings
 from tests.slack.conftest import SlackRig, make_rig
-from tests.slack.helpers import in_thread, text_of, wait_reply
+from tests.slack.helpers import QUESTION, in_thread, settle, text_of, wait_reply
 from tests.slack.payloads import TEAM, app_mention, message, new_ts
-
-QUESTION = "what does good governance look like?"
-
-
-def settle(rig: SlackRig, channel: str) -> None:
-    """Wait until a sentinel question in another channel is answered (lazy work has drained)."""
-    ts = new_ts()
-    rig.sender.event(app_mention("U0SENTRY", QUESTION, channel, ts))
-    rig.fake.wait_for("chat.postMessage", where=in_thread(channel, ts))
-    time.sleep(0.5)
 
 
 def test_a_mentioned_question_is_answered_with_playbook_citations(slack: SlackRig) -> None:
