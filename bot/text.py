@@ -32,6 +32,7 @@ NEGATED_PROBLEM = re.compile(
     r"\b(?:nobody|no one|never) (?:went|goes|going|wants to go) back\b|\bcan only\b|"
     r"\bwithout (?:\w+ ){0,2}(?:chasing|pushing|nagging|prompting|reminders?|mandates?|being told)\b|"
     # a limit on what the system may do alone is a control, not a missing one
+    r"\b(?:does not|doesn't|will not|won't|is not|isn't)\b[^.;]{0,100}\binstead\b|"  # a designed fallback
     r"\b(?:it|model|agent|bot|assistant|system|tool)\s+(?:never|doesn't|does not|cannot|can't|can not|won't|"
     r"will not|is not allowed to|isn't allowed to)\s+(?:\w+\s+){0,5}?(?:itself|on its own|by itself|"
     r"automatically)\b|"
