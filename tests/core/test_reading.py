@@ -27,6 +27,11 @@ CASES = [
         "Nothing goes to a client without an underwriter approving it; it never declines anything itself.",
         "ready",
     ),
+    (
+        "governance",
+        "If the feed is incomplete the model doesn't score the claim and a handler gets it instead.",
+        "ready",
+    ),
 ]
 
 
