@@ -87,9 +87,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     jobs: Any = getattr(state, "checkins", None)
     if jobs is not None:
         jobs.start()
+    inbox: Any = getattr(state, "slack_inbox", None) if state.settings.scheduler_enabled else None
+    if inbox is not None:
+        inbox.start()  # replays Slack messages a crash left unstored, then sweeps every minute
     try:
         yield
     finally:
+        if inbox is not None:
+            inbox.stop()
         if jobs is not None:
             jobs.stop()
 

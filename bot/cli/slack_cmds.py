@@ -46,6 +46,7 @@ def _run_socket_mode(settings: Settings) -> None:
 
     from bot.factory import build_coach
     from bot.slack.app import DEFAULT_API_URL, create_slack_app
+    from bot.slack.inbox import InboxSweeper
 
     coach = build_coach(settings)
     app = create_slack_app(settings, coach, socket_mode=True)
@@ -63,7 +64,12 @@ def _run_socket_mode(settings: Settings) -> None:
             "token with connections:write under Basic Information and set SLACK_APP_TOKEN."
         ) from exc
     console.print("[green]Connected to Slack over Socket Mode.[/green] Ctrl-C to stop.")
-    threading.Event().wait()
+    inbox = InboxSweeper(app, coach.store.engine)
+    inbox.start()  # replays messages a previous run acknowledged but never stored
+    try:
+        threading.Event().wait()
+    finally:
+        inbox.stop()
 
 
 def register(app: typer.Typer) -> None:

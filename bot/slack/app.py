@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -28,6 +29,7 @@ DEFAULT_API_URL = WebClient.BASE_URL
 # Events that may carry the team's words: their listeners mark them done once the coach stored them.
 # Any other event is marked done as soon as it is claimed (at most once: no second greeting).
 STORES_WORDS = frozenset({"message", "app_mention"})
+REPLAY = "readiness_inbox_replay"  # set in the context of a delivery the inbox replays (already claimed)
 MISSING = "Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (from your Slack app's settings) first."
 
 
@@ -51,9 +53,12 @@ def dedupe_middleware(coach: Coach) -> Callable[..., Any]:
     A retry runs again only when the earlier claim is not done and older than the lease."""
     engine = coach.store.engine
 
-    def dedupe(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
+    def dedupe(body: dict[str, Any], context: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not claim_event(engine, str(event_id)):
+        if context.get(REPLAY):  # the inbox took the claim over already
+            next()
+            return None
+        if event_id and not claim_event(engine, str(event_id), payload=payload_of(body)):
             log.info("slack: event %s already handled or in progress; ignoring the retry", event_id)
             return BoltResponse(status=200, body="")
         if event_id and (body.get("event") or {}).get("type") not in STORES_WORDS:
@@ -62,6 +67,11 @@ def dedupe_middleware(coach: Coach) -> Callable[..., Any]:
         return None
 
     return dedupe
+
+
+def payload_of(body: dict[str, Any]) -> str | None:
+    """The body to keep with a claim, so the inbox can replay it: only events carrying the team's words."""
+    return json.dumps(body) if (body.get("event") or {}).get("type") in STORES_WORDS else None
 
 
 def create_slack_app(

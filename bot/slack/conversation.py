@@ -89,9 +89,9 @@ class Conversations:
         if thread.dm:
             poster.status(THINKING)
         if session is None:
-            run_reporting(poster, lambda: self._first(poster, thread, text, stored))
+            run_reporting(poster, lambda: self._first(poster, thread, text, stored), refused=stored)
         else:
-            run_reporting(poster, lambda: self._turn(poster, thread, session.id, text, user, stored))
+            run_reporting(poster, lambda: self._turn(poster, thread, session.id, text, user, stored), refused=stored)
 
     def start(self, client: WebClient, thread: Thread, pilot_name: str | None) -> None:
         """Open a session in the thread and ask the first question."""

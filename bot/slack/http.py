@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.config import Settings
 from bot.service import Coach
 from bot.slack.app import create_slack_app
+from bot.slack.inbox import InboxSweeper
 
 SLACK_PATHS = ("/slack/events", "/slack/interactions", "/slack/commands")
 
@@ -30,12 +31,16 @@ class ThreadedSlackRequestHandler(SlackRequestHandler):
 
 
 def mount_slack(app: FastAPI, settings: Settings, coach: Coach, bolt: App | None = None) -> None:
-    """Route Slack's events, interactions and commands to the Bolt app; no-op without Slack."""
+    """Route Slack's events, interactions and commands to the Bolt app; no-op without Slack.
+
+    The inbox sweeper is `app.state.slack_inbox`; the app's lifespan starts and stops it when
+    `scheduler_enabled` is on."""
     if not settings.slack_enabled:
         return
     bolt = bolt or create_slack_app(settings, coach)
     handler = ThreadedSlackRequestHandler(bolt)
     app.state.slack_app = bolt
+    app.state.slack_inbox = InboxSweeper(bolt, coach.store.engine)
 
     async def slack_endpoint(req: Request) -> Response:
         return await handler.handle(req)

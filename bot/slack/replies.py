@@ -95,11 +95,15 @@ class Poster:
             log.debug("slack: no assistant status in %s: %s", self.channel, exc)
 
 
-def run_reporting(poster: Poster, work: Callable[[], Any]) -> None:
-    """Run `work`; an error becomes one sentence in the thread, or a log line if that can't be."""
+def run_reporting(poster: Poster, work: Callable[[], Any], refused: Callable[[], None] | None = None) -> None:
+    """Run `work`; an error becomes one sentence in the thread, or a log line if that can't be.
+
+    `refused` runs when the coach turned the message down (nothing to keep, nothing to replay)."""
     try:
         work()
     except CoachError as exc:
+        if refused is not None:
+            refused()
         poster.notice(str(exc))
     except SlackApiError as exc:
         code = slack_error(exc)

@@ -15,9 +15,12 @@ from bot.factory import build_coach
 from bot.index import index_knowledge
 from bot.service import Coach
 from bot.slack.http import mount_slack
+from bot.slack.tables import create_slack_tables
+from bot.store import Store, open_store
 from tests.conftest import make_settings
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.payloads import SlackSender
+from tests.store.conftest import pg_schema_url, store_settings  # noqa: F401  (pg_schema_url: a fixture)
 
 SECRET = "test-signing-secret"
 
@@ -48,6 +51,7 @@ def slack_settings(data_dir: Path, fake: FakeSlack) -> Settings:
     return make_settings(
         data_dir, slack_bot_token="xoxb-test-token", slack_signing_secret=SECRET,
         slack_app_token=None, slack_api_url=fake.api_url,
+        scheduler_enabled=False,  # no background sweeps: a test starts the inbox itself
     )  # fmt: skip
 
 
@@ -70,3 +74,18 @@ def fake_slack() -> Iterator[FakeSlack]:
 def slack(slack_coach: Coach, fake_slack: FakeSlack, tmp_path: Path) -> SlackRig:
     """The Slack app mounted in FastAPI, talking to the fake Slack."""
     return make_rig(slack_coach, fake_slack, tmp_path / "data")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def replicas(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store, Store]]:
+    """Two stores with their own connection pools on one database, as two replicas have."""
+    if request.param == "postgres":
+        settings = store_settings(tmp_path / "data", database_url=request.getfixturevalue("pg_schema_url"))
+    else:
+        settings = make_settings(tmp_path / "data")
+    first, second = open_store(settings), open_store(settings)
+    for store in (first, second):
+        create_slack_tables(store.engine)
+    yield first, second
+    first.close()
+    second.close()

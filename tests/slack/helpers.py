@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Engine, select
+
 from bot.slack import blocks as bk
+from bot.slack.tables import SlackEventRow
 from tests.slack.conftest import SlackRig
 from tests.slack.fake_slack import Call, FakeSlack
-from tests.slack.payloads import app_mention, new_ts
+from tests.slack.payloads import TEAM, app_mention, new_ts
 
 QUESTION = "what does good governance look like?"
 
@@ -69,3 +73,27 @@ def check_limits(blocks: list[dict[str, Any]]) -> None:
 def as_message(call: Call) -> dict[str, Any]:
     """The message Slack would embed in a block_actions payload for this post."""
     return dict(call.response["message"])
+
+
+ANSWER = "It drafts replies to customer emails for the support team."
+
+
+def done_at(engine: Engine, event_id: str) -> datetime | None:
+    """When the event was marked done (None: claimed, not done)."""
+    with engine.connect() as conn:
+        return conn.execute(select(SlackEventRow.done_at).filter_by(event_id=event_id)).scalar_one()
+
+
+def interview(slack: SlackRig, channel: str) -> str:
+    """Start an interview in a new thread of `channel`; return the thread's ts."""
+    root = new_ts()
+    slack.sender.event(app_mention("U0ALICE", "start", channel, root))
+    wait_reply(slack.fake, channel, root, 0)
+    return root
+
+
+def answers_of(slack: SlackRig, channel: str, root: str) -> list[str]:
+    """What U0BOB said in the thread's session, as stored."""
+    session = slack.coach.store.find_session(f"slack:{TEAM}:{channel}:{root}")
+    assert session is not None
+    return [m.text for m in slack.coach.store.list_messages(session.id) if m.author == "U0BOB"]

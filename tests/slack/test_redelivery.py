@@ -3,49 +3,21 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
-import pytest
 from sqlalchemy import Engine, inspect, select, text
 
 from bot.slack.tables import LEASE, SlackEventRow, claim_event, create_slack_tables, mark_event_done
-from bot.store import Store, open_store, utcnow
-from tests.conftest import make_settings
+from bot.store import Store, utcnow
 from tests.slack.conftest import SlackRig
-from tests.slack.helpers import settle, wait_reply
-from tests.slack.payloads import TEAM, app_mention, message, new_ts
-from tests.store.conftest import pg_schema_url, store_settings  # noqa: F401  (pg_schema_url: a fixture)
-
-ANSWER = "It drafts replies to customer emails for the support team."
+from tests.slack.helpers import ANSWER, answers_of, done_at, interview, settle, wait_reply
+from tests.slack.payloads import message, new_ts
 
 
 def retry(n: int) -> dict[str, str]:
     """The headers Slack adds to its n-th retry of a delivery."""
     return {"X-Slack-Retry-Num": str(n), "X-Slack-Retry-Reason": "http_timeout"}
-
-
-def done_at(engine: Engine, event_id: str) -> datetime | None:
-    """When the event was marked done (None: claimed, not done)."""
-    with engine.connect() as conn:
-        return conn.execute(select(SlackEventRow.done_at).filter_by(event_id=event_id)).scalar_one()
-
-
-def interview(slack: SlackRig, channel: str) -> str:
-    """Start an interview in a new thread of `channel`; return the thread's ts."""
-    root = new_ts()
-    slack.sender.event(app_mention("U0ALICE", "start", channel, root))
-    wait_reply(slack.fake, channel, root, 0)
-    return root
-
-
-def answers_of(slack: SlackRig, channel: str, root: str) -> list[str]:
-    """What U0BOB said in the thread's session, as stored."""
-    session = slack.coach.store.find_session(f"slack:{TEAM}:{channel}:{root}")
-    assert session is not None
-    return [m.text for m in slack.coach.store.list_messages(session.id) if m.author == "U0BOB"]
 
 
 # --- through Bolt -----------------------------------------------------------------------
@@ -110,21 +82,6 @@ def test_events_the_bot_ignores_are_marked_done(slack: SlackRig) -> None:
 # --- the table, on SQLite and (when configured) PostgreSQL -------------------------------
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def replicas(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store, Store]]:
-    """Two stores with their own connection pools on one database, as two replicas have."""
-    if request.param == "postgres":
-        settings = store_settings(tmp_path / "data", database_url=request.getfixturevalue("pg_schema_url"))
-    else:
-        settings = make_settings(tmp_path / "data")
-    first, second = open_store(settings), open_store(settings)
-    for store in (first, second):
-        create_slack_tables(store.engine)
-    yield first, second
-    first.close()
-    second.close()
-
-
 def test_two_reclaims_of_the_same_stale_event_have_one_winner(replicas: tuple[Store, Store]) -> None:
     first, second = (r.engine for r in replicas)
     assert claim_event(first, "EvSTALE", now=utcnow() - 2 * LEASE)
@@ -181,7 +138,7 @@ def test_an_old_events_table_gains_done_at_in_place(replicas: tuple[Store, Store
 
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(upgrade, engines))
-    assert "done_at" in {c["name"] for c in inspect(engines[0]).get_columns("slack_events")}
+    assert {"done_at", "payload", "replays"} <= {c["name"] for c in inspect(engines[0]).get_columns("slack_events")}
     assert claim_event(engines[1], "EvBEFORE") is True  # claimed before the upgrade, never done
     mark_event_done(engines[1], "EvBEFORE")
     assert done_at(engines[0], "EvBEFORE") is not None
