@@ -84,6 +84,19 @@ CONCRETE = re.compile(
     r"in (?:her|his|their) (?:budget|plan|objectives)|roadmap|integrat(?:ed|ion team))\b|\d",
     re.I,
 )
+# A defect named outright ("bad data", "stale feed") is a gap cue like a negation.
+DEFECT = re.compile(
+    r"\b(?:bad|poor|corrupt(?:ed)?|dirty|messy|stale|broken|faulty|inaccurate|garbage|unreliable|"
+    r"inconsistent|wrong|erroneous)\s+(?:\w+\s+)?(?:data|feeds?|records?|inputs?|values?|labels?|figures?|numbers?)\b",
+    re.I,
+)
+# A recommendation or an ask names what should exist, not what does.
+PRESCRIPTION = re.compile(
+    r"^\W*(?:asks?|recommendations?|next steps?|next|implications?(?: for us)?|lessons?(?: learned)?|proposal|"
+    r"decision needed|request)\s*[:–—-]|\b(?:we|you|teams?) (?:must|should|need to|ought to)\b|"
+    r"\b(?:we )?(?:recommend|propose)\b",
+    re.I,
+)
 PARTIAL = re.compile(
     r"\b(?:partial(?:ly)?|some of|half|only (?:for|some|one|the)|a few|in progress|"
     r"working on|started|starting|beginning|draft|first version|mostly|part of|"

@@ -20,12 +20,14 @@ from bot.text import (
     AUTONOMY,
     CONCRETE,
     CONTENTLESS,
+    DEFECT,
     DEFERRAL,
     HUMAN_GATE,
     MANUAL,
     NEGATED_PROBLEM,
     NEGATION,
     PARTIAL,
+    PRESCRIPTION,
     REJECTED_ALTERNATIVE,
     SHORT_NEGATIVE,
     SHORT_POSITIVE,
@@ -92,6 +94,7 @@ class OfflineEngine:
     scope_band = (0.40, 0.14)  # below 0.40, it must also beat the closest outside topic by 0.14
     polarity_weight = 1.5
     direct_margin = 0.08
+    agentic_floor = 0.35  # similarity to the agentic signals an acting clause needs
 
     def __init__(
         self, rubric: Rubric, embed: Embed, extra: dict[str, tuple[list[str], list[str]]] | None = None
@@ -184,8 +187,11 @@ class OfflineEngine:
         deferred = bool(DEFERRAL.search(core))
         manual = bool(MANUAL.search(core)) and not reassured
         concrete = 0 if negated else min(len(CONCRETE.findall(text)), 2)
-        score = self.polarity_weight * pol + 0.35 * negated + 0.45 * deferred + 0.25 * manual
+        defect = bool(DEFECT.search(core)) and not (negated or reassured)
+        score = self.polarity_weight * pol + 0.35 * (negated or defect) + 0.45 * deferred + 0.25 * manual
         score -= 0.12 * concrete + 0.4 * reassured
+        if PRESCRIPTION.search(text):  # "we should require an equity review" is not evidence of one
+            score = max(score, 0.0)
         n_words = len(words(text))
         if direct and SHORT_NEGATIVE.match(text):
             score = max(score, 0.6)
@@ -255,7 +261,7 @@ class OfflineEngine:
             rests = [AUTONOMY.sub("", p) for p in acting]  # "no human in the loop" is autonomy, not a gate
             gated = all(HUMAN_GATE.search(r) or NEGATION.search(r) for r in rests)
             score = float(a[i] - n[i])
-            if acts and not gated and a[i] >= 0.35 and score > -0.05:
+            if acts and not gated and a[i] >= self.agentic_floor and score > -0.05:
                 hits.append((score, Evidence(quote=quote(text), author=author)))
         hits.sort(key=lambda h: -h[0])
         return bool(hits), [e for _, e in hits[:2]]

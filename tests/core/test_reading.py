@@ -32,6 +32,13 @@ CASES = [
         "If the feed is incomplete the model doesn't score the claim and a handler gets it instead.",
         "ready",
     ),
+    # a defect named outright is a gap; a recommendation is not evidence that something exists
+    ("data_pipeline", "Training runs on stale customer data from the old warehouse.", "gap"),
+    (
+        "governance",
+        "Recommendation: an independent bias audit and a signed-off escalation path before renewal.",
+        "unknown",
+    ),
 ]
 
 
