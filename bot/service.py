@@ -280,10 +280,10 @@ _LABEL = re.compile(r"^\W*(?:\[[^\]]{1,20}\]\s*)?([A-Za-z][A-Za-z &/'-]{0,30}?)\
 
 
 def _items(paragraph: str) -> list[str]:
-    """A paragraph, or its bullet items (continuation lines joined to their bullet)."""
+    """A paragraph, or its bullet or labelled items ("Data: ..." lines); continuation lines join."""
     items: list[str] = []
     for line in paragraph.splitlines():
-        if _BULLET.match(line) or not items:
+        if _BULLET.match(line) or _LABEL.match(line) or not items:
             items.append(line.strip())
         else:
             items[-1] += " " + line.strip()

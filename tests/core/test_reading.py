@@ -109,6 +109,11 @@ def test_labelled_sections_of_a_document_count_as_answers_about_that_area(coach:
     )
     topics = [s.topic for s in document_statements(doc, coach.rubric.dimensions)]
     assert topics == ["document", "workflow_adoption", "mlops_observability", "document"]
+    unbulleted = "Ownership: the lab funds us until March.\nData: an analyst cleaned the sample by hand."
+    assert [s.topic for s in document_statements(unbulleted, coach.rubric.dimensions)] == [
+        "roi_ownership",
+        "data_pipeline",
+    ]
     report = coach.assess_text(doc)
     status = {d.id: d.status for d in report.dimensions}
     assert status["workflow_adoption"] == "ready" and status["mlops_observability"] == "ready"
