@@ -254,24 +254,29 @@ class Coach:
 _MEMO_HEADER = re.compile(r"^\s*(?:to|from|cc|bcc|subject|re|date|attendees)\s*:", re.I)
 
 
-def _is_heading(line: str) -> bool:
-    """A title, a markdown heading or a memo header: it names the topic, it says nothing about it."""
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s")
+
+
+def _is_title(line: str) -> bool:
+    """A short line with no closing punctuation: a document's title, when it comes first."""
     line = line.strip()
-    if line.startswith("#") or _MEMO_HEADER.match(line):
-        return True
     return len(line.split()) <= 15 and not re.search(r"[.!?;\"”)]$", line)
 
 
 def _paragraphs(text: str) -> list[str]:
-    """The paragraphs of a document, without titles, headings and memo header lines."""
-    parts = []
-    for block in re.split(r"\n\s*\n", text):
-        lines = block.strip().splitlines()
-        if len(lines) == 1 and _is_heading(lines[0]):
+    """The paragraphs of a document, without its title, markdown headings and memo header lines."""
+    parts: list[str] = []
+    titled = False  # only the first line of content can be the title
+    for block in re.split(r"\n\s*\n", text.strip()):
+        kept = [
+            line for line in block.strip().splitlines() if not (_MEMO_HEADER.match(line) or _MD_HEADING.match(line))
+        ]
+        if not "".join(kept).strip():
             continue
-        kept = [line for line in lines if not (_MEMO_HEADER.match(line) or line.lstrip().startswith("#"))]
-        if "\n".join(kept).strip():
-            parts.append("\n".join(kept).strip())
+        if not parts and not titled and len(kept) == 1 and _is_title(kept[0]):
+            titled = True
+            continue
+        parts.append("\n".join(kept).strip())
     return parts or [text]
 
 

@@ -32,11 +32,13 @@ NEGATED_PROBLEM = re.compile(
     r"\b(?:nobody|no one|never) (?:went|goes|going|wants to go) back\b|\bcan only\b|"
     r"\bwithout (?:\w+ ){0,2}(?:chasing|pushing|nagging|prompting|reminders?|mandates?|being told)\b|"
     # a limit on what the system may do alone is a control, not a missing one
-    r"\b(?:does not|doesn't|will not|won't|is not|isn't)\b[^.;]{0,100}\binstead\b|"  # a designed fallback
+    r"\b(?:does not|doesn't|will not|won't)\b[^.;]{0,60}\b"
+    r"(?:(?:a |an |the )?(?:person|human|someone|staff)|(?:a|an|the) \w+(?:er|or|ist|ian|ant)s?)"
+    r"\b[^.;]{0,40}\binstead\b|"  # a designed fallback: the system doesn't act, a person does
     r"\b(?:it|model|agent|bot|assistant|system|tool)\s+(?:never|doesn't|does not|cannot|can't|can not|won't|"
     r"will not|is not allowed to|isn't allowed to)\s+(?:\w+\s+){0,5}?(?:itself|on its own|by itself|"
     r"automatically)\b|"
-    r"\b(?:nothing|no \w+)\s+(?:\w+\s+){0,5}?without (?:a |an |the )?(?:\w+ )?(?:human|person|approval|review|"
+    r"\b(?:nothing|no \w+)\s+(?:(?!and\b)\w+\s+){0,5}?without (?:a |an |the )?(?:\w+ )?(?:human|person|approval|review|"
     r"sign-off|someone|manager|supervisor|underwriter|clinician|agent|analyst)\b|"
     r"\bnever (?:touches|acts|changes|exceeds|goes above|sends)\b|\bcapped at\b|\blimited to\b|"
     r"\breplac\w+ (?:a |the |our )?(?:\w+ )?(?:manual|spreadsheet|by hand)|"
@@ -160,29 +162,36 @@ WORD = re.compile(r"[a-z0-9']+")
 _SOFT_WRAP = re.compile(r"(?<![.!?:;\n])\n(?!\s*(?:[-*•#>]|\d+[.)])\s)(?!\n)")
 
 
+_SUBJECTLESS = re.compile(r"(?:not|never|no longer|rarely|only|yet|seldom|un\w+ed|\w+ed)\b", re.I)
+_SPACES = re.compile(r"[^\S\n]+")
+
+
 def unwrap(text: str) -> str:
-    """Join hard-wrapped lines back into sentences; keep bullets and paragraphs apart."""
-    return _SOFT_WRAP.sub(" ", text)
+    """Join hard-wrapped lines back into sentences; keep bullets and paragraphs apart.
+
+    Runs of spaces and tabs collapse to one first: the sentence and contrast splitters are
+    quadratic on long whitespace runs, and a pasted document may have them."""
+    return _SOFT_WRAP.sub(" ", _SPACES.sub(" ", text))
 
 
 def clauses(text: str) -> list[str]:
-    """Split text into sentences, then split contrasts ("X, but Y") into clauses."""
+    """Split text into sentences, then split contrasts ("X, but Y") into clauses.
+
+    A tail with no subject of its own ("planned but not funded") stays with its clause."""
     text = unwrap(text)
     out: list[str] = []
     for sentence in _SENTENCE.split(text):
-        parts: list[str] = []
+        spans: list[list[int]] = []  # [start, end] of each clause in the sentence
         start = 0
         for cut in [*_CONTRAST.finditer(sentence), None]:
             end = cut.start() if cut else len(sentence)
             part = sentence[start:end].strip(" ,;:-\t\"'")
-            if parts and 2 <= len(part) and len(part.split()) < 4:
-                # "planned but not funded": a tail without a subject stays with its clause, verbatim
-                head = sentence.find(parts[-1])
-                parts[-1] = sentence[head:end].strip(" ,;:-\t\"'") if head >= 0 else parts[-1]
+            if spans and len(part.split()) < 4 and _SUBJECTLESS.match(part):
+                spans[-1][1] = end
             elif len(part) >= 2:
-                parts.append(part)
+                spans.append([start, end])
             start = cut.end() if cut else start
-        out.extend(parts)
+        out.extend(sentence[a:b].strip(" ,;:-\t\"'") for a, b in spans)
     return out
 
 

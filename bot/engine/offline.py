@@ -276,7 +276,12 @@ class OfflineEngine:
     def answer(self, question: str, passages: list[Passage]) -> GroundedAnswer:
         """An extractive answer: the passage sentences closest to the question, cited."""
         return extractive_answer(
-            question, passages, self._vectors, self.scope_threshold, outside=self._outside_vectors()
+            question,
+            passages,
+            self._vectors,
+            self.scope_threshold,
+            outside=self._outside_vectors(),
+            band=self.scope_band,
         )
 
     def answer_stream(self, question: str, passages: list[Passage]) -> Iterator[str | GroundedAnswer]:

@@ -13,7 +13,6 @@ from typing import Any
 
 from slack_bolt import App, BoltRequest
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.slack.app import REPLAY, STORES_WORDS
 from bot.slack.tables import LEASE, mark_event_done, reclaim_for_replay, unfinished_events
@@ -61,10 +60,10 @@ class InboxSweeper:
         self._thread: threading.Thread | None = None
 
     def tick(self) -> None:
-        """One sweep; a database error is logged and the next sweep tries again."""
+        """One sweep; any error is logged (its type only: no message text) and the next sweep tries again."""
         try:
             replay_unfinished(self.app, self.engine)
-        except SQLAlchemyError as exc:
+        except Exception as exc:  # the sweeper thread must outlive any one bad sweep
             log.warning("slack: inbox sweep failed: %s", type(exc).__name__)
 
     def start(self) -> None:
@@ -80,7 +79,8 @@ class InboxSweeper:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
-            self._thread = None
+            if not self._thread.is_alive():  # else a later start() would run a second sweeper
+                self._thread = None
 
     def _run(self) -> None:
         while not self._stop.is_set():

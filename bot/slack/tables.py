@@ -18,7 +18,10 @@ from bot.store.tables import AssessmentRow
 
 log = logging.getLogger(__name__)
 KEEP_EVENTS = timedelta(days=1)  # Slack retries within minutes; a day is plenty
-LEASE = timedelta(seconds=45)  # a claim not done by then is presumed dead (Slack retries at ~1, 5, 30 min)
+# A claim not done by then is presumed dead. It must outlast the slowest turn (an LLM call with
+# its retries, the per-thread lock); Slack retries at ~1, 5 and 30 min, and the inbox sweep
+# replays anything older than this.
+LEASE = timedelta(minutes=5)
 MAX_REPLAYS = 3  # an event that fails this often is left alone (like Slack, which retries 3 times)
 
 
@@ -119,7 +122,8 @@ def unfinished_events(
 
 def mark_event_done(engine: Engine, event_id: str) -> None:
     """Record that an event's work is safe (message stored, or nothing to do): retries are ignored."""
-    done = update(SlackEventRow).where(SlackEventRow.event_id == event_id).values(done_at=utcnow())
+    # the stored body (the team's words) is not needed once the message is safe
+    done = update(SlackEventRow).where(SlackEventRow.event_id == event_id).values(done_at=utcnow(), payload=None)
     with engine.begin() as conn:
         conn.execute(done)
 

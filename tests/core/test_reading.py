@@ -96,6 +96,9 @@ def test_document_titles_and_memo_headers_are_not_read_as_evidence() -> None:
     )
     assert _paragraphs(doc) == ["There is no audit log yet.\nSecurity has not seen it."]
     assert _paragraphs("No owner yet") == ["No owner yet"]  # a document that is one short line is kept
+    # only the first block can be a title; later short notes and "#1" lines are content
+    notes = "Invoice triage pilot\n\nNobody owns the model after launch\n\n#1 risk: no budget."
+    assert _paragraphs(notes) == ["Nobody owns the model after launch", "#1 risk: no budget."]
 
 
 def test_labelled_sections_of_a_document_count_as_answers_about_that_area(coach: Coach) -> None:
@@ -121,3 +124,34 @@ def test_labelled_sections_of_a_document_count_as_answers_about_that_area(coach:
 
 def test_a_short_tail_after_but_stays_with_its_subject() -> None:
     assert clauses("An OCR feed is planned but not funded.") == ["An OCR feed is planned but not funded."]
+    # a tail with its own subject is its own clause, and repeated text keeps its place
+    assert clauses("The pipeline is automated and monitored, but nobody owns it.") == [
+        "The pipeline is automated and monitored",
+        "nobody owns it.",
+    ]
+    assert clauses("the data is clean, but the data is clean, but not really") == [
+        "the data is clean",
+        "the data is clean, but not really",
+    ]
+
+
+def test_whitespace_runs_collapse_before_splitting() -> None:
+    from bot.text import unwrap
+
+    # the sentence and contrast splitters are quadratic on long whitespace runs (minutes at
+    # 100k spaces), so runs must be gone before they split; newlines still separate lines
+    assert unwrap("a" + " \t" * 50_000 + "b\n\n- c") == "a b\n\n- c"
+    assert clauses("a" + " " * 100_000 + "b, but nobody owns it") == ["a b", "nobody owns it"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The model isn't monitored, so the team checks outputs by hand instead.",
+        "No monitoring exists and refunds go out without a human checking.",
+    ],
+)
+def test_workarounds_are_not_read_as_designed_controls(text: str) -> None:
+    from bot.text import NEGATED_PROBLEM
+
+    assert not NEGATED_PROBLEM.search(text)

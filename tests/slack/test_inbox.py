@@ -107,13 +107,21 @@ def test_an_unreadable_payload_is_marked_done_and_skipped(
     assert inbox.fake.posts() == []
 
 
-def test_a_signed_delivery_keeps_its_body_with_the_claim(inbox: SlackRig) -> None:
+def test_a_signed_delivery_keeps_its_body_with_the_claim_until_it_is_stored(
+    inbox: SlackRig, monkeypatch: pytest.MonkeyPatch
+) -> None:
     channel, engine = "C0KEEP", inbox.coach.store.engine
     root = interview(inbox, channel)
+    monkeypatch.setattr("bot.slack.listeners.mark_event_done", lambda *_: None)  # as if it died before
     inbox.sender.event(message("U0BOB", ANSWER, channel, new_ts(), thread_ts=root), event_id="Ev0KEEP")
     wait_reply(inbox.fake, channel, root, 1)
     stored = json.loads(payload_of(engine, "Ev0KEEP") or "{}")
     assert (stored["event_id"], stored["event"]["text"]) == ("Ev0KEEP", ANSWER)
+    monkeypatch.undo()
+    event = message("U0BOB", ANSWER, channel, new_ts(), thread_ts=root)
+    inbox.sender.event(event, event_id="Ev0DROP")
+    wait_reply(inbox.fake, channel, root, 2)
+    assert payload_of(engine, "Ev0DROP") is None  # once stored, the team's words are not kept twice
     greeting = {"type": "assistant_thread_started", "event_ts": new_ts(),
                 "assistant_thread": {"user_id": "U0ALICE", "channel_id": "D0KEEP", "thread_ts": new_ts()}}  # fmt: skip
     inbox.sender.event(greeting, event_id="Ev0NOWORDS")

@@ -41,7 +41,7 @@ def test_a_retry_after_a_crash_before_storing_is_stored_and_answered_once(slack:
     root = interview(slack, channel)
     engine = slack.coach.store.engine
     # The first delivery was claimed a minute ago, then the process died: nothing stored, no reply.
-    assert claim_event(engine, "Ev0CRASH", now=utcnow() - timedelta(minutes=1))
+    assert claim_event(engine, "Ev0CRASH", now=utcnow() - 2 * LEASE)
     event = message("U0BOB", ANSWER, channel, new_ts(), thread_ts=root)
     assert slack.sender.event(event, event_id="Ev0CRASH", **retry(1)).status_code == 200
     wait_reply(slack.fake, channel, root, 1)
@@ -110,8 +110,8 @@ def test_a_claim_is_taken_over_only_when_stale_and_not_done(replicas: tuple[Stor
     assert claim_event(engine, "EvFINISHED", now=now - 2 * LEASE)
     mark_event_done(engine, "EvFINISHED")
     assert claim_event(engine, "EvFINISHED", now=now) is False  # done: never again
-    assert claim_event(engine, "EvLONG", now=now - timedelta(minutes=10))
-    assert claim_event(engine, "EvLONG", now=now, lease=timedelta(minutes=30)) is False
+    assert claim_event(engine, "EvLONG", now=now - 2 * LEASE)
+    assert claim_event(engine, "EvLONG", now=now, lease=4 * LEASE) is False
 
 
 def test_rows_older_than_a_day_are_cleaned_up(replicas: tuple[Store, Store]) -> None:
