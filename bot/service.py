@@ -303,11 +303,8 @@ def document_statements(text: str, dimensions: list[Dimension]) -> list[Statemen
     for paragraph in _paragraphs(text):
         for item in _items(paragraph):
             found = _LABEL.match(_BULLET.sub("", item))
-            out.append(
-                Statement(
-                    text=item, topic=labels.get(found.group(1).strip().lower(), "document") if found else "document"
-                )
-            )
+            label = found.group(1).strip().lower() if found else ""
+            out.append(Statement(text=item, topic=labels.get(label, "document")))
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+|\s+[-–—]\s+")
@@ -218,6 +219,13 @@ def expand_aliases(text: str, aliases: dict[str, str]) -> str:
     """'PoC stalled' -> 'PoC (proof-of-concept pilot) stalled': jargon spelled out beside the term."""
     if not aliases:
         return text
-    table = {k.lower(): v for k, v in aliases.items()}
-    pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)) + r")\b", re.I)
+    pattern, table = _alias_matcher(tuple(aliases.items()))
     return pattern.sub(lambda m: f"{m.group(0)} ({table[m.group(0).lower()]})", text)
+
+
+@functools.lru_cache(maxsize=8)
+def _alias_matcher(items: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """The compiled whole-word pattern for a rubric's aliases, built once rather than per question."""
+    table = {k.lower(): v for k, v in items}
+    words_ = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    return re.compile(r"\b(" + words_ + r")\b", re.I), table

@@ -20,6 +20,7 @@ OUT_OF_SCOPE = (
     "integration, MLOps and observability, and agentic systems."
 )
 RANK_PRIOR = 0.04  # per place down the retrieval ranking
+SCOPE_BAND = (0.40, 0.14)  # below 0.40, a match must also beat the closest outside topic by 0.14
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _MD = re.compile(r"^[#>*\-\s]+|\*\*|__|`")
 
@@ -48,7 +49,7 @@ def extractive_answer(
     threshold: float,
     max_sentences: int = 3,
     outside: np.ndarray | None = None,
-    band: tuple[float, float] = (0.40, 0.14),
+    band: tuple[float, float] = SCOPE_BAND,
 ) -> GroundedAnswer:
     """Pick the passage sentences closest to the question; decline when none is close.
 

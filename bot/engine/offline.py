@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.engine.grounding import extractive_answer
+from bot.engine.grounding import SCOPE_BAND, extractive_answer
 from bot.knowledge import Dimension, Question, Rubric
 from bot.models import Evidence, GroundedAnswer, Judgement, Statement, Status
 from bot.text import (
@@ -91,7 +91,7 @@ class OfflineEngine:
     relevance_floor = 0.5  # asides in an interview answer about another area
     document_floor = 0.37  # one-shot documents: every clause is routed to its best area
     scope_threshold = 0.28  # below this a question is out of scope whatever else it resembles
-    scope_band = (0.40, 0.14)  # below 0.40, it must also beat the closest outside topic by 0.14
+    scope_band = SCOPE_BAND
     polarity_weight = 1.5
     direct_margin = 0.08
     agentic_floor = 0.35  # similarity to the agentic signals an acting clause needs
