@@ -207,9 +207,10 @@ class Coach:
         questions such as "why does this matter?" asked in the middle of an interview.
         """
         question = clean_text(question, self.settings.max_message_chars, "question")
+        short = len(question.split()) <= 8  # counted as the team typed it, before jargon is spelled out
         question = expand_aliases(question, self.rubric.aliases)
         query, filt = question, None
-        if len(question.split()) <= 8 and (dimension or context):
+        if short and (dimension or context):
             # "why does this matter?" means: about the area we are discussing
             topic = self.rubric.dimension(dimension).title if dimension else context
             query, filt = f"{question} {topic}", dimension

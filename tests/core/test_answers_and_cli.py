@@ -107,3 +107,9 @@ def test_stored_reports_carry_their_assessment_id(coach: Coach) -> None:
     stored = coach.store.get_assessment(report.assessment_id).report
     assert stored.assessment_id == report.assessment_id
     assert stored.gaps == report.gaps
+
+
+def test_a_short_question_keeps_its_area_even_when_jargon_is_spelled_out(coach: Coach) -> None:
+    # 7 words as typed, 11 once PoC, prod and ops are spelled out: still a short, in-context question
+    answer = coach.ask("why does the PoC need prod ops?", dimension="governance")
+    assert answer.citations and all(c.source.startswith("governance") for c in answer.citations)
