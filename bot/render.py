@@ -62,7 +62,7 @@ def to_markdown(report: Report) -> str:
         out += ["## Open questions", ""]
         out += [f"- **{q.dimension}**: {q.question}" for q in report.open_questions]
         out.append("")
-    out.append(f"_Engine {report.engine}, rubric {report.rubric_version}, prompts {report.prompt_version}._")
+    out.append(f"_Engine {report.engine}, rubric {report.rubric_version}, prompts {report.prompt_version}, reader {report.reader_version or 'none'}._")
     return "\n".join(out) + "\n"
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.knowledge import DIMENSION_IDS
 from bot.service import Coach
-from evals import baselines, gaps, pii, qa
+from evals import baselines, frozen, gaps, pii, qa
 from evals.context import INJECTED_DOCS, EvalContext
 from evals.metrics import rate
 from evals.retrieval import run_retrieval_eval
@@ -158,6 +158,19 @@ def pii_suite(ctx: EvalContext) -> SuiteResult:
     return SuiteResult(metrics, misses, notes)
 
 
+def frozen_writeups(ctx: EvalContext) -> SuiteResult:
+    """The frozen write-ups, never tuned on: the reader issue's measures."""
+    rows = frozen.writeup_rows(ctx.coach())
+    return SuiteResult(frozen.writeup_metrics(rows), frozen.writeup_misses(rows))
+
+
+def reader(ctx: EvalContext) -> SuiteResult:
+    """The reader alone on the frozen clauses and the paraphrase pairs."""
+    from bot.reading.reader import get_reader
+
+    return SuiteResult(frozen.clause_metrics(get_reader()))
+
+
 SUITES: dict[str, Callable[[EvalContext], SuiteResult]] = {
     "retrieval": retrieval,
     "answers": answers,
@@ -167,5 +180,7 @@ SUITES: dict[str, Callable[[EvalContext], SuiteResult]] = {
     "offtopic": offtopic,
     "injection": injection,
     "pii": pii_suite,
+    "frozen": frozen_writeups,
+    "reader": reader,
 }
 OFFLINE = tuple(SUITES)  # every suite is deterministic with the offline engine

@@ -29,10 +29,11 @@ def rubric() -> Rubric:
 
 @pytest.fixture(scope="session")
 def offline(rubric: Rubric) -> OfflineEngine:
-    """The real offline engine (local embeddings)."""
+    """The real offline engine (local embeddings, the shipped reader)."""
     from bot.embeddings import get_embedder
+    from bot.reading.reader import get_reader
 
-    return OfflineEngine(rubric, get_embedder().embed)
+    return OfflineEngine(rubric, get_embedder().embed, get_reader())
 
 
 @pytest.fixture

