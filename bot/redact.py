@@ -208,12 +208,37 @@ def redact(text: str) -> Redaction:
 
 
 SECRET = "[SECRET]"
-SECRET_RULES: list[tuple[re.Pattern[str], str]] = [
+_B64 = "A-Za-z0-9/+"
+# An AWS secret access key: 40 base64 characters, taken only with "aws" or "secret" close by.
+AWS_SECRET_RE = re.compile(rf"(?<![{_B64}=])[{_B64}]{{40}}(?![{_B64}=])")
+AWS_CONTEXT_RE = re.compile(r"(?i)aws|secret")
+# A PEM private key block; without its END line, everything up to the next dashes goes.
+PEM_RE = re.compile(
+    r"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY-----(?:(?!-----)[\s\S]){0,50000}"
+    r"(?:-----END[A-Z0-9 ]{0,40}PRIVATE KEY-----)?"
+)
+
+
+def _aws_secret(match: re.Match[str]) -> str:
+    """Mask a 40-character key when it is mixed-case and has aws/secret within a few words."""
+    value, text = match.group(), match.string
+    near = text[max(0, match.start() - 60) : match.start()] + " " + text[match.end() : match.end() + 30]
+    mixed = re.search(r"[A-Z]", value) and re.search(r"[a-z]", value)
+    return SECRET if mixed and AWS_CONTEXT_RE.search(near) else value
+
+
+SecretRule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
+SECRET_RULES: list[SecretRule] = [
+    (PEM_RE, SECRET),
     (re.compile(r"\b(sk-(?:proj-|ant-)?)[A-Za-z0-9_\-]{16,}"), r"\1" + SECRET),
     (re.compile(r"\b(xox[abposre]-)[A-Za-z0-9-]{10,}"), r"\1" + SECRET),
     (re.compile(r"\b(xapp-)[A-Za-z0-9-]{10,}"), r"\1" + SECRET),
     (re.compile(r"\b(gh[pousr]_)[A-Za-z0-9]{20,}"), r"\1" + SECRET),
-    (re.compile(r"\bAKIA[0-9A-Z]{16}\b"), SECRET),
+    (re.compile(r"\b(github_pat_)[A-Za-z0-9_]{20,}"), r"\1" + SECRET),
+    (re.compile(r"\b((?:sk|rk|pk)_(?:live|test)_)[A-Za-z0-9]{10,}"), r"\1" + SECRET),
+    (re.compile(r"\bAIza[A-Za-z0-9_\-]{35}(?![A-Za-z0-9_\-])"), SECRET),
+    (re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), SECRET),
+    (AWS_SECRET_RE, _aws_secret),
     (re.compile(r"\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}"), SECRET),
     (re.compile(r"\b(Bearer|Basic|Token)(\s+)[A-Za-z0-9._~+/=-]{8,}", re.I), r"\1\2" + SECRET),
     (re.compile(r"(://[^:/\s@]+:)[^@\s/]+@"), r"\1" + SECRET + "@"),
@@ -233,7 +258,12 @@ SECRET_RULES: list[tuple[re.Pattern[str], str]] = [
 
 
 def redact_secrets(text: str) -> str:
-    """Mask things that look like API tokens, bearer credentials and `key=value` secrets."""
+    """Mask things that look like API tokens, private keys, bearer credentials and `key=value` secrets."""
     for pattern, replacement in SECRET_RULES:
         text = pattern.sub(replacement, text)
     return text
+
+
+def scrub(text: str) -> str:
+    """Secrets first (so no personal-data rule can split one), then personal data: what is stored."""
+    return redact(redact_secrets(text)).text

@@ -62,7 +62,10 @@ def to_markdown(report: Report) -> str:
         out += ["## Open questions", ""]
         out += [f"- **{q.dimension}**: {q.question}" for q in report.open_questions]
         out.append("")
-    out.append(f"_Engine {report.engine}, rubric {report.rubric_version}, prompts {report.prompt_version}, reader {report.reader_version or 'none'}._")
+    reader = report.reader_version or "none"
+    out.append(
+        f"_Engine {report.engine}, rubric {report.rubric_version}, prompts {report.prompt_version}, reader {reader}._"
+    )
     return "\n".join(out) + "\n"
 
 

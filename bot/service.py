@@ -55,6 +55,7 @@ class Coach:
         index: PlaybookIndex,
         engine: Engine,
         prompt_version: str,
+        reader_version: str = "",
     ) -> None:
         self.settings = settings
         self.knowledge = knowledge
@@ -63,6 +64,7 @@ class Coach:
         self.index = index
         self.engine = engine
         self.prompt_version = prompt_version
+        self.reader_version = reader_version
         self.interview = Interview(self.rubric, engine, self.ask)
         self._citation_cache: dict[str, list[Citation]] = {}
         self._sink = threading.local()  # set while stream_message wants answer deltas
@@ -192,13 +194,14 @@ class Coach:
         return self._report_from_state(state)
 
     # -- one-shot ------------------------------------------------------------
-    def assess_text(self, text: str | bytes, pilot_name: str | None = None) -> Report:
-        """Assess a free-text pilot description (a one-pager, a status update)."""
+    def assess_text(self, text: str | bytes, pilot_name: str | None = None, owner: str = "local") -> Report:
+        """Assess a free-text pilot description (a one-pager, a status update); `owner` owns it.
+
+        Returns the report as stored: quotes and pilot name redacted."""
         text = clean_text(text, self.settings.max_document_chars, "document")
         statements = document_statements(text, self.rubric.dimensions)
         report = self._report(statements, pilot_name, frozenset())
-        report.assessment_id = self.store.save_assessment(report)
-        return report
+        return self.store.get_assessment(self.store.save_assessment(report, owner=owner)).report
 
     def ask(self, question: str, dimension: str | None = None, context: str = "") -> GroundedAnswer:
         """Answer from the playbook with citations, or say it isn't covered.
@@ -241,6 +244,7 @@ class Coach:
             engine=self.engine.name,
             prompt_version=self.prompt_version,
             citations_for=self._dimension_citations,
+            reader_version=self.reader_version,
             pilot_name=pilot,
             skipped=skipped,
         )

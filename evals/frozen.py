@@ -115,7 +115,9 @@ def clause_metrics(reader: Reader, folder: Path | None = None) -> dict[str, Any]
     readings = reader.read([r["text"] for r in rows])
     out: dict[str, Any] = {"clauses": len(rows)}
     for head in HEADS:
-        out[f"{head}_accuracy"] = rate(sum(x.best(head) == r[head] for x, r in zip(readings, rows, strict=True)), len(rows))
+        out[f"{head}_accuracy"] = rate(
+            sum(x.best(head) == r[head] for x, r in zip(readings, rows, strict=True)), len(rows)
+        )
     real = [(x, r) for x, r in zip(readings, rows, strict=True) if r["area"] != "none"]
     out["status_accuracy_in_area"] = rate(sum(x.best("status") == r["status"] for x, r in real), len(real))
     pairs = load_jsonl(folder / "paraphrases.jsonl")
@@ -124,5 +126,7 @@ def clause_metrics(reader: Reader, folder: Path | None = None) -> dict[str, Any]
     same = [all(x.best(h) == y.best(h) for h in HEADS) for x, y in zip(a, b, strict=True)]
     out["paraphrase_pairs"] = len(pairs)
     out["paraphrase_same_label"] = rate(sum(same), len(pairs))
-    out["paraphrase_same_status"] = rate(sum(x.best("status") == y.best("status") for x, y in zip(a, b, strict=True)), len(pairs))
+    out["paraphrase_same_status"] = rate(
+        sum(x.best("status") == y.best("status") for x, y in zip(a, b, strict=True)), len(pairs)
+    )
     return out

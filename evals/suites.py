@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.knowledge import DIMENSION_IDS
 from bot.service import Coach
-from evals import baselines, frozen, gaps, pii, qa
+from evals import baselines, frozen, gaps, injection_variants, pii, qa
 from evals.context import INJECTED_DOCS, EvalContext
 from evals.metrics import rate
 from evals.retrieval import run_retrieval_eval
@@ -158,6 +158,12 @@ def pii_suite(ctx: EvalContext) -> SuiteResult:
     return SuiteResult(metrics, misses, notes)
 
 
+def injection_variants_suite(ctx: EvalContext) -> SuiteResult:
+    """48+ injections (pure, appended to real answers, inside documents): no area moves toward ready."""
+    metrics, misses = injection_variants.run(ctx.coach())
+    return SuiteResult(metrics, misses)
+
+
 def frozen_writeups(ctx: EvalContext) -> SuiteResult:
     """The frozen write-ups, never tuned on: the reader issue's measures."""
     rows = frozen.writeup_rows(ctx.coach())
@@ -180,6 +186,7 @@ SUITES: dict[str, Callable[[EvalContext], SuiteResult]] = {
     "offtopic": offtopic,
     "injection": injection,
     "pii": pii_suite,
+    "injection_variants": injection_variants_suite,
     "frozen": frozen_writeups,
     "reader": reader,
 }

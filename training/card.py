@@ -40,6 +40,11 @@ def main() -> None:
     clauses = frozen.clause_metrics(get_reader())
     writeups = frozen.writeup_metrics(frozen.writeup_rows(EvalContext(Settings()).coach()))
     hp = meta["hyperparameters"]
+    dev = meta["dev_accuracy_int8"]
+    training = (
+        f"{hp['epochs']} epochs max (best dev epoch kept), lr {hp['lr']}, batch {hp['batch']}, seed {hp['seed']}, "
+        f"{hp.get('loss', 'cross-entropy per head, label smoothing 0.05')}, max {meta['max_tokens']} tokens"
+    )
     text = f"""# Reader model card: `{meta["version"]}`
 
 The coach's offline reader. For each clause a team writes it gives calibrated probabilities for
@@ -55,7 +60,7 @@ into a status per area (bot/reading/judge.py); severity and verdict stay rules i
 | version | `{meta["version"]}` (recorded as `reader_version` in every report) |
 | trained | {meta["trained"]} |
 | base | {meta["base_model"]}, mean pooling, three linear heads |
-| training | {hp["epochs"]} epochs max (best dev epoch kept), lr {hp["lr"]}, batch {hp["batch"]}, seed {hp["seed"]}, label smoothing 0.05, max {meta["max_tokens"]} tokens |
+| training | {training} |
 | calibration | temperature per head fitted on the dev split: {meta["temperature"]} |
 | runtime | onnxruntime on CPU, no torch; `make train-reader` rebuilds it (torch CPU, a build step) |
 
@@ -72,7 +77,7 @@ into a status per area (bot/reading/judge.py); severity and verdict stay rules i
 
 | split | area | status | autonomy |
 |---|---|---|---|
-| dev | {meta["dev_accuracy_int8"]["area"]} | {meta["dev_accuracy_int8"]["status"]} | {meta["dev_accuracy_int8"]["autonomy"]} |
+| dev | {dev["area"]} | {dev["status"]} | {dev["autonomy"]} |
 | frozen clauses | {clauses["area_accuracy"]} | {clauses["status_accuracy"]} | {clauses["autonomy_accuracy"]} |
 
 Paraphrase pairs given the same three labels: {clauses["paraphrase_same_label"]}; the same status:

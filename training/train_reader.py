@@ -71,6 +71,14 @@ def targets(rows: list[dict]) -> list[torch.Tensor]:
     return [torch.tensor([labels.index(r[head]) for r in rows]) for head, labels in HEADS.items()]
 
 
+def class_weights(rows: list[dict], head: str) -> torch.Tensor:
+    """Square-root inverse frequency: rare labels (acts alone, unsure) count more, not overwhelmingly."""
+    labels = HEADS[head]
+    counts = np.array([sum(r[head] == label for r in rows) for label in labels], dtype=np.float64)
+    w = np.sqrt(counts.sum() / (len(labels) * np.clip(counts, 1, None)))
+    return torch.tensor(w / w.mean(), dtype=torch.float32)
+
+
 def logits_of(model: nn.Module, tokenizer, texts: list[str], batch: int = 128) -> list[np.ndarray]:
     """Eval-mode logits for every head."""
     model.eval()
@@ -134,8 +142,8 @@ def train(args: argparse.Namespace) -> None:
     sched = torch.optim.lr_scheduler.OneCycleLR(
         opt, max_lr=[args.lr, args.lr * 20], total_steps=steps, pct_start=0.1, anneal_strategy="linear"
     )
-    loss_fn = nn.CrossEntropyLoss(label_smoothing=0.05)
-    weights = (1.0, 1.0, 0.7)
+    losses = [nn.CrossEntropyLoss(weight=class_weights(train_rows, h), label_smoothing=0.05) for h in HEADS]
+    weights = (1.0, 1.0, 1.0)
     best_state, best_score, history = None, -1.0, []
     for epoch in range(args.epochs):
         model.train()
@@ -146,13 +154,13 @@ def train(args: argparse.Namespace) -> None:
             batch = [train_rows[j] for j in order[i : i + args.batch]]
             ids, mask = encode(tokenizer, [r["text"] for r in batch])
             outs = model(torch.from_numpy(ids), torch.from_numpy(mask))
-            loss = sum(w * loss_fn(o, t) for w, o, t in zip(weights, outs, targets(batch), strict=True))
+            loss = sum(w * f(o, t) for w, f, o, t in zip(weights, losses, outs, targets(batch), strict=True))
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             sched.step()
-            total += float(loss)
+            total += float(loss.detach())
         dev = accuracy(logits_of(model, tokenizer, [r["text"] for r in dev_rows]), dev_rows)
         score = dev["area"] + dev["status"] + 0.5 * dev["autonomy"]
         history.append({"epoch": epoch + 1, "loss": round(total, 2), "dev": dev, "seconds": round(time.time() - t0)})
@@ -206,7 +214,13 @@ def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args) -
         "history": history,
         "dev_accuracy_int8": accuracy(dev_logits, dev_rows),
         "frozen_accuracy_int8": accuracy(frozen_logits, frozen_rows),
-        "hyperparameters": {"epochs": args.epochs, "lr": args.lr, "batch": args.batch, "seed": SEED},
+        "hyperparameters": {
+            "epochs": args.epochs,
+            "lr": args.lr,
+            "batch": args.batch,
+            "seed": SEED,
+            "loss": "cross-entropy per head, sqrt inverse-frequency class weights, label smoothing 0.05",
+        },
     }
     (OUT / "reader.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     print(json.dumps({k: meta[k] for k in ("version", "sha256", "dev_accuracy_int8", "frozen_accuracy_int8")}))

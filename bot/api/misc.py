@@ -20,9 +20,9 @@ probes = APIRouter(tags=["operations"])
 
 
 @router.post("/assessments", response_model=Report, responses=error_responses(401, 413, 422, 429))
-def assess(body: AssessmentIn, _owner: str = Depends(current_owner), coach: Coach = Depends(get_coach)) -> Report:
-    """Assess a free-text pilot description and return the report."""
-    return coach.assess_text(body.text, pilot_name=body.pilot_name)
+def assess(body: AssessmentIn, owner: str = Depends(current_owner), coach: Coach = Depends(get_coach)) -> Report:
+    """Assess a free-text pilot description and return the report (only this key can use its id)."""
+    return coach.assess_text(body.text, pilot_name=body.pilot_name, owner=owner)
 
 
 @router.post("/ask", response_model=AnswerOut, responses=error_responses(401, 413, 422, 429))

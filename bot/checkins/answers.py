@@ -16,6 +16,7 @@ from bot.checkins.tables import CheckinAnswerRow, CheckinRow, DimensionLevelRow
 from bot.errors import NotFound
 from bot.limits import clean_text
 from bot.models import Judgement, Statement
+from bot.redact import scrub
 
 if TYPE_CHECKING:
     from bot.checkins.base import CheckinDB
@@ -49,7 +50,9 @@ class AnswersMixin(_Base):
         checkin_id: int | None = None,
     ) -> AnswerResult:
         """Store the answer, update each gap it speaks about, and summarise what changed."""
-        text = clean_text(text, self.settings.max_message_chars, "answer")
+        # stored, read and judged redacted: the team's secrets and personal data go nowhere
+        text = scrub(clean_text(text, self.settings.max_message_chars, "answer"))
+        author = None if author is None else scrub(author)
         answer_id, cid = self._store_answer(pilot_id, text, author, owner, checkin_id)
         pilot = self.pilot(pilot_id)
         gaps = ordered_open(self.gaps(pilot_id))

@@ -32,6 +32,8 @@ from bot.checkins.tables import (
 from bot.checkins.trend import TrendPoint, direction, points_from_rows, sparkline, trend_dict
 from bot.limits import clean_text
 from bot.models import Report
+from bot.redact import scrub
+from bot.store.scrub import scrub_evidence
 
 STATUS_BY_RESULT = {"gap": "open", "ready": "resolved", "unknown": "unknown"}
 
@@ -56,8 +58,8 @@ class Checkins(AnswersMixin, CheckinDB):
         """Follow a pilot from a finished assessment; its open gaps are copied over."""
         cron = cron or DEFAULT_CRON
         validate(cron, timezone)
-        name = clean_text(name, 300, "pilot name")
-        report = self.store.get_assessment(assessment_id).report
+        name = scrub(clean_text(name, 300, "pilot name"))
+        report = self.store.get_assessment(assessment_id, owner=owner).report  # another owner's: NotFound
         with self.tx() as db:
             found = db.scalars(select(PilotRow).filter_by(owner=owner, assessment_id=assessment_id)).first()
             if found is not None:  # a second click on "Start weekly check-ins"
@@ -83,7 +85,7 @@ class Checkins(AnswersMixin, CheckinDB):
     def _copy_report(self, db: Session, pilot: PilotRow, report: Report) -> None:
         now = pilot.created_at
         for gap in report.gaps:
-            evidence = [e.model_dump(mode="json") for e in gap.evidence]
+            evidence = scrub_evidence([e.model_dump(mode="json") for e in gap.evidence])
             db.add(
                 PilotGapRow(
                     pilot_id=pilot.id,

@@ -28,12 +28,12 @@ class Clause:
         """How much this clause is about the area.
 
         An answer to the area's own question counts for it unless the reader is sure the
-        clause is an aside about another area; anything else counts by the reader's area
-        probability."""
+        clause is an aside about another area or is not about the pilot at all (a greeting,
+        an instruction to the assessor); anything else counts by the reader's area probability."""
         probs = self.reading.area
         if self.topic == area:
             others = max((p for a, p in probs.items() if a not in (area, "none")), default=0.0)
-            return 0.0 if others >= policy.aside_min else 1.0 - others
+            return 0.0 if others >= policy.aside_min else max(0.0, 1.0 - others - probs.get("none", 0.0))
         return probs.get(area, 0.0)
 
     def gap(self, area: str, policy: ReadingPolicy) -> float:
@@ -72,7 +72,9 @@ def judge(dim: Dimension, read: list[Clause], policy: ReadingPolicy) -> Judgemen
         status = "ready"
     if status == "unknown":
         why = "no clear statement about this area yet" if not read else "nothing said about it was clear enough"
-        return Judgement(dimension=dim.id, status="unknown", confidence=round(max(top_gap, top_ready), 3), rationale=why)
+        return Judgement(
+            dimension=dim.id, status="unknown", confidence=round(max(top_gap, top_ready), 3), rationale=why
+        )
     severity: Severity | None = None
     if status == "gap":
         lead = max(gaps, key=lambda x: x[0])[1].reading

@@ -8,9 +8,11 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.errors import NotFound
 from bot.service import Coach
 from bot.slack import blocks as bk
 from bot.slack.checkins import start_checkins
+from bot.slack.conversation import workspace_owner
 from bot.slack.replies import Poster, run_reporting
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,12 @@ def _where(body: dict[str, Any], client: WebClient) -> Poster:
     return Poster(client, channel, message.get("thread_ts") or message.get("ts"))
 
 
+def _owner(body: dict[str, Any]) -> str:
+    """The clicking workspace's owner id: it may act only on its own assessments and gaps."""
+    user = body.get("user") or {}
+    return workspace_owner(str((body.get("team") or {}).get("id") or user.get("team_id") or ""))
+
+
 def register_actions(app: App, coach: Coach) -> None:
     """Attach the block-action and view-submission listeners."""
 
@@ -30,8 +38,8 @@ def register_actions(app: App, coach: Coach) -> None:
         user, gap_id = body["user"]["id"], int(action["value"])
         poster = _where(body, client)
 
-        def work() -> None:
-            coach.store.update_gap(gap_id, status="resolved", actor=user)
+        def work() -> None:  # another workspace's gap is NotFound, said in the thread
+            coach.store.update_gap(gap_id, status="resolved", actor=user, tenant=_owner(body))
             message = body.get("message") or {}
             if message.get("ts"):
                 blocks = bk.mark_resolved(message.get("blocks", []), gap_id, user)
@@ -50,15 +58,14 @@ def register_actions(app: App, coach: Coach) -> None:
         poster = _where(body, client)
 
         def work() -> None:
-            gap = coach.store.update_gap(gap_id, owner=owner, actor=user)
+            gap = coach.store.update_gap(gap_id, owner=owner, actor=user, tenant=_owner(body))
             poster.mrkdwn(f"<@{owner}> now owns “{bk.escape(gap.title)}” (assigned by <@{user}>).")
 
         run_reporting(poster, work)
 
     def checkins(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user, poster = body["user"]["id"], _where(body, client)
-        owner = f"slack:{(body.get('team') or {}).get('id') or body['user'].get('team_id')}"
-        assessment_id = int(action["value"])
+        owner, assessment_id = _owner(body), int(action["value"])
         run_reporting(
             poster,
             lambda: poster.mrkdwn(start_checkins(coach, assessment_id, poster.channel, user, owner)),
@@ -81,6 +88,8 @@ def register_feedback(app: App, coach: Coach) -> None:
         ack()  # the modal must open within the trigger's 3 s, so no lazy listener here
         helpful = action["action_id"] == "feedback_helpful"
         assessment_id = int(action["value"])
+        if not _owns(coach, body, assessment_id):
+            return
         coach.store.audit(
             "slack.feedback",
             f"assessment:{assessment_id}",
@@ -97,7 +106,7 @@ def register_feedback(app: App, coach: Coach) -> None:
         assessment_id, helpful = view["private_metadata"].split(":")
         values = view.get("state", {}).get("values", {})
         text = (values.get("comment", {}).get("text", {}).get("value") or "").strip()
-        if text:
+        if text and _owns(coach, body, int(assessment_id)):
             coach.store.audit(
                 "slack.feedback_comment",
                 f"assessment:{assessment_id}",
@@ -108,3 +117,13 @@ def register_feedback(app: App, coach: Coach) -> None:
     app.action("feedback_helpful")(feedback)
     app.action("feedback_unhelpful")(feedback)
     app.view("feedback_comment")(comment)
+
+
+def _owns(coach: Coach, body: dict[str, Any], assessment_id: int) -> bool:
+    """True when the assessment is the clicking workspace's; anything else is ignored, and logged."""
+    try:
+        coach.store.get_assessment(assessment_id, owner=_owner(body))
+    except NotFound:
+        log.warning("slack: feedback on assessment %s refused: not this workspace's", assessment_id)
+        return False
+    return True

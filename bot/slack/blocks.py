@@ -183,7 +183,10 @@ def report_actions(assessment_id: int) -> Block:
 
 def _footer(report: Report, assessment_id: int | None) -> list[Block]:
     blocks = [] if assessment_id is None else [report_actions(assessment_id)]
-    note = f"Engine {report.engine} · rubric {report.rubric_version} · prompts {report.prompt_version}"
+    reader = report.reader_version or "none"
+    note = (
+        f"Engine {report.engine} · rubric {report.rubric_version} · prompts {report.prompt_version} · reader {reader}"
+    )
     return blocks + context(escape(note))
 
 

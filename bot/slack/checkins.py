@@ -22,9 +22,9 @@ def _service(function: str) -> ModuleType | None:
     return module if hasattr(module, function) else None
 
 
-def _people(coach: Coach, assessment_id: int) -> list[str]:
+def _people(coach: Coach, assessment_id: int, owner: str) -> list[str]:
     """The Slack users who answered in the assessed interview, in order of first answer."""
-    session_id = coach.store.get_assessment(assessment_id).session_id
+    session_id = coach.store.get_assessment(assessment_id, owner=owner).session_id
     if session_id is None:
         return []
     authors = [m.author for m in coach.store.list_messages(session_id) if m.role == "user"]
@@ -36,10 +36,10 @@ def start_checkins(coach: Coach, assessment_id: int, channel: str, user: str, ow
     module = _service("register_from_assessment")
     if module is None:
         return CHECKINS_UNAVAILABLE
-    report = coach.store.get_assessment(assessment_id).report
+    report = coach.store.get_assessment(assessment_id, owner=owner).report  # another workspace's: NotFound
     pilot = module.register_from_assessment(
         coach, assessment_id, name=report.pilot_name or "Untitled pilot",
-        business_owner=user, sponsor=user, people=_people(coach, assessment_id) or [user],
+        business_owner=user, sponsor=user, people=_people(coach, assessment_id, owner) or [user],
         channel=channel, owner=owner,
     )  # fmt: skip
     coach.store.audit("slack.checkins_started", f"assessment:{assessment_id}",

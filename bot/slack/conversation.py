@@ -20,6 +20,11 @@ THINKING = "is thinking…"
 _START = re.compile(r"^\s*(?:start|begin|assess)\b[\s:,-]*(?P<name>.*)$", re.I | re.S)
 
 
+def workspace_owner(team: str) -> str:
+    """The owner id of everything a Slack workspace creates: sessions, assessments, pilots."""
+    return f"slack:{team}"
+
+
 @dataclass(frozen=True)
 class Thread:
     """Where a conversation lives; `thread_ts` None means the top level of a DM."""
@@ -37,7 +42,7 @@ class Thread:
     @property
     def owner(self) -> str:
         """Sessions belong to the workspace."""
-        return f"slack:{self.team}"
+        return workspace_owner(self.team)
 
     def poster(self, client: WebClient) -> Poster:
         """A poster for this thread."""
@@ -106,7 +111,7 @@ class Conversations:
     def latest_in(self, team: str, channel: str) -> SessionRecord | None:
         """The most recently active session in a channel, if any."""
         prefix = f"slack:{team}:{channel}:"
-        for rec in self.coach.store.list_sessions(owner=f"slack:{team}"):
+        for rec in self.coach.store.list_sessions(owner=workspace_owner(team)):
             if (rec.external_key or "").startswith(prefix):
                 return rec
         return None

@@ -9,44 +9,35 @@ from sqlalchemy.orm import Session
 
 from bot.errors import NotFound
 from bot.models import DimensionResult, Evidence, Report
-from bot.redact import redact, redact_secrets
 from bot.store.base import StoreBase, check_choice, no_session
 from bot.store.db import utcnow
 from bot.store.records import AssessmentRecord, GapRecord
+from bot.store.scrub import scrub_report
 from bot.store.tables import GAP_STATUSES, AssessmentRow, AuditRow, GapRow, SessionRow
 
 DECISION_KIND = "assessment.decision"
-
-
-def _scrub(text: str) -> str:
-    return redact_secrets(redact(text).text)
-
-
-def _scrub_evidence(items: list[Evidence]) -> list[Evidence]:
-    return [e.model_copy(update={"quote": _scrub(e.quote)}) for e in items]
-
-
-def scrub_report(report: Report) -> Report:
-    """A copy of the report whose quoted evidence is redacted (when originals are not kept)."""
-    dims = [d.model_copy(update={"evidence": _scrub_evidence(d.evidence)}) for d in report.dimensions]
-    gaps = [g.model_copy(update={"evidence": _scrub_evidence(g.evidence)}) for g in report.gaps]
-    return report.model_copy(
-        update={
-            "dimensions": dims,
-            "gaps": gaps,
-            "agentic_evidence": _scrub_evidence(report.agentic_evidence),
-        }
-    )
+LOCAL_OWNER = "local"  # the owner of the CLI and of a keyless API (as in bot.api.deps)
 
 
 def _evidence_json(items: list[Evidence]) -> list[dict[str, Any]]:
     return [e.model_dump(mode="json") for e in items]
 
 
-def write_assessment(db: Session, report: Report, session_id: str | None) -> int:
+def no_assessment(assessment_id: int) -> NotFound:
+    """The NotFound for a missing (or not-yours) assessment: both read the same, so ids can't be probed."""
+    return NotFound(f"No assessment {assessment_id}: run an assessment first.")
+
+
+def no_gap(gap_id: int) -> NotFound:
+    """The NotFound for a missing (or not-yours) gap."""
+    return NotFound(f"No gap {gap_id}: list the gaps of an assessment to find its id.")
+
+
+def write_assessment(db: Session, report: Report, session_id: str | None, owner: str) -> int:
     """Add the assessment, its gaps and its decision audit rows; return the assessment id."""
     row = AssessmentRow(
         session_id=session_id,
+        owner=owner,
         report=report.model_dump(mode="json"),
         verdict=report.verdict,
         engine=report.engine,
@@ -93,14 +84,20 @@ class AssessmentsMixin(StoreBase):
 
     # --- assessments and gaps -------------------------------------------------------
 
-    def save_assessment(self, report: Report, session_id: str | None = None) -> int:
-        """Store a report with one gap row per gap and one audit row per dimension decision."""
-        if not self.settings.keep_original_transcript:
-            report = scrub_report(report)
+    def save_assessment(self, report: Report, session_id: str | None = None, owner: str | None = None) -> int:
+        """Store a report (quotes redacted) with its gaps and decisions, owned by its session's owner.
+
+        Without a session, `owner` owns it (default `local`, the CLI's and keyless API's owner);
+        with one, a different `owner` is refused as if the session did not exist.
+        """
+        report = scrub_report(report)
         with self._tx() as db:
-            if session_id is not None and db.get(SessionRow, session_id) is None:
-                raise no_session(session_id)
-            return write_assessment(db, report, session_id)
+            if session_id is not None:
+                session = db.get(SessionRow, session_id)
+                if session is None or (owner is not None and session.owner != owner):
+                    raise no_session(session_id)
+                owner = session.owner
+            return write_assessment(db, report, session_id, owner or LOCAL_OWNER)
 
     def latest_assessment(self, session_id: str) -> Report | None:
         """The newest report for a session, if it has been assessed."""
@@ -114,18 +111,17 @@ class AssessmentsMixin(StoreBase):
             row = db.scalars(query).first()
             return Report.model_validate({**row.report, "assessment_id": row.id}) if row else None
 
-    def get_assessment(self, assessment_id: int) -> AssessmentRecord:
-        """One stored assessment, or NotFound."""
+    def get_assessment(self, assessment_id: int, owner: str | None = None) -> AssessmentRecord:
+        """One stored assessment; NotFound when it is missing or (with `owner`) someone else's."""
         with self._tx() as db:
-            row = db.get(AssessmentRow, assessment_id)
-            if row is None:
-                raise NotFound(f"No assessment {assessment_id}: run an assessment first.")
-            return AssessmentRecord.of(row)
+            return AssessmentRecord.of(_assessment_row(db, assessment_id, owner))
 
-    def list_gaps(self, assessment_id: int) -> list[GapRecord]:
-        """The gaps of one assessment, in report order."""
+    def list_gaps(self, assessment_id: int, owner: str | None = None) -> list[GapRecord]:
+        """The gaps of one assessment, in report order; with `owner`, only that owner's."""
         query = select(GapRow).filter_by(assessment_id=assessment_id).order_by(GapRow.id)
         with self._tx() as db:
+            if owner is not None:
+                _assessment_row(db, assessment_id, owner)
             return [GapRecord.of(r) for r in db.scalars(query)]
 
     def update_gap(
@@ -134,20 +130,36 @@ class AssessmentsMixin(StoreBase):
         status: str | None = None,
         owner: str | None = None,
         actor: str | None = None,
+        tenant: str | None = None,
     ) -> GapRecord:
-        """Change a gap's status and/or owner; every change is written to the audit log."""
+        """Change a gap's status and/or owner (the person on it); every change is audited.
+
+        `tenant` is the caller's owner id (API key, Slack workspace): a gap of another tenant's
+        assessment is NotFound, exactly like a missing one.
+        """
         if status is not None:
             check_choice(status, GAP_STATUSES, "gap status")
         with self._tx() as db:
             row = db.get(GapRow, gap_id)
-            if row is None:
-                raise NotFound(f"No gap {gap_id}: list the gaps of an assessment to find its id.")
+            if row is None or (tenant is not None and _owner_of(db, row.assessment_id) != tenant):
+                raise no_gap(gap_id)
             changes = _gap_changes(row, status, owner)
             if changes:
                 row.updated_at = utcnow()
                 detail = {"assessment_id": row.assessment_id, "changes": changes}
                 db.add(AuditRow(kind="gap.updated", subject=f"gap:{gap_id}", actor=actor, detail=detail))
             return GapRecord.of(row)
+
+
+def _assessment_row(db: Session, assessment_id: int, owner: str | None) -> AssessmentRow:
+    row = db.get(AssessmentRow, assessment_id)
+    if row is None or (owner is not None and row.owner != owner):
+        raise no_assessment(assessment_id)
+    return row
+
+
+def _owner_of(db: Session, assessment_id: int) -> str | None:
+    return db.scalar(select(AssessmentRow.owner).filter_by(id=assessment_id))
 
 
 def _gap_changes(row: GapRow, status: str | None, owner: str | None) -> dict[str, Any]:

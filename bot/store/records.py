@@ -83,6 +83,7 @@ class AssessmentRecord:
     rubric_version: str
     prompt_version: str
     created_at: datetime
+    owner: str | None = None
 
     @classmethod
     def of(cls, row: AssessmentRow) -> AssessmentRecord:
@@ -96,6 +97,7 @@ class AssessmentRecord:
             rubric_version=row.rubric_version,
             prompt_version=row.prompt_version,
             created_at=row.created_at,
+            owner=row.owner,
         )
 
 

@@ -6,7 +6,7 @@ import copy
 import logging
 from typing import Any
 
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.config import Settings
@@ -19,6 +19,7 @@ from bot.store.records import (
     MessageRecord,
     SessionRecord,
 )
+from bot.store.scrub import scrub_optional, scrub_state
 from bot.store.tables import (
     CHANNELS,
     ROLES,
@@ -26,6 +27,7 @@ from bot.store.tables import (
     MessageRow,
     SessionRow,
 )
+from bot.store.upgrade import add_missing_columns, backfill
 from bot.store.usage import AuditUsageMixin
 
 log = logging.getLogger(__name__)
@@ -55,8 +57,8 @@ class Store(AssessmentsMixin, AuditUsageMixin):
             owner=owner,
             channel=channel,
             external_key=external_key,
-            pilot_name=pilot_name,
-            state=copy.deepcopy(state or {}),
+            pilot_name=scrub_optional(pilot_name),
+            state=scrub_state(copy.deepcopy(state or {})),
             status="active",
             created_at=now,
             updated_at=now,
@@ -105,7 +107,7 @@ class Store(AssessmentsMixin, AuditUsageMixin):
                 raise no_session(session_id)
             if expected_version is not None and (row.version or 0) != expected_version:
                 raise Conflict(f"Session {session_id} changed while this message was handled; retry it.")
-            row.state = copy.deepcopy(state)
+            row.state = scrub_state(copy.deepcopy(state))
             row.status = status or row.status
             row.version = (row.version or 0) + 1
             row.updated_at = utcnow()
@@ -131,9 +133,10 @@ class Store(AssessmentsMixin, AuditUsageMixin):
     ) -> MessageRecord:
         """Store one turn, redacted, and commit before returning (the answer is durable)."""
         check_choice(role, ROLES, "role")
-        found = redact(text)
-        redacted = redact_secrets(found.text)
-        kept = redact_secrets(text) if self.settings.keep_original_transcript else redacted
+        unsecret = redact_secrets(text)  # secrets never reach the database, not even in originals
+        found = redact(unsecret)
+        redacted = found.text
+        kept = unsecret if self.settings.keep_original_transcript else redacted
         meta = copy.deepcopy(meta or {})
         if found.counts:
             meta.setdefault("redactions", found.counts)
@@ -199,29 +202,9 @@ def create_tables(engine: Engine) -> None:
         except IntegrityError:  # another process created the same table a moment earlier
             Base.metadata.create_all(engine)
         add_missing_columns(engine)
+        backfill(engine)
     except SQLAlchemyError as exc:
         raise unreachable(engine.url, exc) from exc
-
-
-def add_missing_columns(engine: Engine) -> None:
-    """Upgrade a database made by an older version: add columns new versions declare.
-
-    Only additive changes with a scalar default are handled; anything else needs a migration.
-    """
-    present = inspect(engine)
-    for table in Base.metadata.sorted_tables:
-        if not present.has_table(table.name):
-            continue
-        have = {c["name"] for c in present.get_columns(table.name)}
-        for column in table.columns:
-            if column.name in have:
-                continue
-            kind = column.type.compile(dialect=engine.dialect)
-            default = getattr(column.default, "arg", None)
-            clause = f" DEFAULT {default!r}" if isinstance(default, int | float | str) else ""
-            with engine.begin() as conn:
-                conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{clause}')
-            log.info("added column %s.%s", table.name, column.name)
 
 
 def open_store(settings: Settings) -> Store:

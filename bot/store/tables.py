@@ -64,6 +64,9 @@ class AssessmentRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     session_id: Mapped[str | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"), index=True)
+    # who may see it: the API key's or Slack workspace's owner id, as on sessions and pilots
+    # (NULL only on rows older than the column whose session was unknown: nobody's)
+    owner: Mapped[str | None] = mapped_column(String(200), index=True)
     report: Mapped[dict[str, Any]]
     verdict: Mapped[str] = mapped_column(String(32))
     engine: Mapped[str] = mapped_column(String(64))

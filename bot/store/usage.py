@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from bot.redact import redact_secrets
 from bot.store.base import StoreBase, check_choice
 from bot.store.records import AuditRecord
+from bot.store.scrub import scrub_strings
 from bot.store.tables import LLM_OUTCOMES, AuditRow, LLMCallRow
 
 MAX_ERROR_CHARS = 2000
@@ -22,8 +23,8 @@ class AuditUsageMixin(StoreBase):
     # --- audit log (append-only) ----------------------------------------------------
 
     def audit(self, kind: str, subject: str, detail: dict[str, Any], actor: str | None = None) -> int:
-        """Append one audit entry; there is deliberately no way to change or remove it."""
-        row = AuditRow(kind=kind, subject=subject, actor=actor, detail=copy.deepcopy(detail))
+        """Append one audit entry (its text redacted); there is deliberately no way to change or remove it."""
+        row = AuditRow(kind=kind, subject=subject, actor=actor, detail=scrub_strings(copy.deepcopy(detail)))
         with self._tx() as db:
             db.add(row)
             db.flush()

@@ -50,8 +50,8 @@ def checkins(coach: Coach, clock: ManualClock) -> Checkins:
     return open_checkins(coach, clock)
 
 
-def assess(coach: Coach, text: str = STALLED_TEXT, name: str = "Claims triage") -> int:
-    """Assess a description and return the stored assessment's id."""
-    coach.assess_text(text, pilot_name=name)
+def assess(coach: Coach, text: str = STALLED_TEXT, name: str = "Claims triage", owner: str = "local") -> int:
+    """Assess a description (as `owner`) and return the stored assessment's id."""
+    coach.assess_text(text, pilot_name=name, owner=owner)
     with coach.store.engine.connect() as conn:
         return int(conn.execute(select(func.max(AssessmentRow.id))).scalar_one())

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from bot.api.app import create_app
+from bot.api.deps import owner_id
 from bot.checkins import ManualClock
 from bot.service import Coach
 from tests.checkins.conftest import assess
@@ -15,7 +16,7 @@ AUTH = {"Authorization": "Bearer k1"}
 
 def test_pilots_api(coach: Coach) -> None:
     settings = coach.settings.model_copy(update={"api_keys": [SecretStr("k1")], "scheduler_enabled": False})
-    aid = assess(coach)
+    aid = assess(coach, owner=owner_id("k1"))  # the key's own assessment (another's is 404)
     with TestClient(create_app(settings, coach)) as client:
         assert client.get("/v1/pilots").status_code == 401
         body = {"assessment_id": aid, "name": "Claims", "business_owner": "Dana",

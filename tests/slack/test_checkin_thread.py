@@ -19,8 +19,9 @@ def test_answer_in_a_checkin_thread_updates_the_pilot(slack: SlackRig) -> None:
     coach, fake = slack.coach, slack.fake
     clock = ManualClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     checkins = open_checkins(coach, clock)
+    owner = f"slack:{TEAM}"
     pilot = checkins.register_from_assessment(
-        assess(coach), "Claims triage", "U0DANA", "U0SAM", ["U0ALICE"], "C0CHECK", owner=f"slack:{TEAM}"
+        assess(coach, owner=owner), "Claims triage", "U0DANA", "U0SAM", ["U0ALICE"], "C0CHECK", owner=owner
     )
     clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     notifier = SlackNotifier(WebClient(token="xoxb-test-token", base_url=fake.api_url), "levels")

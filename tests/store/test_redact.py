@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.redact import redact, redact_secrets
+from bot.redact import SECRET, redact, redact_secrets, scrub
 
 MASKED = [
     # emails
@@ -112,6 +112,24 @@ SECRETS = [
     ("postgresql://coach:s3cret@db:5432/coach", "postgresql://coach:[SECRET]@db:5432/coach"),
     ("gh token ghp_abcdefghijklmnopqrstuvwxyz0123456789", "gh token ghp_[SECRET]"),
     ("aws AKIAIOSFODNN7EXAMPLE", "aws [SECRET]"),
+    ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key = [SECRET]"),
+    ("AWS secret: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ok", "AWS secret: [SECRET] ok"),
+    ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY is the AWS one", "[SECRET] is the AWS one"),
+    ("maps key AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY.", "maps key [SECRET]."),
+    ("stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc", "stripe sk_live_[SECRET]"),
+    ("rk_live_51H8abcdefghijklmnop, pk_live_TYooMQauvdEDq54NiTphI7jx", "rk_live_[SECRET], pk_live_[SECRET]"),
+    ("pat github_pat_11ABCDEFG0123456789_abcdefghijklmnop", "pat github_pat_[SECRET]"),
+    (
+        "deploy key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi\n"
+        "Z1BjP5CE/Wm/Rr500P+abc=\n-----END RSA PRIVATE KEY-----\nthanks",
+        "deploy key:\n[SECRET]\nthanks",
+    ),
+    ("cut off: -----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA\n", "cut off: [SECRET]"),
+    (
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0B\n"
+        "-----END ENCRYPTED PRIVATE KEY-----",
+        SECRET,
+    ),
 ]
 
 SECRET_TRAPS = [
@@ -120,6 +138,10 @@ SECRET_TRAPS = [
     "the password policy: 12 characters, rotated yearly",
     "sk-learn is a library; the sk-8 task",
     "content hash 9f86d081884c7d659a2feaa0c55ad015 matched",
+    "secret sauce: commit 4f1c2b3a5d6e7f8091a2b3c4d5e6f7a8b9c0d1e2 fixed it",  # lowercase hex, not base64
+    "we read docs/AnExtremelyLongPathSegmentWithoutContext0123 daily",  # 40 chars, no aws/secret near
+    "pk_live is the Stripe prefix; sk_live_ keys stay in the vault",
+    "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBa\n-----END CERTIFICATE-----",
 ]
 
 
@@ -139,7 +161,23 @@ def test_redaction_is_idempotent() -> None:
     assert redact_secrets(redact_secrets("key=abcdef0123456789abc")) == "key=[SECRET]"
 
 
-@pytest.mark.parametrize("text", ["1 2 " * 25000, "(1)(2) " * 14000, "Mr " * 33000, "1-" * 50000])
+def test_scrub_masks_secrets_before_personal_data() -> None:
+    text = "I'm Jane Doe; db postgresql://app:hunter2@db.example.com/x; card 4111 1111 1111 1111"
+    assert scrub(text) == "I'm [NAME]; db postgresql://app:[SECRET]@db.example.com/x; card [CARD]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1 2 " * 25000,
+        "A" * 100_000,
+        "-----BEGIN PRIVATE KEY-----" * 4000,
+        "aws " + "Ab1/" * 25000,
+        "(1)(2) " * 14000,
+        "Mr " * 33000,
+        "1-" * 50000,
+    ],
+)
 def test_hostile_input_is_linear(text: str) -> None:
     started = time.perf_counter()
     redact(text)

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from bot.errors import InvalidInput, NotFound
 from bot.models import Report
 from bot.store import Base, Store
+from bot.store.scrub import scrub_report
 
 from .conftest import MakeStore
 
@@ -147,7 +148,8 @@ def test_list_sessions_filters_by_owner_and_orders_by_activity(store: Store) -> 
 def test_assessment_round_trip_with_gaps_and_decisions(store: Store, report: Report) -> None:
     session = store.create_session(OWNER, "api")
     assessment_id = store.save_assessment(report, session_id=session.id)
-    stored = report.model_copy(update={"assessment_id": assessment_id})
+    stored = scrub_report(report).model_copy(update={"assessment_id": assessment_id})
+    assert stored.gaps[0].evidence[0].quote.endswith("ask [NAME] (CFO)")  # reports quote redacted text
     assert store.latest_assessment(session.id) == stored
     record = store.get_assessment(assessment_id)
     assert record.report == stored

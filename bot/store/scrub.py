@@ -1,0 +1,58 @@
+"""Redaction before storage: the team's words in state, reports and check-ins are kept masked.
+
+Only the transcript (`messages.text`) may hold the original, and only when the settings keep it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.models import Report
+from bot.redact import scrub
+
+# Keys whose string values are the team's words (or may quote them); everything else is structure.
+STATE_TEXT_KEYS = frozenset({"text", "quote", "pilot_name"})
+REPORT_TEXT_KEYS = frozenset({"quote", "pilot_name", "rationale", "summary"})
+
+
+def scrub_optional(text: str | None) -> str | None:
+    """`scrub`, passing None through."""
+    return None if text is None else scrub(text)
+
+
+def scrub_fields(value: Any, keys: frozenset[str]) -> Any:
+    """A copy of a JSON-like value whose strings under `keys` (at any depth) are redacted."""
+    if isinstance(value, dict):
+        return {k: scrub(v) if k in keys and isinstance(v, str) else scrub_fields(v, keys) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub_fields(v, keys) for v in value]
+    return value
+
+
+def scrub_strings(value: Any) -> Any:
+    """A copy of a JSON-like value with every string in it redacted (audit details: no schema)."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {k: scrub_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub_strings(v) for v in value]
+    return value
+
+
+def scrub_state(state: dict[str, Any]) -> dict[str, Any]:
+    """Interview state with the statements' text and the pilot name redacted."""
+    scrubbed: dict[str, Any] = scrub_fields(state, STATE_TEXT_KEYS)
+    return scrubbed
+
+
+def scrub_evidence(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stored evidence items (`{"quote": ...}`) with their quotes redacted."""
+    scrubbed: list[dict[str, Any]] = scrub_fields(items, STATE_TEXT_KEYS)
+    return scrubbed
+
+
+def scrub_report(report: Report) -> Report:
+    """A copy of the report whose quotes, pilot name, rationales and summary are redacted."""
+    data = scrub_fields(report.model_dump(mode="json"), REPORT_TEXT_KEYS)
+    return Report.model_validate(data)
