@@ -5,10 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.errors import ConfigError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIN_API_KEY_CHARS = 16
+SHORT_KEY = (
+    f"every key must be at least {MIN_API_KEY_CHARS} characters long: "
+    "generate one with `python -c 'import secrets; print(secrets.token_urlsafe(32))'`."
+)
 
 
 def _split_list(value: object) -> object:
@@ -22,7 +29,10 @@ def _split_list(value: object) -> object:
 class Settings(BaseSettings):
     """Everything the coach can be configured with; built by `get_settings()`."""
 
-    model_config = SettingsConfigDict(env_prefix="COACH_", env_file=".env", extra="ignore", populate_by_name=True)
+    # hide_input_in_errors: a rejected value (an API key, a token) is never echoed in the error
+    model_config = SettingsConfigDict(
+        env_prefix="COACH_", env_file=".env", extra="ignore", populate_by_name=True, hide_input_in_errors=True
+    )
 
     data_dir: Path = Path(".coach")
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
@@ -42,6 +52,10 @@ class Settings(BaseSettings):
     llm_timeout: float = 30.0
     llm_max_retries: int = 2
     llm_max_tokens: int = 1200
+    llm_turn_budget: float = Field(default=20.0, gt=0)  # seconds of LLM work per turn, retries included
+    llm_breaker_failures: int = Field(default=5, ge=1)  # model failures within the window that open the circuit
+    llm_breaker_window: float = Field(default=60.0, gt=0)  # seconds
+    llm_breaker_cooldown: float = Field(default=30.0, gt=0)  # seconds on the offline engine before one trial call
     keep_original_transcript: bool = True
     max_message_chars: int = 8000
     max_document_chars: int = 100_000
@@ -51,6 +65,10 @@ class Settings(BaseSettings):
     port: int = 8000
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     rate_limit_per_minute: int = 120
+    # wrong API keys one client address may send per minute before it gets 429 (0: no limit)
+    key_failures_per_minute: int = 10
+    # without API keys the API answers only Host localhost, 127.0.0.1 or [::1] (any port), plus these
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # Slack
     slack_bot_token: SecretStr | None = Field(
@@ -68,11 +86,20 @@ class Settings(BaseSettings):
     # Check-ins
     scheduler_enabled: bool = True
     stall_weeks: int = 3
+    # the shortest time between two check-ins a pilot's cron may ask for
+    checkin_min_interval_minutes: int = Field(default=60, ge=1)
 
-    @field_validator("knowledge_dirs", "api_keys", mode="before")
+    @field_validator("knowledge_dirs", "api_keys", "allowed_hosts", mode="before")
     @classmethod
     def _lists(cls, value: object) -> object:
         return _split_list(value)
+
+    @field_validator("api_keys")
+    @classmethod
+    def _long_keys(cls, keys: list[SecretStr]) -> list[SecretStr]:
+        if any(len(k.get_secret_value()) < MIN_API_KEY_CHARS for k in keys):
+            raise ValueError(SHORT_KEY)
+        return keys
 
     @property
     def all_knowledge_dirs(self) -> list[Path]:
@@ -98,5 +125,17 @@ class Settings(BaseSettings):
 
 
 def get_settings(**overrides: object) -> Settings:
-    """Build settings from the environment and `.env`, with explicit overrides on top."""
-    return Settings(**overrides)  # type: ignore[arg-type]
+    """Build settings from the environment and `.env`; a bad value is a one-sentence ConfigError."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ConfigError(settings_problem(exc)) from None
+
+
+def settings_problem(exc: ValidationError) -> str:
+    """'COACH_PORT: Input should be a valid integer.' for the first bad setting (never its value)."""
+    first = exc.errors()[0]
+    name = str(first["loc"][0]) if first.get("loc") else ""
+    variable = (name if name.isupper() else f"COACH_{name.upper()}") if name else "the configuration"
+    message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    return f"{variable}: {message if message.endswith('.') else message + '.'}"

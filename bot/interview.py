@@ -19,8 +19,9 @@ _QUESTION_START = re.compile(
     re.I,
 )
 MAX_FOLLOW_UPS = 2
-FOLLOW_UP_CONFIDENCE = 0.45  # below this a judgement rests on too little: ask for specifics
-SKIP_CONFIDENCE = 0.5
+# Confidences are the reader's calibrated probabilities (bot/reading/judge.py).
+FOLLOW_UP_CONFIDENCE = 0.6  # below this a judgement rests on too little: ask for specifics
+SKIP_CONFIDENCE = 0.85  # an area is skipped only when an earlier answer was near-certainly about it being in place
 AskFn = Callable[[str, "str | None", str], GroundedAnswer]
 
 

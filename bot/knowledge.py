@@ -118,13 +118,13 @@ class Scope(BaseModel):
 class ReadingPolicy(BaseModel):
     """How the trained reader's clause probabilities become a judgement per area (policy, as data)."""
 
-    gap_min: float = Field(default=0.5, description="a clause this sure it shows a gap in the area makes the area a gap")
+    gap_min: float = Field(default=0.5, description="a clause this sure of a gap makes the area a gap")
     ready_min: float = Field(default=0.5, description="a clause this sure the thing is in place makes the area ready")
     gap_share: float = Field(default=0.3, description="gap evidence must be at least this share of in-place evidence")
-    medium_share: float = Field(default=0.6, description="in-place evidence at this share of the gap's makes it medium")
+    medium_share: float = Field(default=0.6, description="in-place evidence at this share of the gap's: medium")
     evidence_min: float = Field(default=0.3, description="weakest clause quoted as evidence")
     agentic_min: float = Field(default=0.5, description="how sure a clause must be that the system acts alone")
-    aside_min: float = Field(default=0.6, description="an answer's clause this sure it is about another area is an aside")
+    aside_min: float = Field(default=0.6, description="an answer's clause this sure of another area is an aside")
 
 
 class Rubric(BaseModel):

@@ -66,3 +66,13 @@ def clean_text(raw: bytes | str, max_chars: int, what: str = "message") -> str:
     if len(text) > max_chars:
         raise _too_large(what, len(text), max_chars)
     return text
+
+
+# Integer key columns are 32-bit (PostgreSQL INTEGER): a larger id cannot exist, and asking
+# PostgreSQL for one is an error, not an empty result. Validate ids against this first.
+MAX_DB_ID = 2**31 - 1
+
+
+def valid_id(value: int) -> bool:
+    """True when `value` can be the id of a stored row."""
+    return 1 <= value <= MAX_DB_ID

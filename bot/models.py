@@ -64,6 +64,7 @@ class DimensionResult(BaseModel):
     level: int = Field(ge=1, le=5)
     evidence: list[Evidence] = Field(default_factory=list)
     rationale: str = ""
+    engine: str | None = None  # who judged it (offline, openai); None when skipped, and in older reports
 
 
 class Gap(BaseModel):
@@ -100,7 +101,7 @@ class Report(BaseModel):
     dimensions: list[DimensionResult]
     gaps: list[Gap]
     open_questions: list[OpenQuestion]
-    engine: str
+    engine: str  # offline or openai, or mixed when judgements came from both (the model and its fallback)
     rubric_version: str
     prompt_version: str
     reader_version: str = ""  # the trained reader behind the offline judgements (and the fallback)

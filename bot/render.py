@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -12,6 +15,21 @@ from bot.models import Report
 BADGE = {"critical": "🔴 critical", "high": "🟠 high", "medium": "🟡 medium"}
 STYLE = {"critical": "bold red", "high": "dark_orange", "medium": "yellow"}
 STATUS = {"gap": "gap", "unknown": "unknown (open question)", "ready": "ready"}
+
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+
+
+def md_text(text: str) -> str:
+    """The team's words (a pilot name, a quote, an author) safe inside Markdown: HTML escaped,
+    links and emphasis neutralised, on one line, so they read as text wherever it is rendered."""
+    flat = " ".join(text.split())
+    return _MD_INLINE.sub(r"\\\1", html.escape(flat, quote=False))
+
+
+def no_html(text: str) -> str:
+    """The coach's own text with any tag made inert (it may echo the team's words)."""
+    return text.replace("<", "&lt;")
 
 
 def to_json(report: Report) -> str:
@@ -25,17 +43,17 @@ def _cite(c_source: str, c_section: str) -> str:
 
 def to_markdown(report: Report) -> str:
     """A Markdown report a team can paste into a wiki or ticket."""
-    title = f"Readiness report: {report.pilot_name}" if report.pilot_name else "Readiness report"
+    title = f"Readiness report: {md_text(report.pilot_name)}" if report.pilot_name else "Readiness report"
     out = [
         f"# {title}",
         "",
         f"**Verdict:** {report.verdict.replace('_', ' ')}",
         "",
-        report.summary,
+        no_html(report.summary),
         "",
     ]
     if report.agentic:
-        quotes = "; ".join(f'"{e.quote}"' for e in report.agentic_evidence)
+        quotes = "; ".join(f'"{md_text(e.quote)}"' for e in report.agentic_evidence)
         out += [f"> Agentic system: acts on its own ({quotes}).", ""]
     out += ["## Readiness by area", "", "| Area | Status | Severity | Level |", "|---|---|---|---|"]
     for d in report.dimensions:
@@ -44,23 +62,23 @@ def to_markdown(report: Report) -> str:
     if not report.gaps:
         out += ["No gaps found.", ""]
     for i, g in enumerate(report.gaps, 1):
-        out += [f"### {i}. {g.title} ({BADGE[g.severity]})", ""]
+        out += [f"### {i}. {no_html(g.title)} ({BADGE[g.severity]})", ""]
         for e in g.evidence:
-            who = f" ({e.author})" if e.author else ""
-            out.append(f'> "{e.quote}"{who}')
+            who = f" ({md_text(e.author)})" if e.author else ""
+            out.append(f'> "{md_text(e.quote)}"{who}')
         out += [
             "",
-            f"**Why it matters:** {g.why}",
+            f"**Why it matters:** {no_html(g.why)}",
             "",
-            f"**Where it will surface:** {g.surfaces}",
+            f"**Where it will surface:** {no_html(g.surfaces)}",
             "",
         ]
-        out += ["**This week:**", *[f"- {a}" for a in g.actions], ""]
+        out += ["**This week:**", *[f"- {no_html(a)}" for a in g.actions], ""]
         if g.citations:
             out += ["Playbook: " + ", ".join(_cite(c.source, c.section) for c in g.citations), ""]
     if report.open_questions:
         out += ["## Open questions", ""]
-        out += [f"- **{q.dimension}**: {q.question}" for q in report.open_questions]
+        out += [f"- **{q.dimension}**: {no_html(q.question)}" for q in report.open_questions]
         out.append("")
     reader = report.reader_version or "none"
     out.append(

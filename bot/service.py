@@ -10,15 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.assess import build_report
 from bot.config import Settings
 from bot.engine.base import Engine
-from bot.engine.grounding import citation
 from bot.errors import Conflict
 from bot.interview import Interview, InterviewState, is_question
 from bot.knowledge import Dimension, Knowledge
 from bot.limits import clean_text
-from bot.models import Citation, GroundedAnswer, Report, Statement, Turn
+from bot.models import GroundedAnswer, Report, Statement, Turn
+from bot.reports import Reports, engine_turn, engine_used
 from bot.text import expand_aliases
 
 if TYPE_CHECKING:
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
     from bot.store import Store
 
 log = logging.getLogger(__name__)
-_TOKEN = re.compile(r"\S+\s*")
+_TOKEN = re.compile(r"\s*\S+\s*")  # leading whitespace too: the pieces add up to the reply
 TURN_ATTEMPTS = 5  # optimistic retries when two messages in one session race
 
 
@@ -66,7 +65,7 @@ class Coach:
         self.prompt_version = prompt_version
         self.reader_version = reader_version
         self.interview = Interview(self.rubric, engine, self.ask)
-        self._citation_cache: dict[str, list[Citation]] = {}
+        self.reports = Reports(self.rubric, engine, index, store, prompt_version, reader_version)
         self._sink = threading.local()  # set while stream_message wants answer deltas
 
     # -- sessions ------------------------------------------------------------
@@ -98,7 +97,11 @@ class Coach:
         )
 
     def send_message(self, session_id: str, text: str, owner: str | None = None, author: str | None = None) -> Turn:
-        """Store the team's message first, then let the interview answer it."""
+        """Store the team's message first, then let the interview answer it (its model work on one budget)."""
+        with engine_turn(self.engine):
+            return self._send_message(session_id, text, owner, author)
+
+    def _send_message(self, session_id: str, text: str, owner: str | None, author: str | None) -> Turn:
         rec = self.store.get_session(session_id, owner=owner)
         text = clean_text(text, self.settings.max_message_chars)
         self.store.add_message(session_id, "user", text, author=author)
@@ -114,12 +117,11 @@ class Coach:
             except Conflict:
                 if attempt == TURN_ATTEMPTS - 1:
                     raise
-        body = reply.text
+        body, engine = reply.text, engine_used(self.engine)
         if reply.want_report:
-            report = self._report_from_state(state)
+            report = self.reports.of_state(state)
             report.assessment_id = self.store.save_assessment(report, session_id=session_id)
-            body = f"{body}\n\n{render_brief(report)}"
-        engine = getattr(self.engine, "last_engine", self.engine.name)
+            body, engine = f"{body}\n\n{render_brief(report)}", report.engine
         self.store.add_message(session_id, "coach", body, meta={"topic": reply.topic, "engine": engine})
         return Turn(
             session_id=session_id,
@@ -135,8 +137,8 @@ class Coach:
     ) -> Iterator[str | Turn]:
         """Like send_message, yielding the reply in pieces as they are produced, the Turn last.
 
-        A question to the coach streams the engine's answer as it is generated; other replies
-        are produced whole and then sent in pieces.
+        A question to the coach streams the engine's answer once it has passed its checks; other
+        replies are produced whole and then sent in pieces. The pieces always add up to the reply.
         """
         pieces: queue.Queue[object] = queue.Queue()
         done = object()
@@ -152,16 +154,16 @@ class Coach:
                 pieces.put(done)
 
         threading.Thread(target=work, daemon=True).start()
-        streamed = False
+        sent = ""
         while (item := pieces.get()) is not done:
             if isinstance(item, BaseException):
                 raise item
             if isinstance(item, Turn):
-                if not streamed:
-                    yield from _TOKEN.findall(item.reply)
+                if item.reply.startswith(sent):  # the rest of the reply: all of it when nothing streamed
+                    yield from _TOKEN.findall(item.reply[len(sent) :])
                 yield item
             else:
-                streamed = True
+                sent += str(item)
                 yield str(item)
 
     def session_view(self, session_id: str, owner: str | None = None) -> SessionView:
@@ -184,14 +186,16 @@ class Coach:
         )
 
     def report(self, session_id: str, owner: str | None = None) -> Report:
-        """The gap list for a session: the saved one when finished, else from answers so far."""
+        """The gap list for a session: the stored one when finished, else from the answers so far.
+
+        Neither is remade on every request: a finished interview's report is the stored one, and
+        an unfinished one's is kept until the session moves on.
+        """
         rec = self.store.get_session(session_id, owner=owner)
         state = InterviewState.model_validate(rec.state)
         if state.done:
-            saved = self.store.latest_assessment(session_id)
-            if saved is not None:
-                return saved
-        return self._report_from_state(state)
+            return self.reports.stored(session_id, state)
+        return self.reports.interim(session_id, rec.version, state)
 
     # -- one-shot ------------------------------------------------------------
     def assess_text(self, text: str | bytes, pilot_name: str | None = None, owner: str = "local") -> Report:
@@ -200,7 +204,8 @@ class Coach:
         Returns the report as stored: quotes and pilot name redacted."""
         text = clean_text(text, self.settings.max_document_chars, "document")
         statements = document_statements(text, self.rubric.dimensions)
-        report = self._report(statements, pilot_name, frozenset())
+        with engine_turn(self.engine):
+            report = self.reports.make(statements, pilot_name)
         return self.store.get_assessment(self.store.save_assessment(report, owner=owner)).report
 
     def ask(self, question: str, dimension: str | None = None, context: str = "") -> GroundedAnswer:
@@ -219,41 +224,16 @@ class Coach:
             query, filt = f"{question} {topic}", dimension
         passages = self.index.search(query, k=5, dimension=filt)
         sink = getattr(self._sink, "deltas", None)
-        if sink is None:
-            return self.engine.answer(query, passages)
-        final = GroundedAnswer(answer="", in_scope=False)
-        for item in self.engine.answer_stream(query, passages):
-            if isinstance(item, GroundedAnswer):
-                final = item
-            else:
-                sink(item)
+        with engine_turn(self.engine):  # within a turn already, that turn's budget holds
+            if sink is None:
+                return self.engine.answer(query, passages)
+            final = GroundedAnswer(answer="", in_scope=False)
+            for item in self.engine.answer_stream(query, passages):
+                if isinstance(item, GroundedAnswer):
+                    final = item
+                else:
+                    sink(item)
         return final
-
-    # -- internals -----------------------------------------------------------
-    def _report_from_state(self, state: InterviewState) -> Report:
-        return self._report(state.statements, state.pilot_name, frozenset(state.skipped))
-
-    def _report(self, statements: list[Statement], pilot: str | None, skipped: frozenset[str]) -> Report:
-        judgements = {d.id: self.engine.judge(d, statements) for d in self.rubric.dimensions if d.id not in skipped}
-        agentic, agentic_evidence = self.engine.detect_agentic(statements)
-        return build_report(
-            self.rubric,
-            judgements,
-            agentic=agentic,
-            agentic_evidence=agentic_evidence,
-            engine=self.engine.name,
-            prompt_version=self.prompt_version,
-            citations_for=self._dimension_citations,
-            reader_version=self.reader_version,
-            pilot_name=pilot,
-            skipped=skipped,
-        )
-
-    def _dimension_citations(self, dim: Dimension) -> list[Citation]:
-        if dim.id not in self._citation_cache:
-            passages = self.index.search(f"{dim.title}: {dim.summary}", k=2, dimension=dim.id)
-            self._citation_cache[dim.id] = [citation(p) for p in passages]
-        return self._citation_cache[dim.id]
 
 
 _MEMO_HEADER = re.compile(r"^\s*(?:to|from|cc|bcc|subject|re|date|attendees)\s*:", re.I)

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from bot.api import misc, sessions
+from bot.api import misc, probes, sessions
 from bot.api.deps import Auth
 from bot.api.docs import install_docs
 from bot.api.errors import BodyLimitMiddleware, CatchAllMiddleware, install_error_handlers
+from bot.api.guard import HostGuardMiddleware
 from bot.api.metrics import AppMetrics, MetricsMiddleware
 from bot.api.openapi import install_openapi
 from bot.api.web import mount_web
@@ -122,11 +123,12 @@ def create_app(settings: Settings, coach: Coach | None = None) -> FastAPI:
     install_docs(app)
     # added innermost first: metrics see every response, including 413s and 500s
     app.add_middleware(BodyLimitMiddleware, limit=body_limit(settings))
+    app.add_middleware(HostGuardMiddleware, settings=settings)
     app.add_middleware(CatchAllMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.include_router(sessions.router)
     app.include_router(misc.router)
-    app.include_router(misc.probes)
+    app.include_router(probes.router)  # async probes: they never wait behind the threadpool
     mount_web(app)
     if coach is not None:
         mount_extensions(app, settings, coach)

@@ -13,7 +13,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.api.deps import RateLimited
 from bot.errors import CoachError
 
 log = logging.getLogger(__name__)
@@ -21,6 +20,9 @@ INTERNAL = (
     "Something went wrong on our side: try again, and if it keeps happening give the operator this error id: {ref}."
 )
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported"}
+# FastAPI's words when the JSON parser fails other than on syntax; the parser's error is the cause
+BODY_PARSE_DETAIL = "There was an error parsing the body"
+SEE_DOCS = "send a JSON object as the route expects (see /docs)."
 
 
 def error_body(code: str, message: str) -> dict[str, Any]:
@@ -45,7 +47,9 @@ def _coach_error(request: Request, exc: Exception) -> JSONResponse:
     count_error(request.app, exc.code)
     if exc.status >= 500:
         log.warning("%s %s: %s", request.method, request.url.path, exc)
-    headers = {"Retry-After": exc.retry_after} if isinstance(exc, RateLimited) else {}
+    # RateLimited (bot.api.deps) and its kin carry whole seconds to wait
+    retry_after = getattr(exc, "retry_after", None) if exc.code == "rate_limited" else None
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
     return error_response(exc.status, exc.code, str(exc), **headers)
 
 
@@ -74,8 +78,22 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "invalid_request", validation_message(list(exc.errors())))
 
 
+def body_problem(cause: BaseException | None) -> str:
+    """Why a request body could not be parsed, in a sentence that says what to send instead."""
+    if isinstance(cause, UnicodeError):
+        return f"The request body is not UTF-8 text: {SEE_DOCS}"
+    if isinstance(cause, RecursionError):
+        return f"The request body nests too deeply: {SEE_DOCS}"
+    if isinstance(cause, ValueError) and "digits" in str(cause):
+        return f"A number in the request body has too many digits: {SEE_DOCS}"
+    return f"The request body is not valid JSON: {SEE_DOCS}"
+
+
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 400 and exc.detail == BODY_PARSE_DETAIL:
+        count_error(request.app, "invalid_request")
+        return error_response(422, "invalid_request", body_problem(exc.__cause__))
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     count_error(request.app, code)
     if exc.status_code == 404 and exc.detail == "Not Found":
@@ -94,7 +112,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
 
 
-async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+async def send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+    """Answer from ASGI middleware, before any route: a JSON body with its length."""
     data = json.dumps(body).encode("utf-8")
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -125,7 +144,7 @@ class CatchAllMiddleware:
             log.exception("unhandled error %s on %s %s", ref, scope.get("method"), scope["path"])
             count_error(scope.get("app"), "internal")
             if not started:
-                await _send_json(send, 500, error_body("internal", INTERNAL.format(ref=ref)))
+                await send_json(send, 500, error_body("internal", INTERNAL.format(ref=ref)))
 
 
 class BodyLimitMiddleware:
@@ -144,7 +163,7 @@ class BodyLimitMiddleware:
         declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
         if declared.isdigit() and int(declared) > self.limit:
             count_error(scope.get("app"), "too_large")
-            await _send_json(send, 413, error_body("too_large", self._message()))
+            await send_json(send, 413, error_body("too_large", self._message()))
             return
         seen = 0
 

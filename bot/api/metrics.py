@@ -1,4 +1,4 @@
-"""Prometheus metrics in a registry per app: requests, latency, errors, LLM calls and tokens."""
+"""Prometheus metrics in a registry per app: requests, latency, errors, LLM calls, tokens and circuit."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
-from prometheus_client.core import CounterMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -20,7 +20,11 @@ _ENGINE_COUNTERS = {
     "fallbacks": "fallbacks",
     "errors": "errors",
     "retries": "retried",
+    "short_circuits": "short_circuits",  # calls sent straight to the fallback: the circuit was open
+    "budget_fallbacks": "budget_fallbacks",  # calls sent to the fallback: the turn's time budget was spent
+    "circuit_opens": "circuit_opens",
 }
+CIRCUIT_STATES = ("closed", "open", "half_open")
 
 
 class AppMetrics:
@@ -67,6 +71,18 @@ def _engine_counters(engine: Any) -> dict[str, int]:
     return {name: _int(found.get(name, 0)) for name in _ENGINE_COUNTERS}
 
 
+def _circuit_state(engine: Any) -> str | None:
+    """The engine's circuit breaker state, if it has a breaker."""
+    state = getattr(engine, "circuit_state", None)
+    if not callable(state):
+        return None
+    try:
+        return str(state())
+    except Exception:  # metrics must never break a scrape
+        log.warning("could not read the LLM circuit state for /metrics", exc_info=True)
+        return None
+
+
 def _int(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
@@ -94,13 +110,20 @@ class LLMCollector(Collector):
         return []
 
     def collect(self) -> Iterator[Metric]:
-        """LLM calls, fallbacks, errors, retries and tokens (zeros before the coach exists)."""
+        """LLM calls, fallbacks, errors, retries, tokens (zeros before the coach exists), circuit state."""
         coach = getattr(self.state, "coach", None)
         engine = getattr(coach, "engine", None)
         for name, value in _engine_counters(engine).items():
-            family = CounterMetricFamily(f"coach_llm_{name}", f"LLM {name} by the engine.")
+            family = CounterMetricFamily(f"coach_llm_{name}", f"LLM {name.replace('_', ' ')} by the engine.")
             family.add_metric([], value)
             yield family
+        if (state := _circuit_state(engine)) is not None:
+            circuit = GaugeMetricFamily(
+                "coach_llm_circuit_state", "1 for the LLM circuit breaker's current state.", labels=["state"]
+            )
+            for name in CIRCUIT_STATES:
+                circuit.add_metric([name], 1.0 if name == state else 0.0)
+            yield circuit
         tokens = CounterMetricFamily("coach_llm_tokens", "LLM tokens used.", labels=["kind"])
         for kind, value in _token_totals(getattr(coach, "store", None)).items():
             tokens.add_metric([kind], value)

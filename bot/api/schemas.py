@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
+from bot.limits import clean_text
 from bot.models import Citation
 
 ProgressState = Literal["done", "skipped", "current", "pending"]
 # At least one visible character; the core also rejects binary input and text over its limit.
 Text = Annotated[str, Field(min_length=1, pattern=r"\S")]
+PILOT_NAME_CHARS = 200
+
+
+def cleaned(max_chars: int, what: str) -> AfterValidator:
+    """The message-text cleaning for any other text field: no NUL or binary, trimmed, at most
+    `max_chars` (its InvalidInput or InputTooLarge answers 422 or 413, as for a message)."""
+    return AfterValidator(lambda value: clean_text(value, max_chars, what))
+
+
+def limit(max_chars: int) -> Any:
+    """Show a cleaned field's limits in the schema (the cleaning itself enforces them)."""
+    return Field(json_schema_extra={"minLength": 1, "maxLength": max_chars})
+
+
+PilotName = Annotated[str, limit(PILOT_NAME_CHARS), cleaned(PILOT_NAME_CHARS, "pilot name")]
 
 
 class ErrorDetail(BaseModel):
@@ -29,7 +45,7 @@ class ErrorBody(BaseModel):
 class NewSession(BaseModel):
     """Optional details for a new interview."""
 
-    pilot_name: str | None = Field(default=None, examples=["Support triage assistant"])
+    pilot_name: PilotName | None = Field(default=None, examples=["Support triage assistant"])
 
 
 class SessionStarted(BaseModel):
@@ -90,7 +106,7 @@ class AssessmentIn(BaseModel):
     """A free-text pilot description: a one-pager, a status update."""
 
     text: Text
-    pilot_name: str | None = None
+    pilot_name: PilotName | None = None
 
 
 class AskIn(BaseModel):

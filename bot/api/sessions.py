@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 from itertools import chain
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from bot.api.deps import current_owner, get_coach
@@ -23,7 +24,7 @@ from bot.api.schemas import (
     TurnOut,
     error_responses,
 )
-from bot.errors import CoachError
+from bot.errors import CoachError, NotFound
 from bot.models import Report, Turn
 from bot.render import to_json, to_markdown
 from bot.service import Coach
@@ -36,6 +37,21 @@ SSE_DOC = {
     'data is `{"text": "..."}`, then one `event: done` with the JSON fields below.',
     "content": {"text/event-stream": {"schema": {"type": "string"}}},
 }
+
+
+# Session ids are 32 hex characters; anything far from that (a NUL, a control character, a
+# path's worth of text) cannot name a session, and PostgreSQL refuses some of it outright.
+_SESSION_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
+
+
+def session_ref(session_id: str = Path(description="The session's id."), _owner: str = Depends(current_owner)) -> str:
+    """The session id from the path (after the key check); one that cannot exist is 404."""
+    if not _SESSION_ID.fullmatch(session_id):
+        raise NotFound("No session with that id: start a new one.")
+    return session_id
+
+
+SessionId = Annotated[str, Depends(session_ref)]
 
 
 def _turn_out(turn: Turn) -> TurnOut:
@@ -90,7 +106,7 @@ def wants_stream(accept: str | None) -> bool:
     responses={200: SSE_DOC, **error_responses(*COMMON, 413, 422)},
 )
 def send_message(
-    session_id: str,
+    session_id: SessionId,
     body: MessageIn,
     request: Request,
     owner: str = Depends(current_owner),
@@ -109,7 +125,9 @@ def send_message(
 
 
 @router.get("/sessions/{session_id}", response_model=SessionOut, responses=error_responses(*COMMON))
-def get_session(session_id: str, owner: str = Depends(current_owner), coach: Coach = Depends(get_coach)) -> SessionOut:
+def get_session(
+    session_id: SessionId, owner: str = Depends(current_owner), coach: Coach = Depends(get_coach)
+) -> SessionOut:
     """The transcript, the current topic and progress over the six dimensions."""
     view = coach.session_view(session_id, owner=owner)
     progress = [
@@ -137,7 +155,7 @@ def get_session(session_id: str, owner: str = Depends(current_owner), coach: Coa
     },
 )
 def get_report(
-    session_id: str,
+    session_id: SessionId,
     fmt: Literal["json", "md"] = Query("json", alias="format"),
     owner: str = Depends(current_owner),
     coach: Coach = Depends(get_coach),

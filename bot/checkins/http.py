@@ -13,16 +13,18 @@ from fastapi import APIRouter, Depends, FastAPI, Path
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
+from bot.api.schemas import PilotName, cleaned, limit
 from bot.checkins.clock import Clock, SystemClock
 from bot.checkins.escalations import escalation_history
 from bot.checkins.notify import LogNotifier, Notifier, SlackNotifier
 from bot.checkins.pilots import Checkins
 from bot.checkins.png import legend
-from bot.checkins.records import pilot_dict
+from bot.checkins.records import check_interval, pilot_dict
 from bot.checkins.runner import Runner
 from bot.checkins.service import open_checkins
 from bot.checkins.trend import trend_dict
 from bot.config import Settings
+from bot.limits import MAX_DB_ID
 
 if TYPE_CHECKING:
     from bot.service import Coach
@@ -30,8 +32,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 PAGE = FilePath(__file__).resolve().parent.parent / "web" / "pilots.html"
 TICK_SECONDS = 60
-MAX_ID = 2**53  # larger ids cannot exist (SQLite and PostgreSQL integer keys); say 422, not 500
-PilotId = Annotated[int, Path(ge=1, le=MAX_ID, description="The pilot's id.")]
+# ids past the 32-bit key columns cannot exist: 422 here, not a database error (500)
+PilotId = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="The pilot's id.")]
+MAX_PEOPLE = 50
+# Every text field is cleaned like a message (no NUL or binary, trimmed) and fits its column.
+Person = Annotated[str, limit(200), cleaned(200, "person")]
+BusinessOwner = Annotated[str, limit(200), cleaned(200, "business owner")]
+Sponsor = Annotated[str, limit(200), cleaned(200, "sponsor")]
+Channel = Annotated[str, limit(100), cleaned(100, "channel")]
+TimeZone = Annotated[str, limit(64), cleaned(64, "time zone")]
+Cron = Annotated[str, limit(100), cleaned(100, "schedule")]
+Author = Annotated[str, limit(100), cleaned(100, "author")]  # room to grow when redacted
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "Unknown pilot or assessment (or one that belongs to another key)."}
 }
@@ -40,25 +51,26 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 class NewPilot(BaseModel):
     """Register a pilot from a finished assessment."""
 
-    assessment_id: int = Field(ge=1, le=MAX_ID)
-    name: str = Field(min_length=1, max_length=300)
-    business_owner: str = Field(min_length=1, max_length=200)
-    sponsor: str = Field(min_length=1, max_length=200)
-    people: list[str] = Field(default_factory=list)
-    channel: str | None = None
-    timezone: str = "UTC"
-    cron: str | None = None
+    assessment_id: int = Field(ge=1, le=MAX_DB_ID)
+    name: PilotName
+    business_owner: BusinessOwner
+    sponsor: Sponsor
+    people: list[Person] = Field(default_factory=list, max_length=MAX_PEOPLE)
+    channel: Channel | None = None
+    timezone: TimeZone = "UTC"
+    cron: Cron | None = Field(default=None, description="5-field crontab; at most hourly by default.")
 
 
 class Answer(BaseModel):
     """A team's answer to the latest check-in."""
 
     text: str = Field(min_length=1)
-    author: str | None = None
+    author: Author | None = None
 
 
-def build_router(service: Checkins, owner_dep: Any) -> APIRouter:
-    """The /v1/pilots routes over one service; `owner_dep` is the auth dependency."""
+def build_router(service: Checkins, owner_dep: Any, min_interval_minutes: int = 60) -> APIRouter:
+    """The /v1/pilots routes over one service; `owner_dep` is the auth dependency, and a cron
+    may ask for check-ins at most every `min_interval_minutes`."""
     r = APIRouter(prefix="/v1/pilots", tags=["pilots"])
     Owner = Depends(owner_dep)  # noqa: N806 - reads like a type in the signatures below
 
@@ -70,6 +82,8 @@ def build_router(service: Checkins, owner_dep: Any) -> APIRouter:
     @r.post("", status_code=201, responses=NOT_FOUND)
     def add_pilot(body: NewPilot, owner: str = Owner) -> dict[str, Any]:
         """Start weekly check-ins for a finished assessment."""
+        if body.cron is not None:
+            check_interval(body.cron, min_interval_minutes)
         pilot = service.register_from_assessment(**body.model_dump(), owner=owner)
         return service.detail(pilot.id, owner)
 
@@ -162,7 +176,7 @@ def mount_checkins(app: FastAPI, settings: Settings, coach: Coach, clock: Clock 
     from bot.api.deps import current_owner  # the HTTP API owns authentication
 
     service = open_checkins(coach, clock or SystemClock())
-    app.include_router(build_router(service, current_owner))
+    app.include_router(build_router(service, current_owner, settings.checkin_min_interval_minutes))
     app.add_api_route("/pilots.html", _page, methods=["GET"], include_in_schema=False)
     dims = [d.id for d in coach.rubric.dimensions]
     return CheckinJobs(service, notifier_for(settings, dims), settings.scheduler_enabled)

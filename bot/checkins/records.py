@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import copy
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.checkins.schedule import trigger
 from bot.checkins.tables import CheckinRow, PilotGapRow, PilotRow
+from bot.errors import InvalidInput
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2}
 CLOSED = ("resolved",)
+# Gaps between check-ins are measured in UTC from a fixed moment, so the answer does not
+# depend on today's date or a daylight-saving switch; a day's times repeat every matching day.
+_GAP_FROM = datetime(2024, 1, 1, tzinfo=UTC)
+_GAP_HORIZON = timedelta(days=8)
+_GAP_MAX_FIRES = 400
 
 
 @dataclass(frozen=True)
@@ -211,3 +218,31 @@ def checkin_dict(c: Checkin) -> dict[str, Any]:
         if isinstance(value, datetime):
             out[key] = value.isoformat()
     return out
+
+
+def shortest_gap(cron: str) -> timedelta | None:
+    """The shortest time between two fires of a crontab expression (None: it fires once at most)."""
+    schedule = trigger(cron, "UTC")
+    first = prev = schedule.get_next_fire_time(None, _GAP_FROM)
+    shortest: timedelta | None = None
+    for _ in range(_GAP_MAX_FIRES):
+        if prev is None or first is None or prev - first > _GAP_HORIZON:
+            break
+        fire = schedule.get_next_fire_time(prev, prev + timedelta(seconds=1))
+        if fire is None:
+            break
+        gap = fire - prev
+        shortest = gap if shortest is None or gap < shortest else shortest
+        prev = fire
+    return shortest
+
+
+def check_interval(cron: str, min_minutes: int) -> None:
+    """Raise InvalidInput when the schedule asks for check-ins more often than `min_minutes` apart."""
+    gap = shortest_gap(cron)
+    if gap is not None and gap < timedelta(minutes=min_minutes):
+        apart = int(gap.total_seconds() // 60)
+        raise InvalidInput(
+            f"The schedule {cron!r} sends check-ins {apart} minutes apart, more often than every "
+            f"{min_minutes} minutes: use a schedule such as '0 9 * * MON'."
+        )

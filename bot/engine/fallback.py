@@ -1,4 +1,8 @@
-"""Retry the model on transient failures, then fall back to the offline engine for that turn."""
+"""Retry the model on transient failures, then fall back to the offline engine.
+
+A circuit breaker skips the model while it keeps failing, and a time budget caps the model
+work of one turn; past either, the fallback answers.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,6 +19,7 @@ import openai
 
 from bot.config import Settings
 from bot.engine.base import Engine
+from bot.engine.guard import BudgetSpent, CircuitBreaker, CircuitOpen, TurnBudget
 from bot.engine.model_output import InvalidModelOutput
 from bot.engine.usage import NullUsageRecorder, UsageRecorder, as_recorder
 from bot.errors import ConfigError
@@ -59,7 +65,11 @@ def retry_after(exc: BaseException) -> float | None:
 
 
 class FallbackEngine:
-    """An Engine that tries `primary` with retries, then answers with `fallback`."""
+    """An Engine that tries `primary` with retries, then answers with `fallback`.
+
+    `breaker` sends every call to the fallback while the primary keeps failing; `budget`
+    (shared with the primary, which cuts its timeouts to it) caps the model work of a turn.
+    """
 
     def __init__(
         self,
@@ -69,12 +79,17 @@ class FallbackEngine:
         retries: int = 2,
         backoff: float = 0.5,
         max_backoff: float = 8.0,
+        breaker: CircuitBreaker | None = None,
+        budget: TurnBudget | None = None,
     ) -> None:
         self.primary, self.fallback = primary, fallback
         self.name = primary.name  # the configured engine; see last_engine for who answered
         self.recorder: UsageRecorder = recorder or NullUsageRecorder()
         self.retries, self.backoff, self.max_backoff = retries, backoff, max_backoff
+        self.breaker = breaker or CircuitBreaker()
+        self.budget = budget or TurnBudget()
         self.calls = self.fallbacks = self.errors = self.retried = 0
+        self.short_circuits = self.budget_fallbacks = 0
         self._lock = threading.Lock()
         self._local = threading.local()
 
@@ -83,15 +98,30 @@ class FallbackEngine:
         """Which engine produced this thread's last result: the primary's or the fallback's name."""
         return str(getattr(self._local, "engine", self.primary.name))
 
+    def turn(self) -> AbstractContextManager[None]:
+        """Run one turn's engine calls inside this block: they share one time budget."""
+        return self.budget.turn()
+
     def counters(self) -> dict[str, int]:
-        """Calls, fallbacks, primary errors and retries so far, for metrics."""
+        """Calls, fallbacks, primary errors, retries, and what the breaker and the budget did."""
         with self._lock:
             return {
                 "calls": self.calls,
                 "fallbacks": self.fallbacks,
                 "errors": self.errors,
                 "retries": self.retried,
+                "short_circuits": self.short_circuits,
+                "budget_fallbacks": self.budget_fallbacks,
+                "circuit_opens": self.breaker.opened,
             }
+
+    def circuit_state(self) -> str:
+        """The breaker's state: closed, open or half_open."""
+        return self.breaker.state
+
+    def circuit_status(self) -> str:
+        """The breaker's state in words, for /readyz."""
+        return self.breaker.describe()
 
     def _count(self, field: str) -> None:
         with self._lock:
@@ -107,11 +137,14 @@ class FallbackEngine:
         return str(getattr(self.primary, "model_name", self.primary.name))
 
     def _retry(self, purpose: str, attempt: int, exc: Exception) -> bool:
-        """Count a failure; wait and return True when another attempt is due."""
+        """Count a failure; wait and return True when another attempt is due and fits the budget."""
         self._count("errors")
+        self.breaker.failure()
         if attempt >= self.retries or not is_transient(exc):
             return False
         delay = self._delay(attempt, exc)
+        if delay >= self.budget.remaining():
+            return False
         self._count("retried")
         self._record(purpose, self._model(), delay * 1000, "retry", exc)
         time.sleep(delay)
@@ -129,20 +162,34 @@ class FallbackEngine:
         self._record(purpose, self.fallback.name, (time.perf_counter() - start) * 1000, "fallback", exc)
         return result
 
+    def _blocked(self) -> Exception | None:
+        """Why the primary must not be called now: the turn's budget is spent, or the circuit is open."""
+        if self.budget.remaining() <= 0:
+            self._count("budget_fallbacks")
+            return BudgetSpent(self.budget.seconds)
+        if not self.breaker.allow():
+            self._count("short_circuits")
+            return CircuitOpen(self.breaker)
+        return None
+
     def _run(self, purpose: str, call: Callable[[Engine], T]) -> T:
-        """Call the primary with retries; on final failure call the fallback instead."""
+        """Call the primary with retries; after a final failure, or with the circuit open or the
+        budget spent, call the fallback instead."""
         self._count("calls")
-        attempt = 0
-        while True:
-            try:
-                result = call(self.primary)
-            except Exception as exc:  # any failure: the user still gets an answer
-                if self._retry(purpose, attempt, exc):
-                    attempt += 1
-                    continue
-                return self._fall_back(purpose, exc, call)
-            self._local.engine = self.primary.name
-            return result
+        with self.budget.turn():  # a call outside any turn gets a budget of its own
+            attempt = 0
+            while (blocked := self._blocked()) is None:
+                try:
+                    result = call(self.primary)
+                except Exception as exc:  # any failure: the user still gets an answer
+                    if self._retry(purpose, attempt, exc):
+                        attempt += 1
+                        continue
+                    return self._fall_back(purpose, exc, call)
+                self.breaker.success()
+                self._local.engine = self.primary.name
+                return result
+            return self._fall_back(purpose, blocked, call)
 
     def judge(self, dimension: Dimension, statements: list[Statement]) -> Judgement:
         """Judge with the primary; a fallback judgement names its engine in the rationale."""
@@ -161,27 +208,12 @@ class FallbackEngine:
         return self._run("answer", lambda e: e.answer(question, passages))
 
     def answer_stream(self, question: str, passages: list[Passage]) -> Iterator[str | GroundedAnswer]:
-        """Stream from the primary; after a failure mid-stream, end with the fallback's answer."""
-        self._count("calls")
-        attempt, streamed = 0, False
-        while True:
-            try:
-                for item in self.primary.answer_stream(question, passages):
-                    streamed = streamed or isinstance(item, str)
-                    yield item
-                self._local.engine = self.primary.name
-                return
-            except Exception as exc:
-                if not streamed and self._retry("answer", attempt, exc):
-                    attempt += 1
-                    continue
-                if streamed:
-                    self._count("errors")
-                    # Deltas already went out: send one final answer that replaces them.
-                    yield self._fall_back("answer", exc, lambda e: e.answer(question, passages))
-                else:
-                    yield from self._fall_back("answer", exc, lambda e: list(e.answer_stream(question, passages)))
-                return
+        """The pieces of a checked answer, then the answer: the primary's once whole, else the fallback's.
+
+        Nothing is passed on before the primary's stream has ended and passed its checks, so a
+        reply that fails them never reaches the user, not even in part.
+        """
+        yield from self._run("answer", lambda e: list(e.answer_stream(question, passages)))
 
     def follow_up(self, dimension: Dimension, question: Question, statements: list[Statement], default: str) -> str:
         """A follow-up phrased by the primary, else the fallback."""
@@ -205,7 +237,8 @@ def build_engine(
     recorder: object | None = None,
     chat_model: BaseChatModel | None = None,
 ) -> Engine:
-    """The offline engine, or the OpenAI engine with retries and an offline fallback.
+    """The offline engine, or the OpenAI engine with retries, a circuit breaker, a per-turn
+    time budget and an offline fallback.
 
     `recorder` is a UsageRecorder or any store with `record_llm_call(...)`.
     """
@@ -217,5 +250,7 @@ def build_engine(
     from bot.engine.openai_engine import OpenAIEngine
 
     usage = as_recorder(recorder)
-    primary = OpenAIEngine(settings, prompts, chat_model=chat_model, recorder=usage)
-    return FallbackEngine(primary, offline, usage, retries=settings.llm_max_retries)
+    budget = TurnBudget(settings.llm_turn_budget)
+    breaker = CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_window, settings.llm_breaker_cooldown)
+    primary = OpenAIEngine(settings, prompts, chat_model=chat_model, recorder=usage, budget=budget)
+    return FallbackEngine(primary, offline, usage, settings.llm_max_retries, breaker=breaker, budget=budget)

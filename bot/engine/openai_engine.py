@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from bot.config import Settings
 from bot.engine.grounding import OUT_OF_SCOPE
+from bot.engine.guard import BudgetSpent, TurnBudget
 from bot.engine.model_output import (
     OUT_OF_SCOPE_MARKER,
     AgenticOut,
@@ -43,6 +45,7 @@ PROMPTS_USED = (
     "follow_up",
     "summarise_report",
 )
+_PIECE = re.compile(r"\S+\s*")
 
 
 def _is_openai(base_url: str | None) -> bool:
@@ -91,12 +94,16 @@ class OpenAIEngine:
         prompts: PromptSet,
         chat_model: BaseChatModel | None = None,
         recorder: UsageRecorder | None = None,
+        budget: TurnBudget | None = None,
     ) -> None:
         prompts.require(*PROMPTS_USED)
         self.prompts = prompts
         self.model = chat_model if chat_model is not None else build_chat_model(settings)
         self.model_name = str(getattr(self.model, "model_name", None) or settings.model)
         self.recorder: UsageRecorder = recorder or NullUsageRecorder()
+        # the turn's budget (shared with the FallbackEngine) cuts each call's timeout
+        self.budget = budget or TurnBudget(settings.llm_turn_budget)
+        self.timeout = settings.llm_timeout
 
     def _messages(self, prompt: str, **variables: object) -> list[BaseMessage]:
         system, user = self.prompts.render(prompt, **variables)
@@ -121,7 +128,7 @@ class OpenAIEngine:
         model = self.model.bind(response_format={"type": "json_object"}) if json_mode else self.model
         start = time.perf_counter()
         try:
-            reply = model.invoke(messages)
+            reply = model.invoke(messages, timeout=self.budget.timeout(self.timeout))
         except Exception as exc:
             self._record(purpose, start, None, exc)
             raise
@@ -181,26 +188,32 @@ class OpenAIEngine:
         return final
 
     def answer_stream(self, question: str, passages: list[Passage]) -> Iterator[str | GroundedAnswer]:
-        """Stream text deltas, then the checked GroundedAnswer (its text is authoritative)."""
+        """The checked answer's text in pieces, then the GroundedAnswer.
+
+        The model's stream is read whole and checked (citations, figures) before any of it is
+        passed on: a reply that fails the check raises InvalidModelOutput with nothing sent.
+        """
         if not passages:
             yield GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
             return
-        messages = self._answer_messages(question, passages)
-        start, whole, buffer, held = time.perf_counter(), None, "", True
+        result = ground(self._stream_text(self._answer_messages(question, passages)), passages)
+        if result.in_scope:
+            yield from _PIECE.findall(result.answer)
+        yield result
+
+    def _stream_text(self, messages: list[BaseMessage]) -> str:
+        """Stream one reply within the turn's budget; record usage; return its text."""
+        start, whole = time.perf_counter(), None
         try:
-            for chunk in self.model.stream(messages):
+            for chunk in self.model.stream(messages, timeout=self.budget.timeout(self.timeout)):
                 whole = chunk if whole is None else whole + chunk
-                buffer += _content(chunk)
-                # Hold text back while it could still be the out-of-scope marker.
-                held = held and OUT_OF_SCOPE_MARKER.startswith(buffer.strip())
-                if not held and buffer:
-                    yield buffer
-                    buffer = ""
+                if self.budget.remaining() <= 0:  # a server that trickles tokens never hits the read timeout
+                    raise BudgetSpent(self.budget.seconds)
         except Exception as exc:
             self._record("answer", start, whole, exc)
             raise
         self._record("answer", start, whole, None)
-        yield ground(_content(whole) if whole is not None else "", passages)
+        return _content(whole) if whole is not None else ""
 
     def follow_up(self, dimension: Dimension, question: Question, statements: list[Statement], default: str) -> str:
         """One short follow-up question that quotes the team's vague words."""

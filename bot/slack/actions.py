@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.errors import NotFound
+from bot.limits import valid_id
 from bot.service import Coach
 from bot.slack import blocks as bk
 from bot.slack.checkins import start_checkins
@@ -16,6 +18,15 @@ from bot.slack.conversation import workspace_owner
 from bot.slack.replies import Poster, run_reporting
 
 log = logging.getLogger(__name__)
+_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+def row_id(value: object, what: str) -> int:
+    """The id a button or block carries; one that cannot exist is NotFound, never a database error."""
+    text = str(value or "")
+    if not _DIGITS.fullmatch(text) or not valid_id(int(text)):
+        raise NotFound(f"That {what} no longer exists: post a fresh report.")
+    return int(text)
 
 
 def _where(body: dict[str, Any], client: WebClient) -> Poster:
@@ -35,10 +46,10 @@ def register_actions(app: App, coach: Coach) -> None:
     """Attach the block-action and view-submission listeners."""
 
     def resolve(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        user, gap_id = body["user"]["id"], int(action["value"])
-        poster = _where(body, client)
+        user, poster = body["user"]["id"], _where(body, client)
 
         def work() -> None:  # another workspace's gap is NotFound, said in the thread
+            gap_id = row_id(action.get("value"), "gap")
             coach.store.update_gap(gap_id, status="resolved", actor=user, tenant=_owner(body))
             message = body.get("message") or {}
             if message.get("ts"):
@@ -54,10 +65,10 @@ def register_actions(app: App, coach: Coach) -> None:
 
     def assign(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user, owner = body["user"]["id"], action.get("selected_user") or ""
-        gap_id = int(action["block_id"].split(":", 1)[1])
         poster = _where(body, client)
 
         def work() -> None:
+            gap_id = row_id(str(action.get("block_id", "")).partition(":")[2], "gap")
             gap = coach.store.update_gap(gap_id, owner=owner, actor=user, tenant=_owner(body))
             poster.mrkdwn(f"<@{owner}> now owns “{bk.escape(gap.title)}” (assigned by <@{user}>).")
 
@@ -65,10 +76,12 @@ def register_actions(app: App, coach: Coach) -> None:
 
     def checkins(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user, poster = body["user"]["id"], _where(body, client)
-        owner, assessment_id = _owner(body), int(action["value"])
+        owner = _owner(body)
         run_reporting(
             poster,
-            lambda: poster.mrkdwn(start_checkins(coach, assessment_id, poster.channel, user, owner)),
+            lambda: poster.mrkdwn(
+                start_checkins(coach, row_id(action.get("value"), "report"), poster.channel, user, owner)
+            ),
         )
 
     app.action("gap_resolve")(ack=_ack, lazy=[resolve])
@@ -87,8 +100,8 @@ def register_feedback(app: App, coach: Coach) -> None:
     def feedback(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()  # the modal must open within the trigger's 3 s, so no lazy listener here
         helpful = action["action_id"] == "feedback_helpful"
-        assessment_id = int(action["value"])
-        if not _owns(coach, body, assessment_id):
+        assessment_id = _owned_id(coach, body, action.get("value"))
+        if assessment_id is None:
             return
         coach.store.audit(
             "slack.feedback",
@@ -103,10 +116,10 @@ def register_feedback(app: App, coach: Coach) -> None:
 
     def comment(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         ack()
-        assessment_id, helpful = view["private_metadata"].split(":")
+        assessment_id, _, helpful = str(view.get("private_metadata", "")).partition(":")
         values = view.get("state", {}).get("values", {})
         text = (values.get("comment", {}).get("text", {}).get("value") or "").strip()
-        if text and _owns(coach, body, int(assessment_id)):
+        if text and _owned_id(coach, body, assessment_id) is not None:
             coach.store.audit(
                 "slack.feedback_comment",
                 f"assessment:{assessment_id}",
@@ -119,11 +132,12 @@ def register_feedback(app: App, coach: Coach) -> None:
     app.view("feedback_comment")(comment)
 
 
-def _owns(coach: Coach, body: dict[str, Any], assessment_id: int) -> bool:
-    """True when the assessment is the clicking workspace's; anything else is ignored, and logged."""
+def _owned_id(coach: Coach, body: dict[str, Any], value: object) -> int | None:
+    """The assessment id when it is the clicking workspace's; anything else is ignored, and logged."""
     try:
+        assessment_id = row_id(value, "report")
         coach.store.get_assessment(assessment_id, owner=_owner(body))
     except NotFound:
-        log.warning("slack: feedback on assessment %s refused: not this workspace's", assessment_id)
-        return False
-    return True
+        log.warning("slack: feedback on assessment %.20r refused: not this workspace's", value)
+        return None
+    return assessment_id

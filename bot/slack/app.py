@@ -31,6 +31,23 @@ DEFAULT_API_URL = WebClient.BASE_URL
 STORES_WORDS = frozenset({"message", "app_mention"})
 REPLAY = "readiness_inbox_replay"  # set in the context of a delivery the inbox replays (already claimed)
 MISSING = "Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (from your Slack app's settings) first."
+BOLT_VERIFICATION_LOGGER = "slack_bolt.RequestVerification"
+
+
+class NoForgedBodies(logging.Filter):
+    """Drop Bolt's 'Invalid request signature detected (..., body: ...)' line: the body is a
+    stranger's, and may be large or hostile. The 401 is in the access log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for the line that carries a refused request's body."""
+        return not str(record.msg).startswith("Invalid request signature")
+
+
+def quiet_forged_bodies() -> None:
+    """Install NoForgedBodies on Bolt's verification logger (once)."""
+    logger = logging.getLogger(BOLT_VERIFICATION_LOGGER)
+    if not any(isinstance(f, NoForgedBodies) for f in logger.filters):
+        logger.addFilter(NoForgedBodies())
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -98,6 +115,7 @@ def create_slack_app(
         )
     except (BoltError, SlackApiError, OSError) as exc:
         raise ConfigError(_auth_failure(exc)) from exc
+    quiet_forged_bodies()
     app.use(dedupe_middleware(coach))
     register_listeners(app, Conversations(coach))
     register_actions(app, coach)

@@ -18,6 +18,7 @@ MAX_REPORT_MESSAGES = 3  # beyond this the report is attached as a Markdown file
 Block = dict[str, Any]
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_CUT_ENTITY = re.compile(r"&[a-z]*$")  # an escape the length limit cut in two
 VERDICT = {
     "not_ready": "Not ready",
     "ready_with_conditions": "Ready with conditions",
@@ -65,9 +66,9 @@ def sections(text: str) -> list[Block]:
 
 
 def fallback(text: str) -> str:
-    """A short notification text (the full content is in the blocks)."""
+    """A short notification text from mrkdwn that is already escaped (the blocks hold it all)."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= MAX_FALLBACK else flat[: MAX_FALLBACK - 1] + "…"
+    return flat if len(flat) <= MAX_FALLBACK else _CUT_ENTITY.sub("", flat[: MAX_FALLBACK - 1]) + "…"
 
 
 def cite_line(citations: Sequence[Citation]) -> str:

@@ -6,6 +6,7 @@ import importlib
 from types import ModuleType
 
 from bot.service import Coach
+from bot.slack.blocks import escape
 
 CHECKINS_MODULE = "bot.checkins.service"
 CHECKINS_UNAVAILABLE = "Weekly check-ins aren't available in this deployment."
@@ -44,7 +45,7 @@ def start_checkins(coach: Coach, assessment_id: int, channel: str, user: str, ow
     )  # fmt: skip
     coach.store.audit("slack.checkins_started", f"assessment:{assessment_id}",
                       {"channel": channel, "pilot_id": getattr(pilot, "id", None)}, actor=user)  # fmt: skip
-    return (f"Weekly check-ins are on for *{getattr(pilot, 'name', 'this pilot')}*, started by "
+    return (f"Weekly check-ins are on for *{escape(getattr(pilot, 'name', 'this pilot'))}*, started by "
             f"<@{user}>: I'll ask here every week what moved on each open gap.")  # fmt: skip
 
 

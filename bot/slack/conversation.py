@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 
 from bot.service import Coach, is_message_question, render_brief
+from bot.slack.blocks import escape
 from bot.slack.checkins import answer_checkin_thread
 from bot.slack.replies import Poster, run_reporting
 from bot.slack.tables import latest_assessment_id
@@ -117,13 +118,13 @@ class Conversations:
         return None
 
     def status_text(self, session: SessionRecord) -> str:
-        """Progress of a session, one line per area."""
+        """Progress of a session, one line per area (Slack mrkdwn: the pilot's name is escaped)."""
         view = self.coach.session_view(session.id)
         marks = {"done": "✓", "skipped": "–", "current": "→", "pending": "·"}
         lines = [
             f"{marks.get(v, '·')} {self.coach.rubric.dimension(k).ready_title} ({v})" for k, v in view.progress.items()
         ]
-        name = f" for {view.pilot_name}" if view.pilot_name else ""
+        name = f" for {escape(view.pilot_name)}" if view.pilot_name else ""
         return f"Interview{name}: {'finished' if view.done else view.topic}\n" + "\n".join(lines)
 
     # -- internals -----------------------------------------------------------

@@ -2,30 +2,65 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from slack_bolt import App
 from slack_bolt.adapter.fastapi import SlackRequestHandler
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_sdk.signature import SignatureVerifier
 from starlette.concurrency import run_in_threadpool
 
+from bot.api.errors import error_body
 from bot.config import Settings
 from bot.service import Coach
 from bot.slack.app import create_slack_app
 from bot.slack.inbox import InboxSweeper
 
 SLACK_PATHS = ("/slack/events", "/slack/interactions", "/slack/commands")
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")  # Unix seconds; anything else cannot be signed by Slack
+UNSIGNED = "The request is not signed by Slack (or is over five minutes old): check SLACK_SIGNING_SECRET."
+MALFORMED = "The request is signed but its payload is not a Slack JSON object."
+
+
+def signed(verifier: SignatureVerifier, body: bytes, headers: Mapping[str, str]) -> bool:
+    """True when Slack signed this body within the last five minutes; a malformed timestamp or
+    signature, or a body that is not UTF-8 (which the SDK cannot check), is not signed."""
+    timestamp = headers.get("x-slack-request-timestamp") or ""
+    signature = headers.get("x-slack-signature") or ""
+    if not _TIMESTAMP.fullmatch(timestamp) or not signature.isascii():
+        return False
+    try:
+        return verifier.is_valid(body, timestamp, signature)
+    except UnicodeDecodeError:
+        return False
 
 
 class ThreadedSlackRequestHandler(SlackRequestHandler):
     """Bolt's FastAPI handler, but dispatching in the thread pool so the event loop never blocks
-    on Bolt's synchronous middleware (signature check, dedupe insert, ack wait)."""
+    on Bolt's synchronous middleware (signature check, dedupe insert, ack wait).
+
+    The signature is checked here first, so a forged body is never parsed or logged (Bolt logs
+    the body of a request it refuses), and a signed body Bolt cannot parse is 400, not 500."""
+
+    def __init__(self, app: App, signing_secret: str) -> None:
+        super().__init__(app)
+        self.verifier = SignatureVerifier(signing_secret)
 
     async def handle(self, req: Request, addition_context_properties: dict[str, Any] | None = None) -> Response:
-        """Verify and dispatch one Slack request; Bolt answers 401 to a bad signature."""
+        """Verify and dispatch one Slack request: 401 unsigned, 400 unparseable."""
         body = await req.body()
-        bolt_req = to_bolt_request(req, body, addition_context_properties)
+        if not signed(self.verifier, body, req.headers):
+            return JSONResponse(error_body("unauthorized", UNSIGNED), status_code=401)
+        try:
+            bolt_req = to_bolt_request(req, body, addition_context_properties)
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError):  # not UTF-8, not JSON, not an object
+            return JSONResponse(error_body("invalid_request", MALFORMED), status_code=400)
+        if not isinstance(bolt_req.body, dict):
+            return JSONResponse(error_body("invalid_request", MALFORMED), status_code=400)
         bolt_resp = await run_in_threadpool(self.app.dispatch, bolt_req)
         return to_starlette_response(bolt_resp)
 
@@ -35,10 +70,10 @@ def mount_slack(app: FastAPI, settings: Settings, coach: Coach, bolt: App | None
 
     The inbox sweeper is `app.state.slack_inbox`; the app's lifespan starts and stops it when
     `scheduler_enabled` is on."""
-    if not settings.slack_enabled:
+    if not settings.slack_enabled or settings.slack_signing_secret is None:
         return
     bolt = bolt or create_slack_app(settings, coach)
-    handler = ThreadedSlackRequestHandler(bolt)
+    handler = ThreadedSlackRequestHandler(bolt, settings.slack_signing_secret.get_secret_value())
     app.state.slack_app = bolt
     app.state.slack_inbox = InboxSweeper(bolt, coach.store.engine)
 

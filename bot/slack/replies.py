@@ -53,8 +53,8 @@ class Poster:
         return resp.get("ts")
 
     def text(self, text: str, citations: Sequence[Citation] = ()) -> str | None:
-        """Post a coach reply (Markdown), with its playbook sources."""
-        return self.blocks(bk.reply_blocks(text, citations), bk.fallback(text))
+        """Post a coach reply (Markdown), with its playbook sources; names in it are escaped."""
+        return self.blocks(bk.reply_blocks(text, citations), bk.fallback(bk.to_mrkdwn(text)))
 
     def mrkdwn(self, text: str) -> str | None:
         """Post text that is already Slack mrkdwn (mentions, bold), unescaped."""

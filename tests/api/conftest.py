@@ -16,6 +16,9 @@ from bot.service import Coach
 from tests.api.script import MAX_TURNS, answer
 
 UNLIMITED = 1_000_000
+# Without API keys the app answers only a loopback Host, as a browser on this machine sends it.
+LOCAL = "http://localhost"
+KEY_ONE, KEY_TWO = "key-one-0123456789", "key-two-0123456789"  # keys need 16 characters
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +35,7 @@ def coach(api_settings: Settings) -> Coach:
 
 def client_for(settings: Settings, coach: Coach) -> TestClient:
     """A client for a fresh app around the shared coach (500s come back as responses)."""
-    return TestClient(create_app(settings, coach), raise_server_exceptions=False)
+    return TestClient(create_app(settings, coach), raise_server_exceptions=False, base_url=LOCAL)
 
 
 @pytest.fixture
@@ -45,7 +48,7 @@ def client(api_settings: Settings, coach: Coach) -> Iterator[TestClient]:
 @pytest.fixture
 def keyed_settings(api_settings: Settings) -> Settings:
     """Two API keys configured."""
-    keys = [SecretStr("key-one"), SecretStr("key-two")]
+    keys = [SecretStr(KEY_ONE), SecretStr(KEY_TWO)]
     return api_settings.model_copy(update={"api_keys": keys})
 
 

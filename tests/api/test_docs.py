@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from bot.api import create_app
 from bot.config import Settings
 from bot.service import Coach
-from tests.api.conftest import client_for
+from tests.api.conftest import LOCAL, client_for
 from tests.api.test_errors import error_of
 
 ASSET = re.compile(r'(?:src|href)="([^"]*)"')
@@ -62,7 +62,7 @@ def test_docs_need_no_key_as_before(keyed_settings: Settings, coach: Coach) -> N
 
 
 def test_docs_behind_a_path_prefix(api_settings: Settings, coach: Coach) -> None:
-    with TestClient(create_app(api_settings, coach), root_path="/coach") as client:
+    with TestClient(create_app(api_settings, coach), root_path="/coach", base_url=LOCAL) as client:
         for path in PAGES:
             page = client.get(f"/coach{path}")
             assert "/coach/openapi.json" in page.text, path

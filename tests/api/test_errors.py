@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from bot.api import create_app
 from bot.config import Settings
 from bot.service import Coach
+from tests.api.conftest import LOCAL
 
 
 def error_of(resp: httpx.Response, status: int, code: str) -> str:
@@ -107,7 +108,7 @@ def test_unexpected_error_is_500_without_a_trace(
         raise RuntimeError("secret internals")
 
     app.add_api_route("/boom", boom)  # a route that fails like a bug would
-    with TestClient(app, raise_server_exceptions=False) as client, caplog.at_level(logging.ERROR):
+    with TestClient(app, raise_server_exceptions=False, base_url=LOCAL) as client, caplog.at_level(logging.ERROR):
         resp = client.get("/boom")
     message = error_of(resp, 500, "internal")
     assert "secret internals" not in resp.text and "error id" in message
@@ -125,7 +126,7 @@ def test_unavailable_store_is_503(tmp_path: Any, api_settings: Settings) -> None
     (tmp_path / "d" / "coach.db").unlink()
     (tmp_path / "d" / "coach.db").mkdir()  # the database file is now a directory
     broken.store.close()
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app, raise_server_exceptions=False, base_url=LOCAL) as client:
         message = error_of(client.post("/v1/sessions"), 503, "unavailable")
         ready = client.get("/readyz")
     assert "COACH_DATA_DIR" in message
@@ -133,3 +134,24 @@ def test_unavailable_store_is_503(tmp_path: Any, api_settings: Settings) -> None
     body = json.loads(ready.text)
     assert body["error"]["code"] == "unavailable" and "store" in body["error"]["message"]
     assert body["checks"]["store"] != "ok" and body["checks"]["engine"].startswith("ok")
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        (b'{"question": "caf\xe9?"}', "not UTF-8"),  # Latin-1, not UTF-8
+        (b'{"question": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nests too deeply"),
+        (b'{"question": "hi", "n": ' + b"9" * 5000 + b"}", "too many digits"),
+    ],
+)
+def test_a_body_the_json_parser_cannot_read_is_422_in_the_one_shape(
+    client: TestClient, body: bytes, needle: str
+) -> None:
+    resp = client.post("/v1/ask", content=body, headers={"content-type": "application/json"})
+    message = error_of(resp, 422, "invalid_request")
+    assert needle in message and "/docs" in message
+    assert "error parsing the body" not in resp.text
+
+
+def test_a_5000_digit_id_in_a_path_is_422(client: TestClient) -> None:
+    error_of(client.get("/v1/pilots/" + "9" * 5000), 422, "invalid_request")

@@ -10,7 +10,7 @@ from bot.api import create_app
 from bot.config import Settings
 from bot.factory import build_coach
 from bot.service import Coach
-from tests.api.conftest import client_for
+from tests.api.conftest import LOCAL, client_for
 from tests.conftest import make_settings
 
 
@@ -37,10 +37,10 @@ def test_readyz_names_an_empty_index(tmp_path: object) -> None:
 
 def test_app_builds_its_coach_at_startup(api_settings: Settings) -> None:
     app = create_app(api_settings)
-    cold = TestClient(app, raise_server_exceptions=False)  # no lifespan: no coach yet
+    cold = TestClient(app, raise_server_exceptions=False, base_url=LOCAL)  # no lifespan: no coach yet
     assert cold.get("/readyz").status_code == 503
     assert cold.post("/v1/sessions").json()["error"]["code"] == "unavailable"
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOCAL) as client:
         assert client.get("/readyz").status_code == 200
         assert client.post("/v1/sessions").status_code == 201
 

@@ -10,13 +10,14 @@ from fastapi.testclient import TestClient
 from bot.api import create_app
 from bot.config import Settings
 from bot.service import Coach
+from tests.api.conftest import KEY_ONE
 
 schemathesis = pytest.importorskip("schemathesis", reason="pip install schemathesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from schemathesis.checks import positive_data_acceptance  # noqa: E402
 
 MAX_EXAMPLES = 25
-KEY = {"Authorization": "Bearer key-one"}
+KEY = {"Authorization": f"Bearer {KEY_ONE}"}
 
 
 def check_operation(operation: Any) -> str | None:

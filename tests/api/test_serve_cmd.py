@@ -60,6 +60,21 @@ def test_refuses_a_public_address_without_keys(api_settings: Settings, tmp_path:
     assert "COACH_API_KEYS" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_refuses_short_api_keys_in_one_sentence(api_settings: Settings, tmp_path: Path) -> None:
+    done = subprocess.run(
+        COACH,
+        env=coach_env(api_settings, COACH_API_KEYS="long-enough-key-0123,tiny-key"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    said = " ".join(done.stderr.split())
+    assert done.returncode == 2 and "Traceback" not in said
+    assert "COACH_API_KEYS: every key must be at least 16 characters long" in said
+    assert "tiny-key" not in said and "long-enough-key" not in said
+
+
 def test_serves_the_api_and_the_page(api_settings: Settings, tmp_path: Path) -> None:
     port = free_port()
     proc = subprocess.Popen(
@@ -81,6 +96,8 @@ def test_serves_the_api_and_the_page(api_settings: Settings, tmp_path: Path) -> 
                 time.sleep(0.2)
         assert httpx.get(url).text.startswith("<!doctype html>")
         assert httpx.post(f"{url}/v1/sessions").status_code == 201
+        rebound = httpx.post(f"{url}/v1/sessions", headers={"Host": "attacker.example"})  # DNS rebinding
+        assert rebound.status_code == 400 and rebound.json()["error"]["code"] == "invalid_host"
     finally:
         proc.terminate()
         output = proc.communicate(timeout=30)[0]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 from fastapi.testclient import TestClient
 
 from bot.models import Report
 from bot.service import Coach
 from tests.api.conftest import run_interview
-from tests.api.script import answer
+from tests.api.script import MAX_TURNS, answer
 
 DIMENSIONS = [
     "data_pipeline",
@@ -147,3 +148,20 @@ def test_ask_answers_with_citations_and_says_when_out_of_scope(client: TestClien
     assert set(body) == {"answer", "citations", "in_scope"}
     off = client.post("/v1/ask", json={"question": "What is the best pizza topping in Naples?"})
     assert off.json()["in_scope"] is False
+
+
+def test_markdown_report_escapes_html_from_names_and_quotes(client: TestClient) -> None:
+    hostile = "<img src=x onerror=alert(1)>"
+    started = client.post("/v1/sessions", json={"pilot_name": f"Triage {hostile}"}).json()
+    sid, done = started["session_id"], False
+    for n in range(MAX_TURNS):
+        text = answer(n).replace("a separate tab", "a separate <script>alert(1)</script> [tab](javascript:alert(1))")
+        done = client.post(f"/v1/sessions/{sid}/messages", json={"text": text}).json()["done"]
+        if done:
+            break
+    assert done
+    md = client.get(f"/v1/sessions/{sid}/report", params={"format": "md"}).text
+    assert md.startswith("# Readiness report: Triage &lt;img src=x onerror=alert(1)&gt;")
+    assert "<img" not in md and "<script" not in md
+    assert re.search(r"(?<!\\)\]\(javascript:", md) is None  # no live link either
+    assert "separate &lt;script&gt;alert(1)&lt;/script&gt; \\[tab\\](javascript:alert(1))" in md  # the quote, as text

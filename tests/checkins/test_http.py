@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from bot.api.app import create_app
 from bot.api.deps import owner_id
 from bot.checkins import ManualClock
+from bot.config import get_settings
 from bot.service import Coach
 from tests.checkins.conftest import assess
 
-AUTH = {"Authorization": "Bearer k1"}
+KEY = "pilots-key-0123456789"
+AUTH = {"Authorization": f"Bearer {KEY}"}
 
 
 def test_pilots_api(coach: Coach) -> None:
-    settings = coach.settings.model_copy(update={"api_keys": [SecretStr("k1")], "scheduler_enabled": False})
-    aid = assess(coach, owner=owner_id("k1"))  # the key's own assessment (another's is 404)
+    settings = coach.settings.model_copy(update={"api_keys": [SecretStr(KEY)], "scheduler_enabled": False})
+    aid = assess(coach, owner=owner_id(KEY))  # the key's own assessment (another's is 404)
     with TestClient(create_app(settings, coach)) as client:
         assert client.get("/v1/pilots").status_code == 401
         body = {"assessment_id": aid, "name": "Claims", "business_owner": "Dana",
@@ -44,7 +47,45 @@ def test_pilots_api(coach: Coach) -> None:
 def test_manual_clock_rejects_naive_start() -> None:
     from datetime import datetime
 
-    import pytest
-
     with pytest.raises(ValueError):
         ManualClock(datetime(2026, 1, 1))
+
+
+@pytest.mark.parametrize("cron", ["* * * * *", "*/30 * * * *", "0,30 9 * * MON", "0-5 9 1 * *", "0-5 9 29 2 *"])
+def test_a_schedule_more_often_than_hourly_is_refused(coach: Coach, cron: str) -> None:
+    with _client(coach) as client:
+        resp = client.post("/v1/pilots", json=_pilot(coach, cron=cron), headers=AUTH)
+        assert resp.status_code == 422, resp.text
+        assert "minutes apart" in resp.json()["error"]["message"]
+        assert client.get("/v1/pilots", headers=AUTH).json()["pilots"] == []
+
+
+@pytest.mark.parametrize("cron", ["0 * * * *", "0 9 * * MON", "0 9,17 * * MON-FRI", "59 23 * * *"])
+def test_hourly_or_rarer_schedules_are_accepted(coach: Coach, cron: str) -> None:
+    with _client(coach) as client:
+        resp = client.post("/v1/pilots", json=_pilot(coach, cron=cron), headers=AUTH)
+        assert resp.status_code == 201, resp.text
+        assert resp.json()["pilot"]["cron"] == cron
+
+
+def test_a_setting_allows_more_frequent_check_ins(coach: Coach) -> None:
+    with _client(coach, checkin_min_interval_minutes=15) as client:
+        ok = client.post("/v1/pilots", json=_pilot(coach, cron="*/15 * * * *"), headers=AUTH)
+        assert ok.status_code == 201, ok.text
+        too_often = client.post("/v1/pilots", json=_pilot(coach, cron="*/10 * * * *"), headers=AUTH)
+        assert too_often.status_code == 422
+
+
+def test_the_interval_setting_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COACH_CHECKIN_MIN_INTERVAL_MINUTES", "5")
+    assert get_settings().checkin_min_interval_minutes == 5
+
+
+def _client(coach: Coach, **overrides: object) -> TestClient:
+    update = {"api_keys": [SecretStr(KEY)], "scheduler_enabled": False, **overrides}
+    return TestClient(create_app(coach.settings.model_copy(update=update), coach))
+
+
+def _pilot(coach: Coach, **fields: object) -> dict[str, object]:
+    aid = assess(coach, owner=owner_id(KEY))
+    return {"assessment_id": aid, "name": "Claims", "business_owner": "Dana", "sponsor": "Sam", **fields}

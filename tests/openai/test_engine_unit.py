@@ -143,14 +143,20 @@ def test_no_passages_is_out_of_scope_without_a_call(tmp_path: Path, prompts: Pro
     assert result.in_scope is False and recorder.records == []
 
 
-def test_answer_stream_yields_deltas_then_the_grounded_answer(tmp_path: Path, prompts: PromptSet) -> None:
+def test_answer_stream_yields_the_checked_answer_then_the_grounded_answer(tmp_path: Path, prompts: PromptSet) -> None:
     reply = "Put drift monitoring and a rollback path in place before the first user [3]."
     items = list(engine(tmp_path, prompts, reply).answer_stream("What before go-live?", PASSAGES))
     deltas, final = items[:-1], items[-1]
     assert len(deltas) > 3 and all(isinstance(d, str) for d in deltas)
-    assert "".join(deltas) == reply  # type: ignore[arg-type]
     assert isinstance(final, GroundedAnswer)
+    assert "".join(deltas) == final.answer == reply.replace("[3]", "[1]")  # type: ignore[arg-type]
     assert [c.source for c in final.citations] == ["mlops_observability.md"]
+
+
+def test_answer_stream_sends_nothing_of_an_answer_that_fails_its_checks(tmp_path: Path, prompts: PromptSet) -> None:
+    stream = engine(tmp_path, prompts, "Drift monitoring cut incidents by 64% [3].").answer_stream("Why?", PASSAGES)
+    with pytest.raises(InvalidModelOutput):
+        next(stream)  # the first item already fails: no piece of the reply came out
 
 
 def test_follow_up_returns_one_question(tmp_path: Path, prompts: PromptSet, rubric: Rubric) -> None:

@@ -1,0 +1,115 @@
+"""Reports from statements: each judgement names its engine, and a made report is kept, not remade."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING
+
+from bot.assess import build_report
+from bot.engine.base import Engine
+from bot.engine.grounding import citation
+from bot.knowledge import Dimension, Rubric
+from bot.models import Citation, Judgement, Report, Statement
+
+if TYPE_CHECKING:
+    from bot.index import PlaybookIndex
+    from bot.interview_state import InterviewState
+    from bot.store import Store
+
+MIXED = "mixed"  # a report's engine when some judgements came from the model and some from its fallback
+INTERIM_REPORTS = 256  # reports of unfinished interviews kept, one per session state
+
+
+def engine_turn(engine: Engine) -> AbstractContextManager[None]:
+    """The engine's time budget for one turn's model work (an engine without one: no limit)."""
+    turn = getattr(engine, "turn", None)
+    return turn() if callable(turn) else nullcontext()
+
+
+def engine_used(engine: Engine) -> str:
+    """The engine behind this thread's last result from `engine`: the model's, or its fallback's."""
+    return str(getattr(engine, "last_engine", engine.name))
+
+
+class Reports:
+    """Makes reports with the engine; serves a session's report without making it twice."""
+
+    def __init__(
+        self, rubric: Rubric, engine: Engine, index: PlaybookIndex, store: Store, prompt_version: str, reader: str
+    ) -> None:
+        self.rubric, self.engine, self.index, self.store = rubric, engine, index, store
+        self.prompt_version, self.reader_version = prompt_version, reader
+        self._citations: dict[str, list[Citation]] = {}
+        self._interim: OrderedDict[tuple[str, int], Report] = OrderedDict()
+        self._lock = threading.Lock()  # guards the interim reports
+        self._storing = threading.Lock()  # a finished session missing its report gets one, not two
+
+    def make(self, statements: list[Statement], pilot: str | None, skipped: frozenset[str] = frozenset()) -> Report:
+        """Judge every dimension not skipped and apply the rubric; `engine` is `mixed` when both answered."""
+        judgements, engines = self._judge_all(statements, skipped)
+        agentic, agentic_evidence = self.engine.detect_agentic(statements)
+        used = {*engines.values(), engine_used(self.engine)}
+        report = build_report(
+            self.rubric,
+            judgements,
+            agentic=agentic,
+            agentic_evidence=agentic_evidence,
+            engine=used.pop() if len(used) == 1 else MIXED,
+            prompt_version=self.prompt_version,
+            citations_for=self._dimension_citations,
+            reader_version=self.reader_version,
+            pilot_name=pilot,
+            skipped=skipped,
+        )
+        for dim in report.dimensions:
+            dim.engine = engines.get(dim.id)
+        return report
+
+    def of_state(self, state: InterviewState) -> Report:
+        """The report of an interview's answers so far."""
+        return self.make(state.statements, state.pilot_name, frozenset(state.skipped))
+
+    def stored(self, session_id: str, state: InterviewState) -> Report:
+        """A finished interview's stored report; made and stored now if the session has none."""
+        if (saved := self.store.latest_assessment(session_id)) is not None:
+            return saved
+        with self._storing:
+            if (saved := self.store.latest_assessment(session_id)) is not None:
+                return saved
+            with engine_turn(self.engine):
+                report = self.of_state(state)
+            self.store.save_assessment(report, session_id=session_id)
+            return self.store.latest_assessment(session_id) or report
+
+    def interim(self, session_id: str, version: int, state: InterviewState) -> Report:
+        """An unfinished interview's report, made once per session state."""
+        key = (session_id, version)
+        with self._lock:
+            cached = self._interim.get(key)
+        if cached is None:
+            with engine_turn(self.engine):
+                cached = self.of_state(state)
+            with self._lock:
+                self._interim[key] = cached
+                while len(self._interim) > INTERIM_REPORTS:
+                    self._interim.popitem(last=False)
+        return cached.model_copy(deep=True)
+
+    def _judge_all(
+        self, statements: list[Statement], skipped: frozenset[str]
+    ) -> tuple[dict[str, Judgement], dict[str, str]]:
+        """Each dimension not skipped, judged; and the engine that judged it."""
+        judgements, engines = {}, {}
+        for dim in self.rubric.dimensions:
+            if dim.id not in skipped:
+                judgements[dim.id] = self.engine.judge(dim, statements)
+                engines[dim.id] = engine_used(self.engine)
+        return judgements, engines
+
+    def _dimension_citations(self, dim: Dimension) -> list[Citation]:
+        if dim.id not in self._citations:
+            passages = self.index.search(f"{dim.title}: {dim.summary}", k=2, dimension=dim.id)
+            self._citations[dim.id] = [citation(p) for p in passages]
+        return self._citations[dim.id]
