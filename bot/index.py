@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -70,6 +71,7 @@ class PlaybookIndex:
         self._where = where
         self._ef = ReadinessEmbeddingFunction()
         self._lexical: LexicalIndex | None = None
+        self._rebuild_lock = threading.Lock()
         self._metas: dict[str, dict[str, Any]] = {}
         self._texts: dict[str, str] = {}
         self._dims = np.array([], dtype=str)  # dimension of each lexical row, for filters
@@ -183,20 +185,26 @@ class PlaybookIndex:
             return (fresh.metadata or {}).get("revision"), int(fresh.count())
 
     def _lexical_index(self) -> tuple[LexicalIndex, dict[str, dict[str, Any]], dict[str, str]]:
-        """BM25 over the chunk texts stored in Chroma, cached until the index changes."""
+        """BM25 over the chunk texts stored in Chroma, cached until the index changes.
+
+        Built into locals and swapped in under a lock: concurrent searches on a freshly opened
+        index must never see half-filled tables (they raised KeyError)."""
         fingerprint = self._revision()
-        if self._lexical is None or self._lexical.fingerprint != fingerprint:
-            ids: list[str] = []
-            texts: list[str] = []
-            self._metas, self._texts = {}, {}
-            for page_ids, metas, docs in self._pages(include=["metadatas", "documents"]):
-                for cid, meta, doc in zip(page_ids, metas, docs, strict=True):
-                    ids.append(cid)
-                    texts.append(f"{meta['title']}\n{meta['section_title']}\n{doc}")
-                    self._metas[cid], self._texts[cid] = dict(meta), str(doc)
-            self._dims = np.array([self._metas[cid]["dimension"] for cid in ids], dtype=str)
-            self._lexical = LexicalIndex(ids, texts, fingerprint)
-        return self._lexical, self._metas, self._texts
+        with self._rebuild_lock:
+            if self._lexical is None or self._lexical.fingerprint != fingerprint:
+                ids: list[str] = []
+                texts: list[str] = []
+                metas: dict[str, dict[str, Any]] = {}
+                chunk_texts: dict[str, str] = {}
+                for page_ids, page_metas, docs in self._pages(include=["metadatas", "documents"]):
+                    for cid, meta, doc in zip(page_ids, page_metas, docs, strict=True):
+                        ids.append(cid)
+                        texts.append(f"{meta['title']}\n{meta['section_title']}\n{doc}")
+                        metas[cid], chunk_texts[cid] = dict(meta), str(doc)
+                self._dims = np.array([metas[cid]["dimension"] for cid in ids], dtype=str)
+                self._metas, self._texts = metas, chunk_texts
+                self._lexical = LexicalIndex(ids, texts, fingerprint)
+            return self._lexical, self._metas, self._texts
 
     def search(
         self,

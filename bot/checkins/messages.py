@@ -19,9 +19,14 @@ STATUS_WORDS = {
 }
 
 
+def safe(text: str) -> str:
+    """Team-given text as plain Slack text: `<!channel>` in a pilot name must not ping anyone."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def mention(person: str) -> str:
-    """A Slack mention for a user id, the name otherwise."""
-    return f"<@{person}>" if SLACK_ID.match(person) else person
+    """A Slack mention for a user id, the (escaped) name otherwise."""
+    return f"<@{person}>" if SLACK_ID.match(person) else safe(person)
 
 
 def ordered_open(gaps: Sequence[PilotGap]) -> list[PilotGap]:
@@ -37,7 +42,7 @@ def this_week(rubric: Rubric, dimension: str) -> str:
 def checkin_text(pilot: Pilot, gaps: Sequence[PilotGap], trend_line: str = "") -> str:
     """The weekly question: each open gap carried forward, asking what moved."""
     people = ", ".join(mention(p) for p in pilot.people) or "team"
-    lines = [f"*Weekly check-in: {pilot.name}*", f"{people}: what moved since last week?"]
+    lines = [f"*Weekly check-in: {safe(pilot.name)}*", f"{people}: what moved since last week?"]
     for i, gap in enumerate(ordered_open(gaps), 1):
         lines.append(f"{i}. [{gap.severity}] {gap.title} (now {STATUS_WORDS[gap.status]})")
     lines.append(
@@ -58,14 +63,14 @@ def reminder_text(pilot: Pilot) -> str:
     """The nudge after 24 hours without an answer."""
     people = ", ".join(mention(p) for p in pilot.people) or "team"
     return (
-        f"Reminder for {pilot.name}: {people}, this week's check-in has no answer yet. "
+        f"Reminder for {safe(pilot.name)}: {people}, this week's check-in has no answer yet. "
         "A line per gap is enough, or `no change`."
     )
 
 
 def summary_text(pilot: Pilot, changes: Sequence[GapChange]) -> str:
     """Each gap marked changed or unchanged since last week."""
-    lines = [f"*Check-in summary: {pilot.name}*"]
+    lines = [f"*Check-in summary: {safe(pilot.name)}*"]
     for c in changes:
         mark = "changed" if c.changed else "unchanged"
         move = STATUS_WORDS.get(c.status_after, c.status_after)
@@ -83,7 +88,7 @@ def escalation_text(pilot: Pilot, stall: Stall, rubric: Rubric) -> str:
     """To the business owner and sponsor: why it stalled, and this week's action per gap."""
     to = f"{mention(pilot.business_owner)} (business owner), {mention(pilot.sponsor)} (sponsor)"
     lines = [
-        f"*Escalation: {pilot.name} has stalled*",
+        f"*Escalation: {safe(pilot.name)} has stalled*",
         f"To {to}:",
         "Why: " + "; ".join(stall.reasons) + ".",
         "Stalled gaps and this week's action from the playbook:",

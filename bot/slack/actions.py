@@ -9,8 +9,8 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.errors import NotFound
-from bot.limits import valid_id
+from bot.errors import InvalidInput, NotFound
+from bot.limits import clean_text, valid_id
 from bot.service import Coach
 from bot.slack import blocks as bk
 from bot.slack.checkins import start_checkins
@@ -118,7 +118,7 @@ def register_feedback(app: App, coach: Coach) -> None:
         ack()
         assessment_id, _, helpful = str(view.get("private_metadata", "")).partition(":")
         values = view.get("state", {}).get("values", {})
-        text = (values.get("comment", {}).get("text", {}).get("value") or "").strip()
+        text = _comment(values.get("comment", {}).get("text", {}).get("value"))
         if text and _owned_id(coach, body, assessment_id) is not None:
             coach.store.audit(
                 "slack.feedback_comment",
@@ -130,6 +130,14 @@ def register_feedback(app: App, coach: Coach) -> None:
     app.action("feedback_helpful")(feedback)
     app.action("feedback_unhelpful")(feedback)
     app.view("feedback_comment")(comment)
+
+
+def _comment(raw: object) -> str:
+    """The modal's comment cleaned like any message ('' when empty or not text: it is optional)."""
+    try:
+        return clean_text(str(raw or ""), bk.MAX_COMMENT, "comment")
+    except InvalidInput:  # empty, binary or too long: the click is recorded already
+        return ""
 
 
 def _owned_id(coach: Coach, body: dict[str, Any], value: object) -> int | None:

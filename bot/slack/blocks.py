@@ -14,6 +14,7 @@ MAX_TEXT = 3000  # per section text
 MAX_HEADER = 150  # header plain_text
 MAX_FALLBACK = 300  # the notification text; the blocks carry the full content
 MAX_REPORT_MESSAGES = 3  # beyond this the report is attached as a Markdown file
+MAX_COMMENT = 2000  # the feedback modal's comment
 
 Block = dict[str, Any]
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
@@ -266,7 +267,7 @@ def feedback_modal(assessment_id: int, helpful: bool) -> dict[str, Any]:
                     "type": "plain_text_input",
                     "action_id": "text",
                     "multiline": True,
-                    "max_length": 2000,
+                    "max_length": MAX_COMMENT,
                 },
             },
         ],

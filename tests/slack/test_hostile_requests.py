@@ -13,9 +13,11 @@ import pytest
 from slack_bolt.request import BoltRequest
 
 from bot.slack.app import BOLT_VERIFICATION_LOGGER
+from bot.slack.blocks import feedback_modal
+from bot.slack.conversation import workspace_owner
 from tests.slack.conftest import SECRET, SlackRig
 from tests.slack.helpers import as_message, in_thread, is_report_end, settle, text_of, wait_reply
-from tests.slack.payloads import TEAM, app_mention, block_actions, message, new_ts, slash_command
+from tests.slack.payloads import TEAM, app_mention, block_actions, message, new_ts, slash_command, view_submission
 from tests.slack.test_commands_actions import ALICE, ANSWERS, BOB, command, started_thread
 
 MARKER = "FORGED-BODY-7f3a"
@@ -135,3 +137,12 @@ def test_a_button_with_an_impossible_id_says_so_in_the_thread(slack: SlackRig, v
         resp = slack.sender.interaction(block_actions(ALICE, action, channel, message_, slack.fake.response_url()))
         assert resp.status_code == 200
         assert "no longer exists" in text_of(wait_reply(slack.fake, channel, root, before)[-1])
+
+
+def test_a_feedback_comment_that_is_not_text_is_not_stored(slack: SlackRig) -> None:
+    report = slack.coach.assess_text("We export a CSV by hand.", owner=workspace_owner(TEAM))
+    view = feedback_modal(int(report.assessment_id or 0), helpful=True)
+    for comment in ("\x00\x01\x02 binary", "Useful, thanks."):
+        assert slack.sender.interaction(view_submission(ALICE, view, comment)).status_code == 200
+    notes = slack.coach.store.list_audit(subject=f"assessment:{report.assessment_id}", kind="slack.feedback_comment")
+    assert [n.detail["comment"] for n in notes] == ["Useful, thanks."]
