@@ -42,6 +42,7 @@ class Interview:
         self.ask = ask
         self.plan: list[tuple[str, str]] = [("intro", q.id) for q in rubric.intro]
         self.plan += [("dim", d.id) for d in rubric.dimensions]
+        self._intro = frozenset(q.id for q in rubric.intro)
 
     # -- public --------------------------------------------------------------
     def start(self, pilot_name: str | None = None) -> tuple[InterviewState, Reply]:
@@ -146,7 +147,9 @@ class Interview:
                 break
             dim = self.rubric.dimension(ident)
             prior = self.engine.judge(dim, state.statements)
-            if prior.status == "ready" and prior.confidence >= SKIP_CONFIDENCE and prior.evidence:
+            # the opening questions are shallow by design: they never cover an area on their own
+            beyond_intro = self.engine.judge(dim, [s for s in state.statements if s.question_id not in self._intro])
+            if beyond_intro.status == "ready" and beyond_intro.confidence >= SKIP_CONFIDENCE and prior.evidence:
                 state.covered.append(dim.id)
                 said = quote(prior.evidence[0].quote, 90)
                 note += f'You already covered {lower_first(dim.ready_title)} ("{said}"), so I will skip it.\n\n'

@@ -120,11 +120,11 @@ class ReadingPolicy(BaseModel):
 
     gap_min: float = Field(default=0.5, description="a clause this sure of a gap makes the area a gap")
     ready_min: float = Field(default=0.5, description="a clause this sure the thing is in place makes the area ready")
-    gap_share: float = Field(default=0.3, description="gap evidence must be at least this share of in-place evidence")
+    gap_share: float = Field(default=1.0, description="gap evidence must be at least this share of in-place evidence")
     medium_share: float = Field(default=0.6, description="in-place evidence at this share of the gap's: medium")
     evidence_min: float = Field(default=0.3, description="weakest clause quoted as evidence")
     agentic_min: float = Field(default=0.5, description="how sure a clause must be that the system acts alone")
-    aside_min: float = Field(default=0.6, description="an answer's clause this sure of another area is an aside")
+    topic_prior: float = Field(default=32.0, description="weight of the asked area in an answer to its question")
 
 
 class Rubric(BaseModel):

@@ -25,16 +25,16 @@ class Clause:
     topic: str
 
     def weight(self, area: str, policy: ReadingPolicy) -> float:
-        """How much this clause is about the area.
+        """How much this clause is about the area: the reader's area probability.
 
-        An answer to the area's own question counts for it unless the reader is sure the
-        clause is an aside about another area or is not about the pilot at all (a greeting,
-        an instruction to the assessor); anything else counts by the reader's area probability."""
+        An answer to the area's own question weighs that area `topic_prior` times more (the
+        question is context the reader does not see); an aside about another area, or a line
+        that is not about the pilot (a greeting, an instruction to the assessor), still loses."""
         probs = self.reading.area
-        if self.topic == area:
-            others = max((p for a, p in probs.items() if a not in (area, "none")), default=0.0)
-            return 0.0 if others >= policy.aside_min else max(0.0, 1.0 - others - probs.get("none", 0.0))
-        return probs.get(area, 0.0)
+        if self.topic != area:
+            return probs.get(area, 0.0)
+        boosted = probs.get(area, 0.0) * policy.topic_prior
+        return boosted / (boosted + sum(p for a, p in probs.items() if a != area))
 
     def gap(self, area: str, policy: ReadingPolicy) -> float:
         """Probability mass that this clause shows a gap in the area."""
