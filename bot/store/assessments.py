@@ -66,15 +66,16 @@ def _decision(assessment_id: int, report: Report, dim: DimensionResult) -> Audit
     return AuditRow(
         kind=DECISION_KIND,
         subject=f"assessment:{assessment_id}",
-        actor=report.engine,
+        actor=dim.engine or report.engine,
         detail={
             "dimension": dim.id,
             "status": dim.status,
             "severity": dim.severity,
             "evidence": _evidence_json(dim.evidence),
             "rationale": dim.rationale,
-            "engine": report.engine,
+            "engine": dim.engine or report.engine,
             "rubric_version": report.rubric_version,
+            "reader_version": report.reader_version,
         },
     )
 
