@@ -149,9 +149,9 @@ class Interview:
             prior = self.engine.judge(dim, state.statements)
             # the opening questions are shallow by design: they never cover an area on their own
             beyond_intro = self.engine.judge(dim, [s for s in state.statements if s.question_id not in self._intro])
-            if beyond_intro.status == "ready" and beyond_intro.confidence >= SKIP_CONFIDENCE and prior.evidence:
+            if beyond_intro.status == "ready" and beyond_intro.confidence >= SKIP_CONFIDENCE and beyond_intro.evidence:
                 state.covered.append(dim.id)
-                said = quote(prior.evidence[0].quote, 90)
+                said = quote(beyond_intro.evidence[0].quote, 90)
                 note += f'You already covered {lower_first(dim.ready_title)} ("{said}"), so I will skip it.\n\n'
                 state.step += 1
                 continue

@@ -9,6 +9,7 @@ _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+|\s+[-–—]\s+")
 _CONTRAST = re.compile(r",?\s+\b(?:but|however|although|though|except that|whereas)\b\s+", re.I)
 
 WORD = re.compile(r"[a-z0-9']+")
+_PIECE = re.compile(r"\S+\s*")
 
 
 # A hard-wrapped line continues the sentence unless a bullet or heading starts the next one.
@@ -51,6 +52,11 @@ def clauses(text: str) -> list[str]:
 def lower_first(title: str) -> str:
     """'No production data pipeline' -> 'no production data pipeline'; 'ROI' stays 'ROI'."""
     return title[:1].lower() + title[1:] if title[1:2].islower() else title
+
+
+def pieces(text: str) -> list[str]:
+    """A reply cut into word-sized pieces for streaming; joined, they give the text back (less leading space)."""
+    return _PIECE.findall(text)
 
 
 def words(text: str) -> list[str]:

@@ -7,18 +7,11 @@ import random
 import sys
 from pathlib import Path
 
+from bot.knowledge import DIMENSION_IDS
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "training" / "data"
-AREAS = [
-    "data_pipeline",
-    "roi_ownership",
-    "governance",
-    "workflow_adoption",
-    "legacy_integration",
-    "mlops_observability",
-    "agentic",
-    "none",
-]
+AREAS = [*DIMENSION_IDS, "agentic", "none"]  # the order the shipped reader.json records
 STATUSES = ["in_place", "gap", "partial", "planned", "unsure", "off_pilot"]
 AUTONOMY = ["acts_alone", "person_approves", "no_action"]
 HEADS = {"area": AREAS, "status": STATUSES, "autonomy": AUTONOMY}

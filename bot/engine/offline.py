@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -15,7 +14,7 @@ from bot.knowledge import Dimension, Question, Rubric
 from bot.models import Evidence, GroundedAnswer, Judgement, Statement
 from bot.reading import judge as reading
 from bot.reading.reader import Reader
-from bot.text import quote, words
+from bot.text import pieces, quote, words
 
 if TYPE_CHECKING:
     from bot.index import Passage
@@ -102,7 +101,7 @@ class OfflineEngine:
     def answer_stream(self, question: str, passages: list[Passage]) -> Iterator[str | GroundedAnswer]:
         """Stream the extractive answer word by word, then the answer itself."""
         result = self.answer(question, passages)
-        yield from re.findall(r"\S+\s*", result.answer)
+        yield from pieces(result.answer)
         yield result
 
     def follow_up(self, dimension: Dimension, question: Question, statements: list[Statement], default: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -34,6 +33,7 @@ from bot.engine.usage import NullUsageRecorder, UsageRecorder, cost_usd, token_c
 from bot.knowledge import Dimension, Question
 from bot.models import Evidence, GroundedAnswer, Judgement, Statement
 from bot.prompts import PromptSet
+from bot.text import pieces
 
 if TYPE_CHECKING:
     from bot.index import Passage
@@ -45,7 +45,6 @@ PROMPTS_USED = (
     "follow_up",
     "summarise_report",
 )
-_PIECE = re.compile(r"\S+\s*")
 
 
 def _is_openai(base_url: str | None) -> bool:
@@ -198,7 +197,7 @@ class OpenAIEngine:
             return
         result = ground(self._stream_text(self._answer_messages(question, passages)), passages)
         if result.in_scope:
-            yield from _PIECE.findall(result.answer)
+            yield from pieces(result.answer)
         yield result
 
     def _stream_text(self, messages: list[BaseMessage]) -> str:

@@ -91,16 +91,15 @@ class Reader:
     def read(self, texts: list[str]) -> list[Reading]:
         """A reading per text, in order."""
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        fresh = self._run(missing) if missing else []
+            known = {t: self._cache[t] for t in texts if t in self._cache}
+        fresh = self._run([t for t in dict.fromkeys(texts) if t not in known])
+        known.update((r.text, r) for r in fresh)
         with self._lock:
             for reading in fresh:
                 self._cache[reading.text] = reading
-                while len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
-            found = {t: self._cache.get(t) for t in texts}
-        extra = {r.text: r for r in fresh}
-        return [found[t] or extra[t] for t in texts]
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return [known[t] for t in texts]
 
     def _run(self, texts: list[str]) -> list[Reading]:
         out: list[Reading] = []
