@@ -5,19 +5,31 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test index lint typecheck pytest evals bench bench-reader train-reader clean
+.PHONY: run test install install-test index lint typecheck pytest evals bench bench-reader train-reader clean lock audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+# Installs come from the lock files (every package pinned); `make lock` regenerates them after a
+# change to pyproject.toml, and tests/test_lockfile.py fails when they no longer cover it.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml requirements-test.lock $(VENV)/.installed
+	$(BIN)/pip install -q -r requirements-test.lock
+	$(BIN)/pip install -q --no-deps -e '.[test]'
 	touch $@
+
+lock: install-test
+	$(BIN)/pip install -q 'pip-tools>=7.4' 'pip-audit>=2.7'
+	VENV=$(VENV) scripts/lock.sh
+
+# Known vulnerabilities in the locked packages; says loudly when the database can't be reached.
+audit: install-test
+	$(BIN)/python scripts/audit_deps.py requirements-test.lock
 
 # Training the reader is a build step (torch CPU, transformers), in its own venv so the product's
 # stays torch-free. The output, bot/assets/reader/, is committed; CI never trains.
@@ -45,8 +57,8 @@ run: index
 	$(BIN)/coach serve --host $(HOST) --port $(PORT)
 
 lint: install-test
-	$(BIN)/ruff check bot evals tests benchmarks training
-	$(BIN)/ruff format --check bot evals tests benchmarks training
+	$(BIN)/ruff check bot evals tests benchmarks training scripts
+	$(BIN)/ruff format --check bot evals tests benchmarks training scripts
 
 typecheck: install-test
 	$(BIN)/mypy bot
