@@ -30,14 +30,56 @@ MAX_TOKENS = 64
 
 
 def augment(rows: list[dict], rng: random.Random) -> list[dict]:
-    """Chat-style variants: lower case without final punctuation, as people type in Slack."""
+    """Chat-style variants: lower case without final punctuation, as people type in Slack.
+
+    A variant shares its original's family, so the consistency loss reads both the same way.
+    """
     extra = []
-    for row in rows:
+    for n, row in enumerate(rows):
         if rng.random() < 0.25:
             text = row["text"].lower().rstrip(".!")
             if text != row["text"]:
+                row.setdefault("pair", f"variant-{n}")
                 extra.append({**row, "text": text})
     return rows + extra
+
+
+def family(row: dict) -> str | None:
+    """Lines that share a pair id *and* all three labels say the same thing in other words."""
+    if not row.get("pair"):
+        return None
+    return "|".join([str(row["pair"]), *(str(row[h]) for h in HEADS)])
+
+
+def batches(rows: list[dict], size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffled batches that keep each family's lines together (so their predictions can be compared)."""
+    units: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        units.setdefault(family(row) or f"#{i}", []).append(i)
+    order = list(units.values())
+    rng.shuffle(order)
+    flat = [i for unit in order for i in unit]
+    return [flat[i : i + size] for i in range(0, len(flat), size)]
+
+
+def consistency(outs: tuple[torch.Tensor, ...], batch: list[dict]) -> torch.Tensor:
+    """Mean KL from each family's average prediction to each member's, over all heads."""
+    groups: dict[str, list[int]] = {}
+    for i, row in enumerate(batch):
+        key = family(row)
+        if key:
+            groups.setdefault(key, []).append(i)
+    members = [idx for idx in groups.values() if len(idx) > 1]
+    total = outs[0].new_zeros(())
+    if not members:
+        return total
+    for logits in outs:
+        logp = torch.log_softmax(logits, dim=1)
+        for idx in members:
+            lp = logp[idx]
+            mean = lp.exp().mean(0, keepdim=True).clamp_min(1e-8)
+            total = total + (mean * (mean.log() - lp)).sum(1).mean()
+    return total / len(members)
 
 
 class ReaderNet(nn.Module):
@@ -147,14 +189,14 @@ def train(args: argparse.Namespace) -> None:
     best_state, best_score, history = None, -1.0, []
     for epoch in range(args.epochs):
         model.train()
-        order = list(range(len(train_rows)))
-        rng.shuffle(order)
         t0, total = time.time(), 0.0
-        for i in range(0, len(order), args.batch):
-            batch = [train_rows[j] for j in order[i : i + args.batch]]
+        for chosen in batches(train_rows, args.batch, rng):
+            batch = [train_rows[j] for j in chosen]
             ids, mask = encode(tokenizer, [r["text"] for r in batch])
             outs = model(torch.from_numpy(ids), torch.from_numpy(mask))
             loss = sum(w * f(o, t) for w, f, o, t in zip(weights, losses, outs, targets(batch), strict=True))
+            if args.consistency:
+                loss = loss + args.consistency * consistency(outs, batch)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -220,6 +262,7 @@ def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args) -
             "batch": args.batch,
             "seed": SEED,
             "loss": "cross-entropy per head, sqrt inverse-frequency class weights, label smoothing 0.05",
+            "consistency": args.consistency,
         },
     }
     (OUT / "reader.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
@@ -244,6 +287,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument(
+        "--consistency", type=float, default=1.0, help="weight of the loss that reads a family's wordings alike"
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--version", default="reader-2026.12.1")
     train(parser.parse_args())
