@@ -1,0 +1,40 @@
+"""Alembic's environment: migrates the connection the runner hands over, inside its lock.
+
+Run by `alembic` itself (from `bot.store.migrations.runner`, or the `alembic` command with the
+repository's alembic.ini), never imported by the product. No URL or ini file is needed: without a
+connection from the runner it opens the database the settings name, under the same lock.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection
+
+from bot.config import get_settings
+from bot.store.db import make_engine
+from bot.store.migrations.runner import locked
+
+
+def run(connection: Connection) -> None:
+    """Apply the pending revisions on this connection (its transaction is the runner's)."""
+    context.configure(
+        connection=connection,
+        target_metadata=context.config.attributes.get("target_metadata"),
+        render_as_batch=True,  # SQLite cannot ALTER most things in place: copy-and-move tables
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Offline (--sql) migrations are not supported: run them against the database.")
+elif (given := context.config.attributes.get("connection")) is not None:
+    run(given)
+else:
+    engine = make_engine(get_settings())
+    try:
+        with locked(engine) as conn:
+            run(conn)
+    finally:
+        engine.dispose()
