@@ -300,7 +300,7 @@ TABLES: list[tuple[str, Callable[[], list[Any]], list[Index]]] = [
 
 # Scalar defaults the models give columns that older databases lack: the old start-up upgrade
 # added such a column with this DEFAULT, so existing rows read it (every other added column is NULL).
-OLD_DEFAULTS = {("sessions", "version"): "0"}
+OLD_DEFAULTS = {("sessions", "version"): sa.text("0")}
 
 # Assessments made before they carried an owner belong to the owner of their session, if any.
 BACKFILL_OWNER = (
