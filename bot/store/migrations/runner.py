@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -57,9 +58,15 @@ def alembic_config(connection: Connection | None = None, metadata: MetaData | No
     return config
 
 
+@cache
+def _scripts() -> ScriptDirectory:
+    """The revisions shipped with this version (read once per process)."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
     """The newest revision this version of the code knows."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None, "bot/store/migrations/versions holds no revision"
     return head
 
@@ -78,6 +85,9 @@ def upgrade_database(engine: Engine) -> SchemaState:
     """Bring the schema to head (idempotent); a database made before migrations is adopted in place."""
     head = head_revision()
     try:
+        with engine.connect() as conn:  # the usual case, without taking the lock: already current
+            if (now := revision_of(conn)) == head:
+                return SchemaState(now, now, head)
         with locked(engine) as conn:
             before = revision_of(conn)
             adopted = before is None and bool(_tables(conn))
@@ -136,7 +146,7 @@ def _tables(conn: Connection) -> list[str]:
 
 def _known(revision: str) -> bool:
     try:
-        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+        return _scripts().get_revision(revision) is not None
     except CommandError:
         return False
 
