@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,7 @@ from sqlalchemy import Column, Integer, MetaData, inspect, text
 from typer.testing import CliRunner
 
 from bot.cli import db_cmds
+from bot.config import PROJECT_ROOT
 from bot.errors import ServiceUnavailable
 from bot.store import open_store
 from bot.store.db import make_engine
@@ -121,3 +125,10 @@ def test_an_unreachable_database_is_one_clear_line(tmp_path: Path, monkeypatch: 
     assert result.exit_code == 1
     assert "Cannot reach the database" in result.output and "hunter2" not in result.output
     assert "Traceback" not in result.output
+
+
+def test_importing_the_store_does_not_load_alembic() -> None:
+    code = "import sys, bot.store, bot.store.migrations; print('alembic' in sys.modules)"
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "False", done.stderr  # only opening a database pays for it
