@@ -81,7 +81,7 @@ def locked(engine: Engine) -> Iterator[Connection]:
     """One transaction holding the migration lock; other upgraders wait for its commit."""
     with engine.begin() as conn:  # on SQLite this BEGIN IMMEDIATE already holds the write lock
         if conn.dialect.name == "postgresql":
-            lock = text("SELECT pg_advisory_xact_lock(:ns, hashtext(current_schema()))")
+            lock = text("SELECT pg_advisory_xact_lock(:ns, hashtext(coalesce(current_schema(), '')))")
             conn.execute(lock, {"ns": PG_LOCK_NAMESPACE})
         yield conn
 
