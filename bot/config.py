@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     collection: str = "playbook"
     database_url: str | None = None
+    # upgrade the database schema (Alembic) when a process opens it; off: run `coach db upgrade`
+    db_auto_migrate: bool = True
     engine: Literal["offline", "openai"] = "offline"
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "COACH_OPENAI_API_KEY")

@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 from bot.checkins.clock import Clock
 from bot.checkins.pilots import Checkins
 from bot.checkins.records import AnswerResult, Pilot
-from bot.checkins.tables import create_checkin_tables
 from bot.config import Settings
+from bot.store.migrations import prepare_schema
 
 if TYPE_CHECKING:
     from bot.service import Coach
@@ -25,7 +25,7 @@ def ensure_tables(engine: Engine) -> None:
     with _lock:
         if id(engine) in _created:
             return
-        create_checkin_tables(engine)
+        prepare_schema(engine)
         _created.add(id(engine))
 
 
@@ -43,7 +43,7 @@ def open_checkins_from_settings(settings: Settings, clock: Clock | None = None) 
 
     engine = make_engine(settings)
     check_connection(engine)
-    ensure_tables(engine)
+    prepare_schema(engine, settings.db_auto_migrate)
     rubric = load_rubric(settings.knowledge_dir / "rubric.yaml")
     return Checkins(engine, settings, rubric, clock=clock)
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
-    Engine,
     ForeignKey,
     Index,
     Integer,
@@ -16,10 +15,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.exc import IntegrityError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.store.db import Base, JSONType, unreachable, utcnow
+from bot.store.db import Base, JSONType, utcnow
 
 PILOT_GAP_STATUSES = ("open", "in_progress", "resolved", "blocked", "unchanged")
 CHECKIN_STATUSES = ("scheduled", "claimed", "sent", "answered", "missed", "skipped")
@@ -175,13 +173,3 @@ ROWS = (
 def checkin_tables() -> list[Table]:
     """The tables this package owns, in creation order."""
     return [row.__table__ for row in ROWS]  # type: ignore[misc]
-
-
-def create_checkin_tables(engine: Engine) -> None:
-    """Create the check-in tables if missing; a concurrent creator is tolerated."""
-    try:
-        Base.metadata.create_all(engine, tables=checkin_tables())
-    except (IntegrityError, ProgrammingError):  # another replica created them a moment earlier
-        Base.metadata.create_all(engine, tables=checkin_tables())
-    except SQLAlchemyError as exc:
-        raise unreachable(engine.url, exc) from exc

@@ -23,6 +23,7 @@ _COMMAND_MODULES = (
     "bot.cli.slack_cmds",
     "bot.cli.pilot_cmds",
     "bot.cli.eval_cmds",
+    "bot.cli.db_cmds",
 )
 
 

@@ -22,7 +22,7 @@ from bot.service import Coach
 from bot.slack.actions import register_actions
 from bot.slack.conversation import Conversations
 from bot.slack.listeners import done_marker, register_listeners
-from bot.slack.tables import claim_event, create_slack_tables
+from bot.slack.tables import claim_event
 
 log = logging.getLogger(__name__)
 DEFAULT_API_URL = WebClient.BASE_URL
@@ -104,7 +104,6 @@ def create_slack_app(
     secret = settings.slack_signing_secret
     if secret is None and not socket_mode:
         raise ConfigError(MISSING)
-    create_slack_tables(coach.store.engine)
     try:
         app = App(
             client=client or make_client(settings),

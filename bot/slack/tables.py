@@ -9,11 +9,10 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, String, Text, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store import Base, utcnow
-from bot.store.store import add_missing_columns
 from bot.store.tables import AssessmentRow
 
 log = logging.getLogger(__name__)
@@ -38,18 +37,6 @@ class SlackEventRow(Base):
 
 
 _REPLAYS = func.coalesce(SlackEventRow.replays, 0)
-
-
-def create_slack_tables(engine: Engine) -> None:
-    """Create the Slack table if missing and add newer columns (idempotent; safe with concurrent creators)."""
-    try:
-        Base.metadata.create_all(engine, tables=[SlackEventRow.__table__])  # type: ignore[list-item]
-    except IntegrityError:  # another process created it a moment earlier
-        pass
-    try:
-        add_missing_columns(engine)
-    except (OperationalError, ProgrammingError):  # another process added the same column a moment earlier
-        add_missing_columns(engine)  # looks again: now nothing is missing, or the real error surfaces
 
 
 def claim_event(

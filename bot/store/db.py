@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 # JSON on SQLite, JSONB on PostgreSQL; both round-trip plain dicts and lists.
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
-SQLITE_PRAGMAS = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=15000")
+# busy_timeout first: switching a new file to WAL already waits for the lock when replicas start at once
+SQLITE_PRAGMAS = ("busy_timeout=15000", "journal_mode=WAL", "foreign_keys=ON")
 PG_CONNECT_TIMEOUT_S = 5
 
 

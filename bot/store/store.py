@@ -7,14 +7,15 @@ import logging
 from typing import Any
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
 from bot.errors import Conflict, InvalidInput
 from bot.redact import redact, redact_secrets
 from bot.store.assessments import AssessmentsMixin
 from bot.store.base import check_choice, no_session
-from bot.store.db import Base, check_connection, make_engine, new_id, safe_url, unreachable, utcnow
+from bot.store.db import check_connection, make_engine, new_id, safe_url, utcnow
+from bot.store.migrations import prepare_schema, upgrade_database
 from bot.store.records import (
     MessageRecord,
     SessionRecord,
@@ -27,7 +28,6 @@ from bot.store.tables import (
     MessageRow,
     SessionRow,
 )
-from bot.store.upgrade import add_missing_columns, backfill
 from bot.store.usage import AuditUsageMixin
 
 log = logging.getLogger(__name__)
@@ -195,22 +195,14 @@ def _same_owner(found: SessionRecord, owner: str) -> SessionRecord:
 
 
 def create_tables(engine: Engine) -> None:
-    """`create_all` for every table on `Base.metadata`; a concurrent creator is tolerated."""
-    try:
-        try:
-            Base.metadata.create_all(engine)
-        except IntegrityError:  # another process created the same table a moment earlier
-            Base.metadata.create_all(engine)
-        add_missing_columns(engine)
-        backfill(engine)
-    except SQLAlchemyError as exc:
-        raise unreachable(engine.url, exc) from exc
+    """Create or upgrade every table: the Alembic migrations, under their lock (idempotent)."""
+    upgrade_database(engine)
 
 
 def open_store(settings: Settings) -> Store:
-    """Connect to the configured database, create missing tables, and return a Store."""
+    """Connect to the configured database, upgrade its schema (or check it), and return a Store."""
     engine = make_engine(settings)
     check_connection(engine)
-    create_tables(engine)
+    prepare_schema(engine, settings.db_auto_migrate)
     log.info("store opened at %s", safe_url(engine.url))
     return Store(engine, settings)

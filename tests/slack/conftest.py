@@ -15,7 +15,6 @@ from bot.factory import build_coach
 from bot.index import index_knowledge
 from bot.service import Coach
 from bot.slack.http import mount_slack
-from bot.slack.tables import create_slack_tables
 from bot.store import Store, open_store
 from tests.conftest import make_settings
 from tests.slack.fake_slack import FakeSlack
@@ -83,9 +82,7 @@ def replicas(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[S
         settings = store_settings(tmp_path / "data", database_url=request.getfixturevalue("pg_schema_url"))
     else:
         settings = make_settings(tmp_path / "data")
-    first, second = open_store(settings), open_store(settings)
-    for store in (first, second):
-        create_slack_tables(store.engine)
+    first, second = open_store(settings), open_store(settings)  # each upgrades the schema (a no-op once done)
     yield first, second
     first.close()
     second.close()

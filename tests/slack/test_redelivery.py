@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, inspect, select, text
 
-from bot.slack.tables import LEASE, SlackEventRow, claim_event, create_slack_tables, mark_event_done
+from bot.slack.tables import LEASE, SlackEventRow, claim_event, mark_event_done
 from bot.store import Store, utcnow
+from bot.store.migrations import upgrade_database
 from tests.slack.conftest import SlackRig
 from tests.slack.helpers import ANSWER, answers_of, done_at, interview, settle, wait_reply
 from tests.slack.payloads import message, new_ts
@@ -126,15 +127,16 @@ def test_rows_older_than_a_day_are_cleaned_up(replicas: tuple[Store, Store]) -> 
 def test_an_old_events_table_gains_done_at_in_place(replicas: tuple[Store, Store]) -> None:
     engines = [r.engine for r in replicas]
     stamp = "TIMESTAMP WITH TIME ZONE"
-    with engines[0].begin() as conn:  # the table as the version before done_at made it
+    with engines[0].begin() as conn:  # the table as the version before done_at (and migrations) made it
         conn.execute(text("DROP TABLE slack_events"))
+        conn.execute(text("DROP TABLE alembic_version"))
         conn.execute(text(f"CREATE TABLE slack_events (event_id VARCHAR(64) PRIMARY KEY, received_at {stamp})"))
     assert claim_event(engines[0], "EvBEFORE", now=utcnow() - 2 * LEASE)  # inserts only the old columns
     start = threading.Barrier(2)
 
     def upgrade(engine: Engine) -> None:
         start.wait()
-        create_slack_tables(engine)  # two replicas starting at once
+        upgrade_database(engine)  # two replicas starting at once
 
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(upgrade, engines))

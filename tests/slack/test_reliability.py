@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bot.slack.tables import claim_event, create_slack_tables
+from bot.slack.tables import claim_event
 from bot.store import open_store
 from tests.conftest import make_settings
 from tests.slack.conftest import SlackRig, make_rig
@@ -52,8 +52,6 @@ def test_the_same_event_at_two_processes_is_handled_once(slack: SlackRig, tmp_pa
 def test_claiming_an_event_id_is_atomic_across_engines(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "d")
     first, second = open_store(settings), open_store(settings)  # two connection pools
-    create_slack_tables(first.engine)
-    create_slack_tables(second.engine)
     assert claim_event(first.engine, "Ev1") is True
     assert claim_event(second.engine, "Ev1") is False
     assert claim_event(second.engine, "Ev2") is True

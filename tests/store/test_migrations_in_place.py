@@ -1,0 +1,143 @@
+"""Databases made before migrations upgrade in place with their rows; replicas starting at once don't race."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from bot.config import PROJECT_ROOT
+from bot.slack.tables import claim_event, mark_event_done
+from bot.store import open_store
+from bot.store.db import make_engine
+from bot.store.migrations import head_revision, schema_state, upgrade_database
+from bot.store.migrations.runner import locked
+from tests.store.migrations_helpers import (
+    all_rows,
+    columns_of,
+    finish,
+    full_metadata,
+    load_fixture,
+    only,
+    schema_diff,
+    settings_for,
+    start_upgrade,
+)
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+OLD_RELEASE = {"sqlite": "release-before-migrations.sqlite.sql", "postgres": "release-before-migrations.postgresql.sql"}
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_url(request: pytest.FixtureRequest) -> tuple[str, str | None]:
+    """("sqlite", None) or ("postgres", a fresh schema's URL; skipped without a server)."""
+    if request.param == "postgres":
+        return "postgres", request.getfixturevalue("pg_schema_url")
+    return "sqlite", None
+
+
+def test_the_previous_release_is_adopted_in_place(backend_url: tuple[str, str | None], tmp_path: Path) -> None:
+    backend, url = backend_url
+    settings = settings_for(tmp_path / "data", url)
+    load_fixture(OLD_RELEASE[backend], settings)
+    engine = make_engine(settings)
+    before = all_rows(engine)
+    assert "alembic_version" not in inspect(engine).get_table_names()
+    assert sum(map(len, before.values())) >= 15
+
+    state = upgrade_database(engine)
+    assert (state.before, state.after, state.adopted) == (None, head_revision(), True)
+    assert all_rows(engine) == before  # the schema already matched: recorded, nothing changed
+    assert schema_diff(engine) == []
+
+    with open_store(settings) as store:  # and the release's data works with this version
+        (session,) = store.list_sessions(owner="team-a")
+        assert session.version == 1 and session.state == {"step": 2}
+        assert [m.role for m in store.list_messages(session.id)] == ["user", "coach"]
+        assert store.add_message(session.id, "user", "Dana owns it.").id == 3  # ids carry on
+        (assessment_id,) = [r["id"] for r in before["assessments"]]
+        assert store.get_assessment(assessment_id, owner="team-a").report.verdict == "not_ready"
+    assert claim_event(engine, "Ev02") is False  # handled before the upgrade: still deduplicated
+    engine.dispose()
+
+
+def test_the_alembic_command_upgrades_the_previous_release(backend_url: tuple[str, str | None], tmp_path: Path) -> None:
+    backend, url = backend_url
+    settings = settings_for(tmp_path / "data", url)
+    load_fixture(OLD_RELEASE[backend], settings)
+    engine = make_engine(settings)
+    before = all_rows(engine)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COACH_")}
+    env.update(PYTHONPATH=str(PROJECT_ROOT), COACH_DATA_DIR=str(settings.data_dir), COACH_DATABASE_URL=url or "")
+    alembic = [sys.executable, "-m", "alembic", "-c", str(PROJECT_ROOT / "alembic.ini")]
+    run = {"env": env, "cwd": tmp_path, "capture_output": True, "text": True, "timeout": 120}
+    done = subprocess.run([*alembic, "upgrade", "head"], **run)  # type: ignore[call-overload]
+    assert done.returncode == 0, done.stderr
+    assert "Running upgrade  -> 0001" in done.stderr
+    assert schema_state(engine).after == head_revision() and all_rows(engine) == before
+    engine.dispose()
+
+
+def test_an_earlier_release_gains_the_missing_columns_and_keeps_its_rows(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path / "data", None)
+    load_fixture("early-release.sqlite.sql", settings)
+    engine = make_engine(settings)
+    had, before = columns_of(engine), all_rows(engine)
+    assert "version" not in had["sessions"] and "owner" not in had["assessments"]
+    assert "payload" not in had["slack_events"]
+
+    state = upgrade_database(engine)
+    assert state.adopted and state.after == head_revision()
+    now = columns_of(engine)
+    for name, table in full_metadata().tables.items():
+        assert {c.name for c in table.columns} <= now[name], name
+    after = all_rows(engine)
+    assert only(after, had) == before  # every old row and value kept
+    assert [r["version"] for r in after["sessions"]] == [0]  # the model's default, as the old upgrade set it
+    assert [r["owner"] for r in after["assessments"]] == ["team-b"]  # from its session
+
+    with open_store(settings) as store:
+        (session,) = store.list_sessions()
+        assert store.save_state(session.id, {"step": 1}, expected_version=0) == 1
+        assert store.get_assessment(after["assessments"][0]["id"], owner="team-b").owner == "team-b"
+    assert claim_event(engine, "EvOld") is True  # claimed before the upgrade, never done: runs again
+    mark_event_done(engine, "EvOld")
+    assert upgrade_database(engine).before == head_revision()  # the next start finds nothing to do
+    engine.dispose()
+
+
+def test_two_replicas_starting_at_once_both_succeed(backend_url: tuple[str, str | None], tmp_path: Path) -> None:
+    _, url = backend_url
+    data = tmp_path / "data"
+    start_at = time.time() + 3.0  # after both have imported the code
+    replicas = [start_upgrade(data, url, start_at) for _ in range(2)]
+    results = [finish(p) for p in replicas]
+    assert sorted(r["before"] or "" for r in results) == ["", head_revision()]  # one migrated, one found it done
+    assert {r["after"] for r in results} == {head_revision()}
+    engine = make_engine(settings_for(data, url))
+    assert schema_diff(engine) == []
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+    engine.dispose()
+
+
+def test_a_replica_waits_for_the_upgrade_lock(backend_url: tuple[str, str | None], tmp_path: Path) -> None:
+    _, url = backend_url
+    data = tmp_path / "data"
+    engine = make_engine(settings_for(data, url))
+    with locked(engine) as conn:  # another replica is mid-upgrade
+        replica = start_upgrade(data, url, 0.0)
+        time.sleep(4.0)
+        assert replica.poll() is None, "the second upgrade ran while the first held the lock"
+        conn.execute(text("CREATE TABLE held_lock_marker (id INTEGER)"))
+        released = time.time()
+    result = finish(replica)
+    assert result["at"] >= released and result["after"] == head_revision()
+    assert "held_lock_marker" in inspect(engine).get_table_names()
+    assert schema_state(engine).current
+    engine.dispose()
