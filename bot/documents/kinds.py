@@ -81,8 +81,11 @@ def _zip_kind(data: bytes) -> str:
 def check_kind(name: str, data: bytes) -> str:
     """The kind to convert `data` as; raise one clear sentence when the name and bytes disagree."""
     claimed = kind_of_name(name)
+    suffix = PurePath(name).suffix.lower()
+    if claimed is None and not suffix and sniff(data) == "text":
+        claimed = "text"  # a file without an extension that holds plain text, as from stdin
     if claimed is None:
-        raise errors.unsupported(name, PurePath(name).suffix.lower())
+        raise errors.unsupported(name, suffix)
     if not data.strip():
         raise errors.empty(name)
     real = sniff(data)
