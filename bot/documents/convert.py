@@ -10,7 +10,7 @@ from pathlib import Path, PurePath
 
 from bot.documents import errors
 from bot.documents.kinds import check_kind, kind_of_name
-from bot.documents.locations import split_located
+from bot.documents.locations import split_headed, split_located
 
 DEFAULT_MAX_BYTES = 20_000_000
 EXPANSION_FACTOR = 10  # an Office file may unpack to this many times the upload limit, no more
@@ -28,8 +28,8 @@ class Converted:
     seconds: float
 
     def located(self) -> list[tuple[str, str]]:
-        """(location, text) runs: 'p.3' or 'slide 7' for PDFs and decks, '' for the rest."""
-        return split_located(self.markdown)
+        """(location, text) runs: 'p.3' or 'slide 7' for PDFs and decks, '§ heading' for the rest."""
+        return split_located(self.markdown) if self.kind in ("pdf", "pptx") else split_headed(self.markdown)
 
 
 def is_supported(name: str) -> bool:

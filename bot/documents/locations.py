@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 _MARKER = re.compile(r"^<!-- (page|slide) (\d+) -->$")
+_HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*#*\s*$")
 
 
 def marker(unit: str, number: int) -> str:
@@ -30,4 +31,15 @@ def split_located(markdown: str) -> list[tuple[str, str]]:
             runs[-1][1].append(line)
         else:
             runs.append((where, []))
+    return [(where, "\n".join(lines)) for where, lines in runs if "\n".join(lines).strip()]
+
+
+def split_headed(markdown: str) -> list[tuple[str, str]]:
+    """(location, text) runs of a document without pages, one per # to ### heading: '§ Data'."""
+    runs: list[tuple[str, list[str]]] = [("", [])]
+    for line in markdown.splitlines():
+        found = _HEADING.match(line)
+        if found:
+            runs.append((f"§ {found.group(1)}", []))
+        runs[-1][1].append(line)
     return [(where, "\n".join(lines)) for where, lines in runs if "\n".join(lines).strip()]
