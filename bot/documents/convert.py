@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from bot.documents import errors
-from bot.documents.kinds import check_kind, kind_of_name
+from bot.documents.kinds import DESCRIBED, check_kind, kind_of_name
 from bot.documents.locations import split_headed, split_located
 
 DEFAULT_MAX_BYTES = 20_000_000
@@ -57,7 +57,12 @@ def convert_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     start = time.perf_counter()
     if kind in ("docx", "pptx"):
         _check_expansion(data, name, max_bytes * EXPANSION_FACTOR)
-    markdown, units = _convert(kind, data, name)
+    try:
+        markdown, units = _convert(kind, data, name)
+    except errors.DocumentError:
+        raise
+    except Exception as exc:  # a parser tripping over a malformed file: say so, never a stack trace
+        raise errors.damaged(name, DESCRIBED[kind]) from exc
     return Converted(name, kind, markdown, units, round(time.perf_counter() - start, 4))
 
 

@@ -77,8 +77,8 @@ def make_scanned_pdf() -> bytes:
     return bytes(pdf.output())
 
 
-def make_docx() -> bytes:
-    """A Word document: title, headings, a bulleted list, a numbered list and a table."""
+def make_docx(extras: bool = True) -> bytes:
+    """A Word document: title, headings and, with `extras`, a bulleted list, a numbered list and a table."""
     import docx
 
     document = docx.Document()
@@ -87,6 +87,8 @@ def make_docx() -> bytes:
         document.add_heading(heading, level=1)
         for paragraph in paragraphs:
             document.add_paragraph(paragraph)
+    if not extras:
+        return _save(document)
     document.add_heading("Next steps", level=1)
     document.add_paragraph("Name an owner for the data refresh", style="List Bullet")
     document.add_paragraph("Book the compliance review", style="List Bullet")
@@ -99,8 +101,8 @@ def make_docx() -> bytes:
     return _save(document)
 
 
-def make_pptx(extra_slides: list[tuple[str, list[str]]] | None = None) -> bytes:
-    """A deck: a title slide, one bullet slide per section, a table slide, then any extra slides."""
+def make_pptx(extra_slides: list[tuple[str, list[str]]] | None = None, extras: bool = True) -> bytes:
+    """A deck: a title slide, one bullet slide per section and any extra slides, then (`extras`) a table."""
     import pptx
     from pptx.util import Inches
 
@@ -115,6 +117,8 @@ def make_pptx(extra_slides: list[tuple[str, list[str]]] | None = None) -> bytes:
         body.text = paragraphs[0]
         for paragraph in paragraphs[1:]:
             body.add_paragraph().text = paragraph
+    if not extras:
+        return _save(deck)
     slide = deck.slides.add_slide(deck.slide_layouts[5])
     slide.shapes.title.text = "Numbers"
     shape = slide.shapes.add_table(len(TABLE), 3, Inches(1), Inches(2), Inches(6), Inches(2))
@@ -124,19 +128,22 @@ def make_pptx(extra_slides: list[tuple[str, list[str]]] | None = None) -> bytes:
     return _save(deck)
 
 
-def make_html() -> bytes:
-    """A Confluence-like export: page chrome (breadcrumbs, nav, footer, scripts) around the content."""
+def make_html(extras: bool = True) -> bytes:
+    """A Confluence-like export: page chrome (breadcrumbs, nav, footer, scripts) around the content;
+    with `extras`, a list and a table after the sections."""
     sections = "".join(
         f"<h2>{heading}</h2>" + "".join(f"<p>{p}</p>" for p in paragraphs) for heading, paragraphs in SECTIONS
     )
     rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in TABLE)
+    more = (
+        "<h2>Next steps</h2><ul><li>Name an owner for the data refresh</li><li>Book the compliance review</li></ul>"
+        f"<table><tbody>{rows}</tbody></table>"
+    )
     return f"""<!DOCTYPE html><html><head><title>{TITLE} - Pilots - Confluence</title>
 <script>var AJS = {{}}; window.trackPageView();</script><style>body {{ font: 12px Arial }}</style></head>
 <body><div id="header"><nav><a href="/">Home</a> <a href="/spaces">Spaces</a></nav></div>
 <div id="breadcrumb-section"><ol class="breadcrumbs"><li>Pilots</li><li>Finance</li></ol></div>
-<div id="main-content" class="wiki-content"><h1>{TITLE}</h1>{sections}
-<h2>Next steps</h2><ul><li>Name an owner for the data refresh</li><li>Book the compliance review</li></ul>
-<table><tbody>{rows}</tbody></table></div>
+<div id="main-content" class="wiki-content"><h1>{TITLE}</h1>{sections}{more if extras else ""}</div>
 <div id="footer"><p>Powered by Atlassian Confluence</p></div></body></html>""".encode()
 
 
