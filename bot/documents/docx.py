@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 from bot.documents import errors
 from bot.documents.tables import markdown_table
@@ -12,11 +13,11 @@ from bot.documents.tables import markdown_table
 _HEADING = re.compile(r"^Heading (\d)$")
 
 
-def _paragraph(par: object) -> str:
-    text = " ".join(par.text.split())  # type: ignore[attr-defined]
+def _paragraph(par: Any) -> str:
+    text = " ".join(par.text.split())
     if not text:
         return ""
-    style = (par.style.name if par.style is not None else "") or ""  # type: ignore[attr-defined]
+    style = (par.style.name if par.style is not None else "") or ""
     level = _HEADING.match(style)
     if style == "Title":
         return f"# {text}"
@@ -24,7 +25,7 @@ def _paragraph(par: object) -> str:
         return "#" * min(int(level.group(1)) + 1, 6) + " " + text  # the Title is '#'
     if style.startswith("List Number"):
         return f"1. {text}"
-    numbered = par._p.pPr is not None and par._p.pPr.numPr is not None  # type: ignore[attr-defined]
+    numbered = par._p.pPr is not None and par._p.pPr.numPr is not None
     if style.startswith("List") or numbered:
         return f"- {text}"
     return text

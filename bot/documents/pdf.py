@@ -6,12 +6,14 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.documents import errors
 from bot.documents.locations import marker
 
 HEADING_RATIO = 1.15  # a line set this much larger than the body text is a heading
 PARAGRAPH_GAP = 1.6  # a vertical gap this many line heights wide starts a new paragraph
+_BULLET = re.compile(r"^[•▪◦●‣∙·]\s*")  # bullet glyphs as PDFs print them, to Markdown list items
 
 
 @dataclass
@@ -22,11 +24,11 @@ class _Line:
     sizes: list[float] = field(default_factory=list)
 
 
-def _page_lines(page: object) -> list[_Line]:
+def _page_lines(page: Any) -> list[_Line]:
     """The page's text lines with their type size and baseline, from pypdf's text visitor."""
     lines = [_Line()]
 
-    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
         scaled = abs(size * (tm[3] or 1.0) * (cm[3] or 1.0))
         parts = text.split("\n")
         for i, part in enumerate(parts):
@@ -39,7 +41,7 @@ def _page_lines(page: object) -> list[_Line]:
                 if line.y is None:
                     line.y = tm[5] * (cm[3] or 1.0) + cm[5]
 
-    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    page.extract_text(visitor_text=visit)
     kept = [ln for ln in lines if ln.text.strip()]
     for ln in kept:
         ln.size = round(max(ln.sizes), 1)
@@ -61,18 +63,17 @@ def _heading_levels(pages: list[list[_Line]]) -> tuple[float, dict[float, int]]:
 
 def _page_markdown(lines: list[_Line], body: float, levels: dict[float, int]) -> list[str]:
     out: list[str] = []
-    prev: _Line | None = None
+    prev_y: float | None = None
     for ln in lines:
-        text = " ".join(ln.text.split())
+        text = _BULLET.sub("- ", " ".join(ln.text.split()))
         level = levels.get(ln.size)
         if level:
             out += ["", "#" * level + " " + text, ""]
         else:
-            gap = prev is not None and prev.y is not None and ln.y is not None
-            if gap and prev is not None and abs(prev.y - ln.y) > PARAGRAPH_GAP * max(body, 1.0):  # type: ignore[operator]
+            if prev_y is not None and ln.y is not None and abs(prev_y - ln.y) > PARAGRAPH_GAP * max(body, 1.0):
                 out.append("")
             out.append(text)
-        prev = ln
+        prev_y = ln.y
     return out
 
 
@@ -100,9 +101,9 @@ def pdf_to_markdown(data: bytes, name: str) -> tuple[str, int]:
     return markdown + "\n", len(pages)
 
 
-def _opens_without_password(reader: object) -> bool:
+def _opens_without_password(reader: Any) -> bool:
     """An owner-password-only PDF opens with an empty user password; anything else is locked."""
     try:
-        return bool(reader.decrypt(""))  # type: ignore[attr-defined]
+        return bool(reader.decrypt(""))
     except Exception:  # pypdf raises DependencyError for AES without `cryptography`, among others
         return False

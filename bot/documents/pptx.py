@@ -5,43 +5,44 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
+from typing import Any
 
 from bot.documents import errors
 from bot.documents.locations import marker
 from bot.documents.tables import markdown_table
 
 
-def _shapes(shapes: object) -> Iterator[object]:
+def _shapes(shapes: Any) -> Iterator[Any]:
     """Shapes top to bottom, left to right, group shapes opened."""
-    ordered = sorted(shapes, key=lambda s: (s.top or 0, s.left or 0))  # type: ignore[attr-defined]
+    ordered = sorted(shapes, key=lambda s: (s.top or 0, s.left or 0))
     for shape in ordered:
         if getattr(shape, "shape_type", None) == 6:  # MSO_SHAPE_TYPE.GROUP
-            yield from _shapes(shape.shapes)  # type: ignore[attr-defined]
+            yield from _shapes(shape.shapes)
         else:
             yield shape
 
 
-def _shape_lines(shape: object) -> list[str]:
+def _shape_lines(shape: Any) -> list[str]:
     if getattr(shape, "has_table", False):
-        rows = shape.table.rows  # type: ignore[attr-defined]
+        rows = shape.table.rows
         return markdown_table([[cell.text for cell in row.cells] for row in rows])
     if not getattr(shape, "has_text_frame", False):
         return []
     bulleted = getattr(shape, "is_placeholder", False)  # body placeholders hold bullet points
     lines = []
-    for par in shape.text_frame.paragraphs:  # type: ignore[attr-defined]
+    for par in shape.text_frame.paragraphs:
         text = " ".join(par.text.split())
         if text:
             lines.append("  " * par.level + f"- {text}" if bulleted else text)
     return [*lines, ""]
 
 
-def _slide(slide: object, number: int) -> list[str]:
-    title_shape = slide.shapes.title  # type: ignore[attr-defined]
+def _slide(slide: Any, number: int) -> list[str]:
+    title_shape = slide.shapes.title
     title = " ".join(title_shape.text.split()) if title_shape is not None and title_shape.has_text_frame else ""
     out = [marker("slide", number), "", f"## {title or f'Slide {number}'}", ""]
-    for shape in _shapes(slide.shapes):  # type: ignore[attr-defined]
-        if title_shape is not None and shape.shape_id == title_shape.shape_id:  # type: ignore[attr-defined]
+    for shape in _shapes(slide.shapes):
+        if title_shape is not None and shape.shape_id == title_shape.shape_id:
             continue
         out += _shape_lines(shape)
     return out
