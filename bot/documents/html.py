@@ -8,7 +8,7 @@ from bot.documents import errors
 
 _NOISE = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "svg", "iframe", "button"]
 # where the page's own content sits in Confluence, SharePoint and plain HTML exports
-_CONTENT = "#main-content, .wiki-content, [role=main], main, article, #content, body"
+_CONTENT = ("#main-content", ".wiki-content", "[role=main]", "main", "article", "#content", "body")
 
 
 def html_to_markdown(data: bytes, name: str) -> tuple[str, int]:
@@ -21,7 +21,7 @@ def html_to_markdown(data: bytes, name: str) -> tuple[str, int]:
         tag.decompose()
     for crumbs in soup.select("#breadcrumb-section, .breadcrumbs, #footer, .page-metadata"):
         crumbs.decompose()
-    root = soup.select_one(_CONTENT) or soup
+    root = next((found for css in _CONTENT if (found := soup.select_one(css)) is not None), soup)
     converter = MarkdownConverter(
         heading_style="ATX", bullets="-", strip=["a", "img"], escape_underscores=False, table_infer_header=True
     )

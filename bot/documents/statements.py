@@ -7,6 +7,9 @@ import re
 from bot.documents.locations import read_marker
 from bot.knowledge import Dimension
 from bot.models import Statement
+from bot.redact import scrub
+
+MAX_AUTHOR = 120
 
 _MEMO_HEADER = re.compile(r"^\s*(?:to|from|cc|bcc|subject|re|date|attendees)\s*:", re.I)
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s")
@@ -75,5 +78,6 @@ def located_statements(name: str, runs: list[tuple[str, str]], dimensions: list[
     out: list[Statement] = []
     for where, text in runs:
         paragraphs = _paragraphs(text, may_have_title=not out)
-        out += _statements(paragraphs, labels, f"{name} {where}".strip())
+        # the location is shown with every quote: redacted like the quotes, and kept short
+        out += _statements(paragraphs, labels, scrub(f"{name} {where}".strip())[:MAX_AUTHOR])
     return out

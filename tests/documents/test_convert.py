@@ -136,3 +136,22 @@ def test_an_unsupported_type_lists_the_supported_ones(name: str) -> None:
 )
 def test_empty_and_damaged_files_say_so(name: str, data: bytes, needle: str) -> None:
     assert needle in _refused(data, name)
+
+
+def test_a_sharepoint_export_keeps_only_the_main_region() -> None:
+    page = (
+        '<html><body><div class="ms-quicklaunch">Quick links: Team site, Recycle bin</div>'
+        '<div role="main"><h1>Pilot brief</h1><p>Data: exported by hand weekly.</p></div>'
+        '<div class="ms-footer">Last modified by Jane</div></body></html>'
+    )
+    md = convert_bytes(page.encode(), "brief.htm").markdown
+    assert md == "# Pilot brief\n\nData: exported by hand weekly.\n"
+
+
+def test_a_section_heading_shown_with_quotes_is_redacted() -> None:
+    from bot.documents.statements import located_statements
+
+    page = b"<html><body><h2>Call with jane.doe@acme.com</h2><p>Data: exported by hand weekly.</p></body></html>"
+    doc = convert_bytes(page, "notes.html")
+    [statement] = located_statements(doc.name, doc.located(), [])
+    assert statement.author == "notes.html \u00a7 Call with [EMAIL]"
