@@ -72,7 +72,7 @@ def _page_markdown(lines: list[_Line], body: float, levels: dict[float, int]) ->
         else:
             if prev_y is not None and ln.y is not None and abs(prev_y - ln.y) > PARAGRAPH_GAP * max(body, 1.0):
                 out.append("")
-            out.append(text)
+            out.append("\\" + text if text.startswith("#") else text)  # a '# comment' in a listing is no heading
         prev_y = ln.y
     return out
 

@@ -155,3 +155,11 @@ def test_a_section_heading_shown_with_quotes_is_redacted() -> None:
     doc = convert_bytes(page, "notes.html")
     [statement] = located_statements(doc.name, doc.located(), [])
     assert statement.author == "notes.html \u00a7 Call with [EMAIL]"
+
+
+def test_a_pdf_body_line_starting_with_a_hash_is_not_a_heading() -> None:
+    md = convert_bytes(
+        fx.make_pdf([("Config", ["# generated file: do not edit", "Data: refreshed nightly."])]), "c.pdf"
+    )
+    assert "\\# generated file: do not edit" in md.markdown
+    assert _headings(md.markdown) == [fx.TITLE, "Config"]
