@@ -75,6 +75,7 @@ bench: install-test
 	$(BIN)/python benchmarks/bench_retrieval.py --sizes 1000,10000
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_reader.py
+	$(BIN)/python benchmarks/bench_documents.py
 
 bench-reader: install-test
 	$(BIN)/python benchmarks/bench_reader.py

@@ -1,4 +1,4 @@
-"""Heading-aware chunking of playbook documents into passages for the index."""
+"""Heading-aware chunking of playbook and user documents into passages (with page/slide) for the index."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from bot.documents.locations import read_marker
 from bot.knowledge import Document
 
 MAX_CHARS = 1200
@@ -28,6 +29,7 @@ class Chunk:
     dimension: str
     doc_sha256: str
     ordinal: int
+    location: str = ""  # 'p.3' or 'slide 7' for PDFs and decks
 
     def metadata(self) -> dict[str, str | int]:
         """Flat metadata as Chroma stores it."""
@@ -39,6 +41,7 @@ class Chunk:
             "dimension": self.dimension,
             "doc_sha256": self.doc_sha256,
             "ordinal": self.ordinal,
+            "location": self.location,
         }
 
 
@@ -49,21 +52,31 @@ def slugify(heading: str) -> str:
 
 def split_sections(body: str) -> list[tuple[str, str, str]]:
     """Split markdown on #, ##, ### headings into (slug, heading path, text) triples."""
-    sections: list[tuple[str, str, list[str]]] = [("", "", [])]
+    return [(slug, heading, text) for slug, heading, text, _ in split_located_sections(body)]
+
+
+def split_located_sections(body: str) -> list[tuple[str, str, str, str]]:
+    """(slug, heading path, text, location) per section; a page or slide marker
+    (`<!-- page 3 -->`) starts a new section under the same heading, located 'p.3'."""
+    sections: list[tuple[str, str, str, list[str]]] = [("", "", "", [])]
     path: list[tuple[int, str]] = []
     in_fence = False
     for line in body.splitlines():
         if _FENCE.match(line):
             in_fence = not in_fence
+        where = None if in_fence else read_marker(line)
+        if where is not None:
+            sections.append((*sections[-1][:2], where, []))
+            continue
         match = None if in_fence else _HEADING.match(line)
         if match is None:
-            sections[-1][2].append(line)
+            sections[-1][3].append(line)
             continue
         level, title = len(match.group(1)), match.group(2).strip()
         path = [p for p in path if p[0] < level] + [(level, title)]
-        sections.append((slugify(title), " > ".join(t for _, t in path), []))
-    triples = [(slug, heading, "\n".join(lines).strip()) for slug, heading, lines in sections]
-    return [t for t in triples if t[2]]
+        sections.append((slugify(title), " > ".join(t for _, t in path), sections[-1][2], []))
+    quads = [(slug, heading, "\n".join(lines).strip(), where) for slug, heading, where, lines in sections]
+    return [q for q in quads if q[2]]
 
 
 def split_long(text: str, max_chars: int = MAX_CHARS, overlap: int = OVERLAP_CHARS) -> list[str]:
@@ -117,7 +130,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
     """All chunks of a document, in order, with heading-prefixed embedding text."""
     chunks: list[Chunk] = []
     title = doc.meta.title
-    for slug, heading, text in split_sections(doc.body):
+    for slug, heading, text, where in split_located_sections(doc.body):
         for piece in split_long(text):
             ordinal = len(chunks)
             prefix = f"{title} > {heading}" if heading else title
@@ -133,6 +146,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
                     dimension=doc.meta.dimension or "",
                     doc_sha256=doc.sha256,
                     ordinal=ordinal,
+                    location=where,
                 )
             )
     return chunks

@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     keep_original_transcript: bool = True
     max_message_chars: int = 8000
     max_document_chars: int = 100_000
+    max_upload_bytes: int = 20_000_000  # a PDF/DOCX/PPTX/HTML file to assess or index
 
     # HTTP API
     host: str = "127.0.0.1"

@@ -7,7 +7,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import urlparse
 
@@ -15,6 +15,7 @@ import numpy as np
 
 from bot.chunking import Chunk, chunk_document
 from bot.config import Settings
+from bot.documents.folders import load_folder
 from bot.embeddings import ReadinessEmbeddingFunction, get_embedder
 from bot.errors import ConfigError, ServiceUnavailable
 from bot.knowledge import Document, load_knowledge
@@ -39,6 +40,7 @@ class Passage:
     dimension: str
     score: float
     chunk_id: str
+    location: str = ""  # 'p.3' or 'slide 7' when the passage comes from a PDF or a deck
 
 
 @dataclass
@@ -51,6 +53,7 @@ class IndexSummary:
     removed: int
     unchanged: int
     seconds: float
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, why) for unreadable files
 
 
 def _dimension_filter(dimension: str | Sequence[str] | None) -> dict[str, Any] | None:
@@ -122,12 +125,21 @@ class PlaybookIndex:
                 docs = got.get("documents") or [""] * len(got["ids"])
                 yield list(got["ids"]), list(metas), list(docs)
 
-    def sync(self, documents: Sequence[Document], progress: Progress | None = None) -> IndexSummary:
-        """Make the index match the documents; unchanged documents are not re-embedded."""
+    def known_hashes(self) -> dict[str, str]:
+        """source -> content hash of every document the index holds."""
+        return {source: sha for source, (sha, _) in self._existing().items()}
+
+    def sync(
+        self, documents: Sequence[Document], progress: Progress | None = None, keep: frozenset[str] = frozenset()
+    ) -> IndexSummary:
+        """Make the index match the documents; unchanged documents are not re-embedded, and the
+        sources in `keep` (files that could not be read this time) keep what was indexed before."""
         start = time.perf_counter()
         existing = self._existing()
         wanted = {doc.source: doc for doc in documents}
-        stale = [s for s, (sha, _) in existing.items() if s not in wanted or wanted[s].sha256 != sha]
+        stale = [
+            s for s, (sha, _) in existing.items() if s not in keep and (s not in wanted or wanted[s].sha256 != sha)
+        ]
         fresh = [d for d in documents if d.source not in existing or d.source in stale]
         removed_ids = [cid for s in stale for cid in existing[s][1]]
         new_chunks = [c for d in fresh for c in chunk_document(d)]
@@ -269,6 +281,7 @@ def _passage(cid: str, text: Any, meta: Any, score: float) -> Passage:
         dimension=str(meta["dimension"]),
         score=round(score, 6),
         chunk_id=cid,
+        location=str(meta.get("location") or ""),
     )
 
 
@@ -302,7 +315,20 @@ def open_index(settings: Settings) -> PlaybookIndex:
     return PlaybookIndex(client, settings.collection, where=settings.chroma_url)
 
 
-def index_knowledge(settings: Settings, progress: Progress | None = None) -> IndexSummary:
-    """Load the playbook (and the user's folders) and sync the index with it."""
-    knowledge = load_knowledge(settings.knowledge_dir, settings.knowledge_dirs)
-    return open_index(settings).sync(knowledge.documents, progress=progress)
+def index_knowledge(
+    settings: Settings, progress: Progress | None = None, reading: Progress | None = None
+) -> IndexSummary:
+    """Load the playbook and the user's folders (PDF, DOCX, PPTX, HTML, Markdown) and sync the index.
+
+    A user file that cannot be read is skipped with its reason, and keeps what was indexed before."""
+    documents = load_knowledge(settings.knowledge_dir).documents
+    index = open_index(settings)
+    known = index.known_hashes()
+    skipped: list[tuple[str, str]] = []
+    for extra in settings.knowledge_dirs:
+        folder = load_folder(extra, f"{extra.name}/", known, settings.max_upload_bytes, progress=reading)
+        documents += folder.documents
+        skipped += folder.skipped
+    summary = index.sync(documents, progress=progress, keep=frozenset(source for source, _ in skipped))
+    summary.skipped = skipped
+    return summary

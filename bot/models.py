@@ -25,6 +25,14 @@ class Citation(BaseModel):
     section: str = ""
     title: str = ""
     text: str = ""
+    location: str = ""  # 'p.3' or 'slide 7' when the passage comes from a PDF or a deck
+
+    @property
+    def ref(self) -> str:
+        """Where to look: 'docs/acme-policy.pdf p.3', 'steerco.pptx slide 7' or 'file.md#section'."""
+        if self.location:
+            return f"{self.source} {self.location}"
+        return f"{self.source}#{self.section}" if self.section else self.source
 
 
 class Statement(BaseModel):

@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from bot.models import Report
+from bot.models import Citation, Report
 
 BADGE = {"critical": "🔴 critical", "high": "🟠 high", "medium": "🟡 medium"}
 STYLE = {"critical": "bold red", "high": "dark_orange", "medium": "yellow"}
@@ -37,8 +37,8 @@ def to_json(report: Report) -> str:
     return report.model_dump_json(indent=2)
 
 
-def _cite(c_source: str, c_section: str) -> str:
-    return f"{c_source}#{c_section}" if c_section else c_source
+def _cite(citations: list[Citation]) -> str:
+    return ", ".join(c.ref for c in citations)
 
 
 def to_markdown(report: Report) -> str:
@@ -75,7 +75,7 @@ def to_markdown(report: Report) -> str:
         ]
         out += ["**This week:**", *[f"- {no_html(a)}" for a in g.actions], ""]
         if g.citations:
-            out += ["Playbook: " + ", ".join(_cite(c.source, c.section) for c in g.citations), ""]
+            out += ["Playbook: " + _cite(g.citations), ""]
     if report.open_questions:
         out += ["## Open questions", ""]
         out += [f"- **{q.dimension}**: {no_html(q.question)}" for q in report.open_questions]
@@ -102,7 +102,7 @@ def print_report(report: Report, console: Console) -> None:
         body += [Text(f"• {a}") for a in g.actions]
         body += [
             Text(
-                "Playbook: " + ", ".join(_cite(c.source, c.section) for c in g.citations),
+                "Playbook: " + _cite(g.citations),
                 style="dim",
             )
         ]

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
+from bot.documents.convert import convert_bytes
+from bot.documents.statements import _is_title, _items, _paragraphs, document_statements, located_statements  # noqa: F401
 from bot.engine.base import Engine
 from bot.errors import Conflict
 from bot.interview import Interview, InterviewState, is_question
-from bot.knowledge import Dimension, Knowledge
+from bot.knowledge import Knowledge
 from bot.limits import clean_text
-from bot.models import GroundedAnswer, Report, Statement, Turn
+from bot.models import GroundedAnswer, Report, Turn
 from bot.reports import Reports, engine_turn, engine_used
 from bot.text import expand_aliases
 
@@ -208,6 +210,17 @@ class Coach:
             report = self.reports.make(statements, pilot_name)
         return self.store.get_assessment(self.store.save_assessment(report, owner=owner)).report
 
+    def assess_file(self, data: bytes, name: str, pilot_name: str | None = None, owner: str = "local") -> Report:
+        """Assess a PDF, Word, PowerPoint, HTML or text file; its quotes name their page or slide."""
+        doc = convert_bytes(data, name, self.settings.max_upload_bytes)
+        if doc.kind == "text":
+            return self.assess_text(data, pilot_name=pilot_name, owner=owner)
+        clean_text(doc.markdown, self.settings.max_document_chars, "document")
+        statements = located_statements(doc.name, doc.located(), self.rubric.dimensions)
+        with engine_turn(self.engine):
+            report = self.reports.make(statements, pilot_name)
+        return self.store.get_assessment(self.store.save_assessment(report, owner=owner)).report
+
     def ask(self, question: str, dimension: str | None = None, context: str = "") -> GroundedAnswer:
         """Answer from the playbook with citations, or say it isn't covered.
 
@@ -234,63 +247,6 @@ class Coach:
                 else:
                     sink(item)
         return final
-
-
-_MEMO_HEADER = re.compile(r"^\s*(?:to|from|cc|bcc|subject|re|date|attendees)\s*:", re.I)
-
-
-_MD_HEADING = re.compile(r"^\s*#{1,6}\s")
-
-
-def _is_title(line: str) -> bool:
-    """A short line with no closing punctuation: a document's title, when it comes first."""
-    line = line.strip()
-    return len(line.split()) <= 15 and not re.search(r"[.!?;\"”)]$", line)
-
-
-def _paragraphs(text: str) -> list[str]:
-    """The paragraphs of a document, without its title, markdown headings and memo header lines."""
-    parts: list[str] = []
-    titled = False  # only the first line of content can be the title
-    for block in re.split(r"\n\s*\n", text.strip()):
-        kept = [
-            line for line in block.strip().splitlines() if not (_MEMO_HEADER.match(line) or _MD_HEADING.match(line))
-        ]
-        if not "".join(kept).strip():
-            continue
-        if not parts and not titled and len(kept) == 1 and _is_title(kept[0]):
-            titled = True
-            continue
-        parts.append("\n".join(kept).strip())
-    return parts or [text]
-
-
-_BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
-_LABEL = re.compile(r"^\W*(?:\[[^\]]{1,20}\]\s*)?([A-Za-z][A-Za-z &/'-]{0,30}?)\s*(?:\*\*)?\s*[:–—]\s+\S")
-
-
-def _items(paragraph: str) -> list[str]:
-    """A paragraph, or its bullet or labelled items ("Data: ..." lines); continuation lines join."""
-    items: list[str] = []
-    for line in paragraph.splitlines():
-        if _BULLET.match(line) or _LABEL.match(line) or not items:
-            items.append(line.strip())
-        else:
-            items[-1] += " " + line.strip()
-    return items if len(items) > 1 or _BULLET.match(paragraph) else [paragraph]
-
-
-def document_statements(text: str, dimensions: list[Dimension]) -> list[Statement]:
-    """A pasted document as statements: a paragraph or bullet under a label the rubric knows
-    ("Data: ...", "* People: ...") is about that area, as an interview answer would be."""
-    labels = {label.lower(): d.id for d in dimensions for label in d.labels}
-    out = []
-    for paragraph in _paragraphs(text):
-        for item in _items(paragraph):
-            found = _LABEL.match(_BULLET.sub("", item))
-            label = found.group(1).strip().lower() if found else ""
-            out.append(Statement(text=item, topic=labels.get(label, "document")))
-    return out
 
 
 def render_brief(report: Report) -> str:

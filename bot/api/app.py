@@ -122,7 +122,8 @@ def create_app(settings: Settings, coach: Coach | None = None) -> FastAPI:
     install_openapi(app)
     install_docs(app)
     # added innermost first: metrics see every response, including 413s and 500s
-    app.add_middleware(BodyLimitMiddleware, limit=body_limit(settings))
+    uploads = {"/v1/assessments": settings.max_upload_bytes + BODY_SLACK_BYTES}
+    app.add_middleware(BodyLimitMiddleware, limit=body_limit(settings), uploads=uploads)
     app.add_middleware(HostGuardMiddleware, settings=settings)
     app.add_middleware(CatchAllMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)

@@ -150,20 +150,26 @@ class CatchAllMiddleware:
 class BodyLimitMiddleware:
     """Refuse request bodies over `limit` bytes before they are read or parsed (413)."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, uploads: dict[str, int] | None = None) -> None:
         self.app, self.limit = app, limit
+        self.uploads = uploads or {}  # path -> limit for multipart uploads (documents to assess)
 
-    def _message(self) -> str:
-        return f"The request body is over {self.limit:,} bytes: shorten the text or split it."
+    def _message(self, limit: int, upload: bool) -> str:
+        if upload:
+            return f"The upload is over the limit of {limit:,} bytes (COACH_MAX_UPLOAD_BYTES): split the document."
+        return f"The request body is over {limit:,} bytes: shorten the text or split it."
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
-        if declared.isdigit() and int(declared) > self.limit:
+        headers = dict(scope.get("headers") or [])
+        upload = headers.get(b"content-type", b"").startswith(b"multipart/") and scope["path"] in self.uploads
+        limit = self.uploads[scope["path"]] if upload else self.limit
+        declared = headers.get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > limit:
             count_error(scope.get("app"), "too_large")
-            await send_json(send, 413, error_body("too_large", self._message()))
+            await send_json(send, 413, error_body("too_large", self._message(limit, upload)))
             return
         seen = 0
 
@@ -171,8 +177,8 @@ class BodyLimitMiddleware:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.limit:  # a chunked body with no (or a false) length
-                raise HTTPException(413, self._message())
+            if seen > limit:  # a chunked body with no (or a false) length
+                raise HTTPException(413, self._message(limit, upload))
             return message
 
         await self.app(scope, counting_receive, send)

@@ -144,6 +144,7 @@ class NotReady(ErrorBody):
 
 
 _DESCRIPTIONS = {
+    400: "A malformed multipart upload.",
     401: "Missing or unknown API key.",
     404: "Unknown session (or one that belongs to another key).",
     413: "The text or the request body is too large.",

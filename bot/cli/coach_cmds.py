@@ -11,6 +11,7 @@ from rich.markdown import Markdown
 from rich.markup import escape
 
 from bot.cli.common import console, err_console, settings_from_cli, user_errors
+from bot.documents.errors import too_large
 from bot.errors import InvalidInput
 from bot.render import print_report, to_json, to_markdown
 
@@ -60,21 +61,23 @@ def chat(
 
 
 def assess(
-    file: str = typer.Argument(..., help="Pilot description file, or - for stdin."),
+    file: str = typer.Argument(..., help="Pilot write-up: .pdf, .docx, .pptx, .html, .md or .txt, or - for stdin."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     as_md: bool = typer.Option(False, "--md", help="Print the report as Markdown."),
     pilot: str = typer.Option(None, "--pilot", help="Name of the pilot."),
 ) -> None:
-    """Assess a free-text pilot description (a one-pager, a status update)."""
+    """Assess a pilot write-up (a one-pager, a steerco deck, a status update); quotes name their page or slide."""
     with user_errors():
         if file == "-":
-            data = sys.stdin.buffer.read()
+            report = _coach().assess_text(sys.stdin.buffer.read(), pilot_name=pilot)
         else:
             path = Path(file)
             if not path.is_file():
-                raise InvalidInput(f"{file}: no such file; pass a text file or - for stdin.")
-            data = path.read_bytes()
-        report = _coach().assess_text(data, pilot_name=pilot)
+                raise InvalidInput(f"{file}: no such file; pass a document or - for stdin.")
+            coach = _coach()
+            if path.stat().st_size > coach.settings.max_upload_bytes:
+                raise too_large(path.name, path.stat().st_size, coach.settings.max_upload_bytes)
+            report = coach.assess_file(path.read_bytes(), path.name, pilot_name=pilot)
         if as_json:
             typer.echo(to_json(report))
         elif as_md:
@@ -95,7 +98,7 @@ def ask(
             return
         console.print(Markdown(answer.answer))
         for i, c in enumerate(answer.citations, 1):
-            console.print(escape(f"[{i}] {c.source}#{c.section} — {c.title}"), style="dim")
+            console.print(escape(f"[{i}] {c.ref} — {c.title}"), style="dim")
 
 
 def report(

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -25,35 +26,47 @@ class SearchMode(StrEnum):
     lexical = "lexical"
 
 
+SUMMARY_COLUMNS = ("documents", "chunks", "added", "removed", "unchanged", "seconds")
+
+
 def _summary_table(summary: IndexSummary) -> Table:
     table = Table(title="Playbook index")
-    for column in ("documents", "chunks", "added", "removed", "unchanged", "seconds"):
+    for column in SUMMARY_COLUMNS:
         table.add_column(column, justify="right")
     row = asdict(summary)
-    table.add_row(*(str(row[c]) for c in row))
+    table.add_row(*(str(row[c]) for c in SUMMARY_COLUMNS))
     return table
 
 
 def index_command() -> None:
-    """Chunk and embed the playbook and your document folders (unchanged files are skipped)."""
+    """Read, chunk and embed the playbook and your folders (PDF, DOCX, PPTX, HTML, Markdown); unchanged files
+    are skipped, and a file that cannot be read keeps what was indexed from it before."""
     settings = settings_from_cli()
-    columns = (TextColumn("Embedding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with user_errors(), Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("embed", total=None)
-        summary = index_knowledge(settings, progress=lambda done, total: bar.update(task, completed=done, total=total))
+        reading = bar.add_task("Reading", total=None)
+        embedding = bar.add_task("Embedding", total=None)
+        summary = index_knowledge(
+            settings,
+            progress=lambda done, total: bar.update(embedding, completed=done, total=total),
+            reading=lambda done, total: bar.update(reading, completed=done, total=total),
+        )
     console.print(_summary_table(summary))
+    for source, why in summary.skipped:
+        err_console.print(escape(f"Skipped {source}: {why}"))
 
 
 def _print_passages(passages: list[Passage]) -> None:
     table = Table(show_lines=True)
     table.add_column("#", justify="right")
-    table.add_column("source")
+    table.add_column("source", overflow="fold")
     table.add_column("section", overflow="fold")
     table.add_column("score", justify="right")
     table.add_column("text", ratio=3)
     for rank, p in enumerate(passages, start=1):
         snippet = p.text if len(p.text) <= 200 else p.text[:197] + "..."
-        table.add_row(str(rank), p.source, p.section, f"{p.score:.4f}", snippet)
+        where = f"{p.source} {p.location}" if p.location else p.source
+        table.add_row(str(rank), where, p.section, f"{p.score:.4f}", snippet)
     console.print(table)
 
 

@@ -27,7 +27,8 @@ _MD = re.compile(r"^[#>*\-\s]+|\*\*|__|`")
 
 def citation(p: Passage) -> Citation:
     """A citation for a retrieved passage."""
-    return Citation(source=p.source, section=p.section, title=p.section_title or p.title, text=p.text[:400])
+    title = p.section_title or p.title
+    return Citation(source=p.source, section=p.section, title=title, text=p.text[:400], location=p.location)
 
 
 def sentences(text: str) -> list[str]:

@@ -21,6 +21,7 @@ from bot.errors import ConfigError
 from bot.service import Coach
 from bot.slack.actions import register_actions
 from bot.slack.conversation import Conversations
+from bot.slack.files import register_files
 from bot.slack.listeners import done_marker, register_listeners
 from bot.slack.tables import claim_event
 
@@ -116,7 +117,9 @@ def create_slack_app(
         raise ConfigError(_auth_failure(exc)) from exc
     quiet_forged_bodies()
     app.use(dedupe_middleware(coach))
-    register_listeners(app, Conversations(coach))
+    convo = Conversations(coach)
+    register_files(app, convo)  # before the generic message listener: Bolt runs the first that matches
+    register_listeners(app, convo)
     register_actions(app, coach)
     return app
 

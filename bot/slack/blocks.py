@@ -74,7 +74,7 @@ def fallback(text: str) -> str:
 
 def cite_line(citations: Sequence[Citation]) -> str:
     """`Playbook: source#section, …` for a context line."""
-    refs = [f"{c.source}#{c.section}" if c.section else c.source for c in citations]
+    refs = [c.ref for c in citations]
     return "Playbook: " + ", ".join(escape(r) for r in dict.fromkeys(refs))
 
 

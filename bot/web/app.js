@@ -212,6 +212,8 @@ function renderProgress(view) {
 async function loadReport(focus) {
   const resp = await api(`/v1/sessions/${encodeURIComponent(state.sessionId)}/report?format=json`);
   state.report = await resp.json();
+  state.fileReport = null; // a session's report replaces a dropped document's (files.js)
+  $("dl-md").hidden = false;
   $("report").hidden = false; // visible first: the chart is sized to its box
   renderReport(state.report);
   if (focus) $("report-title").focus();
@@ -261,7 +263,8 @@ function renderGap(gap) {
   li.append(actions);
   if (gap.citations.length) {
     const sources = el("p", "sources muted", "Playbook: ");
-    sources.append(gap.citations.map((c) => `${c.title || c.source}${c.section ? ` (${c.source}#${c.section})` : ` (${c.source})`}`).join("; "));
+    const where = (c) => (c.location ? `${c.source} ${c.location}` : c.section ? `${c.source}#${c.section}` : c.source);
+    sources.append(gap.citations.map((c) => `${c.title || c.source} (${where(c)})`).join("; "));
     li.append(sources);
   }
   return li;
@@ -311,6 +314,7 @@ function readinessChart(dimensions, available) {
 }
 
 async function download(format) {
+  if (state.fileReport) return downloadFileReport(); // files.js: a dropped document's report
   const resp = await api(`/v1/sessions/${encodeURIComponent(state.sessionId)}/report?format=${format}`);
   const blob = new Blob([await resp.text()], { type: format === "md" ? "text/markdown" : "application/json" });
   const link = document.createElement("a");

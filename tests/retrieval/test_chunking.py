@@ -69,6 +69,7 @@ def test_chunks_carry_metadata_and_heading_prefixed_text() -> None:
         "dimension": "governance",
         "doc_sha256": "abc",
         "ordinal": 0,
+        "location": "",
     }
 
 

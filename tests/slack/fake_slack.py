@@ -29,6 +29,8 @@ API
   `rate_limit(method, retry_after=1, times=1)` answers HTTP 429 with `Retry-After`.
 - `uploads`: file id -> bytes sent to the upload URL of `files.getUploadURLExternal`.
 - `users`: user id -> display name, served by `users.info`.
+- `share_file(name, data)`: keep a file a user "shared" and return its Slack file object, whose
+  `url_private_download` this fake serves (GET `/files-pri/ID/NAME`, recorded as `file_download`).
 - `note(who, text)`: record an incoming message (e.g. what a test user "said") so that
   `transcript()` reads as a conversation; notes are not API calls.
 - `transcript(channel=None, thread_ts=None)`: the calls as readable text (blocks rendered).
@@ -97,11 +99,20 @@ class FakeSlack:
         self.team_id, self.bot_user_id, self.bot_id = team_id, bot_user_id, bot_id
         self.users: dict[str, str] = {}
         self.uploads: dict[str, bytes] = {}
+        self.shared: dict[str, bytes] = {}  # file id -> bytes served at its url_private_download
         self._calls: list[Call] = []
         self._failures: defaultdict[str, deque[_Failure]] = defaultdict(deque)
         self._lock = threading.Condition()
         self._ts = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
+
+    def share_file(self, name: str, data: bytes) -> dict[str, Any]:
+        """A file as a `file_share` message event carries it; its download URL is served here."""
+        file_id = f"F{len(self.shared) + 1:08d}"
+        self.shared[file_id] = data
+        url = self.url(f"/files-pri/{self.team_id}-{file_id}/{name}")
+        return {"id": file_id, "name": name, "title": name, "size": len(data), "mode": "hosted",
+                "url_private": url, "url_private_download": url + "?download=1"}  # fmt: skip
 
     # -- lifecycle -------------------------------------------------------------
     def start(self) -> FakeSlack:
@@ -294,6 +305,13 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             url = urlparse(self.path)
+            if url.path.startswith("/files-pri/"):
+                file_id = url.path.split("/")[2].rsplit("-", 1)[-1]
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                fake._record(Call("file_download", {"file_id": file_id}, headers))
+                if file_id not in fake.shared:
+                    return self._send(404, "not found", {"Content-Type": "text/plain"})
+                return self._send_bytes(fake.shared[file_id])
             args = {k: _decode(v[-1]) for k, v in parse_qs(url.query).items()}
             self._api(url.path, args, {k.lower(): v for k, v in self.headers.items()})
 
@@ -305,6 +323,13 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             if failure is not None:
                 return self._send(failure.status, json.dumps(answer), dict(failure.headers))
             self._send(200, json.dumps(answer), {})
+
+        def _send_bytes(self, data: bytes) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
 
         def _send(self, status: int, body: str, headers: dict[str, str]) -> None:
             data = body.encode("utf-8")

@@ -14,7 +14,7 @@ def test_manifest_scopes_events_command_and_urls() -> None:
     data = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
     scopes = set(data["oauth_config"]["scopes"]["bot"])
     assert {"app_mentions:read", "chat:write", "im:history", "im:read", "im:write",
-            "channels:history", "groups:history", "commands", "users:read", "files:write",
+            "channels:history", "groups:history", "commands", "users:read", "files:write", "files:read",
             "assistant:write"} <= scopes  # fmt: skip
     events = set(data["settings"]["event_subscriptions"]["bot_events"])
     assert events == {"app_mention", "message.im", "message.channels", "message.groups",
