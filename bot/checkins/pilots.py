@@ -10,12 +10,15 @@ from sqlalchemy.orm import Session
 
 from bot.checkins.answers import AnswersMixin
 from bot.checkins.base import CheckinDB
+from bot.checkins.escalations import escalation_history
 from bot.checkins.records import (
+    AnswerResult,
     Checkin,
     Pilot,
     PilotGap,
     PilotSummary,
     Stall,
+    check_interval,
     checkin_dict,
     gap_dict,
     pilot_dict,
@@ -30,6 +33,7 @@ from bot.checkins.tables import (
     PilotRow,
 )
 from bot.checkins.trend import TrendPoint, direction, points_from_rows, sparkline, trend_dict
+from bot.errors import InvalidInput
 from bot.limits import clean_text
 from bot.models import Report
 from bot.redact import scrub
@@ -57,7 +61,7 @@ class Checkins(AnswersMixin, CheckinDB):
     ) -> Pilot:
         """Follow a pilot from a finished assessment; its open gaps are copied over."""
         cron = cron or DEFAULT_CRON
-        validate(cron, timezone)
+        self._check_schedule(cron, timezone)
         name = scrub(clean_text(name, 300, "pilot name"))
         report = self.store.get_assessment(assessment_id, owner=owner).report  # another owner's: NotFound
         with self.tx() as db:
@@ -81,6 +85,26 @@ class Checkins(AnswersMixin, CheckinDB):
             self._copy_report(db, row, report)
             self._schedule_after(db, row, row.created_at)
             return Pilot.of(row)
+
+    def follow_from_chat(self, assessment_id: int, channel: str, started_by: str, owner: str) -> Pilot:
+        """Start check-ins in a chat channel from a button: the people asked are those who answered
+        in the assessed interview, and whoever started it stands in as business owner and sponsor."""
+        found = self.store.get_assessment(assessment_id, owner=owner)  # another owner's: NotFound
+        people = self._interviewees(found.session_id) or [started_by]
+        pilot = self.register_from_assessment(
+            assessment_id, found.report.pilot_name or "Untitled pilot", business_owner=started_by,
+            sponsor=started_by, people=people, channel=channel, owner=owner,
+        )  # fmt: skip
+        self.store.audit("slack.checkins_started", f"assessment:{assessment_id}",
+                         {"channel": channel, "pilot_id": pilot.id}, actor=started_by)  # fmt: skip
+        return pilot
+
+    def _interviewees(self, session_id: str | None) -> list[str]:
+        """Who answered in a session, in order of first answer."""
+        if session_id is None:
+            return []
+        authors = [m.author for m in self.store.list_messages(session_id) if m.role == "user"]
+        return list(dict.fromkeys(a for a in authors if a))
 
     def _copy_report(self, db: Session, pilot: PilotRow, report: Report) -> None:
         now = pilot.created_at
@@ -152,7 +176,7 @@ class Checkins(AnswersMixin, CheckinDB):
 
     def set_schedule(self, pilot_id: int, cron: str, timezone: str, owner: str | None = None) -> Pilot:
         """Change the cron expression and zone; the waiting check-in moves to the new slot."""
-        validate(cron, timezone)
+        self._check_schedule(cron, timezone)
         with self.tx() as db:
             row = self._pilot_row(db, pilot_id, owner)
             row.cron, row.timezone = cron, timezone
@@ -160,6 +184,18 @@ class Checkins(AnswersMixin, CheckinDB):
             if waiting is not None:
                 waiting.due_at = next_due(cron, timezone, self.clock.now())
             return Pilot.of(row)
+
+    def control(self, action: str, pilot_id: int, owner: str | None = None) -> Pilot:
+        """pause, resume, snooze or skip, by name (the adapters offer all four the same way)."""
+        controls = {"pause": self.pause, "resume": self.resume, "snooze": self.snooze, "skip": self.skip}
+        if action not in controls:
+            raise InvalidInput(f"Unknown action {action!r}: use one of {', '.join(controls)}.")
+        return controls[action](pilot_id, owner)
+
+    def _check_schedule(self, cron: str, timezone: str) -> None:
+        """A valid cron and zone, firing at most as often as the settings allow (hourly by default)."""
+        validate(cron, timezone)
+        check_interval(cron, self.settings.checkin_min_interval_minutes)
 
     # --- reads ------------------------------------------------------------------------
 
@@ -216,6 +252,16 @@ class Checkins(AnswersMixin, CheckinDB):
             "trend": trend_dict(points, dims),
         }
 
+    def trend(self, pilot_id: int, owner: str | None = None) -> dict[str, object]:
+        """Readiness level per dimension at each check-in, JSON-ready."""
+        self.pilot(pilot_id, owner)
+        return trend_dict(self.trend_points(pilot_id), [d.id for d in self.rubric.dimensions])
+
+    def escalations(self, pilot_id: int, owner: str | None = None) -> list[dict[str, object]]:
+        """Every escalation of a pilot, oldest first, JSON-ready."""
+        self.pilot(pilot_id, owner)
+        return escalation_history(self, pilot_id)
+
     def find_by_thread(self, channel: str, thread_ts: str) -> tuple[Pilot, int] | None:
         """The pilot and check-in whose Slack message started this thread, if any."""
         query = select(CheckinRow).filter_by(message_channel=channel, message_ts=thread_ts)
@@ -224,6 +270,16 @@ class Checkins(AnswersMixin, CheckinDB):
             if found is None:
                 return None
             return Pilot.of(self._pilot_row(db, found.pilot_id, None)), found.id
+
+    def answer_in_thread(
+        self, channel: str, thread_ts: str, text: str, author: str | None, owner: str
+    ) -> AnswerResult | None:
+        """If the chat thread is a check-in's, record the answer to that check-in; else None."""
+        found = self.find_by_thread(channel, thread_ts)
+        if found is None:
+            return None
+        pilot, checkin_id = found
+        return self.answer_checkin(pilot.id, text, author, owner=owner, checkin_id=checkin_id)
 
 
 _SEVERITIES = ("critical", "high", "medium")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 
 import typer
+
+from bot.cli import coach_cmds, eval_cmds, index_cmds, pilot_cmds, serve_cmds, slack_cmds
 
 app = typer.Typer(
     name="coach",
@@ -15,25 +16,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Each module adds its commands to `app` in a `register(app)` function.
-_COMMAND_MODULES = (
-    "bot.cli.index_cmds",
-    "bot.cli.coach_cmds",
-    "bot.cli.serve_cmds",
-    "bot.cli.slack_cmds",
-    "bot.cli.pilot_cmds",
-    "bot.cli.eval_cmds",
-)
+# Each module adds its commands to `app` in a `register(app)` function; heavy imports stay inside commands.
+COMMAND_MODULES = (index_cmds, coach_cmds, serve_cmds, slack_cmds, pilot_cmds, eval_cmds)
 
 
 def _register_all() -> None:
-    for name in _COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # not written yet
-                continue
-            raise
+    for module in COMMAND_MODULES:
         module.register(app)
 
 

@@ -16,6 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
 )
 
+from bot.checkins.pilots import Checkins
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.service import Coach
@@ -94,6 +95,7 @@ def payload_of(body: dict[str, Any]) -> str | None:
 def create_slack_app(
     settings: Settings,
     coach: Coach,
+    checkins: Checkins,
     client: WebClient | None = None,
     process_before_response: bool = False,
     socket_mode: bool = False,
@@ -117,8 +119,8 @@ def create_slack_app(
         raise ConfigError(_auth_failure(exc)) from exc
     quiet_forged_bodies()
     app.use(dedupe_middleware(coach))
-    register_listeners(app, Conversations(coach))
-    register_actions(app, coach)
+    register_listeners(app, Conversations(coach, checkins))
+    register_actions(app, coach, checkins)
     return app
 
 

@@ -6,12 +6,12 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from bot.api.app import create_app
 from bot.api.deps import owner_id
-from bot.checkins import ManualClock
 from bot.config import get_settings
+from bot.factory import create_app
 from bot.service import Coach
 from tests.checkins.conftest import assess
+from tests.checkins.doubles import ManualClock
 
 KEY = "pilots-key-0123456789"
 AUTH = {"Authorization": f"Bearer {KEY}"}

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.checkins import Checkins, ManualClock, MemoryNotifier, Runner
+from bot.checkins.pilots import Checkins
+from bot.checkins.runner import Runner
 from bot.service import Coach
 from tests.checkins.conftest import assess
+from tests.checkins.doubles import ManualClock, MemoryNotifier
 
 # What the healthy team says each week (keyword-addressed lines, one per gap).
 HEALTHY_ANSWERS = [

@@ -74,7 +74,7 @@ def test_url_verification_is_answered(slack: SlackRig) -> None:
 def test_without_slack_settings_nothing_is_mounted(slack: SlackRig, tmp_path: Path) -> None:
     app = FastAPI()
     mount_slack(app, make_settings(tmp_path / "d", slack_bot_token=None,
-                                   slack_signing_secret=None), slack.coach)  # fmt: skip
+                                   slack_signing_secret=None), slack.app.state.slack_app)  # fmt: skip
     body = json.dumps(event_callback(message("U0ALICE", "hi", "D0X", new_ts())))
     assert TestClient(app).post("/slack/events", content=body).status_code == 404
 
@@ -89,7 +89,7 @@ def test_a_rejected_bot_token_is_one_sentence(slack: SlackRig, tmp_path: Path) -
     settings = make_settings(tmp_path / "d", slack_bot_token="xoxb-bad",
                              slack_signing_secret="s", slack_api_url=slack.fake.api_url)  # fmt: skip
     with pytest.raises(ConfigError, match="Slack rejected SLACK_BOT_TOKEN"):
-        create_slack_app(settings, slack.coach)
+        create_slack_app(settings, slack.coach, slack.checkins)
 
 
 def test_socket_mode_without_tokens_says_what_to_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
