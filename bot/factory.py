@@ -52,8 +52,15 @@ def build_coach(settings: Settings) -> Coach:
 def build_checkins(coach: Coach, clock: Clock | None = None, settings: Settings | None = None) -> Checkins:
     """Check-ins on the coach's database, rubric and engine; `settings` (the app's) default to the coach's."""
     create_checkin_tables(coach.store.engine)
+    engine, rubric = coach.store.engine, coach.rubric
     return Checkins(
-        coach.store.engine, settings or coach.settings, coach.rubric, clock=clock, store=coach.store, judge=coach.engine
+        engine,
+        settings or coach.settings,
+        rubric,
+        clock=clock,
+        store=coach.store,
+        judge=coach.engine,
+        reader=get_reader,
     )
 
 
@@ -62,7 +69,9 @@ def build_checkins_from_settings(settings: Settings, clock: Clock | None = None)
     engine = make_engine(settings)
     check_connection(engine)
     create_checkin_tables(engine)
-    return Checkins(engine, settings, load_rubric(settings.knowledge_dir / "rubric.yaml"), clock=clock)
+    return Checkins(
+        engine, settings, load_rubric(settings.knowledge_dir / "rubric.yaml"), clock=clock, reader=get_reader
+    )
 
 
 def notifier_for(settings: Settings, service: Checkins, printer: Callable[[str], Any] | None = None) -> Notifier:

@@ -94,12 +94,18 @@ class AnswersMixin(CheckinReads):
         """Per open gap: the merged lines about it and, for real evidence, a fresh judgement."""
         order = [self.rubric.dimension(g.dimension) for g in gaps]
         merged: dict[str, ParsedLine] = {}
-        for line in parse_answer(text, order):
+        for line in parse_answer(text, order, self._read_areas):
             prev = merged.get(line.dimension)
             status = line.status or (prev.status if prev else None)
             words = " ".join(t for t in (prev.text if prev else "", line.text) if t)
             merged[line.dimension] = ParsedLine(line.dimension, status, words)
         return {d: _Read(line, self._judge(d, line.text, author)) for d, line in merged.items()}
+
+    def _read_areas(self, lines: list[str]) -> list[dict[str, float]]:
+        """What the trained reader says each line is about (nothing without a reader: numbers only)."""
+        if self.reader is None:
+            return [{} for _ in lines]
+        return [reading.area for reading in self.reader().read(lines)]
 
     def _judge(self, dimension: str, text: str, author: str | None) -> Judgement | None:
         """Re-run the assessment of one dimension on the new evidence."""

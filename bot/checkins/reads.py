@@ -4,6 +4,7 @@ Built on the shared transaction base (bot.store.base); every public method is on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -20,6 +21,7 @@ from bot.config import Settings
 from bot.engine.base import Engine as Judge
 from bot.errors import ConfigError
 from bot.knowledge import Rubric
+from bot.reading.reader import Reader
 from bot.store.base import StoreBase
 from bot.store.store import Store
 
@@ -27,7 +29,8 @@ SEVERITIES = ("critical", "high", "medium")
 
 
 class CheckinReads(StoreBase):
-    """Engine, settings, rubric and clock; the coach's store (source assessments) and engine (re-judging)."""
+    """Engine, settings, rubric and clock; the coach's store (source assessments), its engine
+    (re-judging new evidence) and the trained reader (which gap a line of an answer is about)."""
 
     def __init__(
         self,
@@ -37,12 +40,14 @@ class CheckinReads(StoreBase):
         clock: Clock | None = None,
         store: Store | None = None,
         judge: Judge | None = None,
+        reader: Callable[[], Reader] | None = None,
     ) -> None:
         super().__init__(engine, settings)
         self.rubric = rubric
         self.clock: Clock = clock or SystemClock()
         self.store = store
         self.judge = judge
+        self.reader = reader  # the trained reader, loaded on first use: which gap a line is about
 
     def _assessments(self) -> Store:
         """The coach's store, where pilots come from; a service built without it cannot register."""
