@@ -14,15 +14,16 @@ from typing import Any
 from slack_bolt import App, BoltRequest
 from sqlalchemy import Engine
 
+from bot.lease import LEASE
 from bot.slack.app import REPLAY, STORES_WORDS
-from bot.slack.tables import LEASE, mark_event_done, reclaim_for_replay, unfinished_events
+from bot.slack.tables import mark_event_done, reclaim_for_replay, unfinished_events
 
 log = logging.getLogger(__name__)
 PER_SWEEP = 50  # replays per sweep; the rest wait for the next one
 
 
 def replay_unfinished(
-    app: App, engine: Engine, now: datetime | None = None, lease: timedelta = LEASE, limit: int = PER_SWEEP
+    app: App, engine: Engine, now: datetime | None = None, lease: timedelta = LEASE.duration, limit: int = PER_SWEEP
 ) -> int:
     """Re-run dead claims of messages (not done, older than the lease); return how many this call took over."""
     replayed = 0
