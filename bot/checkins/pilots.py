@@ -28,6 +28,12 @@ from bot.redact import scrub
 from bot.store.scrub import scrub_evidence
 
 STATUS_BY_RESULT = {"gap": "open", "ready": "resolved", "unknown": "unknown"}
+PERSON_CHARS = 200  # the column's width
+
+
+def _person(raw: str, what: str) -> str:
+    """Someone named on a pilot, cleaned like any input and redacted before storage."""
+    return scrub(clean_text(raw, PERSON_CHARS, what))[:PERSON_CHARS]
 
 
 class Checkins(AnswersMixin):
@@ -51,6 +57,9 @@ class Checkins(AnswersMixin):
         cron = cron or DEFAULT_CRON
         self._check_schedule(cron, timezone)
         name = scrub(clean_text(name, 300, "pilot name"))
+        # stored redacted, like the name: names, emails and phones never reach the table (Slack ids stay)
+        business_owner, sponsor = _person(business_owner, "business owner"), _person(sponsor, "sponsor")
+        people = [_person(p, "person") for p in people or []]
         report = self._assessments().get_assessment(assessment_id, owner=owner).report  # another owner's: NotFound
         with self._tx() as db:
             found = db.scalars(select(PilotRow).filter_by(owner=owner, assessment_id=assessment_id)).first()
@@ -61,7 +70,7 @@ class Checkins(AnswersMixin):
                 name=name,
                 business_owner=business_owner,
                 sponsor=sponsor,
-                people=list(people or []),
+                people=people,
                 channel=channel,
                 timezone=timezone,
                 cron=cron,
