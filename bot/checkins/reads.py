@@ -5,7 +5,7 @@ Built on the shared transaction base (bot.store.base); every public method is on
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -18,12 +18,14 @@ from bot.checkins.stall import last_close, weeks_between
 from bot.checkins.tables import CheckinRow, PilotRow
 from bot.checkins.trend import TrendPoint, direction, points_from_rows, sparkline, trend_dict
 from bot.config import Settings
-from bot.engine.base import Engine as Judge
 from bot.errors import ConfigError
 from bot.knowledge import Rubric
-from bot.reading.reader import Reader
 from bot.store.base import StoreBase
-from bot.store.store import Store
+
+if TYPE_CHECKING:  # types only: listing and sending pilots loads neither the reader nor an engine
+    from bot.engine.base import Engine as Judge
+    from bot.reading.reader import Reader
+    from bot.store.store import Store
 
 SEVERITIES = ("critical", "high", "medium")
 

@@ -6,8 +6,6 @@ import sys
 
 import typer
 
-from bot.cli import coach_cmds, eval_cmds, index_cmds, pilot_cmds, serve_cmds, slack_cmds
-
 app = typer.Typer(
     name="coach",
     help="Readiness Coach: find what stands between your AI pilot and production.",
@@ -16,12 +14,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Each module adds its commands to `app` in a `register(app)` function; heavy imports stay inside commands.
-COMMAND_MODULES = (index_cmds, coach_cmds, serve_cmds, slack_cmds, pilot_cmds, eval_cmds)
-
-
 def _register_all() -> None:
-    for module in COMMAND_MODULES:
+    """Each module adds its commands to `app` in a `register(app)` function.
+
+    Imported here, not at the top, so that importing one command module (as tests do) does not
+    import them all (the index's, for one, loads chromadb)."""
+    from bot.cli import coach_cmds, eval_cmds, index_cmds, pilot_cmds, serve_cmds, slack_cmds
+
+    for module in (index_cmds, coach_cmds, serve_cmds, slack_cmds, pilot_cmds, eval_cmds):
         module.register(app)
 
 

@@ -50,7 +50,7 @@ def test_six_weeks_healthy_and_stalled(coach: Coach, checkins: Checkins, clock: 
         ["alice"], "C-HEALTHY", "America/New_York",
     )  # fmt: skip
     stalled = checkins.register_from_assessment(
-        assess(coach), "Claims triage", "Priya (Head of Claims)", "Lee (CIO)", ["bob"],
+        assess(coach), "Claims triage", "U0PRIYA1", "U0LEE001", ["bob"],  # names are stored redacted: ids
         "C-STALLED", "Europe/London",
     )  # fmt: skip
     notifier = _simulate(checkins, clock, healthy.id, stalled.id)
@@ -60,7 +60,7 @@ def test_six_weeks_healthy_and_stalled(coach: Coach, checkins: Checkins, clock: 
     escalations = [p for p in notifier.posts if p.key.startswith("escalation:")]
     assert escalations and {p.pilot_id for p in escalations} == {stalled.id}
     first = escalations[0].text
-    assert "Priya (Head of Claims) (business owner)" in first and "Lee (CIO) (sponsor)" in first
+    assert "<@U0PRIYA1> (business owner)" in first and "<@U0LEE001> (sponsor)" in first
     assert "unchanged for 2 check-ins" in first
     assert "Unclear ROI ownership: Re-identify the business owner" in first
     assert "No governance or guardrails: Bring risk, compliance" in first
