@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from bot.cli.slack_cmds import MISSING_TOKENS, register
 from bot.errors import ConfigError
+from bot.factory import create_app
 from bot.slack.app import create_slack_app
 from bot.slack.http import mount_slack
 from bot.slack.listeners import PROMPTS
@@ -114,3 +115,9 @@ def test_a_mention_inside_an_existing_thread_starts_the_interview_there(slack: S
     session = slack.coach.store.find_session(f"slack:{TEAM}:{channel}:{root}")
     assert session is not None and "Readiness Coach" in text_of(reply)
     assert [m.role for m in slack.coach.store.list_messages(session.id)] == ["coach"]
+
+
+def test_the_composition_root_mounts_slack_and_sweeps_its_inbox(slack: SlackRig) -> None:
+    app = create_app(slack.settings, slack.coach)
+    assert [job.name for job in app.state.server.jobs.jobs] == ["checkins", "slack-inbox"]
+    assert TestClient(app).post("/slack/events", content="{}").status_code == 401  # mounted, and verifying
