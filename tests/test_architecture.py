@@ -116,6 +116,14 @@ def test_no_two_parts_import_each_other() -> None:
     assert not graph.chain_exists("bot.checkins", "bot.api", as_packages=True)
 
 
+@pytest.mark.parametrize("package", ["bot.api", "bot.slack", "bot.cli", "bot.checkins", "bot.store", "bot.reading"])
+def test_no_two_modules_of_a_package_import_each_other(package: str) -> None:
+    graph = grimp.build_graph("bot")
+    modules = sorted(m for m in graph.modules if m.startswith(package + "."))
+    pairs = itertools.combinations(modules, 2)
+    assert [(a, b) for a, b in pairs if graph.chain_exists(a, b) and graph.chain_exists(b, a)] == []
+
+
 @pytest.mark.timeout(120)
 def test_the_import_linter_contracts_are_kept() -> None:
     command = Path(sys.executable).with_name("lint-imports")
