@@ -14,6 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
 def _register_all() -> None:
     """Each module adds its commands to `app` in a `register(app)` function.
 
