@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test index lint typecheck pytest evals bench bench-reader train-reader clean lock audit
+.PHONY: run test install install-test index lint imports typecheck pytest evals bench bench-reader train-reader clean lock audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ lint: install-test
 	$(BIN)/ruff check bot evals tests benchmarks training scripts
 	$(BIN)/ruff format --check bot evals tests benchmarks training scripts
 
+# the layer contracts in pyproject.toml ([tool.importlinter]): the core never imports an adapter,
+# adapters never import the store
+imports: install-test
+	$(BIN)/lint-imports
+
 typecheck: install-test
 	$(BIN)/mypy bot
 
@@ -69,7 +74,7 @@ pytest: install-test
 evals: install-test
 	$(BIN)/coach eval --suite offline
 
-test: lint typecheck pytest evals
+test: lint imports typecheck pytest evals
 
 bench: install-test
 	$(BIN)/python benchmarks/bench_retrieval.py --sizes 1000,10000

@@ -61,9 +61,8 @@ def echo_app():  # type: ignore[no-untyped-def]
 
 def coach_app(data_dir: Path):  # type: ignore[no-untyped-def]
     """The real app over the offline engine, rate limiting off, playbook indexed."""
-    from bot.api import create_app
     from bot.config import get_settings
-    from bot.factory import build_coach
+    from bot.factory import build_coach, create_app
     from bot.index import index_knowledge, open_index
 
     settings = get_settings(data_dir=data_dir, engine="offline", rate_limit_per_minute=0, api_keys=[])

@@ -18,11 +18,12 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.checkins import ManualClock, MemoryNotifier, Runner, open_checkins  # noqa: E402
+from bot.checkins.runner import Runner  # noqa: E402
 from bot.checkins.trend import text_chart  # noqa: E402
 from bot.config import get_settings  # noqa: E402
-from bot.factory import build_coach  # noqa: E402
+from bot.factory import build_checkins, build_coach  # noqa: E402
 from bot.index import index_knowledge  # noqa: E402
+from tests.checkins.doubles import ManualClock, MemoryNotifier  # noqa: E402  (a simulation: the tests' clock)
 
 STALLED = (
     "We trained and tested it on an extract someone pulled from the warehouse last spring. "
@@ -53,7 +54,7 @@ def _setup(data_dir: Path):  # type: ignore[no-untyped-def]
         index_knowledge(settings)
     coach = build_coach(settings)
     clock = ManualClock(START)
-    svc = open_checkins(coach, clock)
+    svc = build_checkins(coach, clock)
     ids = []
     for name in ("Invoice matching", "Claims triage"):
         coach.assess_text(STALLED, pilot_name=name)

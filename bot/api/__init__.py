@@ -1,5 +1,7 @@
-"""The HTTP adapter: FastAPI routes that convert requests, call the Coach, convert replies."""
+"""The HTTP adapter: FastAPI routes that convert requests, call a service, convert replies.
 
-from bot.api.app import create_app
+The full app (pilots, Slack, background jobs) is put together by `bot.factory.create_app`."""
 
-__all__ = ["create_app"]
+from bot.api.app import create_api
+
+__all__ = ["create_api"]

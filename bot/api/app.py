@@ -1,14 +1,10 @@
-"""The FastAPI app: `create_app(settings, coach=None)`; a coach not given is built at startup."""
+"""The FastAPI app: `create_api(settings, coach, hooks)`; the composition root (`bot.factory`) adds the rest."""
 
 from __future__ import annotations
 
-import importlib
-import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
@@ -26,9 +22,6 @@ from bot.config import Settings
 if TYPE_CHECKING:
     from bot.service import Coach
 
-log = logging.getLogger(__name__)
-SLACK_MODULE = "bot.slack.http"
-CHECKINS_MODULE = "bot.checkins.http"
 BODY_SLACK_BYTES = 16 * 1024
 DESCRIPTION = (
     "Interview a team about its AI pilot, get a gap list across six operating-model "
@@ -38,14 +31,16 @@ DESCRIPTION = (
 )
 
 
-def optional_module(name: str) -> ModuleType | None:
-    """Import an optional adapter module; None only when that very module does not exist."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            return None
-        raise
+class Hooks(Protocol):
+    """What the composition root runs at start-up and shutdown (in a worker thread)."""
+
+    def start(self, app: FastAPI) -> None:
+        """Build what is missing, mount its routes, start background work."""
+        ...
+
+    def stop(self, app: FastAPI) -> None:
+        """Stop background work."""
+        ...
 
 
 def body_limit(settings: Settings) -> int:
@@ -53,58 +48,24 @@ def body_limit(settings: Settings) -> int:
     return max(settings.max_document_chars, settings.max_message_chars) * 4 + BODY_SLACK_BYTES
 
 
-def mount_extensions(app: FastAPI, settings: Settings, coach: Coach) -> None:
-    """Let the Slack and check-in adapters add their routes (they may be absent)."""
-    slack = optional_module(SLACK_MODULE)
-    if slack is not None and settings.slack_enabled:
-        slack.mount_slack(app, settings, coach)
-    checkins = optional_module(CHECKINS_MODULE)
-    if checkins is not None:
-        app.state.checkins = checkins.mount_checkins(app, settings, coach)
-
-
-def warm_up(coach: Coach) -> None:
-    """Let the engine (and its offline fallback) load what it caches before traffic arrives."""
-    # Without this, concurrent first requests all compute the same cached vectors at once.
-    engine = coach.engine
-    for part in (engine, getattr(engine, "fallback", None)):
-        hook = getattr(part, "warm_up", None)
-        if callable(hook):
-            started = time.perf_counter()
-            hook()
-            log.info("warmed up %s in %.1f s", type(part).__name__, time.perf_counter() - started)
-
-
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Build the coach if none was given, warm it up, mount extensions, run background jobs."""
-    state = app.state
-    if state.coach is None:
-        from bot.factory import build_coach  # heavy: the store, the index, the engine
-
-        state.coach = await run_in_threadpool(build_coach, state.settings)
-        mount_extensions(app, state.settings, state.coach)
-    await run_in_threadpool(warm_up, state.coach)
-    jobs: Any = getattr(state, "checkins", None)
-    if jobs is not None:
-        jobs.start()
-    inbox: Any = getattr(state, "slack_inbox", None) if state.settings.scheduler_enabled else None
-    if inbox is not None:
-        inbox.start()  # replays Slack messages a crash left unstored, then sweeps every minute
+    """Run the composition root's start hook, serve, then its stop hook."""
+    hooks: Hooks | None = app.state.hooks
+    if hooks is not None:
+        await run_in_threadpool(hooks.start, app)
     try:
         yield
     finally:
-        if inbox is not None:
-            inbox.stop()
-        if jobs is not None:
-            jobs.stop()
+        if hooks is not None:
+            await run_in_threadpool(hooks.stop, app)
 
 
-def create_app(settings: Settings, coach: Coach | None = None) -> FastAPI:
-    """The HTTP API and web chat; no I/O here (a coach not given is built at startup).
+def create_api(settings: Settings, coach: Coach | None = None, hooks: Hooks | None = None) -> FastAPI:
+    """The HTTP API and web chat; no I/O here (`hooks.start` builds a coach not given).
 
-    Extensions (Slack, check-ins) are mounted as soon as the coach exists: here when one is
-    injected, else at startup, so they may add routes but not middleware.
+    Routes added later (pilots, Slack) come from the composition root, so they may add routes
+    but not middleware.
     """
     # no docs from FastAPI: it loads them from a CDN; install_docs serves them from here
     app = FastAPI(
@@ -115,7 +76,7 @@ def create_app(settings: Settings, coach: Coach | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.state.settings, app.state.coach = settings, coach
+    app.state.settings, app.state.coach, app.state.hooks = settings, coach, hooks
     app.state.auth = Auth(settings)
     app.state.metrics = AppMetrics(app.state)
     install_error_handlers(app)
@@ -131,6 +92,4 @@ def create_app(settings: Settings, coach: Coach | None = None) -> FastAPI:
     app.include_router(misc.router)
     app.include_router(probes.router)  # async probes: they never wait behind the threadpool
     mount_web(app)
-    if coach is not None:
-        mount_extensions(app, settings, coach)
     return app

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -15,19 +14,17 @@ from bot.errors import ServiceUnavailable
 DOCS_URL = "/docs"
 REDOC_URL = "/redoc"
 ASSETS_URL = "/docs-assets"
-# fastapi-offline ships Swagger UI 5 (which reads OpenAPI 3.1, as FastAPI writes) and ReDoc
-BUNDLE = "fastapi_offline"
+# fastapi-offline (a dependency) ships Swagger UI 5 (which reads OpenAPI 3.1, as FastAPI writes) and ReDoc
 MISSING = "The API docs need their bundled files: run `pip install fastapi-offline` and restart the server."
 
 
 def assets_dir() -> Path | None:
-    """Where the Swagger UI and ReDoc files are; None when fastapi-offline is not installed."""
+    """Where the Swagger UI and ReDoc files are; None when fastapi-offline is missing or lacks them."""
     try:
-        folder = Path(str(resources.files(BUNDLE) / "static"))
-    except ModuleNotFoundError as exc:
-        if exc.name == BUNDLE:
-            return None
-        raise
+        import fastapi_offline  # a dependency, but the API must serve without its docs pages
+    except ImportError:
+        return None
+    folder = Path(fastapi_offline.__file__).resolve().parent / "static"
     return folder if folder.is_dir() else None
 
 

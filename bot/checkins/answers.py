@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.assess import LEVEL_FOR_GAP, level_for, severity_for
+from bot.checkins import queries as q
 from bot.checkins.messages import ordered_open, summary_text
 from bot.checkins.parse import ParsedLine, has_evidence, parse_answer
+from bot.checkins.reads import CheckinReads
 from bot.checkins.records import SEVERITY_ORDER, AnswerResult, GapChange, Pilot, PilotGap
-from bot.checkins.tables import CheckinAnswerRow, CheckinRow, DimensionLevelRow
+from bot.checkins.tables import CheckinAnswerRow, CheckinRow, DimensionLevelRow, PilotGapRow
 from bot.errors import NotFound
 from bot.limits import clean_text
 from bot.models import Judgement, Statement
 from bot.redact import scrub
-
-if TYPE_CHECKING:
-    from bot.checkins.base import CheckinDB
-
-    _Base = CheckinDB
-else:
-    _Base = object
 
 ANSWERABLE = ("sent", "answered", "missed")
 PLANNED_LEVEL = 3
@@ -38,7 +33,7 @@ class _Read:
     judgement: Judgement | None
 
 
-class AnswersMixin(_Base):
+class AnswersMixin(CheckinReads):
     """The team's answers to check-ins."""
 
     def answer_checkin(
@@ -57,13 +52,13 @@ class AnswersMixin(_Base):
         pilot = self.pilot(pilot_id)
         gaps = ordered_open(self.gaps(pilot_id))
         reads = self._read(pilot, gaps, text, author)
-        with self.tx() as db:
+        with self._tx() as db:
             changes = self._apply(db, pilot, cid, gaps, reads)
             _mark_answered(db, cid, self.clock.now())
             db.get(CheckinAnswerRow, answer_id).parsed = {  # type: ignore[union-attr]
                 "lines": [r.line.__dict__ for r in reads.values()]
             }
-            stall = self._stall(db, self._pilot_row(db, pilot_id, None))
+            stall = self._stall(db, q.pilot_row(db, pilot_id, None))
         return AnswerResult(
             pilot_id=pilot_id,
             checkin_id=cid,
@@ -76,8 +71,8 @@ class AnswersMixin(_Base):
         self, pilot_id: int, text: str, author: str | None, owner: str | None, cid: int | None
     ) -> tuple[int, int]:
         """Commit the answer before anything reads it: an answer is never lost."""
-        with self.tx() as db:
-            self._pilot_row(db, pilot_id, owner)
+        with self._tx() as db:
+            q.pilot_row(db, pilot_id, owner)
             checkin = _target_checkin(db, pilot_id, cid)
             if checkin is None:  # answered before any check-in went out: an ad-hoc one
                 checkin = CheckinRow(pilot_id=pilot_id, due_at=self.clock.now(), status="answered")
@@ -99,12 +94,18 @@ class AnswersMixin(_Base):
         """Per open gap: the merged lines about it and, for real evidence, a fresh judgement."""
         order = [self.rubric.dimension(g.dimension) for g in gaps]
         merged: dict[str, ParsedLine] = {}
-        for line in parse_answer(text, order):
+        for line in parse_answer(text, order, self._read_areas):
             prev = merged.get(line.dimension)
             status = line.status or (prev.status if prev else None)
             words = " ".join(t for t in (prev.text if prev else "", line.text) if t)
             merged[line.dimension] = ParsedLine(line.dimension, status, words)
         return {d: _Read(line, self._judge(d, line.text, author)) for d, line in merged.items()}
+
+    def _read_areas(self, lines: list[str]) -> list[dict[str, float]]:
+        """What the trained reader says each line is about (nothing without a reader: numbers only)."""
+        if self.reader is None:
+            return [{} for _ in lines]
+        return [reading.area for reading in self.reader().read(lines)]
 
     def _judge(self, dimension: str, text: str, author: str | None) -> Judgement | None:
         """Re-run the assessment of one dimension on the new evidence."""
@@ -127,7 +128,7 @@ class AnswersMixin(_Base):
     ) -> list[GapChange]:
         """Write each gap's new status, severity and level; record the check-in's levels."""
         agentic = self._agentic(pilot)
-        levels = self._latest_levels(db, pilot.id)
+        levels = q.latest_levels(db, pilot.id)
         earlier = _statuses_at(db, cid)
         now = self.clock.now()
         changes: list[GapChange] = []
@@ -170,8 +171,6 @@ class AnswersMixin(_Base):
         )
 
     def _save_gap(self, db: Session, gap: PilotGap, change: GapChange, now: Any) -> None:
-        from bot.checkins.tables import PilotGapRow
-
         row = db.get(PilotGapRow, gap.id)
         if row is None:
             return

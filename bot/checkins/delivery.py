@@ -6,17 +6,19 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.checkins.base import CheckinDB
 from bot.checkins.notify import MessageRef, Notifier
+from bot.checkins.reads import CheckinReads
 from bot.checkins.records import Pilot
 from bot.checkins.tables import DeliveryRow
+from bot.store.base import StoreBase
 
 
-class Delivery:
+class Delivery(StoreBase):
     """Posts each idempotency key at most once as far as the database and notifier can tell."""
 
-    def __init__(self, db: CheckinDB, notifier: Notifier, worker: str) -> None:
-        self.db = db
+    def __init__(self, checkins: CheckinReads, notifier: Notifier, worker: str) -> None:
+        super().__init__(checkins.engine, checkins.settings)
+        self.clock = checkins.clock
         self.notifier = notifier
         self.worker = worker
 
@@ -44,7 +46,7 @@ class Delivery:
 
     def posted(self, key: str) -> MessageRef | None:
         """The recorded message for a key, if it was posted and recorded."""
-        with self.db.tx() as db:
+        with self._tx() as db:
             row = db.get(DeliveryRow, key)
             if row is None or row.status != "posted" or row.channel is None or row.ts is None:
                 return None
@@ -55,7 +57,7 @@ class Delivery:
         if (ref := self.posted(key)) is not None:
             return "done", ref
         try:
-            with self.db.tx() as db:
+            with self._tx() as db:
                 if db.get(DeliveryRow, key) is not None:
                     return "retry", None
                 db.add(
@@ -63,7 +65,7 @@ class Delivery:
                         key=key,
                         pilot_id=pilot.id,
                         worker=self.worker,
-                        created_at=self.db.clock.now(),
+                        created_at=self.clock.now(),
                     )
                 )
             return "new", None
@@ -71,9 +73,9 @@ class Delivery:
             return "retry", self.posted(key)
 
     def _record(self, key: str, ref: MessageRef) -> None:
-        with self.db.tx() as db:
+        with self._tx() as db:
             row = db.get(DeliveryRow, key)
             if row is None:
                 return
             row.status, row.channel, row.ts = "posted", ref.channel, ref.ts
-            row.posted_at = self.db.clock.now()
+            row.posted_at = self.clock.now()

@@ -6,10 +6,17 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from bot.checkins.parse import NO_CHANGE, REPLY_STATUSES
 from bot.checkins.records import SEVERITY_ORDER, GapChange, Pilot, PilotGap, Stall
 from bot.knowledge import Rubric
 
 SLACK_ID = re.compile(r"^[UW][A-Z0-9]{6,}$")
+# The reply format, from the status words the answer reader accepts (so the two cannot drift apart).
+REPLY_HINT = (
+    "Reply in this thread, one line per gap, e.g. "
+    + ", ".join(f"`{i} {word}: ...`" for i, word in enumerate((w for w in REPLY_STATUSES if w != NO_CHANGE), 1))
+    + f", or `{NO_CHANGE}`."
+)
 STATUS_WORDS = {
     "open": "open",
     "in_progress": "in progress",
@@ -45,10 +52,7 @@ def checkin_text(pilot: Pilot, gaps: Sequence[PilotGap], trend_line: str = "") -
     lines = [f"*Weekly check-in: {safe(pilot.name)}*", f"{people}: what moved since last week?"]
     for i, gap in enumerate(ordered_open(gaps), 1):
         lines.append(f"{i}. [{gap.severity}] {gap.title} (now {STATUS_WORDS[gap.status]})")
-    lines.append(
-        "Reply in this thread, one line per gap, e.g. `1 resolved: ...`, `2 in progress: ...`, "
-        "`3 blocked: waiting on ...`, or `no change`."
-    )
+    lines.append(REPLY_HINT)
     if trend_line:
         lines.append(f"Readiness trend: {trend_line}")
     return "\n".join(lines)

@@ -1,48 +1,31 @@
-"""Reading a check-in answer: which gap each line is about, and what the team says moved."""
+"""Reading a check-in answer: which gap each line is about, and the status it states, if any.
+
+Two kinds of rule, kept apart. The reply format is policy: a line may start with its gap's
+number from the check-in list, and with one of the status words the check-in offers
+(`REPLY_STATUSES`, the same words its instructions show), optionally after a `label:`. What
+free words mean is learned: a line without a number goes to the open gap the trained reader
+says it is about, and a line without a status word is judged on its words by the engine.
+No phrase lists here.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.knowledge import Dimension
 
-# Order matters: a negated "not resolved yet" is checked before "resolved".
-STATUS_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "unchanged",
-        re.compile(
-            r"\b(?:unchanged|no change|nothing (?:moved|changed|new)|no progress|no movement|"
-            r"same as last week|still open|didn'?t move|not (?:yet )?(?:resolved|done|closed|"
-            r"fixed|started)|haven'?t (?:started|moved))\b",
-            re.I,
-        ),
-    ),
-    (
-        "blocked",
-        re.compile(r"\b(?:blocked|stuck|on hold|waiting (?:on|for)|can'?t proceed)\b", re.I),
-    ),
-    (
-        "resolved",
-        re.compile(
-            r"\b(?:resolved|done|closed|fixed|complete[d]?|finished|signed off|solved|"
-            r"now in place|is live)\b",
-            re.I,
-        ),
-    ),
-    (
-        "in_progress",
-        re.compile(
-            r"\b(?:in progress|in_progress|started|underway|working on|booked|scheduled|"
-            r"drafted|partly|partially|halfway|ongoing|making progress|progressing|kicked off)\b",
-            re.I,
-        ),
-    ),
-)
-NOTHING = re.compile(r"^\W*(?:no change|nothing (?:moved|changed|new)|no progress|none)\W*$", re.I)
+# The words the check-in message offers for each status (its instructions are built from them).
+REPLY_STATUSES = {"resolved": "resolved", "in progress": "in_progress", "blocked": "blocked", "no change": "unchanged"}
+NO_CHANGE = "no change"
 NUMBERED = re.compile(r"^\s*(?:#|gap\s*)?(\d{1,2})(?:\s*[.):\-]\s*|\s+)", re.I)
 SPLIT = re.compile(r"\n+|;\s*|(?<=[.!?])\s+(?=\d{1,2}[.):])")
+LABEL_CHARS = 40  # a `label:` before the status word is short ("Data pipeline:", "ROI:")
+AREA_MIN = 0.5  # the reader must be this sure a line is about an open gap's area
 MIN_EVIDENCE_WORDS = 4
+_WORD = re.compile(r"[A-Za-z']+")
+ReadAreas = Callable[[list[str]], list[dict[str, float]]]  # line -> probability per area (the reader)
 
 
 @dataclass(frozen=True)
@@ -50,55 +33,58 @@ class ParsedLine:
     """One line of an answer, tied to one gap's dimension."""
 
     dimension: str
-    status: str | None  # an explicit cue, or None when the words must be judged
+    status: str | None  # a status word the reply format offers, or None when the words must be judged
     text: str
 
 
-def cue_status(text: str) -> str | None:
-    """The status a line states outright (unchanged, blocked, resolved, in_progress), if any."""
-    for status, pattern in STATUS_CUES:
-        if pattern.search(text):
+def _leading_status(text: str) -> str | None:
+    """The status when `text` starts with one of the offered status words (a whole word)."""
+    low = text.lower()
+    for word, status in REPLY_STATUSES.items():
+        if low.startswith(word) and not low[len(word) : len(word) + 1].isalnum():
             return status
     return None
 
 
-def _aliases(dim: Dimension) -> list[str]:
-    names = [dim.id, dim.id.replace("_", " "), dim.title, dim.ready_title]
-    return [n.lower() for n in names + dim.signals.keywords]
+def stated_status(text: str) -> str | None:
+    """The status a line states in the reply format: `resolved: ...` or `Data pipeline: resolved, ...`."""
+    label, colon, rest = text.partition(":")
+    found = _leading_status(text)
+    if found is None and colon and len(label) <= LABEL_CHARS:
+        found = _leading_status(rest.strip())
+    return found
 
 
-def _mentions(text: str, dim: Dimension) -> int:
-    """How many of the dimension's names and keywords the line contains."""
-    low = text.lower()
-    return sum(1 for a in _aliases(dim) if re.search(rf"\b{re.escape(a)}\b", low))
-
-
-def _target(line: str, order: list[Dimension]) -> tuple[Dimension | None, str]:
-    """The gap a line is about: its number in the check-in list, else the best keyword match."""
+def _numbered(line: str, order: Sequence[Dimension]) -> tuple[Dimension | None, str]:
+    """The gap a line names by its number in the check-in list, and the rest of the line."""
     m = NUMBERED.match(line)
     if m and 1 <= int(m.group(1)) <= len(order):
         return order[int(m.group(1)) - 1], line[m.end() :].strip()
-    scored = [(_mentions(line, d), i, d) for i, d in enumerate(order)]
-    best = max(scored, key=lambda t: (t[0], -t[1]), default=(0, 0, None))
-    return (best[2], line.strip()) if best[0] > 0 else (None, line.strip())
+    return None, line.strip()
 
 
-def parse_answer(text: str, order: list[Dimension]) -> list[ParsedLine]:
+def _about(areas: dict[str, float], order: Sequence[Dimension]) -> Dimension | None:
+    """The open gap the reader says a line is about, when it is sure enough."""
+    best = max(order, key=lambda d: areas.get(d.id, 0.0), default=None)
+    return best if best is not None and areas.get(best.id, 0.0) >= AREA_MIN else None
+
+
+def parse_answer(text: str, order: Sequence[Dimension], read_areas: ReadAreas) -> list[ParsedLine]:
     """Split an answer into lines about the listed gaps (in check-in order)."""
+    if text.strip().rstrip(".!").strip().lower() == NO_CHANGE:
+        return [ParsedLine(dimension=d.id, status="unchanged", text="") for d in order]
+    lines = [raw.strip(" -*•\t") for raw in SPLIT.split(text)]
+    targets = [_numbered(line, order) for line in lines if line]
+    loose = [rest for dim, rest in targets if dim is None]
+    guesses = dict(zip(loose, read_areas(loose), strict=True)) if loose else {}
     out: list[ParsedLine] = []
-    for raw in SPLIT.split(text):
-        line = raw.strip(" -*•\t")
-        if not line:
-            continue
-        dim, rest = _target(line, order)
-        if dim is None:
-            continue
-        out.append(ParsedLine(dimension=dim.id, status=cue_status(rest), text=rest))
-    if not out and NOTHING.match(text.strip()):
-        out = [ParsedLine(dimension=d.id, status="unchanged", text="") for d in order]
+    for dim, rest in targets:
+        dim = dim or _about(guesses[rest], order)
+        if dim is not None:
+            out.append(ParsedLine(dimension=dim.id, status=stated_status(rest), text=rest))
     return out
 
 
 def has_evidence(text: str) -> bool:
     """Enough words to be judged as new evidence, not just a status word."""
-    return len(re.findall(r"[A-Za-z']+", text)) >= MIN_EVIDENCE_WORDS
+    return len(_WORD.findall(text)) >= MIN_EVIDENCE_WORDS

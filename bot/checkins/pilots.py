@@ -3,42 +3,40 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.checkins import queries as q
 from bot.checkins.answers import AnswersMixin
-from bot.checkins.base import CheckinDB
 from bot.checkins.records import (
-    Checkin,
+    AnswerResult,
     Pilot,
-    PilotGap,
-    PilotSummary,
-    Stall,
-    checkin_dict,
-    gap_dict,
-    pilot_dict,
+    check_interval,
 )
 from bot.checkins.schedule import SNOOZE_DAYS, next_due, validate
-from bot.checkins.stall import last_close, weeks_between
 from bot.checkins.tables import (
     DEFAULT_CRON,
-    CheckinRow,
     DimensionLevelRow,
     PilotGapRow,
     PilotRow,
 )
-from bot.checkins.trend import TrendPoint, direction, points_from_rows, sparkline, trend_dict
+from bot.errors import InvalidInput
 from bot.limits import clean_text
 from bot.models import Report
 from bot.redact import scrub
 from bot.store.scrub import scrub_evidence
 
 STATUS_BY_RESULT = {"gap": "open", "ready": "resolved", "unknown": "unknown"}
+PERSON_CHARS = 200  # the column's width
 
 
-class Checkins(AnswersMixin, CheckinDB):
+def _person(raw: str, what: str) -> str:
+    """Someone named on a pilot, cleaned like any input and redacted before storage."""
+    return scrub(clean_text(raw, PERSON_CHARS, what))[:PERSON_CHARS]
+
+
+class Checkins(AnswersMixin):
     """Pilots followed week by week; every method is one short transaction."""
 
     # --- registration ----------------------------------------------------------------
@@ -57,10 +55,13 @@ class Checkins(AnswersMixin, CheckinDB):
     ) -> Pilot:
         """Follow a pilot from a finished assessment; its open gaps are copied over."""
         cron = cron or DEFAULT_CRON
-        validate(cron, timezone)
+        self._check_schedule(cron, timezone)
         name = scrub(clean_text(name, 300, "pilot name"))
-        report = self.store.get_assessment(assessment_id, owner=owner).report  # another owner's: NotFound
-        with self.tx() as db:
+        # stored redacted, like the name: names, emails and phones never reach the table (Slack ids stay)
+        business_owner, sponsor = _person(business_owner, "business owner"), _person(sponsor, "sponsor")
+        people = [_person(p, "person") for p in people or []]
+        report = self._assessments().get_assessment(assessment_id, owner=owner).report  # another owner's: NotFound
+        with self._tx() as db:
             found = db.scalars(select(PilotRow).filter_by(owner=owner, assessment_id=assessment_id)).first()
             if found is not None:  # a second click on "Start weekly check-ins"
                 return Pilot.of(found)
@@ -69,7 +70,7 @@ class Checkins(AnswersMixin, CheckinDB):
                 name=name,
                 business_owner=business_owner,
                 sponsor=sponsor,
-                people=list(people or []),
+                people=people,
                 channel=channel,
                 timezone=timezone,
                 cron=cron,
@@ -79,8 +80,28 @@ class Checkins(AnswersMixin, CheckinDB):
             db.add(row)
             db.flush()
             self._copy_report(db, row, report)
-            self._schedule_after(db, row, row.created_at)
+            q.schedule_after(db, row, row.created_at)
             return Pilot.of(row)
+
+    def follow_from_chat(self, assessment_id: int, channel: str, started_by: str, owner: str) -> Pilot:
+        """Start check-ins in a chat channel from a button: the people asked are those who answered
+        in the assessed interview, and whoever started it stands in as business owner and sponsor."""
+        found = self._assessments().get_assessment(assessment_id, owner=owner)  # another owner's: NotFound
+        people = self._interviewees(found.session_id) or [started_by]
+        pilot = self.register_from_assessment(
+            assessment_id, found.report.pilot_name or "Untitled pilot", business_owner=started_by,
+            sponsor=started_by, people=people, channel=channel, owner=owner,
+        )  # fmt: skip
+        self._assessments().audit("slack.checkins_started", f"assessment:{assessment_id}",
+                         {"channel": channel, "pilot_id": pilot.id}, actor=started_by)  # fmt: skip
+        return pilot
+
+    def _interviewees(self, session_id: str | None) -> list[str]:
+        """Who answered in a session, in order of first answer."""
+        if session_id is None:
+            return []
+        authors = [m.author for m in self._assessments().list_messages(session_id) if m.role == "user"]
+        return list(dict.fromkeys(a for a in authors if a))
 
     def _copy_report(self, db: Session, pilot: PilotRow, report: Report) -> None:
         now = pilot.created_at
@@ -114,131 +135,71 @@ class Checkins(AnswersMixin, CheckinDB):
 
     def pause(self, pilot_id: int, owner: str | None = None) -> Pilot:
         """Stop sending check-ins until resumed."""
-        with self.tx() as db:
-            row = self._pilot_row(db, pilot_id, owner)
+        with self._tx() as db:
+            row = q.pilot_row(db, pilot_id, owner)
             row.paused = True
             return Pilot.of(row)
 
     def resume(self, pilot_id: int, owner: str | None = None) -> Pilot:
         """Undo pause, snooze and skip; a check-in missed while paused moves to the next slot."""
         now = self.clock.now()
-        with self.tx() as db:
-            row = self._pilot_row(db, pilot_id, owner)
+        with self._tx() as db:
+            row = q.pilot_row(db, pilot_id, owner)
             row.paused, row.snoozed_until, row.skip_next = False, None, False
-            waiting = self._scheduled(db, pilot_id)
+            waiting = q.scheduled(db, pilot_id)
             if waiting is not None and waiting.due_at < now:
                 waiting.due_at = next_due(row.cron, row.timezone, now)
             elif waiting is None:
-                self._schedule_after(db, row, now)
+                q.schedule_after(db, row, now)
             return Pilot.of(row)
 
     def snooze(self, pilot_id: int, owner: str | None = None) -> Pilot:
         """No check-in for one week: the next one goes out at the first slot after that."""
         until = self.clock.now() + timedelta(days=SNOOZE_DAYS)
-        with self.tx() as db:
-            row = self._pilot_row(db, pilot_id, owner)
+        with self._tx() as db:
+            row = q.pilot_row(db, pilot_id, owner)
             row.snoozed_until = until
-            waiting = self._scheduled(db, pilot_id)
+            waiting = q.scheduled(db, pilot_id)
             if waiting is not None and waiting.due_at < until:
                 waiting.due_at = next_due(row.cron, row.timezone, until)
             return Pilot.of(row)
 
     def skip(self, pilot_id: int, owner: str | None = None) -> Pilot:
         """Skip the next scheduled check-in (it is recorded as skipped when it falls due)."""
-        with self.tx() as db:
-            row = self._pilot_row(db, pilot_id, owner)
+        with self._tx() as db:
+            row = q.pilot_row(db, pilot_id, owner)
             row.skip_next = True
             return Pilot.of(row)
 
     def set_schedule(self, pilot_id: int, cron: str, timezone: str, owner: str | None = None) -> Pilot:
         """Change the cron expression and zone; the waiting check-in moves to the new slot."""
-        validate(cron, timezone)
-        with self.tx() as db:
-            row = self._pilot_row(db, pilot_id, owner)
+        self._check_schedule(cron, timezone)
+        with self._tx() as db:
+            row = q.pilot_row(db, pilot_id, owner)
             row.cron, row.timezone = cron, timezone
-            waiting = self._scheduled(db, pilot_id)
+            waiting = q.scheduled(db, pilot_id)
             if waiting is not None:
                 waiting.due_at = next_due(cron, timezone, self.clock.now())
             return Pilot.of(row)
 
-    # --- reads ------------------------------------------------------------------------
+    def control(self, action: str, pilot_id: int, owner: str | None = None) -> Pilot:
+        """pause, resume, snooze or skip, by name (the adapters offer all four the same way)."""
+        controls = {"pause": self.pause, "resume": self.resume, "snooze": self.snooze, "skip": self.skip}
+        if action not in controls:
+            raise InvalidInput(f"Unknown action {action!r}: use one of {', '.join(controls)}.")
+        return controls[action](pilot_id, owner)
 
-    def trend_points(self, pilot_id: int) -> list[TrendPoint]:
-        """Readiness per dimension at registration and at each closed check-in."""
-        with self.tx() as db:
-            return points_from_rows(self._level_rows(db, pilot_id))
+    def _check_schedule(self, cron: str, timezone: str) -> None:
+        """A valid cron and zone, firing at most as often as the settings allow (hourly by default)."""
+        validate(cron, timezone)
+        check_interval(cron, self.settings.checkin_min_interval_minutes)
 
-    def summary(self, pilot_id: int) -> PilotSummary:
-        """One pilot's line in `coach pilots`."""
-        with self.tx() as db:
-            return self._summary(db, self._pilot_row(db, pilot_id, None))
-
-    def _summary(self, db: Session, row: PilotRow) -> PilotSummary:
-        pilot = Pilot.of(row)
-        gaps = [PilotGap.of(r) for r in self._gap_rows(db, row.id)]
-        counts = {s: sum(1 for g in gaps if g.is_open and g.severity == s) for s in _SEVERITIES}
-        points = points_from_rows(self._level_rows(db, row.id))
-        stall = self._stall(db, row)
-        waiting = self._scheduled(db, row.id)
-        return PilotSummary(
-            pilot=pilot,
-            status=_status(pilot, gaps, stall, self.clock.now()),
-            open_by_severity=counts,
-            weeks_since_close=weeks_between(last_close(gaps, row.created_at), self.clock.now()),
-            trend=direction(points),
-            sparkline=sparkline([_avg(p) for p in points]),
-            next_due=waiting.due_at if waiting else None,
-            stall_reasons=stall.reasons,
-        )
-
-    def list_pilots(self, owner: str | None = None) -> list[PilotSummary]:
-        """Every pilot (of one owner, if given) with status, open gaps, weeks, trend."""
-        query = select(PilotRow).order_by(PilotRow.id)
-        if owner is not None:
-            query = query.filter_by(owner=owner)
-        with self.tx() as db:
-            return [self._summary(db, row) for row in db.scalars(query)]
-
-    def detail(self, pilot_id: int, owner: str | None = None) -> dict[str, Any]:
-        """Pilot, gaps, check-in history, trend and stall reasons, JSON-ready."""
-        with self.tx() as db:
-            row = self._pilot_row(db, pilot_id, owner)
-            summary = self._summary(db, row)
-            gaps = [gap_dict(PilotGap.of(r)) for r in self._gap_rows(db, pilot_id)]
-            history = [checkin_dict(Checkin.of(c)) for c in self._checkin_rows(db, pilot_id)]
-            points = points_from_rows(self._level_rows(db, pilot_id))
-        dims = [d.id for d in self.rubric.dimensions]
-        return {
-            "pilot": pilot_dict(summary.pilot),
-            "summary": summary.to_dict(),
-            "gaps": gaps,
-            "checkins": history,
-            "trend": trend_dict(points, dims),
-        }
-
-    def find_by_thread(self, channel: str, thread_ts: str) -> tuple[Pilot, int] | None:
-        """The pilot and check-in whose Slack message started this thread, if any."""
-        query = select(CheckinRow).filter_by(message_channel=channel, message_ts=thread_ts)
-        with self.tx() as db:
-            found = db.scalars(query).first()
-            if found is None:
-                return None
-            return Pilot.of(self._pilot_row(db, found.pilot_id, None)), found.id
-
-
-_SEVERITIES = ("critical", "high", "medium")
-
-
-def _avg(point: TrendPoint) -> float:
-    return sum(point.levels.values()) / len(point.levels) if point.levels else 0.0
-
-
-def _status(pilot: Pilot, gaps: list[PilotGap], stall: Stall, now: Any) -> str:
-    """paused, snoozed, done (no open gaps), stalled or active."""
-    if pilot.paused:
-        return "paused"
-    if pilot.snoozed_until is not None and pilot.snoozed_until > now:
-        return "snoozed"
-    if not any(g.is_open for g in gaps):
-        return "done"
-    return "stalled" if stall.stalled else "active"
+    def answer_in_thread(
+        self, channel: str, thread_ts: str, text: str, author: str | None, owner: str
+    ) -> AnswerResult | None:
+        """If the chat thread is a check-in's, record the answer to that check-in; else None."""
+        found = self.find_by_thread(channel, thread_ts)
+        if found is None:
+            return None
+        pilot, checkin_id = found
+        return self.answer_checkin(pilot.id, text, author, owner=owner, checkin_id=checkin_id)

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.checkins import queries as q
 from bot.checkins.delivery import Delivery
-from bot.checkins.escalations import claim_escalation, mark_escalated
+from bot.checkins.escalations import Escalations
 from bot.checkins.messages import checkin_blocks, checkin_text, escalation_text, reminder_text
 from bot.checkins.notify import MessageRef, Notifier
 from bot.checkins.pilots import Checkins
@@ -20,9 +21,10 @@ from bot.checkins.records import Pilot, PilotGap, Stall
 from bot.checkins.schedule import REMINDER_AFTER_HOURS
 from bot.checkins.tables import CheckinRow, DimensionLevelRow, PilotRow
 from bot.checkins.trend import TrendPoint, average, points_from_rows, sparkline
+from bot.lease import LEASE, Lease
+from bot.store.base import StoreBase
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -46,18 +48,21 @@ class RunReport:
     failed: list[str] = field(default_factory=list)
 
 
-class Runner:
+class Runner(StoreBase):
     """Finds due work and sends it; all state lives in the database, none in the process."""
 
-    def __init__(self, checkins: Checkins, lease: timedelta = LEASE) -> None:
-        self.c = checkins
+    def __init__(self, checkins: Checkins, lease: Lease = LEASE) -> None:
+        super().__init__(checkins.engine, checkins.settings)
+        self.checkins = checkins
+        self.clock = checkins.clock
         self.lease = lease
+        self.escalations = Escalations(checkins.engine, checkins.settings)
 
     # --- what is due -------------------------------------------------------------------
 
     def due(self, now: datetime) -> list[DueItem]:
         """Check-ins and reminders due at `now` (including ones whose worker's lease expired)."""
-        free = or_(CheckinRow.claimed_until.is_(None), CheckinRow.claimed_until < now)
+        free = self.lease.free(CheckinRow.claimed_until, now)
         checkins = and_(CheckinRow.status.in_(("scheduled", "claimed")), CheckinRow.due_at <= now)
         reminders = and_(
             CheckinRow.status == "sent",
@@ -70,7 +75,7 @@ class Runner:
             .where(PilotRow.paused.is_(False), free, or_(checkins, reminders))
             .order_by(CheckinRow.due_at, CheckinRow.id)
         )
-        with self.c.tx() as db:
+        with self._tx() as db:
             return [
                 DueItem("reminder" if c.status == "sent" else "checkin", p.id, p.name, c.id, c.due_at)
                 for c, p in db.execute(query).all()
@@ -78,9 +83,9 @@ class Runner:
 
     def stalled(self) -> list[tuple[Pilot, Stall]]:
         """Active pilots that are stalled now, with their reasons."""
-        with self.c.tx() as db:
+        with self._tx() as db:
             rows = db.scalars(select(PilotRow).where(PilotRow.paused.is_(False)))
-            found = [(Pilot.of(r), self.c._stall(db, r)) for r in rows]
+            found = [(Pilot.of(r), q.stall_of(db, r, self.clock.now(), self.settings.stall_weeks)) for r in rows]
         return [(p, s) for p, s in found if s.stalled]
 
     # --- sending -----------------------------------------------------------------------
@@ -88,7 +93,7 @@ class Runner:
     def run_due(self, now: datetime, notifier: Notifier, worker_id: str) -> RunReport:
         """Send every due check-in and reminder, then escalate stalled pilots; once each."""
         report = RunReport()
-        delivery = Delivery(self.c, notifier, worker_id)
+        delivery = Delivery(self.checkins, notifier, worker_id)
         for item in self.due(now):
             send = self._checkin if item.kind == "checkin" else self._reminder
             self._guard(report, f"{item.kind}:{item.checkin_id}", send, item, now, delivery)
@@ -106,21 +111,14 @@ class Runner:
 
     def claim(self, checkin_id: int, now: datetime, worker_id: str, status: str) -> bool:
         """Take a check-in under a lease; only one worker's conditional UPDATE can win."""
-        free = or_(CheckinRow.claimed_until.is_(None), CheckinRow.claimed_until < now)
+        free = self.lease.free(CheckinRow.claimed_until, now)
         from_status = ("scheduled", "claimed") if status == "claimed" else (status,)
-        stmt = (
-            update(CheckinRow)
-            .where(CheckinRow.id == checkin_id, CheckinRow.status.in_(from_status), free)
-            .values(
-                claimed_by=worker_id,
-                claimed_until=now + self.lease,
-                attempts=CheckinRow.attempts + 1,
-            )
-        )
+        where = [CheckinRow.id == checkin_id, CheckinRow.status.in_(from_status), free]
+        values = {"claimed_by": worker_id, "claimed_until": self.lease.until(now), "attempts": CheckinRow.attempts + 1}
         if status == "claimed":
-            stmt = stmt.values(status="claimed")
-        with self.c.tx() as db:
-            return db.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+            values["status"] = "claimed"
+        with self._tx() as db:
+            return self.lease.take(db, CheckinRow, where, **values)
 
     def _checkin(self, item: DueItem, now: datetime, delivery: Delivery, rep: RunReport) -> None:
         if not self.claim(item.checkin_id, now, delivery.worker, "claimed"):
@@ -132,7 +130,7 @@ class Runner:
             return
         text = checkin_text(pilot, gaps, sparkline([average(p) for p in points]))
         key = f"checkin:{item.checkin_id}"
-        image = trend_png(points, [d.id for d in self.c.rubric.dimensions])
+        image = trend_png(points, [d.id for d in self.checkins.rubric.dimensions])
         ref = delivery.send(pilot, key, text, checkin_blocks(text), image=image)
         if self._mark_sent(item, pilot, ref, now, delivery.worker):
             rep.sent.append(key)
@@ -140,28 +138,28 @@ class Runner:
             rep.lost.append(item.checkin_id)
 
     def _prepare(self, item: DueItem) -> tuple[Pilot, list[PilotGap], list[TrendPoint]]:
-        with self.c.tx() as db:
-            pilot = Pilot.of(self.c._pilot_row(db, item.pilot_id, None))
-            gaps = [PilotGap.of(g) for g in self.c._gap_rows(db, item.pilot_id)]
-            points = points_from_rows(self.c._level_rows(db, item.pilot_id))
+        with self._tx() as db:
+            pilot = Pilot.of(q.pilot_row(db, item.pilot_id, None))
+            gaps = [PilotGap.of(g) for g in q.gap_rows(db, item.pilot_id)]
+            points = points_from_rows(q.level_rows(db, item.pilot_id))
         return pilot, gaps, points
 
     def _skip(self, item: DueItem, pilot: Pilot, now: datetime, worker: str) -> None:
         """Record a skipped check-in (skip-next, or nothing left open) and schedule the next."""
-        with self.c.tx() as db:
+        with self._tx() as db:
             row = db.get(CheckinRow, item.checkin_id)
-            prow = self.c._pilot_row(db, item.pilot_id, None)
+            prow = q.pilot_row(db, item.pilot_id, None)
             if row is None or row.claimed_by != worker:
                 return
             row.status, row.claimed_until = "skipped", None
             row.note = "skipped on request" if prow.skip_next else "no open gaps"
             if prow.skip_next:
                 prow.skip_next = False
-                self.c._schedule_after(db, prow, max(row.due_at, now))
+                q.schedule_after(db, prow, max(row.due_at, now))
 
     def _mark_sent(self, item: DueItem, pilot: Pilot, ref: MessageRef, now: datetime, worker: str) -> bool:
         """Mark sent (only if our lease still holds), close last week's, schedule the next."""
-        with self.c.tx() as db:
+        with self._tx() as db:
             stmt = (
                 update(CheckinRow)
                 .where(
@@ -180,8 +178,8 @@ class Runner:
             if db.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
                 return False
             self._close_unanswered(db, item)
-            prow = self.c._pilot_row(db, item.pilot_id, None)
-            self.c._schedule_after(db, prow, max(item.due_at, now))
+            prow = q.pilot_row(db, item.pilot_id, None)
+            q.schedule_after(db, prow, max(item.due_at, now))
             return True
 
     def _close_unanswered(self, db: Session, item: DueItem) -> None:
@@ -191,10 +189,10 @@ class Runner:
             CheckinRow.status == "sent",
             CheckinRow.id != item.checkin_id,
         )
-        open_dims = {g.dimension for g in self.c._gap_rows(db, item.pilot_id) if g.status != "resolved"}
+        open_dims = {g.dimension for g in q.gap_rows(db, item.pilot_id) if g.status != "resolved"}
         for old in db.scalars(query):
             old.status = "missed"
-            latest = {r.dimension: r for r in self.c._level_rows(db, item.pilot_id)}
+            latest = {r.dimension: r for r in q.level_rows(db, item.pilot_id)}
             for dim, lv in latest.items():
                 status = "missed" if dim in open_dims else lv.status
                 db.add(
@@ -211,13 +209,13 @@ class Runner:
     def _reminder(self, item: DueItem, now: datetime, delivery: Delivery, rep: RunReport) -> None:
         if not self.claim(item.checkin_id, now, delivery.worker, "sent"):
             return
-        with self.c.tx() as db:
+        with self._tx() as db:
             row = db.get(CheckinRow, item.checkin_id)
             thread = row.message_ts if row else None
-        pilot = self.c.pilot(item.pilot_id)
+        pilot = self.checkins.pilot(item.pilot_id)
         key = f"reminder:{item.checkin_id}"
         ref = delivery.send(pilot, key, reminder_text(pilot), None, thread_ts=thread)
-        with self.c.tx() as db:
+        with self._tx() as db:
             stmt = (
                 update(CheckinRow)
                 .where(CheckinRow.id == item.checkin_id, CheckinRow.claimed_by == delivery.worker)
@@ -228,11 +226,11 @@ class Runner:
 
     def _escalate(self, pilot: Pilot, stall: Stall, now: datetime, delivery: Delivery, rep: RunReport) -> None:
         """One escalation per pilot per check-in cycle, claimed like a check-in."""
-        text = escalation_text(pilot, stall, self.c.rubric)
-        held = claim_escalation(self.c, pilot, stall, text, now, delivery.worker, self.lease)
+        text = escalation_text(pilot, stall, self.checkins.rubric)
+        held = self.escalations.claim(pilot, stall, text, now, delivery.worker, self.lease)
         if held is None:
             return
         key = f"escalation:{held.id}"
         delivery.send(pilot, key, held.text)
-        mark_escalated(self.c, held.id, delivery.worker, now)
+        self.escalations.mark_sent(held.id, delivery.worker, now)
         rep.sent.append(key)

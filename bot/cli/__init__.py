@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 
 import typer
@@ -15,26 +14,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Each module adds its commands to `app` in a `register(app)` function.
-_COMMAND_MODULES = (
-    "bot.cli.index_cmds",
-    "bot.cli.coach_cmds",
-    "bot.cli.serve_cmds",
-    "bot.cli.slack_cmds",
-    "bot.cli.pilot_cmds",
-    "bot.cli.eval_cmds",
-    "bot.cli.db_cmds",
-)
-
 
 def _register_all() -> None:
-    for name in _COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # not written yet
-                continue
-            raise
+    """Each module adds its commands to `app` in a `register(app)` function.
+
+    Imported here, not at the top, so that importing one command module (as tests do) does not
+    import them all (the index's, for one, loads chromadb)."""
+    from bot.cli import coach_cmds, db_cmds, eval_cmds, index_cmds, pilot_cmds, serve_cmds, slack_cmds
+
+    for module in (index_cmds, coach_cmds, serve_cmds, slack_cmds, pilot_cmds, eval_cmds, db_cmds):
         module.register(app)
 
 

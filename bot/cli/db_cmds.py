@@ -12,17 +12,10 @@ db_app = typer.Typer(help="The database schema (Alembic migrations).", no_args_i
 @db_app.command("upgrade")
 def upgrade_command() -> None:
     """Upgrade the database schema to this version's (idempotent; safe while replicas start)."""
-    from bot.store.db import check_connection, make_engine, safe_url
-    from bot.store.migrations import upgrade_database
+    from bot.factory import upgrade_schema
 
     with user_errors():
-        engine = make_engine(settings_from_cli())
-        try:
-            check_connection(engine)
-            state = upgrade_database(engine)
-        finally:
-            engine.dispose()
-    where = safe_url(engine.url)
+        state, where = upgrade_schema(settings_from_cli())
     if state.adopted:
         console.print(f"Adopted the database at {where}, made before migrations, at revision {state.after}.")
     elif state.before == state.after:
@@ -34,15 +27,10 @@ def upgrade_command() -> None:
 @db_app.command("status")
 def status_command() -> None:
     """Print the database's schema revision and this version's; exit 1 when an upgrade is due."""
-    from bot.store.db import make_engine
-    from bot.store.migrations import schema_state
+    from bot.factory import read_schema
 
     with user_errors():
-        engine = make_engine(settings_from_cli())
-        try:
-            state = schema_state(engine)
-        finally:
-            engine.dispose()
+        state = read_schema(settings_from_cli())
     console.print(f"database revision: {state.after or 'none'}\nthis version's:    {state.head}")
     if not state.current:
         console.print("Run `coach db upgrade` to bring it up to date.")

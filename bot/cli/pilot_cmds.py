@@ -3,30 +3,26 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from bot.cli.common import console, settings_from_cli, user_errors
 
+if TYPE_CHECKING:
+    from bot.checkins.pilots import Checkins
+
 pilots_app = typer.Typer(help="Pilots followed with weekly check-ins.", no_args_is_help=False)
 checkins_app = typer.Typer(help="Send due check-ins (for cron or a Kubernetes CronJob).")
 
 
-def _service(full: bool = False) -> Any:
-    """The check-in service: with the whole coach when answers must be judged."""
+def _service(full: bool = False) -> Checkins:
+    """The check-in service: with the whole coach when assessments are read or answers judged."""
+    from bot.factory import build_checkins, build_checkins_from_settings, build_coach
+
     settings = settings_from_cli()
-    if full:
-        from bot.checkins.service import open_checkins
-        from bot.factory import build_coach
-
-        return open_checkins(build_coach(settings))
-    from bot.checkins.service import open_checkins_from_settings
-
-    return open_checkins_from_settings(settings)
+    return build_checkins(build_coach(settings)) if full else build_checkins_from_settings(settings)
 
 
 def _gaps(counts: dict[str, int]) -> str:
@@ -91,10 +87,7 @@ def add(
 ) -> None:
     """Start weekly check-ins for a finished assessment."""
     with user_errors():
-        from bot.checkins.service import open_checkins
-        from bot.factory import build_coach
-
-        svc = open_checkins(build_coach(settings_from_cli()))
+        svc = _service(full=True)
         pilot = svc.register_from_assessment(assessment, name, business_owner, sponsor, people, channel, tz, cron)
         console.print(
             f"Pilot {pilot.id} '{pilot.name}' registered; first check-in "
@@ -105,7 +98,7 @@ def add(
 def _control(action: str) -> None:
     def command(pilot_id: int) -> None:
         with user_errors():
-            pilot = getattr(_service(), action)(pilot_id)
+            pilot = _service().control(action, pilot_id)
             console.print(f"Pilot {pilot.id} '{pilot.name}': {action} done.")
 
     command.__doc__ = f"{action.capitalize()} a pilot's weekly check-ins."
@@ -144,14 +137,13 @@ def due(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> No
 @checkins_app.command("run")
 def run() -> None:
     """Send what is due now (Slack when configured, else printed); safe to run from many hosts."""
-    from bot.checkins.http import notifier_for
     from bot.checkins.runner import Runner
+    from bot.factory import notifier_for, worker_id
 
     with user_errors():
         svc = _service()
-        dims = [d.id for d in svc.rubric.dimensions]
-        notifier = notifier_for(svc.settings, dims, printer=typer.echo)
-        worker = f"cli:{socket.gethostname()}:{os.getpid()}"
+        notifier = notifier_for(svc.settings, svc, printer=typer.echo)
+        worker = worker_id("cli:")
         report = Runner(svc).run_due(svc.clock.now(), notifier, worker)
         console.print(f"sent {len(report.sent)}, skipped {len(report.skipped)}, failed {len(report.failed)}")
         for failure in report.failed:

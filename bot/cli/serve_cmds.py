@@ -57,8 +57,7 @@ def serve_command(
         raise typer.Exit(2)
     import uvicorn
 
-    from bot.api import create_app
-    from bot.factory import build_coach
+    from bot.factory import build_coach, create_app
     from bot.logging_setup import configure_logging
 
     configure_logging(log_level)

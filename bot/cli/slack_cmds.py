@@ -44,12 +44,12 @@ def _run_socket_mode(settings: Settings) -> None:
     from slack_sdk import WebClient
     from slack_sdk.errors import SlackApiError
 
-    from bot.factory import build_coach
-    from bot.slack.app import DEFAULT_API_URL, create_slack_app
-    from bot.slack.inbox import InboxSweeper
+    from bot.factory import INBOX_SECONDS, build_bolt, build_checkins, build_coach, inbox_job
+    from bot.periodic import Runner
+    from bot.slack.app import DEFAULT_API_URL
 
     coach = build_coach(settings)
-    app = create_slack_app(settings, coach, socket_mode=True)
+    app = build_bolt(settings, coach, build_checkins(coach), socket_mode=True)
     assert settings.slack_app_token is not None
     handler = SocketModeHandler(
         app,
@@ -64,12 +64,13 @@ def _run_socket_mode(settings: Settings) -> None:
             "token with connections:write under Basic Information and set SLACK_APP_TOKEN."
         ) from exc
     console.print("[green]Connected to Slack over Socket Mode.[/green] Ctrl-C to stop.")
-    inbox = InboxSweeper(app, coach.store.engine)
-    inbox.start()  # replays messages a previous run acknowledged but never stored
+    jobs = Runner()
+    jobs.add("slack-inbox", inbox_job(app, coach), INBOX_SECONDS)
+    jobs.start()  # replays messages a previous run acknowledged but never stored
     try:
         threading.Event().wait()
     finally:
-        inbox.stop()
+        jobs.stop()
 
 
 def register(app: typer.Typer) -> None:

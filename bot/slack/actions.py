@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.checkins.pilots import Checkins
 from bot.errors import InvalidInput, NotFound
 from bot.limits import clean_text, valid_id
 from bot.service import Coach
@@ -42,7 +43,7 @@ def _owner(body: dict[str, Any]) -> str:
     return workspace_owner(str((body.get("team") or {}).get("id") or user.get("team_id") or ""))
 
 
-def register_actions(app: App, coach: Coach) -> None:
+def register_actions(app: App, coach: Coach, checkins_service: Checkins) -> None:
     """Attach the block-action and view-submission listeners."""
 
     def resolve(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
@@ -80,7 +81,7 @@ def register_actions(app: App, coach: Coach) -> None:
         run_reporting(
             poster,
             lambda: poster.mrkdwn(
-                start_checkins(coach, row_id(action.get("value"), "report"), poster.channel, user, owner)
+                start_checkins(checkins_service, row_id(action.get("value"), "report"), poster.channel, user, owner)
             ),
         )
 

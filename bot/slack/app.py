@@ -16,6 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
 )
 
+from bot.checkins.pilots import Checkins
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.service import Coach
@@ -95,6 +96,7 @@ def payload_of(body: dict[str, Any]) -> str | None:
 def create_slack_app(
     settings: Settings,
     coach: Coach,
+    checkins: Checkins,
     client: WebClient | None = None,
     process_before_response: bool = False,
     socket_mode: bool = False,
@@ -117,10 +119,10 @@ def create_slack_app(
         raise ConfigError(_auth_failure(exc)) from exc
     quiet_forged_bodies()
     app.use(dedupe_middleware(coach))
-    convo = Conversations(coach)
+    convo = Conversations(coach, checkins)
     register_files(app, convo)  # before the generic message listener: Bolt runs the first that matches
     register_listeners(app, convo)
-    register_actions(app, coach)
+    register_actions(app, coach, checkins)
     return app
 
 

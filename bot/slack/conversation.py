@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 
+from bot.checkins.pilots import Checkins
 from bot.service import Coach, is_message_question, render_brief
 from bot.slack.blocks import escape
 from bot.slack.checkins import answer_checkin_thread
@@ -67,8 +68,9 @@ def pilot_from(text: str) -> str | None:
 class Conversations:
     """Turns Slack messages into coach calls and coach results into posts."""
 
-    def __init__(self, coach: Coach) -> None:
+    def __init__(self, coach: Coach, checkins: Checkins) -> None:
         self.coach = coach
+        self.checkins = checkins
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._guard = threading.Lock()
 
@@ -134,7 +136,7 @@ class Conversations:
 
         def work() -> None:
             assert thread.thread_ts is not None
-            summary = answer_checkin_thread(self.coach, thread.channel, thread.thread_ts, text, user, thread.owner)
+            summary = answer_checkin_thread(self.checkins, thread.channel, thread.thread_ts, text, user, thread.owner)
             if summary is not None:
                 done.append(True)
                 stored()

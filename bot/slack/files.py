@@ -11,7 +11,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.documents.errors import too_large
-from bot.documents.evidence import add_document
+from bot.attachments import add_document
 from bot.errors import InvalidInput
 from bot.slack.conversation import Conversations, Thread
 from bot.slack.listeners import done_marker, just_ack

@@ -16,9 +16,6 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.api.errors import error_body
 from bot.config import Settings
-from bot.service import Coach
-from bot.slack.app import create_slack_app
-from bot.slack.inbox import InboxSweeper
 
 SLACK_PATHS = ("/slack/events", "/slack/interactions", "/slack/commands")
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")  # Unix seconds; anything else cannot be signed by Slack
@@ -65,17 +62,14 @@ class ThreadedSlackRequestHandler(SlackRequestHandler):
         return to_starlette_response(bolt_resp)
 
 
-def mount_slack(app: FastAPI, settings: Settings, coach: Coach, bolt: App | None = None) -> None:
+def mount_slack(app: FastAPI, settings: Settings, bolt: App) -> None:
     """Route Slack's events, interactions and commands to the Bolt app; no-op without Slack.
 
-    The inbox sweeper is `app.state.slack_inbox`; the app's lifespan starts and stops it when
-    `scheduler_enabled` is on."""
+    The app is `app.state.slack_app`; the composition root runs its inbox sweep."""
     if not settings.slack_enabled or settings.slack_signing_secret is None:
         return
-    bolt = bolt or create_slack_app(settings, coach)
     handler = ThreadedSlackRequestHandler(bolt, settings.slack_signing_secret.get_secret_value())
     app.state.slack_app = bolt
-    app.state.slack_inbox = InboxSweeper(bolt, coach.store.engine)
 
     async def slack_endpoint(req: Request) -> Response:
         return await handler.handle(req)

@@ -12,15 +12,16 @@ from sqlalchemy import Engine, String, Text, delete, func, insert, select, updat
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.lease import LEASE as CLAIMS
+from bot.lease import Lease
 from bot.store import Base, utcnow
 from bot.store.tables import AssessmentRow
 
 log = logging.getLogger(__name__)
 KEEP_EVENTS = timedelta(days=1)  # Slack retries within minutes; a day is plenty
-# A claim not done by then is presumed dead. It must outlast the slowest turn (an LLM call with
-# its retries, the per-thread lock); Slack retries at ~1, 5 and 30 min, and the inbox sweep
-# replays anything older than this.
-LEASE = timedelta(minutes=5)
+# A claim not done by then is presumed dead: the one lease of every claim (bot.lease). Slack
+# retries at ~1, 5 and 30 min, and the inbox sweep replays anything older than this.
+LEASE = CLAIMS.duration
 MAX_REPLAYS = 3  # an event that fails this often is left alone (like Slack, which retries 3 times)
 
 
@@ -75,17 +76,14 @@ def reclaim_for_replay(engine: Engine, event_id: str, now: datetime | None = Non
 
 
 def _take_over(engine: Engine, event_id: str, now: datetime, lease: timedelta, values: dict[str, object]) -> bool:
-    stale = (
-        update(SlackEventRow)
-        .where(
-            SlackEventRow.event_id == event_id,
-            SlackEventRow.done_at.is_(None),
-            SlackEventRow.received_at < now - lease,
-        )
-        .values(values)
-    )
+    held = Lease(lease)
+    dead = [
+        SlackEventRow.event_id == event_id,
+        SlackEventRow.done_at.is_(None),
+        held.expired(SlackEventRow.received_at, now),
+    ]
     with engine.begin() as conn:
-        return conn.execute(stale).rowcount == 1
+        return held.take(conn, SlackEventRow, dead, **values)
 
 
 def unfinished_events(
@@ -97,7 +95,7 @@ def unfinished_events(
         .where(
             SlackEventRow.done_at.is_(None),
             SlackEventRow.payload.is_not(None),
-            SlackEventRow.received_at < (now or utcnow()) - lease,
+            Lease(lease).expired(SlackEventRow.received_at, now or utcnow()),
             _REPLAYS < MAX_REPLAYS,
         )
         .order_by(SlackEventRow.received_at)

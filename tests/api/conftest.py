@@ -9,9 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from bot.api import create_app
 from bot.config import Settings
-from bot.factory import build_coach
+from bot.factory import build_coach, create_app
 from bot.service import Coach
 from tests.api.script import MAX_TURNS, answer
 

@@ -12,9 +12,8 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import Engine, MetaData, select
 
-from bot.api import create_app
 from bot.config import Settings
-from bot.factory import build_coach
+from bot.factory import build_coach, create_app
 from bot.service import Coach
 from tests.api.conftest import UNLIMITED, bearer
 from tests.conftest import make_settings

@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from bot.api import create_app
 from bot.config import Settings
+from bot.factory import create_app
 from bot.service import Coach
 from tests.api.server import serve_in_thread
 

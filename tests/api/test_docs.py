@@ -8,8 +8,8 @@ import sys
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.api import create_app
 from bot.config import Settings
+from bot.factory import create_app
 from bot.service import Coach
 from tests.api.conftest import LOCAL, client_for
 from tests.api.test_errors import error_of

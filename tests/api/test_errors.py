@@ -10,8 +10,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.api import create_app
 from bot.config import Settings
+from bot.factory import create_app
 from bot.service import Coach
 from tests.api.conftest import LOCAL
 

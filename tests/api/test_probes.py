@@ -6,9 +6,8 @@ import re
 
 from fastapi.testclient import TestClient
 
-from bot.api import create_app
 from bot.config import Settings
-from bot.factory import build_coach
+from bot.factory import build_coach, create_app
 from bot.service import Coach
 from tests.api.conftest import LOCAL, client_for
 from tests.conftest import make_settings

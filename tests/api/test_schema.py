@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.api import create_app
 from bot.config import Settings
+from bot.factory import create_app
 from bot.service import Coach
 from tests.api.conftest import KEY_ONE
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.api import create_app
 from bot.config import Settings
+from bot.factory import create_app
 from bot.service import Coach
 from tests.api.conftest import api_settings, coach  # noqa: F401  (shared fixtures)
 from tests.api.server import serve_in_thread

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bot.api import create_app
 from bot.config import Settings
+from bot.factory import create_app
 from bot.service import Coach
 from tests.api.script import MAX_TURNS, answer
 from tests.api.server import serve_in_thread

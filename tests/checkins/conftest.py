@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.checkins import Checkins, ManualClock, open_checkins
+from bot.checkins.pilots import Checkins
 from bot.config import Settings
-from bot.factory import build_coach
+from bot.factory import build_checkins, build_coach
 from bot.service import Coach
 from bot.store.tables import AssessmentRow
+from tests.checkins.doubles import ManualClock
 from tests.conftest import make_settings
 
 # A team description with gaps in data, ROI ownership, governance, adoption and MLOps.
@@ -47,7 +48,7 @@ def clock() -> ManualClock:
 @pytest.fixture
 def checkins(coach: Coach, clock: ManualClock) -> Checkins:
     """The check-in service on the test coach, on the manual clock."""
-    return open_checkins(coach, clock)
+    return build_checkins(coach, clock)
 
 
 def assess(coach: Coach, text: str = STALLED_TEXT, name: str = "Claims triage", owner: str = "local") -> int:

@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.checkins import Checkins, ManualClock, MemoryNotifier, Runner
+from bot.checkins.pilots import Checkins
+from bot.checkins.runner import Runner
 from bot.errors import InvalidInput, NotFound
 from bot.service import Coach
 from tests.checkins.conftest import assess
+from tests.checkins.doubles import ManualClock, MemoryNotifier
 
 MON_9 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -7,10 +7,14 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.checkins import Checkins, ManualClock, MemoryNotifier, MessageRef, Pilot, Runner
-from bot.checkins.service import open_checkins_from_settings
+from bot.checkins.notify import MessageRef
+from bot.checkins.pilots import Checkins
+from bot.checkins.records import Pilot
+from bot.checkins.runner import Runner
+from bot.factory import build_checkins_from_settings
 from bot.service import Coach
 from tests.checkins.conftest import assess
+from tests.checkins.doubles import ManualClock, MemoryNotifier
 
 MON_9 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -103,7 +107,7 @@ def run_two_schedulers(a: Checkins, b: Checkins, clock: ManualClock, hours: int)
 def test_two_schedulers_on_sqlite_send_each_message_once(coach: Coach, checkins: Checkins, clock: ManualClock) -> None:
     for i in range(3):
         checkins.register_from_assessment(assess(coach), f"Pilot {i}", "Dana", "Sam")
-    other = open_checkins_from_settings(coach.settings, clock)  # a second engine, same file
+    other = build_checkins_from_settings(coach.settings, clock)  # a second engine, same file
     assert other.engine is not checkins.engine
     counts = run_two_schedulers(checkins, other, clock, hours=14 * 24)
     assert counts and set(counts.values()) == {1}, counts

@@ -6,12 +6,12 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from bot.api.app import create_app
 from bot.api.deps import owner_id
-from bot.checkins import ManualClock
 from bot.config import get_settings
+from bot.factory import create_app
 from bot.service import Coach
 from tests.checkins.conftest import assess
+from tests.checkins.doubles import ManualClock
 
 KEY = "pilots-key-0123456789"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -89,3 +89,22 @@ def _client(coach: Coach, **overrides: object) -> TestClient:
 def _pilot(coach: Coach, **fields: object) -> dict[str, object]:
     aid = assess(coach, owner=owner_id(KEY))
     return {"assessment_id": aid, "name": "Claims", "business_owner": "Dana", "sponsor": "Sam", **fields}
+
+
+def test_the_composition_root_mounts_pilots_at_startup_and_runs_one_periodic_runner(coach: Coach) -> None:
+    settings = coach.settings.model_copy(update={"api_keys": [SecretStr(KEY)], "scheduler_enabled": True})
+    app = create_app(settings)  # no coach: built, and the pilots API mounted, at start-up
+    assert TestClient(app).get("/v1/pilots", headers=AUTH).status_code == 404  # not started yet
+    with TestClient(app) as client:
+        assert client.get("/v1/pilots", headers=AUTH).json() == {"pilots": []}
+        jobs = app.state.server.jobs
+        assert [j.name for j in jobs.jobs] == ["checkins"] and jobs.running  # no Slack configured: no inbox
+        assert app.state.checkins.settings is settings  # the app's settings, so its limits
+    assert not jobs.running
+    app.state.coach.store.close()
+
+
+def test_without_the_scheduler_setting_no_background_job_starts(coach: Coach) -> None:
+    app = create_app(coach.settings.model_copy(update={"scheduler_enabled": False}), coach)
+    with TestClient(app):
+        assert not app.state.server.jobs.running

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.checkins import ManualClock
-from bot.checkins.service import open_checkins, open_checkins_from_settings
 from bot.config import Settings
-from bot.factory import build_coach
+from bot.factory import build_checkins, build_checkins_from_settings, build_coach
 from tests.checkins.conftest import START, assess
+from tests.checkins.doubles import ManualClock
 from tests.checkins.test_exactly_once import run_two_schedulers
 from tests.conftest import make_settings
 
@@ -43,10 +42,10 @@ def pg_settings(indexed_settings: Settings) -> Iterator[Settings]:
 def test_two_schedulers_on_postgres_send_each_message_once(pg_settings: Settings) -> None:
     coach = build_coach(pg_settings)
     clock = ManualClock(START)
-    first = open_checkins(coach, clock)
+    first = build_checkins(coach, clock)
     for i in range(3):
         first.register_from_assessment(assess(coach), f"Pilot {i}", "Dana", "Sam", ["bob"])
-    second = open_checkins_from_settings(pg_settings, clock)
+    second = build_checkins_from_settings(pg_settings, clock)
     assert second.engine.url.get_backend_name() == "postgresql"
     counts = run_two_schedulers(first, second, clock, hours=14 * 24)
     assert counts and set(counts.values()) == {1}, counts

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.checkins import Checkins, ManualClock, MemoryNotifier, Runner
+from bot.checkins.pilots import Checkins
+from bot.checkins.runner import Runner
 from bot.service import Coach
 from tests.checkins.conftest import assess
+from tests.checkins.doubles import ManualClock, MemoryNotifier
 
 # What the healthy team says each week (keyword-addressed lines, one per gap).
 HEALTHY_ANSWERS = [
@@ -48,7 +50,7 @@ def test_six_weeks_healthy_and_stalled(coach: Coach, checkins: Checkins, clock: 
         ["alice"], "C-HEALTHY", "America/New_York",
     )  # fmt: skip
     stalled = checkins.register_from_assessment(
-        assess(coach), "Claims triage", "Priya (Head of Claims)", "Lee (CIO)", ["bob"],
+        assess(coach), "Claims triage", "U0PRIYA1", "U0LEE001", ["bob"],  # names are stored redacted: ids
         "C-STALLED", "Europe/London",
     )  # fmt: skip
     notifier = _simulate(checkins, clock, healthy.id, stalled.id)
@@ -58,7 +60,7 @@ def test_six_weeks_healthy_and_stalled(coach: Coach, checkins: Checkins, clock: 
     escalations = [p for p in notifier.posts if p.key.startswith("escalation:")]
     assert escalations and {p.pilot_id for p in escalations} == {stalled.id}
     first = escalations[0].text
-    assert "Priya (Head of Claims) (business owner)" in first and "Lee (CIO) (sponsor)" in first
+    assert "<@U0PRIYA1> (business owner)" in first and "<@U0LEE001> (sponsor)" in first
     assert "unchanged for 2 check-ins" in first
     assert "Unclear ROI ownership: Re-identify the business owner" in first
     assert "No governance or guardrails: Bring risk, compliance" in first

@@ -9,10 +9,13 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.checkins import Checkins, ManualClock, Runner, answer_checkin, find_pilot_by_thread
-from bot.checkins.notify import SlackNotifier
+from bot.checkins.delivery import Delivery
+from bot.checkins.pilots import Checkins
+from bot.checkins.runner import Runner
 from bot.service import Coach
+from bot.slack.notifier import SlackNotifier
 from tests.checkins.conftest import assess
+from tests.checkins.doubles import ManualClock
 from tests.slack.fake_slack import FakeSlack
 
 MON_9 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -56,12 +59,12 @@ def test_checkin_posts_to_channel_with_key_and_trend_image(
     assert png.startswith(b"\x89PNG")
     # a reply in the thread finds its pilot and check-in
     ts = post.response["ts"]
-    found = find_pilot_by_thread(coach, "C0PILOT", ts)
-    assert found is not None and found.id == pilot.id
-    result = answer_checkin(coach, pilot.id, "1 in progress: source owners booked", "U0ALICE1",
-                            thread=("C0PILOT", ts))  # fmt: skip
-    assert result.checkin_id == 1 and result.changes[0].status_after == "in_progress"
-    assert find_pilot_by_thread(coach, "C0PILOT", "1.2") is None
+    found = checkins.find_by_thread("C0PILOT", ts)
+    assert found is not None and found[0].id == pilot.id
+    result = checkins.answer_in_thread("C0PILOT", ts, "1 in progress: source owners booked", "U0ALICE1", "local")
+    assert result is not None and result.checkin_id == 1 and result.changes[0].status_after == "in_progress"
+    assert checkins.find_by_thread("C0PILOT", "1.2") is None
+    assert checkins.answer_in_thread("C0PILOT", "1.2", "1 resolved", "U0ALICE1", "local") is None
 
 
 def test_recovery_finds_the_slack_post_by_metadata(
@@ -75,8 +78,6 @@ def test_recovery_finds_the_slack_post_by_metadata(
     notifier.post(checkins.pilot(pilot.id), "check-in", idempotency_key="checkin:1")
     runner = Runner(checkins)
     assert runner.claim(1, clock.now(), "dead-worker", "claimed")
-    from bot.checkins.delivery import Delivery
-
     Delivery(checkins, notifier, "dead-worker")._intent(checkins.pilot(pilot.id), "checkin:1")
     runner.run_due(clock.advance(timedelta(minutes=11)), notifier, "w2")
     assert len(slack.posts("C0PILOT")) == 1  # found by its metadata key, not posted again

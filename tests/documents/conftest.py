@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.api import create_app
+from bot.factory import create_app
 from bot.config import Settings
 from bot.factory import build_coach
 from bot.service import Coach

@@ -133,7 +133,7 @@ def test_api_upload_without_a_file_field_says_what_to_send(client: TestClient) -
 
 
 def test_api_upload_over_the_limit_is_413_naming_the_limit(doc_settings: Settings, coach: Coach) -> None:
-    from bot.api import create_app
+    from bot.factory import create_app
 
     small = doc_settings.model_copy(update={"max_upload_bytes": 5_000})
     with TestClient(create_app(small, coach), base_url="http://localhost") as c:

@@ -10,8 +10,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from bot.checkins.pilots import Checkins
 from bot.config import Settings
-from bot.factory import build_coach
+from bot.factory import build_bolt, build_checkins, build_coach
 from bot.index import index_knowledge
 from bot.service import Coach
 from bot.slack.http import mount_slack
@@ -33,6 +34,7 @@ class SlackRig:
     coach: Coach
     settings: Settings
     app: FastAPI
+    checkins: Checkins
 
 
 @pytest.fixture(scope="session")
@@ -58,8 +60,9 @@ def make_rig(coach: Coach, fake: FakeSlack, data_dir: Path) -> SlackRig:
     """A FastAPI app with Bolt mounted exactly as `create_app` does it."""
     settings = slack_settings(data_dir, fake)
     app = FastAPI()
-    mount_slack(app, settings, coach)
-    return SlackRig(fake, SlackSender(TestClient(app), SECRET), coach, settings, app)
+    checkins = build_checkins(coach)
+    mount_slack(app, settings, build_bolt(settings, coach, checkins))
+    return SlackRig(fake, SlackSender(TestClient(app), SECRET), coach, settings, app, checkins)
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 
-from bot.checkins import ManualClock, Runner
-from bot.checkins.notify import SlackNotifier
-from bot.checkins.service import open_checkins
+from bot.checkins.runner import Runner
+from bot.slack.notifier import SlackNotifier
 from tests.checkins.conftest import assess
+from tests.checkins.doubles import ManualClock
 from tests.slack.conftest import SlackRig
 from tests.slack.helpers import text_of, wait_reply
 from tests.slack.payloads import TEAM, message, new_ts
@@ -18,7 +18,8 @@ from tests.slack.payloads import TEAM, message, new_ts
 def test_answer_in_a_checkin_thread_updates_the_pilot(slack: SlackRig) -> None:
     coach, fake = slack.coach, slack.fake
     clock = ManualClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
-    checkins = open_checkins(coach, clock)
+    checkins = slack.checkins
+    checkins.clock = clock
     owner = f"slack:{TEAM}"
     pilot = checkins.register_from_assessment(
         assess(coach, owner=owner), "Claims triage", "U0DANA", "U0SAM", ["U0ALICE"], "C0CHECK", owner=owner

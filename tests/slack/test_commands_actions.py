@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 
 import pytest
 
-from bot.slack.checkins import CHECKINS_MODULE, CHECKINS_UNAVAILABLE
 from bot.slack.listeners import CANNOT_POST
 from tests.slack.conftest import SlackRig
 from tests.slack.helpers import as_message, in_thread, is_report_end, text_of, wait_reply
@@ -150,9 +148,7 @@ def test_helpful_is_recorded_and_the_optional_comment_lands_in_the_audit_log(
     assert note.detail == {"helpful": False, "comment": "Too generic for us."}
 
 
-def test_start_weekly_checkins_calls_the_checkins_service_or_says_it_is_missing(
-    slack: SlackRig,
-) -> None:
+def test_start_weekly_checkins_registers_the_pilot_with_its_interviewees(slack: SlackRig) -> None:
     channel = "C0CHECKIN"
     assessment_id, posts = report_in(slack, channel)
     end = next(p for p in posts if is_report_end(p))
@@ -162,15 +158,11 @@ def test_start_weekly_checkins_calls_the_checkins_service_or_says_it_is_missing(
     before = len(slack.fake.posts(channel, root))
     slack.sender.interaction(block_actions(ALICE, action, channel, as_message(end), slack.fake.response_url()))
     said = text_of(wait_reply(slack.fake, channel, root, before)[-1])
-    try:
-        available = hasattr(importlib.import_module(CHECKINS_MODULE), "register_from_assessment")
-    except ModuleNotFoundError:
-        available = False
-    if available:
-        assert "Weekly check-ins are on" in said
-        assert slack.coach.store.list_audit(kind="slack.checkins_started")
-    else:
-        assert said == CHECKINS_UNAVAILABLE
+    assert "Weekly check-ins are on" in said and f"<@{ALICE}>" in said
+    [pilot] = [s.pilot for s in slack.checkins.list_pilots(f"slack:{TEAM}") if s.pilot.assessment_id == assessment_id]
+    assert pilot.channel == channel and pilot.business_owner == ALICE
+    assert BOB in pilot.people  # who answered in the interview is asked each week
+    assert slack.coach.store.list_audit(kind="slack.checkins_started")
 
 
 @pytest.mark.parametrize("verb", ["status"])

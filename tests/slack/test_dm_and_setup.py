@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from bot.cli.slack_cmds import MISSING_TOKENS, register
 from bot.errors import ConfigError
+from bot.factory import create_app
 from bot.slack.app import create_slack_app
 from bot.slack.http import mount_slack
 from bot.slack.listeners import PROMPTS
@@ -74,7 +75,7 @@ def test_url_verification_is_answered(slack: SlackRig) -> None:
 def test_without_slack_settings_nothing_is_mounted(slack: SlackRig, tmp_path: Path) -> None:
     app = FastAPI()
     mount_slack(app, make_settings(tmp_path / "d", slack_bot_token=None,
-                                   slack_signing_secret=None), slack.coach)  # fmt: skip
+                                   slack_signing_secret=None), slack.app.state.slack_app)  # fmt: skip
     body = json.dumps(event_callback(message("U0ALICE", "hi", "D0X", new_ts())))
     assert TestClient(app).post("/slack/events", content=body).status_code == 404
 
@@ -89,7 +90,7 @@ def test_a_rejected_bot_token_is_one_sentence(slack: SlackRig, tmp_path: Path) -
     settings = make_settings(tmp_path / "d", slack_bot_token="xoxb-bad",
                              slack_signing_secret="s", slack_api_url=slack.fake.api_url)  # fmt: skip
     with pytest.raises(ConfigError, match="Slack rejected SLACK_BOT_TOKEN"):
-        create_slack_app(settings, slack.coach)
+        create_slack_app(settings, slack.coach, slack.checkins)
 
 
 def test_socket_mode_without_tokens_says_what_to_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -114,3 +115,9 @@ def test_a_mention_inside_an_existing_thread_starts_the_interview_there(slack: S
     session = slack.coach.store.find_session(f"slack:{TEAM}:{channel}:{root}")
     assert session is not None and "Readiness Coach" in text_of(reply)
     assert [m.role for m in slack.coach.store.list_messages(session.id)] == ["coach"]
+
+
+def test_the_composition_root_mounts_slack_and_sweeps_its_inbox(slack: SlackRig) -> None:
+    app = create_app(slack.settings, slack.coach)
+    assert [job.name for job in app.state.server.jobs.jobs] == ["checkins", "slack-inbox"]
+    assert TestClient(app).post("/slack/events", content="{}").status_code == 401  # mounted, and verifying

@@ -12,7 +12,8 @@ import pytest
 from slack_bolt import App
 from sqlalchemy import Engine, select, update
 
-from bot.slack.inbox import InboxSweeper, replay_unfinished
+from bot.periodic import Runner
+from bot.slack.inbox import replay_unfinished
 from bot.slack.tables import LEASE, MAX_REPLAYS, SlackEventRow, claim_event, reclaim_for_replay, unfinished_events
 from bot.store import Store, utcnow
 from tests.slack.conftest import SlackRig
@@ -132,13 +133,15 @@ def test_a_signed_delivery_keeps_its_body_with_the_claim_until_it_is_stored(
 def test_the_sweeper_replays_at_start_and_stops_cleanly(inbox: SlackRig) -> None:
     channel = "C0SWEEP"
     root = lost_answer(inbox, channel, "Ev0SWEEP")
-    sweeper = InboxSweeper(bolt(inbox), inbox.coach.store.engine, interval=0.2)
-    sweeper.start()
+    others = {t for t in threading.enumerate() if t.name == "APScheduler"}  # another test's server may run one
+    jobs = Runner()
+    jobs.add("slack-inbox", lambda: replay_unfinished(bolt(inbox), inbox.coach.store.engine), 0.2)
+    jobs.start()
     try:
         wait_reply(inbox.fake, channel, root, 1)
     finally:
-        sweeper.stop()
-    assert not any(t.name == "slack-inbox" for t in threading.enumerate())
+        jobs.stop()
+    assert not jobs.running and {t for t in threading.enumerate() if t.name == "APScheduler"} <= others
     assert answers_of(inbox, channel, root) == [ANSWER]
 
 

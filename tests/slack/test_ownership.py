@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.checkins import open_checkins
 from bot.slack.conversation import workspace_owner
 from tests.slack.conftest import SlackRig
 from tests.slack.helpers import in_thread, settle, text_of
@@ -54,7 +53,7 @@ def test_buttons_refuse_ids_of_another_owner(slack: SlackRig) -> None:
     assert (store.list_gaps(aid)[0].status, store.list_gaps(aid)[0].owner) == ("open", None)
     assert store.list_audit(subject=f"gap:{gap.id}") == []
     assert [a.kind for a in store.list_audit(subject=f"assessment:{aid}") if a.kind.startswith("slack.")] == []
-    assert not [s for s in open_checkins(slack.coach).list_pilots() if s.pilot.assessment_id == aid]
+    assert not [s for s in slack.checkins.list_pilots() if s.pilot.assessment_id == aid]
     assert slack.fake.calls_to("chat.update") == [] and slack.fake.calls_to("views.open") == []
 
 

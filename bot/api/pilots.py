@@ -1,0 +1,107 @@
+"""The /v1/pilots routes and the pilots page: convert requests, call the check-in service, convert replies."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Path
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from bot.api.deps import current_owner
+from bot.api.schemas import PilotName, cleaned, limit
+from bot.api.web import HEADERS, WEB_DIR
+from bot.checkins.pilots import Checkins
+from bot.checkins.records import pilot_dict
+from bot.limits import MAX_DB_ID
+
+# ids past the 32-bit key columns cannot exist: 422 here, not a database error (500)
+PilotId = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="The pilot's id.")]
+MAX_PEOPLE = 50
+# Every text field is cleaned like a message (no NUL or binary, trimmed) and fits its column.
+Person = Annotated[str, limit(200), cleaned(200, "person")]
+BusinessOwner = Annotated[str, limit(200), cleaned(200, "business owner")]
+Sponsor = Annotated[str, limit(200), cleaned(200, "sponsor")]
+Channel = Annotated[str, limit(100), cleaned(100, "channel")]
+TimeZone = Annotated[str, limit(64), cleaned(64, "time zone")]
+Cron = Annotated[str, limit(100), cleaned(100, "schedule")]
+Author = Annotated[str, limit(100), cleaned(100, "author")]  # room to grow when redacted
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Unknown pilot or assessment (or one that belongs to another key)."}
+}
+CONTROLS = ("pause", "resume", "snooze", "skip")
+Owner = Annotated[str, Depends(current_owner)]
+
+
+class NewPilot(BaseModel):
+    """Register a pilot from a finished assessment."""
+
+    assessment_id: int = Field(ge=1, le=MAX_DB_ID)
+    name: PilotName
+    business_owner: BusinessOwner
+    sponsor: Sponsor
+    people: list[Person] = Field(default_factory=list, max_length=MAX_PEOPLE)
+    channel: Channel | None = None
+    timezone: TimeZone = "UTC"
+    cron: Cron | None = Field(default=None, description="5-field crontab; at most hourly by default.")
+
+
+class Answer(BaseModel):
+    """A team's answer to the latest check-in."""
+
+    text: str = Field(min_length=1)
+    author: Author | None = None
+
+
+def build_router(service: Checkins) -> APIRouter:
+    """The /v1/pilots routes over one check-in service."""
+    r = APIRouter(prefix="/v1/pilots", tags=["pilots"])
+
+    @r.get("")
+    def list_pilots(owner: Owner) -> dict[str, Any]:
+        """Pilots with status, open gaps by severity, weeks since a gap closed, and trend."""
+        return {"pilots": [s.to_dict() for s in service.list_pilots(owner)]}
+
+    @r.post("", status_code=201, responses=NOT_FOUND)
+    def add_pilot(body: NewPilot, owner: Owner) -> dict[str, Any]:
+        """Start weekly check-ins for a finished assessment."""
+        pilot = service.register_from_assessment(**body.model_dump(), owner=owner)
+        return service.detail(pilot.id, owner)
+
+    @r.get("/{pilot_id}")
+    def show(pilot_id: PilotId, owner: Owner) -> dict[str, Any]:
+        """Gaps, check-in history, trend, stall reasons and escalations."""
+        return {**service.detail(pilot_id, owner), "escalations": service.escalations(pilot_id, owner)}
+
+    @r.post("/{pilot_id}/checkins")
+    def answer(pilot_id: PilotId, body: Answer, owner: Owner) -> dict[str, Any]:
+        """Answer the latest check-in from the web or another tool."""
+        return service.answer_checkin(pilot_id, body.text, body.author, owner=owner).to_dict()
+
+    @r.get("/{pilot_id}/trend")
+    def trend(pilot_id: PilotId, owner: Owner) -> dict[str, Any]:
+        """Readiness level per dimension at each check-in."""
+        return service.trend(pilot_id, owner)
+
+    for action in CONTROLS:
+        r.add_api_route(f"/{{pilot_id}}/{action}", _control(service, action), methods=["POST"], name=f"{action}_pilot")
+    return r
+
+
+def _control(service: Checkins, action: str) -> Any:
+    def control(pilot_id: PilotId, owner: Owner) -> dict[str, Any]:
+        return pilot_dict(service.control(action, pilot_id, owner))
+
+    control.__doc__ = f"{action.capitalize()} the pilot's weekly check-ins."
+    return control
+
+
+def pilots_page() -> FileResponse:
+    """The pilots page (its script is served from /static/pilots.js)."""
+    return FileResponse(WEB_DIR / "pilots.html", media_type="text/html", headers=HEADERS)
+
+
+def mount_pilots(app: FastAPI, service: Checkins) -> None:
+    """Add the pilots API and page to the app."""
+    app.include_router(build_router(service))
+    app.add_api_route("/pilots.html", pilots_page, methods=["GET"], include_in_schema=False)

@@ -1,0 +1,84 @@
+"""Check-in queries inside one transaction: the service and the runner share them (no private calls)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.checkins.records import PilotGap, Stall
+from bot.checkins.schedule import next_due
+from bot.checkins.stall import ClosedCheckin, detect_stall
+from bot.checkins.tables import CheckinRow, DimensionLevelRow, PilotGapRow, PilotRow
+from bot.errors import NotFound
+
+CLOSED_CHECKINS = ("answered", "missed")
+
+
+def no_pilot(pilot_id: int) -> NotFound:
+    """The error for an unknown (or someone else's) pilot."""
+    return NotFound(f"No pilot {pilot_id}: run `coach pilots` to list the pilots you follow.")
+
+
+def pilot_row(db: Session, pilot_id: int, owner: str | None) -> PilotRow:
+    """The pilot's row; NotFound when missing or (with `owner`) someone else's."""
+    row = db.get(PilotRow, pilot_id)
+    if row is None or (owner is not None and row.owner != owner):
+        raise no_pilot(pilot_id)
+    return row
+
+
+def gap_rows(db: Session, pilot_id: int) -> list[PilotGapRow]:
+    """The pilot's gaps, in registration order."""
+    query = select(PilotGapRow).filter_by(pilot_id=pilot_id).order_by(PilotGapRow.id)
+    return list(db.scalars(query))
+
+
+def checkin_rows(db: Session, pilot_id: int) -> list[CheckinRow]:
+    """The pilot's check-ins, oldest first."""
+    query = select(CheckinRow).filter_by(pilot_id=pilot_id).order_by(CheckinRow.due_at)
+    return list(db.scalars(query))
+
+
+def scheduled(db: Session, pilot_id: int) -> CheckinRow | None:
+    """The pilot's next check-in still waiting to go out, if any."""
+    query = select(CheckinRow).filter_by(pilot_id=pilot_id, status="scheduled")
+    return db.scalars(query.order_by(CheckinRow.due_at)).first()
+
+
+def level_rows(db: Session, pilot_id: int) -> list[DimensionLevelRow]:
+    """Every recorded level of the pilot, oldest first: the trend's data."""
+    query = select(DimensionLevelRow).filter_by(pilot_id=pilot_id)
+    return list(db.scalars(query.order_by(DimensionLevelRow.at, DimensionLevelRow.id)))
+
+
+def latest_levels(db: Session, pilot_id: int) -> dict[str, int]:
+    """Each dimension's latest level."""
+    return {row.dimension: row.level for row in level_rows(db, pilot_id)}
+
+
+def schedule_after(db: Session, pilot: PilotRow, after: datetime) -> CheckinRow:
+    """Add the pilot's next scheduled check-in, unless one is already waiting."""
+    waiting = scheduled(db, pilot.id)
+    if waiting is not None:
+        return waiting
+    row = CheckinRow(pilot_id=pilot.id, due_at=next_due(pilot.cron, pilot.timezone, after))
+    db.add(row)
+    db.flush()
+    return row
+
+
+def closed_checkins(db: Session, pilot_id: int) -> list[ClosedCheckin]:
+    """Answered or missed check-ins, with each dimension's status at the time."""
+    statuses: dict[int | None, dict[str, str]] = {}
+    for lv in level_rows(db, pilot_id):
+        statuses.setdefault(lv.checkin_id, {})[lv.dimension] = lv.status
+    rows = [c for c in checkin_rows(db, pilot_id) if c.status in CLOSED_CHECKINS]
+    return [ClosedCheckin(c.id, c.status, statuses.get(c.id, {})) for c in rows]
+
+
+def stall_of(db: Session, pilot: PilotRow, now: datetime, stall_weeks: int) -> Stall:
+    """Whether the pilot is stalled at `now`, with reasons and the stuck gaps."""
+    gaps = [PilotGap.of(r) for r in gap_rows(db, pilot.id)]
+    return detect_stall(gaps, closed_checkins(db, pilot.id), pilot.created_at, now, stall_weeks)
