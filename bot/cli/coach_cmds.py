@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from bot.cli.common import console, err_console, settings_from_cli, user_errors
 from bot.errors import InvalidInput
+from bot.models import Citation
 from bot.render import print_report, to_json, to_markdown
 
 
@@ -19,6 +20,15 @@ def _coach():  # type: ignore[no-untyped-def]
     from bot.factory import build_coach  # heavy imports only when a command runs
 
     return build_coach(settings_from_cli())
+
+
+def _print_sources(citations: list[Citation]) -> None:
+    """The numbered sources under an answer, as its [n] markers refer to them."""
+    if citations:
+        console.print("Sources:", style="dim")
+    for i, c in enumerate(citations, 1):
+        where = f"{c.source}#{c.section}" if c.section else c.source
+        console.print(escape(f"  [{i}] {c.title or c.source} ({where})"), style="dim")
 
 
 def chat(
@@ -52,6 +62,7 @@ def chat(
                 err_console.print(f"[yellow]{exc}[/yellow]")
                 continue
             console.print(Markdown(turn.reply))
+            _print_sources(turn.citations)
             if turn.done and "report" in text.lower() or turn.done and turn.topic == "done":
                 print_report(coach.report(session_id), console)
                 if turn.topic == "done":
@@ -94,8 +105,7 @@ def ask(
             typer.echo(json.dumps(answer.model_dump(), indent=2))
             return
         console.print(Markdown(answer.answer))
-        for i, c in enumerate(answer.citations, 1):
-            console.print(escape(f"[{i}] {c.source}#{c.section} — {c.title}"), style="dim")
+        _print_sources(answer.citations)
 
 
 def report(

@@ -29,7 +29,8 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _QUOTED = re.compile(r"[\"“][^\"”]{3,}[\"”]")
 # Grammar, not topic: words that make a sentence lean on the one before it, and enumeration openers.
 _REFERS = re.compile(
-    r"^(?:this|that|these|those|they|them|it|its|their|such|both|here)\b|^(?:\S+\s+){0,4}(?:all|each|any|none|some) of (?:these|those|them|this)\b",
+    r"^(?:this|that|these|those|they|them|it|its|their|such|both|here)\b"
+    r"|^(?:\S+\s+){0,4}(?:all|each|any|none|some) of (?:these|those|them|this)\b",
     re.I,
 )
 _ORDINAL = re.compile(r"^(?:first|second|third|fourth|fifth|sixth|finally|lastly|next|then)\b,?\s*", re.I)
