@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from bot.index import Passage
 
 Vectors = Callable[[Sequence[str]], np.ndarray]
-RANK_PRIOR = 0.04  # per place down the retrieval ranking
+RANK_PRIOR = 0.08  # per place down the retrieval ranking: the fused ranking is usually right
 MAX_WORDS = 110  # a window stops growing past this
+DEFINED_PENALTY = 0.1
+TOPIC_WEIGHT = 0.3  # how much the whole passage's closeness to the question counts beside the sentence's
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _MD = re.compile(r"\*\*|__|`")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
@@ -161,11 +163,20 @@ def _subject(sentence: str) -> str:
     return " ".join(_SUBJECT.sub(" ", match.group("subject")).lower().split()) if match else ""
 
 
+def _asked(question: str) -> str:
+    return " ".join(re.sub(r"[^\w\s-]", " ", question.lower()).split())
+
+
+def _defines_term_in(unit: Unit, question: str) -> bool:
+    subject = _subject(unit.sentences[0]) if unit.sentences else ""
+    return len(subject) >= 3 and re.search(rf"\b{re.escape(subject)}\b", _asked(question)) is not None
+
+
 def definition(question: str, candidates: list[Unit]) -> Unit | None:
     """For 'what is X': the unit window opening on the sentence that defines X, if a passage has one."""
     if not _ASKS_MEANING.search(question):
         return None
-    asked = " ".join(re.sub(r"[^\w\s-]", " ", question.lower()).split())
+    asked = _asked(question)
     best: tuple[int, Unit, int] | None = None
     for unit in candidates:
         for i, sentence in enumerate(unit.sentences):
@@ -190,8 +201,10 @@ def compose(question: str, passages: Sequence[Passage], vectors: Vectors, top: i
     q = vectors([question])[0]
     texts = [u.text if j < 0 else u.sentences[j] for u, j in pool]
     topic = vectors([p.text for p in passages[:top]]) @ q  # what the whole passage is about counts too
-    ranked = (vectors(texts) @ q + topic[[u.passage for u, _ in pool]]) / 2
+    ranked = (1 - TOPIC_WEIGHT) * (vectors(texts) @ q) + TOPIC_WEIGHT * topic[[u.passage for u, _ in pool]]
     ranked -= RANK_PRIOR * np.array([u.passage for u, _ in pool])
+    if not _ASKS_MEANING.search(question):  # a term used without asking what it means: its definition is no answer
+        ranked -= DEFINED_PENALTY * np.array([_defines_term_in(u, question) for u, _ in pool])
     order = [int(k) for k in np.argsort(-ranked)]
     parts: list[Unit] = []
     defined = definition(question, candidates)
