@@ -25,9 +25,10 @@ _MARKS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-def citation(p: Passage) -> Citation:
-    """A citation for a retrieved passage."""
-    return Citation(source=p.source, section=p.section, title=p.section_title or p.title, text=p.text[:400])
+def citation(p: Passage, quoted: str = "") -> Citation:
+    """A citation for a retrieved passage; its text is what the answer quotes, when given."""
+    text = quoted[:1000] if quoted else p.text[:400]
+    return Citation(source=p.source, section=p.section, title=p.section_title or p.title, text=text)
 
 
 def grounding_problem(text: str, passages: int, decline_marker: str = "") -> str | None:
@@ -59,7 +60,9 @@ def composed_answer(
         return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
     used: list[int] = []
     parts = []
+    quoted: dict[int, list[str]] = {}
     for unit in composed.parts:
+        quoted.setdefault(unit.passage, []).append(unit.text)
         if unit.passage not in used:
             used.append(unit.passage)
         mark = f"[{used.index(unit.passage) + 1}]"
@@ -70,4 +73,5 @@ def composed_answer(
     answer = "\n\n".join(parts)
     if grounding_problem(answer, len(used)):
         return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
-    return GroundedAnswer(answer=answer, citations=[citation(passages[i]) for i in used], in_scope=True)
+    cites = [citation(passages[i], " ".join(quoted[i])) for i in used]
+    return GroundedAnswer(answer=answer, citations=cites, in_scope=True)
