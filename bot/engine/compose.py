@@ -24,6 +24,9 @@ Vectors = Callable[[Sequence[str]], np.ndarray]
 RANK_PRIOR = 0.08  # per place down the retrieval ranking: the fused ranking is usually right
 MAX_WORDS = 110  # a window stops growing past this
 DEFINED_PENALTY = 0.1
+SUPPORT_BELOW = 120  # a shorter answer gains a supporting unit from another passage...
+SUPPORT_TOP = 3  # ...among the best three retrieved...
+SUPPORT_MARGIN = 0.15  # ...when it is nearly as close to the question
 TOPIC_WEIGHT = 0.3  # how much the whole passage's closeness to the question counts beside the sentence's
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _MD = re.compile(r"\*\*|__|`")
@@ -214,8 +217,11 @@ def compose(question: str, passages: Sequence[Passage], vectors: Vectors, top: i
     main = window(unit, max(j, 0))
     if not parts or main.passage != parts[0].passage:
         parts.append(main)
-    if _words([s for p in parts for s in p.sentences]) < 40:
-        extra = next((pool[k] for k in order[1:] if pool[k][0].passage not in {p.passage for p in parts}), None)
-        if extra is not None:
+    if _words([s for p in parts for s in p.sentences]) < SUPPORT_BELOW:
+        seen = {p.passage for p in parts}
+        extra = next(
+            (pool[k] for k in order[1:] if pool[k][0].passage not in seen and pool[k][0].passage < SUPPORT_TOP), None
+        )
+        if extra is not None and float(ranked[order[0]]) - float(ranked[pool.index(extra)]) <= SUPPORT_MARGIN:
             parts.append(window(extra[0], max(extra[1], 0), max_words=50))
     return Composed(parts)
