@@ -154,6 +154,18 @@ _DEFINES = re.compile(
 )
 
 
+_YES_NO = re.compile(
+    r"^\s*(?:so\s+|but\s+)?(?:is|are|do|does|did|can|could|should|shall|will|would|must|need|has|have|was|were"
+    r"|isn't|aren't|don't|doesn't|can't|shouldn't|won't)\b",
+    re.I,
+)
+
+
+def asks_yes_no(question: str) -> bool:
+    """True for a question that opens with an auxiliary verb ('do we need ...', 'is it ...')."""
+    return bool(_YES_NO.match(question))
+
+
 @dataclass
 class Composed:
     """The parts of an answer in order, each from one passage (index into the passages given)."""
@@ -218,10 +230,19 @@ def compose(question: str, passages: Sequence[Passage], vectors: Vectors, top: i
     if not parts or main.passage != parts[0].passage:
         parts.append(main)
     if _words([s for p in parts for s in p.sentences]) < SUPPORT_BELOW:
-        seen = {p.passage for p in parts}
-        extra = next(
-            (pool[k] for k in order[1:] if pool[k][0].passage not in seen and pool[k][0].passage < SUPPORT_TOP), None
-        )
-        if extra is not None and float(ranked[order[0]]) - float(ranked[pool.index(extra)]) <= SUPPORT_MARGIN:
-            parts.append(window(extra[0], max(extra[1], 0), max_words=50))
+        support = _support(pool, ranked, order, {p.passage for p in parts})
+        if support is not None:
+            parts.append(support)
     return Composed(parts)
+
+
+def _support(pool: list[tuple[Unit, int]], ranked: np.ndarray, order: list[int], seen: set[int]) -> Unit | None:
+    """A short window from another of the best passages, when it is nearly as close as the main one."""
+    for k in order[1:]:
+        unit, j = pool[k]
+        if unit.passage in seen or unit.passage >= SUPPORT_TOP:
+            continue
+        if float(ranked[order[0]] - ranked[k]) <= SUPPORT_MARGIN:
+            return window(unit, max(j, 0), max_words=50)
+        return None
+    return None

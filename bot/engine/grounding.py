@@ -52,9 +52,11 @@ def composed_answer(
     question: str,
     passages: list[Passage],
     vectors: Callable[[Sequence[str]], np.ndarray],
+    opener: str = "",
 ) -> GroundedAnswer:
-    """An answer composed from whole units of the passages, one citation per unit; declined when
-    nothing quotable was retrieved or the result fails the grounding check."""
+    """An answer composed from whole units of the passages, one citation per unit, after a direct
+    `opener` ("Yes.", "No.") when given; declined when nothing quotable was retrieved or the
+    result fails the grounding check."""
     composed = compose(question, passages, vectors)
     if composed is None:
         return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
@@ -71,6 +73,8 @@ def composed_answer(
         lines[at] = f"{lines[at]} {mark}"  # a list is cited on its lead-in
         parts.append("\n".join(lines))
     answer = "\n\n".join(parts)
+    if opener:
+        answer = f"{opener} {answer}"
     if grounding_problem(answer, len(used)):
         return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
     cites = [citation(passages[i], " ".join(quoted[i])) for i in used]

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.engine.compose import asks_yes_no
 from bot.engine.grounding import OUT_OF_SCOPE, composed_answer
 from bot.knowledge import Dimension, Question, Rubric
 from bot.models import Evidence, GroundedAnswer, Judgement, Statement
 from bot.reading import judge as reading
 from bot.reading.reader import Reader
-from bot.reading.scope import ScopeModel, get_scope
+from bot.reading.scope import ScopeModel, get_polarity, get_scope
 from bot.text import pieces, quote, words
 
 if TYPE_CHECKING:
@@ -90,9 +91,11 @@ class OfflineEngine:
     def answer(self, question: str, passages: list[Passage]) -> GroundedAnswer:
         """Declined unless the scope classifier says the question is about getting AI into
         production; otherwise composed from whole units of the passages, cited."""
-        if not passages or not self.scope.in_scope(self._vectors([question])[0]):
+        vector = self._vectors([question])[0]
+        if not passages or not self.scope.in_scope(vector):
             return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
-        return composed_answer(question, passages, self._vectors)
+        opener = get_polarity().verdict(vector) if asks_yes_no(question) else ""
+        return composed_answer(question, passages, self._vectors, opener=opener)
 
     def answer_stream(self, question: str, passages: list[Passage]) -> Iterator[str | GroundedAnswer]:
         """Stream the extractive answer word by word, then the answer itself."""
