@@ -139,3 +139,30 @@ def test_scope_probabilities_are_a_logistic_head() -> None:
     scope = get_scope()
     zero = np.zeros((1, scope.weights.shape[0]), dtype=np.float32)
     assert scope.probability(zero)[0] == pytest.approx(1 / (1 + np.exp(-scope.bias)))
+
+
+def test_cli_chat_lists_sources_under_an_answer(indexed_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COACH_DATA_DIR", str(indexed_settings.data_dir))
+    monkeypatch.delenv("COACH_ENGINE", raising=False)
+    _register_all()
+    result = CliRunner().invoke(app, ["chat"], input="How early should security review the pilot?\nquit\n")
+    assert result.exit_code == 0, result.output
+    assert "Sources:" in result.output and re.search(r"\[1\] .+\(\w+\.md#[\w-]+\)", result.output), result.output
+
+
+@pytest.mark.parametrize(
+    ("question", "opener"),
+    [
+        ("is a kill switch really needed for an agent that only sends emails?", "Yes."),
+        ("can we launch to everyone at once and see what happens?", "No."),
+    ],
+)
+def test_yes_no_questions_open_with_the_answer(coach: Coach, question: str, opener: str) -> None:
+    answer = coach.ask(question)
+    assert answer.in_scope and answer.answer.startswith(f"{opener} "), answer.answer
+    assert len(answer.answer.split()) >= 15
+
+
+def test_other_questions_get_no_yes_or_no(coach: Coach) -> None:
+    answer = coach.ask("how do we measure adoption of the assistant?")
+    assert not answer.answer.startswith(("Yes.", "No.")), answer.answer
