@@ -46,6 +46,11 @@ class OfflineEngine:
         self._warm_lock = threading.Lock()
 
     @property
+    def scope_version(self) -> str:
+        """The version of the trained scope classifier that decides what is declined."""
+        return self.scope.version
+
+    @property
     def scope(self) -> ScopeModel:
         """The trained scope classifier (the shipped one unless another was passed in)."""
         if self._scope is None:
