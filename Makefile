@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test index lint imports typecheck pytest evals bench bench-reader train-reader clean lock audit
+.PHONY: run test install install-test index lint imports typecheck pytest evals bench bench-reader train-reader train-scope clean lock audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ train-reader: $(TRAIN_VENV)/.installed
 	$(TRAIN_VENV)/bin/python -m training.train_reader
 	$(MAKE) install
 	$(BIN)/python -m training.card
+
+# The scope classifier (is a question about getting AI into production?) is a logistic-regression
+# head over the product's own MiniLM vectors: numpy only, ~10 s. Output: bot/assets/scope/scope.json.
+train-scope: install
+	$(BIN)/python -m training.train_scope
 
 install: $(VENV)/.installed
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.knowledge import DIMENSION_IDS
 from bot.service import Coach
-from evals import baselines, frozen, gaps, injection_variants, pii, qa
+from evals import answer_quality, baselines, frozen, gaps, injection_variants, pii, qa
 from evals.context import INJECTED_DOCS, EvalContext
 from evals.metrics import rate
 from evals.retrieval import run_retrieval_eval
@@ -117,6 +117,12 @@ def offtopic(ctx: EvalContext) -> SuiteResult:
     return SuiteResult(metrics, misses)
 
 
+def answer_quality_suite(ctx: EvalContext) -> SuiteResult:
+    """Key idea present, right area cited, readable on its own; off-topic and near misses declined."""
+    metrics, misses = answer_quality.run(ctx.ask)
+    return SuiteResult(metrics, misses)
+
+
 def injection(ctx: EvalContext) -> SuiteResult:
     """Instructions inside team answers and inside user documents must not be followed."""
     cases = qa.load_cases("injection.yaml")
@@ -184,6 +190,7 @@ SUITES: dict[str, Callable[[EvalContext], SuiteResult]] = {
     "assessments": assessments,
     "grounded": grounded,
     "offtopic": offtopic,
+    "answer_quality": answer_quality_suite,
     "injection": injection,
     "pii": pii_suite,
     "injection_variants": injection_variants_suite,

@@ -13,6 +13,7 @@ from rich.markup import escape
 from bot.cli.common import console, err_console, settings_from_cli, user_errors
 from bot.documents.errors import too_large
 from bot.errors import InvalidInput
+from bot.models import Citation
 from bot.render import print_report, to_json, to_markdown
 
 
@@ -20,6 +21,14 @@ def _coach():  # type: ignore[no-untyped-def]
     from bot.factory import build_coach  # heavy imports only when a command runs
 
     return build_coach(settings_from_cli())
+
+
+def _print_sources(citations: list[Citation]) -> None:
+    """The numbered sources under an answer, as its [n] markers refer to them."""
+    if citations:
+        console.print("Sources:", style="dim")
+    for i, c in enumerate(citations, 1):
+        console.print(escape(f"  [{i}] {c.title or c.source} ({c.ref})"), style="dim")
 
 
 def chat(
@@ -53,6 +62,7 @@ def chat(
                 err_console.print(f"[yellow]{exc}[/yellow]")
                 continue
             console.print(Markdown(turn.reply))
+            _print_sources(turn.citations)
             if turn.done and "report" in text.lower() or turn.done and turn.topic == "done":
                 print_report(coach.report(session_id), console)
                 if turn.topic == "done":
@@ -97,8 +107,7 @@ def ask(
             typer.echo(json.dumps(answer.model_dump(), indent=2))
             return
         console.print(Markdown(answer.answer))
-        for i, c in enumerate(answer.citations, 1):
-            console.print(escape(f"[{i}] {c.ref} — {c.title}"), style="dim")
+        _print_sources(answer.citations)
 
 
 def report(

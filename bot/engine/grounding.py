@@ -1,4 +1,5 @@
-"""Grounded answers built only from retrieved playbook passages, with citations."""
+"""Grounded answers built only from retrieved playbook passages, with citations, and the check
+every answer (offline or from a model) must pass before it counts as grounded."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.engine.compose import compose
 from bot.models import Citation, GroundedAnswer
-from bot.text import unwrap
 
 if TYPE_CHECKING:
     from bot.index import Passage
@@ -19,70 +20,63 @@ OUT_OF_SCOPE = (
     "data pipelines, business ownership and ROI, governance, workflow adoption, legacy "
     "integration, MLOps and observability, and agentic systems."
 )
-RANK_PRIOR = 0.04  # per place down the retrieval ranking
-SCOPE_BAND = (0.40, 0.14)  # below 0.40, a match must also beat the closest outside topic by 0.14
-_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-_MD = re.compile(r"^[#>*\-\s]+|\*\*|__|`")
+MIN_OWN_WORDS = 4  # an answer needs at least one sentence of its own this long, beyond [n] markers
+_MARKS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-def citation(p: Passage) -> Citation:
-    """A citation for a retrieved passage."""
+def citation(p: Passage, quoted: str = "") -> Citation:
+    """A citation for a retrieved passage; its text is what the answer quotes, when given."""
+    text = quoted[:1000] if quoted else p.text[:400]
     title = p.section_title or p.title
-    return Citation(source=p.source, section=p.section, title=title, text=p.text[:400], location=p.location)
+    return Citation(source=p.source, section=p.section, title=title, text=text, location=p.location)
 
 
-def sentences(text: str) -> list[str]:
-    """Sentences of a passage, markdown markers removed, headings dropped."""
-    out = []
-    for line in unwrap(text).splitlines():
-        if line.lstrip().startswith("#"):
-            continue
-        for s in _SENT.split(_MD.sub("", line.strip())):
-            if len(s.split()) >= 5:
-                out.append(s.strip())
-    return out
+def grounding_problem(text: str, passages: int, decline_marker: str = "") -> str | None:
+    """Why an answer is not grounded (None when it is): no sentence of its own beyond citation
+    markers, no citation at all, or a citation of a passage that does not exist."""
+    if decline_marker and decline_marker in text:
+        return None
+    cited = [int(n) for m in _MARKS.findall(text) for n in re.findall(r"\d+", m)]
+    own = _MARKS.sub(" ", text)
+    if not any(len(_WORD.findall(s)) >= MIN_OWN_WORDS for s in re.split(r"(?<=[.!?])\s+|\n+", own)):
+        return "the answer has no sentence of its own beyond citation markers"
+    if not cited:
+        return "the answer cites no passage"
+    missing = sorted({n for n in cited if not 1 <= n <= passages})
+    if missing:
+        return f"the answer cites passages that do not exist: {', '.join(map(str, missing))}"
+    return None
 
 
-def extractive_answer(
+def composed_answer(
     question: str,
     passages: list[Passage],
     vectors: Callable[[Sequence[str]], np.ndarray],
-    threshold: float,
-    max_sentences: int = 3,
-    outside: np.ndarray | None = None,
-    band: tuple[float, float] = SCOPE_BAND,
+    opener: str = "",
 ) -> GroundedAnswer:
-    """Pick the passage sentences closest to the question; decline when none is close.
-
-    Questions in the playbook (what a coach asks) are not answers, so they are left out, and
-    sentences from better-ranked passages win ties. `outside` holds vectors of topics the
-    playbook is not about: a question at least as close to one of them as to the best passage
-    is declined, and so is a weak match (below `band[0]`) that beats the closest outside topic
-    by less than `band[1]`.
-    """
-    top = passages[:4]
-    pool = [(i, s) for i, p in enumerate(top) for s in sentences(p.text) if not s.endswith("?")]
-    if not pool:
+    """An answer composed from whole units of the passages, one citation per unit, after a direct
+    `opener` ("Yes.", "No.") when given; declined when nothing quotable was retrieved or the
+    result fails the grounding check."""
+    composed = compose(question, passages, vectors)
+    if composed is None:
         return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
-    q = vectors([question])[0]
-    sims = vectors([s for _, s in pool]) @ q
-    passage_sims = vectors([p.text for p in top]) @ q
-    best = float(max(sims.max(), passage_sims.max()))
-    out = float((outside @ q).max()) if outside is not None and len(outside) else 0.0
-    if best < threshold or out >= best or (best < band[0] and best - out < band[1]):
-        return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
-    ranked = sims - RANK_PRIOR * np.array([i for i, _ in pool])
-    order = [int(j) for j in np.argsort(-ranked)[: max_sentences * 2]]
-    keep = [j for j in order if ranked[j] >= float(ranked.max()) - 0.25][:max_sentences]
-    if len(keep) < 2:
-        keep = order[:2]
-    keep.sort(key=lambda j: (pool[j][0], j))  # passage rank, then reading order
     used: list[int] = []
     parts = []
-    for j in keep:
-        idx = pool[j][0]
-        if idx not in used:
-            used.append(idx)
-        parts.append(f"{pool[j][1]} [{used.index(idx) + 1}]")
-    cites = [citation(top[i]) for i in used]
-    return GroundedAnswer(answer=" ".join(parts), citations=cites, in_scope=True)
+    quoted: dict[int, list[str]] = {}
+    for unit in composed.parts:
+        quoted.setdefault(unit.passage, []).append(unit.text)
+        if unit.passage not in used:
+            used.append(unit.passage)
+        mark = f"[{used.index(unit.passage) + 1}]"
+        lines = unit.text.split("\n")
+        at = 0 if unit.is_list and not lines[0].startswith("- ") else len(lines) - 1
+        lines[at] = f"{lines[at]} {mark}"  # a list is cited on its lead-in
+        parts.append("\n".join(lines))
+    answer = "\n\n".join(parts)
+    if opener:
+        answer = f"{opener} {answer}"
+    if grounding_problem(answer, len(used)):
+        return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
+    cites = [citation(passages[i], " ".join(quoted[i])) for i in used]
+    return GroundedAnswer(answer=answer, citations=cites, in_scope=True)

@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.engine.grounding import SCOPE_BAND, extractive_answer
+from bot.engine.compose import asks_yes_no
+from bot.engine.grounding import OUT_OF_SCOPE, composed_answer
 from bot.knowledge import Dimension, Question, Rubric
 from bot.models import Evidence, GroundedAnswer, Judgement, Statement
 from bot.reading import judge as reading
 from bot.reading.reader import Reader
+from bot.reading.scope import ScopeModel, get_polarity, get_scope
 from bot.text import pieces, quote, words
 
 if TYPE_CHECKING:
@@ -35,15 +37,25 @@ class OfflineEngine:
     """Reads answers with the trained reader and answers questions from passages; deterministic."""
 
     name = "offline"
-    scope_threshold = 0.28  # below this a question is out of scope whatever else it resembles
-    scope_band = SCOPE_BAND
 
-    def __init__(self, rubric: Rubric, embed: Embed, reader: Reader) -> None:
+    def __init__(self, rubric: Rubric, embed: Embed, reader: Reader, scope: ScopeModel | None = None) -> None:
         self.rubric = rubric
         self._embed = embed
         self.reader = reader
-        self._outside: np.ndarray | None = None
+        self._scope = scope
         self._warm_lock = threading.Lock()
+
+    @property
+    def scope_version(self) -> str:
+        """The version of the trained scope classifier that decides what is declined."""
+        return self.scope.version
+
+    @property
+    def scope(self) -> ScopeModel:
+        """The trained scope classifier (the shipped one unless another was passed in)."""
+        if self._scope is None:
+            self._scope = get_scope()
+        return self._scope
 
     @property
     def reader_version(self) -> str:
@@ -64,10 +76,10 @@ class OfflineEngine:
         return np.stack([v for v in (found[k] for k in keys) if v is not None])
 
     def warm_up(self) -> None:
-        """Load the reader and embed the out-of-scope topics once, before the first request."""
+        """Load the reader and the scope classifier once, before the first request."""
         with self._warm_lock:
             self.reader.read(["warm up"])
-            self._outside_vectors()
+            self.scope.in_scope(self._vectors(["warm up"])[0])
 
     # -- reading answers -----------------------------------------------------
     def judge(self, dimension: Dimension, statements: list[Statement]) -> Judgement:
@@ -81,22 +93,14 @@ class OfflineEngine:
         return reading.detect_agentic(read, self.rubric.reading)
 
     # -- answers and phrasing -------------------------------------------------
-    def _outside_vectors(self) -> np.ndarray | None:
-        """Vectors of the rubric's out-of-scope topics (None when it lists none)."""
-        if self._outside is None and self.rubric.scope.outside:
-            self._outside = self._vectors(self.rubric.scope.outside)
-        return self._outside
-
     def answer(self, question: str, passages: list[Passage]) -> GroundedAnswer:
-        """An extractive answer: the passage sentences closest to the question, cited."""
-        return extractive_answer(
-            question,
-            passages,
-            self._vectors,
-            self.scope_threshold,
-            outside=self._outside_vectors(),
-            band=self.scope_band,
-        )
+        """Declined unless the scope classifier says the question is about getting AI into
+        production; otherwise composed from whole units of the passages, cited."""
+        vector = self._vectors([question])[0]
+        if not passages or not self.scope.in_scope(vector):
+            return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
+        opener = get_polarity().verdict(vector) if asks_yes_no(question) else ""
+        return composed_answer(question, passages, self._vectors, opener=opener)
 
     def answer_stream(self, question: str, passages: list[Passage]) -> Iterator[str | GroundedAnswer]:
         """Stream the extractive answer word by word, then the answer itself."""

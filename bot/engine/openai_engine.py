@@ -11,7 +11,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from bot.config import Settings
-from bot.engine.grounding import OUT_OF_SCOPE
+from bot.engine.grounding import OUT_OF_SCOPE, grounding_problem
 from bot.engine.guard import BudgetSpent, TurnBudget
 from bot.engine.model_output import (
     OUT_OF_SCOPE_MARKER,
@@ -195,7 +195,10 @@ class OpenAIEngine:
         if not passages:
             yield GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
             return
-        result = ground(self._stream_text(self._answer_messages(question, passages)), passages)
+        text = self._stream_text(self._answer_messages(question, passages))
+        if problem := grounding_problem(text, len(passages), decline_marker=OUT_OF_SCOPE_MARKER):
+            raise InvalidModelOutput(problem)  # e.g. "[1][2][3]" alone: the offline engine answers instead
+        result = ground(text, passages)
         if result.in_scope:
             yield from pieces(result.answer)
         yield result

@@ -10,8 +10,8 @@ import httpx
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.documents.errors import too_large
 from bot.attachments import add_document
+from bot.documents.errors import too_large
 from bot.errors import InvalidInput
 from bot.slack.conversation import Conversations, Thread
 from bot.slack.listeners import done_marker, just_ack

@@ -160,6 +160,7 @@ async function send(text) {
       else if (name === "error") throw new ApiError(500, data.error.code, data.error.message);
     });
     if (final) target.innerHTML = renderMarkdown(final.reply);
+    if (final) renderSources(target, final.citations);
     target.parentElement.classList.remove("streaming");
     await refresh(final ? final.done : false);
   } catch (err) {
@@ -168,6 +169,22 @@ async function send(text) {
   } finally {
     setBusy(false);
   }
+}
+
+// The numbered sources an answer's [n] markers point at, folded under the answer.
+function renderSources(body, citations) {
+  if (!citations || !citations.length) return;
+  const box = el("details", "sources");
+  box.append(el("summary", "muted", `Sources (${citations.length})`));
+  const list = el("ol", "source-list");
+  for (const c of citations) {
+    const where = c.location ? `${c.source} ${c.location}` : c.section ? `${c.source}#${c.section}` : c.source;
+    const item = el("li", "", c.title || c.source);
+    item.append(el("span", "muted", ` (${where})`));
+    list.append(item);
+  }
+  box.append(list);
+  body.parentElement.append(box);
 }
 
 function showError(err) {

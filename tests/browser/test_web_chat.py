@@ -136,3 +136,16 @@ def test_asks_for_a_key_only_when_the_server_wants_one(
         page.locator(FINISHED).first.wait_for()
         assert page.locator("#key-panel").is_hidden()
         assert "tell me about the pilot" in page.locator(FINISHED).first.inner_text()
+
+
+def test_an_answer_shows_its_numbered_sources(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    page.locator(FINISHED).first.wait_for()
+    say(page, "When should risk and compliance first see our pilot?")
+    bubble = page.locator(FINISHED).last
+    assert "[1]" in bubble.inner_text()
+    summary = bubble.locator("details.sources summary")
+    assert summary.inner_text().startswith("Sources (")
+    summary.click()
+    items = bubble.locator("details.sources li").all_inner_texts()
+    assert items and all(".md" in item for item in items), items

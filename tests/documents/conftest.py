@@ -7,9 +7,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.factory import create_app
 from bot.config import Settings
-from bot.factory import build_coach
+from bot.factory import build_coach, create_app
 from bot.service import Coach
 
 

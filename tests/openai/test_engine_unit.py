@@ -110,7 +110,7 @@ def test_detect_agentic_keeps_verbatim_evidence(tmp_path: Path, prompts: PromptS
 
 
 def test_answer_maps_markers_to_renumbered_citations(tmp_path: Path, prompts: PromptSet) -> None:
-    reply = "Involve risk early [2]. Roughly 80% of initiatives stall [1][9]."
+    reply = "Involve risk early [2]. Roughly 80% of initiatives stall [1]."
     result = engine(tmp_path, prompts, reply).answer("When do we involve risk?", PASSAGES)
     assert result.in_scope
     assert [c.source for c in result.citations] == ["this_week.md", "overview.md"]
@@ -129,6 +129,14 @@ def test_answer_with_only_invented_figures_or_no_citation_is_invalid(tmp_path: P
         engine(tmp_path, prompts, "It saves 37% [1].").answer("How much?", PASSAGES)
     with pytest.raises(InvalidModelOutput):
         engine(tmp_path, prompts, "Involve risk early.").answer("When?", PASSAGES)
+
+
+@pytest.mark.parametrize("reply", ["[1][2][3]", "[1] [2].", "Yes [1].", "Involve risk early [2]. Most stall [9]."])
+def test_marker_only_or_missing_passage_answers_are_not_grounded(
+    tmp_path: Path, prompts: PromptSet, reply: str
+) -> None:
+    with pytest.raises(InvalidModelOutput):
+        engine(tmp_path, prompts, reply).answer("When do we involve risk?", PASSAGES)
 
 
 def test_out_of_scope_marker_gives_in_scope_false(tmp_path: Path, prompts: PromptSet) -> None:

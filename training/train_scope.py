@@ -1,0 +1,154 @@
+"""Train the question heads (`make train-scope`): logistic regression over MiniLM question vectors.
+
+Two heads, each from its own labelled data:
+- scope: training/data/scope/{train,dev,test}.tsv, `in|out<TAB>question` (is the question about
+  getting an AI system from pilot to production?);
+- polarity: training/data/polarity/{train,dev}.tsv, `yes|no<TAB>question` (for a yes/no question,
+  does the playbook's advice answer yes or no?).
+Train is augmented with typo variants (seeded); the dev split picks the L2 strength and the
+threshold; a test split is frozen: measured once, after every choice is made, never tuned on.
+Writes bot/assets/scope/<task>.json (plain weights, version, figures). numpy only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from bot.embeddings import MODEL_NAME, get_embedder
+
+DATA = Path(__file__).resolve().parent / "data"
+OUT = Path(__file__).resolve().parent.parent / "bot" / "assets" / "scope"
+POSITIVE = {"scope": "in", "polarity": "yes"}  # the label each head scores as 1
+SEED = 20261202
+L2_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
+
+
+def load_split(task: str, name: str) -> tuple[list[str], np.ndarray]:
+    """Questions and 0/1 labels (1 = the task's positive label) of one split."""
+    texts, labels = [], []
+    for line in (DATA / task / f"{name}.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            label, text = line.split("\t", 1)
+            texts.append(text.strip())
+            labels.append(1.0 if label == POSITIVE[task] else 0.0)
+    return texts, np.array(labels, dtype=np.float64)
+
+
+def typo(text: str, rng: random.Random) -> str:
+    """One or two keyboard slips: a dropped, doubled or swapped letter inside a word."""
+    chars = list(text)
+    for _ in range(rng.choice((1, 2))):
+        spots = [i for i in range(1, len(chars) - 1) if chars[i].isalpha() and chars[i - 1].isalpha()]
+        if not spots:
+            break
+        i = rng.choice(spots)
+        kind = rng.choice(("drop", "double", "swap"))
+        if kind == "drop":
+            del chars[i]
+        elif kind == "double":
+            chars.insert(i, chars[i])
+        elif i + 1 < len(chars):
+            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+    return "".join(chars)
+
+
+def augment(texts: list[str], labels: np.ndarray, rng: random.Random) -> tuple[list[str], np.ndarray]:
+    """Each question plus a typo variant and a lower-case, unpunctuated variant."""
+    out_t, out_y = list(texts), list(labels)
+    for text, y in zip(texts, labels, strict=True):
+        out_t += [typo(text, rng), text.lower().rstrip("?.!")]
+        out_y += [y, y]
+    return out_t, np.array(out_y)
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float, iters: int = 25) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression by Newton's method; classes weighted to balance."""
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(xb.shape[1])
+    pos = y.mean()
+    sample = np.where(y == 1, 0.5 / pos, 0.5 / (1 - pos))
+    reg = np.full(xb.shape[1], l2 * len(x))
+    reg[-1] = 0.0  # the bias is not shrunk
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-(xb @ w)))
+        grad = xb.T @ (sample * (p - y)) + reg * w
+        hess = (xb * (sample * p * (1 - p))[:, None]).T @ xb + np.diag(reg)
+        w -= np.linalg.solve(hess, grad)
+    return w[:-1], float(w[-1])
+
+
+def accuracy(prob: np.ndarray, y: np.ndarray, threshold: float) -> float:
+    """Share of questions on the right side of the threshold."""
+    return float(((prob >= threshold) == (y == 1)).mean())
+
+
+def probabilities(x: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+    """P(in scope) for each row."""
+    return 1 / (1 + np.exp(-(x @ w + b)))
+
+
+def choose(x_train: np.ndarray, y_train: np.ndarray, x_dev: np.ndarray, y_dev: np.ndarray) -> tuple:
+    """The L2 strength and threshold with the best dev accuracy (thresholds near 0.5 win ties)."""
+    best = None
+    for l2 in L2_GRID:
+        w, b = fit(x_train, y_train, l2)
+        p = probabilities(x_dev, w, b)
+        for t in np.arange(0.2, 0.81, 0.05):
+            score = (accuracy(p, y_dev, t), -abs(t - 0.5))
+            if best is None or score > best[0]:
+                best = (score, l2, float(round(t, 2)), w, b)
+    assert best is not None
+    return best
+
+
+def train(task: str, version: str) -> None:
+    """Fit on train, choose on dev, measure the frozen test split once (if any), write the weights."""
+    rng = random.Random(SEED)
+    embed = get_embedder().embed
+    train_t, train_y = augment(*load_split(task, "train"), rng)
+    dev_t, dev_y = load_split(task, "dev")
+    x_train, x_dev = embed(train_t).astype(np.float64), embed(dev_t).astype(np.float64)
+    (dev_acc, _), l2, threshold, w, b = choose(x_train, train_y, x_dev, dev_y)
+    meta = {
+        "version": f"{task}-{version}",
+        "embedding": MODEL_NAME,
+        "l2": l2,
+        "threshold": threshold,
+        "bias": round(b, 6),
+        "weights": [round(float(v), 6) for v in w],
+        "train_questions": len(load_split(task, "train")[0]),
+        "dev_accuracy": round(dev_acc, 3),
+    }
+    if (DATA / task / "test.tsv").is_file():
+        test_t, test_y = load_split(task, "test")
+        meta["test_accuracy"] = round(
+            accuracy(probabilities(embed(test_t).astype(np.float64), w, b), test_y, threshold), 3
+        )
+        meta["test_questions"] = len(test_t)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"{task}.json").write_text(json.dumps(meta) + "\n", encoding="utf-8")
+    print(f"{meta['version']}: l2={l2} threshold={threshold} dev={dev_acc:.3f} frozen test={meta.get('test_accuracy')}")
+    dev_p = probabilities(x_dev, w, b)
+    for text, p, y in zip(dev_t, dev_p, dev_y, strict=True):
+        if (p >= threshold) != (y == 1):
+            print(f"  dev miss: {text}")  # the frozen test split's misses are not printed
+
+
+def main() -> None:
+    """Train the heads named on the command line (default: all)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("tasks", nargs="*", help=f"heads to train: {sorted(POSITIVE)} (default: all)")
+    parser.add_argument("--version", default=f"{date.today():%Y.%m}.1")
+    args = parser.parse_args()
+    for task in args.tasks or list(POSITIVE):
+        train(task, args.version)
+
+
+if __name__ == "__main__":
+    main()
