@@ -14,9 +14,6 @@ from contextlib import AbstractContextManager
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import httpx
-import openai
-
 from bot.config import Settings
 from bot.engine.base import Engine
 from bot.engine.guard import BudgetSpent, CircuitBreaker, CircuitOpen, TurnBudget
@@ -34,13 +31,15 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 NO_KEY = "COACH_ENGINE=openai needs OPENAI_API_KEY (and OPENAI_BASE_URL for a non-OpenAI server)."
-_TIMEOUTS = (TimeoutError, httpx.TimeoutException, openai.APITimeoutError)
-_TRANSIENT = (*_TIMEOUTS, openai.APIConnectionError, httpx.TransportError, InvalidModelOutput)
 
 
 def is_transient(exc: BaseException) -> bool:
     """Worth retrying: timeouts, connection errors, 408/409/429/5xx, bad or off-schema output."""
-    if isinstance(exc, _TRANSIENT):
+    import httpx  # imported here: offline processes never load the HTTP client stack
+    import openai
+
+    transient = (TimeoutError, httpx.TimeoutException, httpx.TransportError, openai.APIConnectionError)
+    if isinstance(exc, (*transient, InvalidModelOutput)):
         return True
     status = getattr(exc, "status_code", None)
     return isinstance(status, int) and (status in (408, 409, 429) or status >= 500)
