@@ -15,7 +15,9 @@ from bot.config import PROJECT_ROOT, Settings
 MODEL_STACK = ("openai", "langchain_openai")
 
 # Runs the real `coach` entry point, then writes which of MODEL_STACK got imported.
-SCRIPT = """
+SCRIPT = (
+    f"MODEL_STACK = {MODEL_STACK!r}\n"
+    + """
 import json, sys
 out, args = sys.argv[1], sys.argv[2:]
 sys.argv = ["coach", *args]
@@ -26,10 +28,11 @@ except SystemExit as exc:
     code = exc.code or 0
 else:
     code = 0
-loaded = [m for m in %r if m in sys.modules]
+loaded = [m for m in MODEL_STACK if m in sys.modules]
 with open(out, "w") as fh:
     json.dump({"code": code, "loaded": loaded}, fh)
-""" % (MODEL_STACK,)
+"""
+)
 
 
 def _run(tmp_path: Path, data_dir: Path, *args: str) -> dict[str, object]:
