@@ -11,12 +11,12 @@ from bot.engine.fallback import FallbackEngine, build_engine
 from bot.engine.guard import CircuitBreaker, TurnBudget
 from bot.engine.offline import OfflineEngine
 from bot.engine.openai_engine import OpenAIEngine
-from bot.engine.usage import InMemoryUsageRecorder
 from bot.knowledge import Rubric
 from bot.models import Statement
 from bot.prompts import PromptSet
 from tests.openai.conftest import PASSAGES, openai_settings
 from tests.openai.fake_openai import Delay, FakeOpenAI, JSONReply, Status
+from tests.openai.recorders import InMemoryUsageRecorder
 
 STATEMENTS = [Statement(text="IT is sponsoring it for now; no business owner yet.", author="ana")]
 GAP = {"status": "gap", "severity": "high", "evidence": [], "confidence": 0.9, "rationale": "No owner."}
@@ -45,8 +45,9 @@ def guarded(
     """The OpenAI engine on the fake server behind a FallbackEngine with this breaker and budget."""
     recorder = InMemoryUsageRecorder()
     shared = TurnBudget(budget)
-    primary = OpenAIEngine(openai_settings(tmp_path, server.url, **settings), prompts, recorder=recorder, budget=shared)
-    engine = FallbackEngine(primary, offline, recorder, retries, backoff=0.01, breaker=breaker, budget=shared)
+    cfg = openai_settings(tmp_path, server.url, llm_max_retries=retries, **settings)
+    primary = OpenAIEngine(cfg, prompts, recorder=recorder, budget=shared)
+    engine = FallbackEngine(primary, offline, recorder, breaker=breaker, budget=shared)
     return engine, recorder
 
 
