@@ -100,6 +100,11 @@ class Settings(BaseSettings):
     def _lists(cls, value: object) -> object:
         return _split_list(value)
 
+    @field_validator("llm_seed", "llm_prices_file", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and value.strip().lower() in ("", "none") else value
+
     @field_validator("api_keys")
     @classmethod
     def _long_keys(cls, keys: list[SecretStr]) -> list[SecretStr]:

@@ -214,3 +214,8 @@ def test_token_limit_parameter_suits_the_server(
     assert model.extra_body == extra_body
     assert model.max_retries == 2 and model.request_timeout == 0.5  # the SDK retries
     assert (model.temperature, model.seed) == (0.0, 7)  # so runs repeat
+
+
+def test_a_server_that_rejects_seed_gets_none(tmp_path: Path) -> None:
+    settings = openai_settings(tmp_path, "http://localhost:8080/v1", llm_seed="")
+    assert settings.llm_seed is None and build_chat_model(settings).seed is None
