@@ -111,6 +111,7 @@ class UsageCallback(BaseCallbackHandler):
     def __init__(self, recorder: UsageRecorder, model: str, prices: Prices) -> None:
         self.recorder, self.model, self.prices = recorder, model, prices
         self._started: dict[UUID, tuple[float, str]] = {}
+        self._chunks: dict[UUID, int] = {}  # streamed chunks per run, for servers that send no usage
         self._lock = threading.Lock()
 
     def on_chat_model_start(
@@ -120,14 +121,24 @@ class UsageCallback(BaseCallbackHandler):
         with self._lock:
             self._started[run_id] = (time.perf_counter(), str((metadata or {}).get("purpose", "llm")))
 
+    def on_llm_new_token(self, token: Any, *, run_id: UUID, **kw: Any) -> None:
+        """Count a streamed chunk."""
+        if token:
+            with self._lock:
+                self._chunks[run_id] = self._chunks.get(run_id, 0) + 1
+
     def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kw: Any) -> None:
-        """Record a finished call with its token counts."""
+        """Record a finished call with its token counts (a stream without usage: one token per chunk)."""
         message = next((getattr(g, "message", None) for gens in response.generations for g in gens), None)
         prompt, completion = token_counts(message)
-        self._record(run_id, prompt, completion, "ok", None)
+        with self._lock:
+            chunks = self._chunks.pop(run_id, 0)
+        self._record(run_id, prompt, completion or chunks, "ok", None)
 
     def on_llm_error(self, error: BaseException, *, run_id: UUID, **kw: Any) -> None:
         """Record a failed call (its tokens are unknown)."""
+        with self._lock:
+            self._chunks.pop(run_id, None)
         self._record(run_id, 0, 0, "error", f"{type(error).__name__}: {error}"[:500])
 
     def _record(self, run_id: UUID, prompt: int, completion: int, outcome: str, error: str | None) -> None:
