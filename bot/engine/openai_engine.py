@@ -109,7 +109,8 @@ class OpenAIEngine(EngineDefaults):
         with self._lock:
             return {"retries": self.retried}
 
-    def _config(self, purpose: str) -> RunnableConfig:
+    def run_config(self, purpose: str) -> RunnableConfig:
+        """Callbacks (usage) and metadata (purpose) for one model call."""
         return {"callbacks": [self.usage], "metadata": {"purpose": purpose}, "run_name": purpose}
 
     def _reasking(
@@ -146,7 +147,7 @@ class OpenAIEngine(EngineDefaults):
     def _json(self, purpose: str, schema: type[S], prompt: str, **variables: object) -> S:
         """Render a prompt, ask for JSON in the schema, validate; re-ask a reply that fails."""
         messages = self.prompts.messages(prompt, **variables)
-        config = self._config(purpose)
+        config = self.run_config(purpose)
 
         def ask(mode: str, reasks: int | None = None) -> S:
             structured = self._structured(schema, mode)
@@ -232,7 +233,7 @@ class OpenAIEngine(EngineDefaults):
     def _stream_text(self, messages: list[BaseMessage]) -> str:
         """Stream one reply within the turn's budget; return its text."""
         whole = None
-        for chunk in self.model.stream(messages, config=self._config("answer")):
+        for chunk in self.model.stream(messages, config=self.run_config("answer")):
             whole = chunk if whole is None else whole + chunk
             if self.budget.remaining() <= 0:  # a server that trickles tokens never hits the read timeout
                 raise BudgetSpent(self.budget.seconds)
@@ -248,7 +249,7 @@ class OpenAIEngine(EngineDefaults):
             statements=statement_block(cleaned(statements)),
         )
         return self._reasking(
-            "follow_up", lambda m: _one_question(_content(self.model.invoke(m, self._config("follow_up"))))
+            "follow_up", lambda m: _one_question(_content(self.model.invoke(m, self.run_config("follow_up"))))
         ).invoke(messages)
 
 
