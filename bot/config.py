@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     llm_timeout: float = 30.0
     llm_max_retries: int = 2
     llm_max_tokens: int = 1200
+    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)  # fixed, with the seed, so runs repeat
+    llm_seed: int | None = 7  # None for a server that rejects `seed`
+    # structured output: json_schema, json_object (a server without json_schema, e.g. llama.cpp),
+    # or auto (json_schema until the server rejects it, then json_object with the schema)
+    llm_json_mode: Literal["auto", "json_schema", "json_object"] = "auto"
+    llm_prices_file: Path | None = None  # model prices per million tokens; None: bot/assets/llm_prices.yaml
     llm_turn_budget: float = Field(default=20.0, gt=0)  # seconds of LLM work per turn, retries included
     llm_breaker_failures: int = Field(default=5, ge=1)  # model failures within the window that open the circuit
     llm_breaker_window: float = Field(default=60.0, gt=0)  # seconds
@@ -96,6 +102,11 @@ class Settings(BaseSettings):
     @classmethod
     def _lists(cls, value: object) -> object:
         return _split_list(value)
+
+    @field_validator("llm_seed", "llm_prices_file", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and value.strip().lower() in ("", "none") else value
 
     @field_validator("api_keys")
     @classmethod

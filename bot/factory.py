@@ -118,13 +118,9 @@ def build_bolt(settings: Settings, coach: Coach, checkins: Checkins, socket_mode
 def warm_up(coach: Coach) -> None:
     """Let the engine (and its offline fallback) load what it caches before traffic arrives."""
     # Without this, concurrent first requests all compute the same cached vectors at once.
-    engine = coach.engine
-    for part in (engine, getattr(engine, "fallback", None)):
-        hook = getattr(part, "warm_up", None)
-        if callable(hook):
-            started = time.perf_counter()
-            hook()
-            log.info("warmed up %s in %.1f s", type(part).__name__, time.perf_counter() - started)
+    started = time.perf_counter()
+    coach.engine.warm_up()
+    log.info("warmed up the %s engine in %.1f s", coach.engine.name, time.perf_counter() - started)
 
 
 class Server:

@@ -106,6 +106,7 @@ class Report(BaseModel):
     summary: str
     agentic: bool = False
     agentic_evidence: list[Evidence] = Field(default_factory=list)
+    agentic_engine: str | None = None  # who made the agentic check (offline, openai); None in older reports
     dimensions: list[DimensionResult]
     gaps: list[Gap]
     open_questions: list[OpenQuestion]

@@ -1,17 +1,26 @@
-"""Prompts are files: YAML templates in `prompts/`, loaded into validated models and rendered."""
+"""Prompts are files: YAML in `prompts/`, validated on load, rendered by LangChain's ChatPromptTemplate.
+
+Templates use Python format syntax, as ChatPromptTemplate's f-string format does: `{name}` is a
+variable and literal braces are doubled (`{{"status": "gap"}}`).
+"""
 
 from __future__ import annotations
 
 import hashlib
-import re
+import string
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.errors import ConfigError
 
-PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+if TYPE_CHECKING:
+    from langchain_core.messages import BaseMessage
+    from langchain_core.prompts import ChatPromptTemplate
+
 PROMPT_SUFFIXES = (".yaml", ".yml")
 
 
@@ -22,13 +31,21 @@ class PromptError(ConfigError):
 
 
 def placeholders(text: str) -> set[str]:
-    """The `{name}` placeholders in a template (JSON braces like `{"a": 1}` are not ones)."""
-    return set(PLACEHOLDER.findall(text))
+    """The `{name}` variables in a template; doubled braces are literal. ValueError when malformed."""
+    found = set()
+    for _, name, spec, conversion in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raise ValueError(f"'{{{name}}}' is not a plain variable (write literal braces as {{{{ and }}}})")
+        found.add(name)
+    return found
 
 
 class PromptTemplate(BaseModel):
-    """One prompt: a system and a user template with declared `{var}` placeholders."""
+    """One prompt file: a system and a user template with declared `{var}` variables."""
 
+    model_config = ConfigDict(frozen=True, ignored_types=(cached_property,))
     name: str = Field(min_length=1)
     version: str = Field(min_length=1)
     description: str = ""
@@ -46,21 +63,29 @@ class PromptTemplate(BaseModel):
             raise ValueError(f"'variables' lists {unused} but no template uses them")
         return self
 
-    def render(self, **variables: object) -> tuple[str, str]:
-        """Fill both templates; a missing or an unknown variable is an error."""
-        missing = sorted(set(self.variables) - set(variables))
-        extra = sorted(set(variables) - set(self.variables))
-        if missing:
+    @cached_property
+    def chat(self) -> ChatPromptTemplate:
+        """The prompt as a LangChain ChatPromptTemplate (imported here: offline processes never need it)."""
+        from langchain_core.prompts import ChatPromptTemplate
+
+        return ChatPromptTemplate.from_messages([("system", self.system), ("human", self.user)])
+
+    def check(self, variables: dict[str, Any]) -> None:
+        """A missing or an unknown variable is a PromptError that names it."""
+        if missing := sorted(set(self.variables) - set(variables)):
             raise PromptError(f"prompt '{self.name}' needs variable(s) {', '.join(missing)}")
-        if extra:
+        if extra := sorted(set(variables) - set(self.variables)):
             raise PromptError(f"prompt '{self.name}' has no variable(s) {', '.join(extra)}")
-        values = {k: str(v) for k, v in variables.items()}
-        return _fill(self.system, values), _fill(self.user, values)
 
+    def messages(self, **variables: object) -> list[BaseMessage]:
+        """The system and user messages, filled; the wrong variables are a PromptError."""
+        self.check(variables)
+        return self.chat.format_messages(**{k: str(v) for k, v in variables.items()})
 
-def _fill(template: str, values: dict[str, str]) -> str:
-    # One pass: a value that itself contains "{name}" is left as it is (it is data).
-    return PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+    def render(self, **variables: object) -> tuple[str, str]:
+        """Fill both templates into (system, user) text."""
+        system, user = self.messages(**variables)
+        return str(system.content), str(user.content)
 
 
 class PromptSet:
@@ -95,6 +120,10 @@ class PromptSet:
     def render(self, name: str, **variables: object) -> tuple[str, str]:
         """Render a prompt by name into (system, user) text."""
         return self.get(name).render(**variables)
+
+    def messages(self, name: str, **variables: object) -> list[BaseMessage]:
+        """Render a prompt by name into chat messages."""
+        return self.get(name).messages(**variables)
 
     def require(self, *names: str) -> None:
         """Fail clearly when any of these prompts is missing."""

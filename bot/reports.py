@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from bot.assess import build_report
@@ -24,13 +24,12 @@ INTERIM_REPORTS = 256  # reports of unfinished interviews kept, one per session 
 
 def engine_turn(engine: Engine) -> AbstractContextManager[None]:
     """The engine's time budget for one turn's model work (an engine without one: no limit)."""
-    turn = getattr(engine, "turn", None)
-    return turn() if callable(turn) else nullcontext()
+    return engine.turn()
 
 
 def engine_used(engine: Engine) -> str:
     """The engine behind this thread's last result from `engine`: the model's, or its fallback's."""
-    return str(getattr(engine, "last_engine", engine.name))
+    return engine.last_engine
 
 
 class Reports:
@@ -50,7 +49,8 @@ class Reports:
         """Judge every dimension not skipped and apply the rubric; `engine` is `mixed` when both answered."""
         judgements, engines = self._judge_all(statements, skipped)
         agentic, agentic_evidence = self.engine.detect_agentic(statements)
-        used = {*engines.values(), engine_used(self.engine)}
+        agentic_engine = engine_used(self.engine)
+        used = {*engines.values(), agentic_engine}
         report = build_report(
             self.rubric,
             judgements,
@@ -65,6 +65,7 @@ class Reports:
         )
         for dim in report.dimensions:
             dim.engine = engines.get(dim.id)
+        report.agentic_engine = agentic_engine
         return report
 
     def of_state(self, state: InterviewState) -> Report:

@@ -5,25 +5,28 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+if TYPE_CHECKING:
+    from bot.engine.base import Engine
+
 log = logging.getLogger(__name__)
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
-# metric name -> attribute name on an engine without a counters() method
-_ENGINE_COUNTERS = {
-    "calls": "calls",
-    "fallbacks": "fallbacks",
-    "errors": "errors",
-    "retries": "retried",
-    "short_circuits": "short_circuits",  # calls sent straight to the fallback: the circuit was open
-    "budget_fallbacks": "budget_fallbacks",  # calls sent to the fallback: the turn's time budget was spent
-    "circuit_opens": "circuit_opens",
-}
+# the engine's counters, each exported as coach_llm_<name>
+_ENGINE_COUNTERS = (
+    "calls",
+    "fallbacks",
+    "errors",
+    "retries",
+    "short_circuits",  # calls sent straight to the fallback: the circuit was open
+    "budget_fallbacks",  # calls sent to the fallback: the turn's time budget was spent
+    "circuit_opens",
+)
 CIRCUIT_STATES = ("closed", "open", "half_open")
 
 
@@ -58,26 +61,20 @@ class AppMetrics:
         self.errors.labels(code).inc()
 
 
-def _engine_counters(engine: Any) -> dict[str, int]:
-    """The engine's counters if it keeps any (FallbackEngine does), else zeros."""
-    counters = getattr(engine, "counters", None)
-    if callable(counters):
-        try:
-            found = dict(counters())
-        except Exception:  # metrics must never break a scrape
-            found = {}
-    else:
-        found = {name: getattr(engine, attr, 0) for name, attr in _ENGINE_COUNTERS.items()}
+def _engine_counters(engine: Engine | None) -> dict[str, int]:
+    """The engine's counters (FallbackEngine keeps them), zeros for the ones it doesn't keep."""
+    try:
+        found = engine.counters() if engine is not None else {}
+    except Exception:  # metrics must never break a scrape
+        log.warning("could not read the LLM counters for /metrics", exc_info=True)
+        found = {}
     return {name: _int(found.get(name, 0)) for name in _ENGINE_COUNTERS}
 
 
-def _circuit_state(engine: Any) -> str | None:
+def _circuit_state(engine: Engine | None) -> str | None:
     """The engine's circuit breaker state, if it has a breaker."""
-    state = getattr(engine, "circuit_state", None)
-    if not callable(state):
-        return None
     try:
-        return str(state())
+        return engine.circuit_state() if engine is not None else None
     except Exception:  # metrics must never break a scrape
         log.warning("could not read the LLM circuit state for /metrics", exc_info=True)
         return None

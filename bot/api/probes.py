@@ -79,9 +79,8 @@ def readiness(coach: Coach | None) -> tuple[bool, dict[str, str]]:
         "engine": _check(lambda: _engine_state(coach)),
     }
     checks = {k: msg for k, (_, msg) in results.items()}
-    circuit = getattr(coach.engine, "circuit_status", None)
-    if callable(circuit):
-        checks["llm_circuit"] = f"ok ({circuit()})"
+    if (circuit := coach.engine.circuit_status()) is not None:
+        checks["llm_circuit"] = f"ok ({circuit})"
     return all(ok for ok, _ in results.values()), checks
 
 

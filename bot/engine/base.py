@@ -1,8 +1,9 @@
-"""The interface both engines implement (offline and OpenAI)."""
+"""The interface every engine implements (offline, OpenAI, and the fallback that joins them)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Protocol
 
 from bot.knowledge import Dimension, Question
@@ -13,9 +14,34 @@ if TYPE_CHECKING:
 
 
 class Engine(Protocol):
-    """What the interview and assessment need from an engine."""
+    """What the interview, the assessment and the service's probes need from an engine."""
 
     name: str
+
+    @property
+    def last_engine(self) -> str:
+        """The engine that produced this thread's last result (a fallback's name after a fallback)."""
+        ...
+
+    def turn(self) -> AbstractContextManager[None]:
+        """Run one turn's engine calls inside this block: they share one time budget."""
+        ...
+
+    def warm_up(self) -> None:
+        """Load what the engine caches before the first request."""
+        ...
+
+    def counters(self) -> dict[str, int]:
+        """Model calls, fallbacks, errors, retries and what the breaker did; empty without a model."""
+        ...
+
+    def circuit_state(self) -> str | None:
+        """The model's circuit breaker: closed, open or half_open; None without a model."""
+        ...
+
+    def circuit_status(self) -> str | None:
+        """The breaker's state in words, for /readyz; None without a model."""
+        ...
 
     def judge(self, dimension: Dimension, statements: list[Statement]) -> Judgement:
         """Read the statements about one dimension: gap, ready or unknown, with evidence."""
@@ -37,6 +63,32 @@ class Engine(Protocol):
         """Phrase a follow-up to a vague answer; `default` is the rubric's wording."""
         ...
 
-    def summarise(self, facts: str, default: str) -> str:
-        """One-paragraph summary of a report; `default` is the deterministic one."""
-        ...
+
+class EngineDefaults:
+    """The Engine members an engine without a model of its own leaves at their defaults."""
+
+    name: str
+
+    @property
+    def last_engine(self) -> str:
+        """This engine produced every result it returned."""
+        return self.name
+
+    def turn(self) -> AbstractContextManager[None]:
+        """No time budget to share."""
+        return nullcontext()
+
+    def warm_up(self) -> None:
+        """Nothing to warm up."""
+
+    def counters(self) -> dict[str, int]:
+        """No model calls to count."""
+        return {}
+
+    def circuit_state(self) -> str | None:
+        """No circuit breaker."""
+        return None
+
+    def circuit_status(self) -> str | None:
+        """No circuit breaker."""
+        return None

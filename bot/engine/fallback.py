@@ -1,26 +1,21 @@
-"""Retry the model on transient failures, then fall back to the offline engine.
+"""Fall back to the offline engine when the model fails.
 
-A circuit breaker skips the model while it keeps failing, and a time budget caps the model
-work of one turn; past either, the fallback answers.
+The model's client retries transient errors itself (the SDK honours Retry-After) within the turn's
+time budget; a circuit breaker skips the model while it keeps failing. Past either, or after any
+failure, the fallback answers.
 """
 
 from __future__ import annotations
 
-import random
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any, TypeVar
-
-import httpx
-import openai
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.config import Settings
 from bot.engine.base import Engine
 from bot.engine.guard import BudgetSpent, CircuitBreaker, CircuitOpen, TurnBudget
-from bot.engine.model_output import InvalidModelOutput
 from bot.engine.usage import NullUsageRecorder, UsageRecorder, as_recorder
 from bot.errors import ConfigError
 from bot.knowledge import Dimension, Question
@@ -34,41 +29,14 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 NO_KEY = "COACH_ENGINE=openai needs OPENAI_API_KEY (and OPENAI_BASE_URL for a non-OpenAI server)."
-_TIMEOUTS = (TimeoutError, httpx.TimeoutException, openai.APITimeoutError)
-_TRANSIENT = (*_TIMEOUTS, openai.APIConnectionError, httpx.TransportError, InvalidModelOutput)
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Worth retrying: timeouts, connection errors, 408/409/429/5xx, bad or off-schema output."""
-    if isinstance(exc, _TRANSIENT):
-        return True
-    status = getattr(exc, "status_code", None)
-    return isinstance(status, int) and (status in (408, 409, 429) or status >= 500)
-
-
-def retry_after(exc: BaseException) -> float | None:
-    """Seconds the server asked us to wait (retry-after-ms or Retry-After), if it said."""
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    if headers is None:
-        return None
-    try:
-        if (ms := headers.get("retry-after-ms")) is not None:
-            return max(0.0, float(ms) / 1000)
-        if (value := headers.get("retry-after")) is None:
-            return None
-        if value.strip().replace(".", "", 1).isdigit():
-            return float(value)
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
 
 
 class FallbackEngine:
-    """An Engine that tries `primary` with retries, then answers with `fallback`.
+    """An Engine that asks `primary` and answers with `fallback` when it fails.
 
     `breaker` sends every call to the fallback while the primary keeps failing; `budget`
-    (shared with the primary, which cuts its timeouts to it) caps the model work of a turn.
+    (shared with the primary, whose client cuts its timeouts and retries to it) caps the model
+    work of a turn.
     """
 
     def __init__(
@@ -76,19 +44,15 @@ class FallbackEngine:
         primary: Engine,
         fallback: Engine,
         recorder: UsageRecorder | None = None,
-        retries: int = 2,
-        backoff: float = 0.5,
-        max_backoff: float = 8.0,
         breaker: CircuitBreaker | None = None,
         budget: TurnBudget | None = None,
     ) -> None:
         self.primary, self.fallback = primary, fallback
         self.name = primary.name  # the configured engine; see last_engine for who answered
         self.recorder: UsageRecorder = recorder or NullUsageRecorder()
-        self.retries, self.backoff, self.max_backoff = retries, backoff, max_backoff
         self.breaker = breaker or CircuitBreaker()
         self.budget = budget or TurnBudget()
-        self.calls = self.fallbacks = self.errors = self.retried = 0
+        self.calls = self.fallbacks = self.errors = 0
         self.short_circuits = self.budget_fallbacks = 0
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -104,62 +68,44 @@ class FallbackEngine:
 
     def counters(self) -> dict[str, int]:
         """Calls, fallbacks, primary errors, retries, and what the breaker and the budget did."""
+        retries = self.primary.counters().get("retries", 0)
         with self._lock:
             return {
                 "calls": self.calls,
                 "fallbacks": self.fallbacks,
                 "errors": self.errors,
-                "retries": self.retried,
+                "retries": retries,
                 "short_circuits": self.short_circuits,
                 "budget_fallbacks": self.budget_fallbacks,
                 "circuit_opens": self.breaker.opened,
             }
 
-    def circuit_state(self) -> str:
+    def circuit_state(self) -> str | None:
         """The breaker's state: closed, open or half_open."""
         return self.breaker.state
 
-    def circuit_status(self) -> str:
+    def circuit_status(self) -> str | None:
         """The breaker's state in words, for /readyz."""
         return self.breaker.describe()
+
+    def warm_up(self) -> None:
+        """Warm up both engines (the fallback loads the reader and its vectors)."""
+        self.primary.warm_up()
+        self.fallback.warm_up()
 
     def _count(self, field: str) -> None:
         with self._lock:
             setattr(self, field, getattr(self, field) + 1)
-
-    def _delay(self, attempt: int, exc: BaseException) -> float:
-        asked = retry_after(exc)
-        if asked is not None:
-            return min(asked, self.max_backoff)
-        return min(self.max_backoff, self.backoff * 2**attempt) * random.uniform(0.5, 1.0)
-
-    def _model(self) -> str:
-        return str(getattr(self.primary, "model_name", self.primary.name))
-
-    def _retry(self, purpose: str, attempt: int, exc: Exception) -> bool:
-        """Count a failure; wait and return True when another attempt is due and fits the budget."""
-        self._count("errors")
-        self.breaker.failure()
-        if attempt >= self.retries or not is_transient(exc):
-            return False
-        delay = self._delay(attempt, exc)
-        if delay >= self.budget.remaining():
-            return False
-        self._count("retried")
-        self._record(purpose, self._model(), delay * 1000, "retry", exc)
-        time.sleep(delay)
-        return True
-
-    def _record(self, purpose: str, model: str, ms: float, outcome: str, exc: Exception) -> None:
-        error = f"{type(exc).__name__}: {exc}"[:500]
-        self.recorder.record(purpose, model, 0, 0, ms, 0.0, outcome, error)
 
     def _fall_back(self, purpose: str, exc: Exception, call: Callable[[Engine], T]) -> T:
         self._count("fallbacks")
         self._local.engine = self.fallback.name
         start = time.perf_counter()
         result = call(self.fallback)
-        self._record(purpose, self.fallback.name, (time.perf_counter() - start) * 1000, "fallback", exc)
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        self.recorder.record(
+            purpose, self.fallback.name, 0, 0, (time.perf_counter() - start) * 1000, 0.0, "fallback", error
+        )
         return result
 
     def _blocked(self) -> Exception | None:
@@ -173,23 +119,20 @@ class FallbackEngine:
         return None
 
     def _run(self, purpose: str, call: Callable[[Engine], T]) -> T:
-        """Call the primary with retries; after a final failure, or with the circuit open or the
-        budget spent, call the fallback instead."""
+        """Call the primary; after a failure, or with the circuit open or the budget spent, the fallback."""
         self._count("calls")
         with self.budget.turn():  # a call outside any turn gets a budget of its own
-            attempt = 0
-            while (blocked := self._blocked()) is None:
-                try:
-                    result = call(self.primary)
-                except Exception as exc:  # any failure: the user still gets an answer
-                    if self._retry(purpose, attempt, exc):
-                        attempt += 1
-                        continue
-                    return self._fall_back(purpose, exc, call)
-                self.breaker.success()
-                self._local.engine = self.primary.name
-                return result
-            return self._fall_back(purpose, blocked, call)
+            if (blocked := self._blocked()) is not None:
+                return self._fall_back(purpose, blocked, call)
+            try:
+                result = call(self.primary)
+            except Exception as exc:  # any failure: the user still gets an answer
+                self._count("errors")
+                self.breaker.failure()
+                return self._fall_back(purpose, exc, call)
+            self.breaker.success()
+            self._local.engine = self.primary.name
+            return result
 
     def judge(self, dimension: Dimension, statements: list[Statement]) -> Judgement:
         """Judge with the primary; a fallback judgement names its engine in the rationale."""
@@ -219,16 +162,6 @@ class FallbackEngine:
         """A follow-up phrased by the primary, else the fallback."""
         return self._run("follow_up", lambda e: e.follow_up(dimension, question, statements, default))
 
-    def summarise(self, facts: str, default: str) -> str:
-        """A summary from the primary, else the fallback."""
-        return self._run("summarise", lambda e: e.summarise(facts, default))
-
-    def warm_up(self) -> None:
-        """Warm up the fallback engine when it has something to warm up."""
-        warm: Any = getattr(self.fallback, "warm_up", None)
-        if callable(warm):
-            warm()
-
 
 def build_engine(
     settings: Settings,
@@ -237,8 +170,8 @@ def build_engine(
     recorder: object | None = None,
     chat_model: BaseChatModel | None = None,
 ) -> Engine:
-    """The offline engine, or the OpenAI engine with retries, a circuit breaker, a per-turn
-    time budget and an offline fallback.
+    """The offline engine, or the OpenAI engine (its client retrying within a per-turn time
+    budget) behind a circuit breaker, with an offline fallback.
 
     `recorder` is a UsageRecorder or any store with `record_llm_call(...)`.
     """
@@ -253,4 +186,4 @@ def build_engine(
     budget = TurnBudget(settings.llm_turn_budget)
     breaker = CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_window, settings.llm_breaker_cooldown)
     primary = OpenAIEngine(settings, prompts, chat_model=chat_model, recorder=usage, budget=budget)
-    return FallbackEngine(primary, offline, usage, settings.llm_max_retries, breaker=breaker, budget=budget)
+    return FallbackEngine(primary, offline, usage, breaker=breaker, budget=budget)

@@ -7,6 +7,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Literal
 
 State = Literal["closed", "open", "half_open"]
@@ -87,27 +88,34 @@ class CircuitBreaker:
 
 
 class TurnBudget:
-    """A time budget for the model work of one turn (all its calls and retries), per thread."""
+    """A time budget for the model work of one turn (all its calls and retries).
+
+    Held in a context variable: it follows the turn into the threads LangChain runs steps in
+    (they copy the context), while another request's thread starts with no budget of its own.
+    """
 
     def __init__(self, seconds: float = 20.0, clock: Clock = time.monotonic) -> None:
         self.seconds, self.clock = seconds, clock
-        self._local = threading.local()
+        self._deadline: ContextVar[float | None] = ContextVar(f"turn_deadline_{id(self)}", default=None)
 
     @contextmanager
     def turn(self) -> Iterator[None]:
-        """Start a budget for this thread; inside a turn already, the outer budget holds."""
-        if getattr(self._local, "deadline", None) is not None:
+        """Start a budget for this turn; inside a turn already, the outer budget holds."""
+        if self._deadline.get() is not None:
             yield
             return
-        self._local.deadline = self.clock() + self.seconds
+        token = self._deadline.set(self.clock() + self.seconds)
         try:
             yield
         finally:
-            self._local.deadline = None
+            try:
+                self._deadline.reset(token)
+            except ValueError:  # the turn ended in another context (a generator moved threads)
+                self._deadline.set(None)
 
     def remaining(self) -> float:
-        """Seconds left in this thread's turn (the whole budget outside a turn)."""
-        deadline = getattr(self._local, "deadline", None)
+        """Seconds left in this turn (the whole budget outside a turn)."""
+        deadline = self._deadline.get()
         return self.seconds if deadline is None else deadline - self.clock()
 
     def timeout(self, limit: float) -> float:

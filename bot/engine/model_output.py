@@ -1,8 +1,7 @@
-"""Checking what a model returned: JSON shapes, verbatim evidence, citations, invented figures."""
+"""Checking what a model returned: JSON shapes (pydantic), verbatim evidence, citations, invented figures."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +20,6 @@ _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LIST_ITEM = re.compile(r"^\s*\d+[.)]\s", re.M)
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b\d\.)\s+|\n+")  # "1. Do X" stays whole
-_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 
 
 class InvalidModelOutput(ServiceUnavailable):
@@ -91,17 +89,6 @@ def verbatim_evidence(quotes: list[Quote | str], statements: list[Statement]) ->
 def numbers(text: str) -> set[str]:
     """The numbers written in a text, thousands separators removed."""
     return {n.replace(",", "") for n in _NUMBER.findall(_MARKER.sub(" ", text))}
-
-
-def parse_json(text: str) -> dict[str, Any]:
-    """The JSON object in a reply (code fences tolerated); InvalidModelOutput otherwise."""
-    try:
-        data = json.loads(_FENCE.sub("", text.strip()))
-    except json.JSONDecodeError as exc:
-        raise InvalidModelOutput(f"the model did not return valid JSON ({exc.msg})") from exc
-    if not isinstance(data, dict):
-        raise InvalidModelOutput("the model returned JSON that is not an object")
-    return data
 
 
 def validate(schema: type[BaseModel], data: dict[str, Any]) -> Any:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.engine.base import EngineDefaults
 from bot.engine.compose import asks_yes_no
 from bot.engine.grounding import OUT_OF_SCOPE, composed_answer
 from bot.knowledge import Dimension, Question, Rubric
@@ -33,7 +34,7 @@ def _remember(key: str, vector: np.ndarray) -> None:
         _VECTOR_CACHE.pop(next(iter(_VECTOR_CACHE)), None)
 
 
-class OfflineEngine:
+class OfflineEngine(EngineDefaults):
     """Reads answers with the trained reader and answers questions from passages; deterministic."""
 
     name = "offline"
@@ -115,8 +116,4 @@ class OfflineEngine:
             said = direct[-1].text.strip()
             if 1 <= len(words(said)) <= 12:  # quote vague words back, not whole paragraphs
                 return f'You said "{quote(said, 120)}". {default}'
-        return default
-
-    def summarise(self, facts: str, default: str) -> str:
-        """The deterministic summary as written by the assessment."""
         return default

@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
-# US dollars per million tokens (prompt, completion). Unknown models cost 0: we'd rather
-# under-report than guess a price for a local or self-hosted model.
-PRICES_PER_MTOK: dict[str, tuple[float, float]] = {
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-4o": (2.50, 10.00),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4.1-nano": (0.10, 0.40),
-    "gpt-4.1": (2.00, 8.00),
-}
+import yaml
+
+from bot.errors import ConfigError
+
+PRICES_FILE = Path(__file__).resolve().parent.parent / "assets" / "llm_prices.yaml"
 
 
-def cost_usd(model: str, prompt_tokens: int, completion_tokens: int) -> float:
-    """Cost of one call from the price table; 0.0 for a model not in the table."""
-    # Dated snapshots ("gpt-4o-mini-2024-07-18") take the price of their longest known prefix.
-    known = [name for name in PRICES_PER_MTOK if model == name or model.startswith(name + "-")]
-    if not known:
-        return 0.0
-    price = PRICES_PER_MTOK[max(known, key=len)]
-    return (prompt_tokens * price[0] + completion_tokens * price[1]) / 1_000_000
+@dataclass(frozen=True)
+class Prices:
+    """US dollars per million tokens (prompt, completion) by model; unknown models cost 0."""
+
+    per_mtok: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def cost(self, model: str, prompt_tokens: int, completion_tokens: int) -> float:
+        """Cost of one call; a dated snapshot takes the price of its longest known prefix."""
+        known = [name for name in self.per_mtok if model == name or model.startswith(name + "-")]
+        if not known:
+            return 0.0
+        prompt, completion = self.per_mtok[max(known, key=len)]
+        return (prompt_tokens * prompt + completion_tokens * completion) / 1_000_000
+
+
+def load_prices(path: Path | None = None) -> Prices:
+    """The price file (the shipped one by default); a broken file is a ConfigError naming it."""
+    path = path or PRICES_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return Prices({str(k): (float(v[0]), float(v[1])) for k, v in data.items()})
+    except (OSError, yaml.YAMLError, AttributeError, TypeError, ValueError, IndexError) as exc:
+        raise ConfigError(f"{path}: not a price file (model: [prompt, completion] per million tokens): {exc}") from exc
 
 
 def token_counts(message: Any) -> tuple[int, int]:
@@ -49,48 +60,6 @@ class UsageRecorder(Protocol):
     ) -> None:
         """Record one call (outcome: ok, error, retry, fallback)."""
         ...
-
-
-@dataclass(frozen=True)
-class UsageRecord:
-    """One recorded LLM call or engine decision."""
-
-    purpose: str
-    model: str
-    prompt_tokens: int
-    completion_tokens: int
-    latency_ms: float
-    cost_usd: float
-    outcome: str
-    error: str | None = None
-
-
-class InMemoryUsageRecorder:
-    """Keeps records in a list: for tests and for a process without a store."""
-
-    def __init__(self) -> None:
-        self.records: list[UsageRecord] = []
-        self._lock = threading.Lock()
-
-    def record(
-        self,
-        purpose: str,
-        model: str,
-        prompt_tokens: int,
-        completion_tokens: int,
-        latency_ms: float,
-        cost_usd: float,
-        outcome: str,
-        error: str | None = None,
-    ) -> None:
-        """Append one record."""
-        rec = UsageRecord(purpose, model, prompt_tokens, completion_tokens, latency_ms, cost_usd, outcome, error)
-        with self._lock:
-            self.records.append(rec)
-
-    def outcomes(self) -> list[str]:
-        """The outcome of every record, in order."""
-        return [r.outcome for r in self.records]
 
 
 class NullUsageRecorder:

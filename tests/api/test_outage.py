@@ -144,6 +144,7 @@ def test_an_open_circuit_shows_in_readyz_and_metrics_and_reports_name_the_fallba
         text = client.get("/metrics").text
     assert len(fake.requests) == 2  # then the circuit opened: no more calls to the model
     assert report.engine == "offline" and {d.engine for d in report.dimensions} == {"offline"}
+    assert report.agentic_engine == "offline"
     assert ready.status_code == 200 and ready.json()["engine"] == "openai"
     assert ready.json()["checks"]["llm_circuit"].startswith("ok (open: the model failed 2 times within 60 s")
     assert metric(text, "coach_llm_circuit_state", state="open") == 1
@@ -159,7 +160,8 @@ def test_the_report_names_the_engine_of_each_judgement(api_settings: Settings, f
         fake.default = model(judge={"data_pipeline": Status(500)})  # type: ignore[assignment]
         mixed = Report.model_validate(client.post("/v1/assessments", json={"text": answer(4)}).json())
     assert every.engine == "openai" and {d.engine for d in every.dimensions} == {"openai"}
-    assert mixed.engine == "mixed"
+    assert every.agentic_engine == "openai"
+    assert mixed.engine == "mixed" and mixed.agentic_engine == "openai"
     engines = {d.id: d.engine for d in mixed.dimensions}
     assert engines.pop("data_pipeline") == "offline" and set(engines.values()) == {"openai"}
 

@@ -8,11 +8,11 @@ import pytest
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.engine.offline import OfflineEngine
-from bot.engine.usage import InMemoryUsageRecorder
 from bot.index import Passage
 from bot.knowledge import Rubric, load_rubric
 from bot.prompts import PromptSet, load_prompts
 from tests.openai.fake_openai import fake_openai  # noqa: F401  (the fixture)
+from tests.openai.recorders import InMemoryUsageRecorder
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +53,7 @@ def openai_settings(tmp_path: Path, base_url: str, **overrides: object) -> Setti
         "llm_timeout": 0.5,
         "llm_max_retries": 2,
         "llm_max_tokens": 300,
+        "llm_json_mode": "json_schema",  # tests of `auto` set it themselves
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -11,7 +11,6 @@ import pytest
 from bot.engine.fallback import FallbackEngine, build_engine
 from bot.engine.offline import OfflineEngine
 from bot.engine.openai_engine import OpenAIEngine
-from bot.engine.usage import InMemoryUsageRecorder
 from bot.errors import ConfigError
 from bot.models import GroundedAnswer, Judgement, Statement
 from bot.prompts import PromptSet
@@ -25,6 +24,7 @@ from tests.openai.fake_openai import (
     Reply,
     Status,
 )
+from tests.openai.recorders import InMemoryUsageRecorder
 
 STATEMENTS = [
     Statement(text="IT is sponsoring it for now; no business owner yet.", author="ana"),
@@ -54,10 +54,10 @@ def make(
     retries: int = 2,
     **settings: object,
 ) -> FallbackEngine:
-    """The OpenAI engine on the fake server, wrapped with retries and the offline fallback."""
-    cfg = openai_settings(tmp_path, server.url, **settings)
+    """The OpenAI engine on the fake server (its client retrying `retries` times), with the offline fallback."""
+    cfg = openai_settings(tmp_path, server.url, llm_max_retries=retries, **settings)
     primary = OpenAIEngine(cfg, prompts, recorder=recorder)
-    return FallbackEngine(primary, offline, recorder, retries=retries, backoff=0.01)
+    return FallbackEngine(primary, offline, recorder)
 
 
 def test_judge_through_the_client_returns_a_validated_judgement(
@@ -70,8 +70,11 @@ def test_judge_through_the_client_returns_a_validated_judgement(
     assert [(e.quote, e.author) for e in result.evidence] == [("IT is sponsoring it for now", "ana")]
     assert eng.last_engine == "openai" and not result.rationale.startswith("[")
     (body,) = fake_openai.requests
-    assert body["response_format"] == {"type": "json_object"}
+    assert body["response_format"]["type"] == "json_schema"
+    schema = body["response_format"]["json_schema"]
+    assert schema["name"] == "JudgementOut" and schema["schema"]["required"] == ["status"]
     assert body["model"] == "gpt-4o-mini"
+    assert (body["temperature"], body["seed"]) == (0.0, 7)  # runs repeat
     # A non-OpenAI server gets max_tokens only (OpenAI itself rejects both together).
     assert body["max_tokens"] == 300 and "max_completion_tokens" not in body
     assert fake_openai.headers[0]["authorization"] == "Bearer sk-test-not-a-real-key"
@@ -89,9 +92,9 @@ def test_429_with_retry_after_is_retried_then_succeeds(
     result = eng.judge(rubric.dimension("roi_ownership"), STATEMENTS)
     assert time.perf_counter() - start >= 0.3  # honoured the server's wait, not backoff=0.01
     assert result.rationale == GAP["rationale"] and eng.last_engine == "openai"
-    assert recorder.outcomes() == ["error", "retry", "ok"]
-    assert recorder.records[1].latency_ms == pytest.approx(300)
-    assert eng.counters() == counters(calls=1, errors=1, retries=1)
+    assert len(fake_openai.requests) == 2  # the SDK retried
+    assert recorder.outcomes() == ["ok"] and recorder.records[0].latency_ms >= 300
+    assert eng.counters() == counters(calls=1, retries=1)
 
 
 def test_repeated_500s_fall_back_to_the_offline_engine(
@@ -105,10 +108,11 @@ def test_repeated_500s_fall_back_to_the_offline_engine(
     assert result.status == expected.status
     assert result.rationale == f"[offline engine] {expected.rationale}".strip()
     assert eng.last_engine == "offline" and eng.name == "openai"
-    assert len(fake_openai.requests) == 3
-    assert recorder.outcomes() == ["error", "retry", "error", "retry", "error", "fallback"]
+    assert len(fake_openai.requests) == 3  # the SDK retried twice
+    assert recorder.outcomes() == ["error", "fallback"]
+    assert "503" in (recorder.records[0].error or "")  # the last attempt's error
     assert recorder.records[-1].model == "offline"
-    assert eng.counters() == counters(calls=1, fallbacks=1, errors=3, retries=2)
+    assert eng.counters() == counters(calls=1, fallbacks=1, errors=1, retries=2)
 
 
 def test_a_timeout_falls_back_quickly(tmp_path, fake_openai, prompts, offline, recorder) -> None:
@@ -128,7 +132,8 @@ def test_invalid_then_off_schema_json_falls_back(tmp_path, fake_openai, prompts,
     eng = make(tmp_path, fake_openai, prompts, offline, recorder, retries=1)
     result = eng.judge(rubric.dimension("governance"), STATEMENTS)
     assert result.rationale.startswith("[offline engine]")
-    assert len(fake_openai.requests) == 2
+    assert len(fake_openai.requests) == 2  # asked again once
+    assert recorder.outcomes() == ["ok", "retry", "ok", "fallback"]
     assert "valid JSON" in (recorder.records[1].error or "")
     assert "off-schema" in (recorder.records[-1].error or "")
 

@@ -1,65 +1,34 @@
-"""Retry classification, Retry-After parsing, prices, recorders and the number check."""
+"""Prices, recorders and the number check."""
 
 from __future__ import annotations
 
-from email.utils import formatdate
+from pathlib import Path
 
-import httpx
-import openai
 import pytest
 
-from bot.engine.fallback import is_transient, retry_after
-from bot.engine.model_output import InvalidModelOutput, fence, numbers
-from bot.engine.usage import (
-    InMemoryUsageRecorder,
-    NullUsageRecorder,
-    StoreUsageRecorder,
-    as_recorder,
-    cost_usd,
-)
-
-REQUEST = httpx.Request("POST", "http://127.0.0.1/v1/chat/completions")
+from bot.engine.model_output import fence, numbers
+from bot.engine.usage import NullUsageRecorder, Prices, StoreUsageRecorder, as_recorder, load_prices
+from bot.errors import ConfigError
+from tests.openai.recorders import InMemoryUsageRecorder
 
 
-def status_error(code: int, headers: dict[str, str] | None = None) -> openai.APIStatusError:
-    response = httpx.Response(code, headers=headers or {}, request=REQUEST)
-    cls = {429: openai.RateLimitError, 500: openai.InternalServerError}.get(code, openai.APIStatusError)
-    return cls("fake", response=response, body=None)
+def test_prices_come_from_the_shipped_price_file() -> None:
+    prices = load_prices()
+    assert prices.cost("gpt-4o-mini", 1_000_000, 0) == pytest.approx(0.15)
+    assert prices.cost("gpt-4o-mini-2024-07-18", 0, 1_000_000) == pytest.approx(0.60)
+    assert prices.cost("gpt-4o", 1_000_000, 0) == pytest.approx(2.50)
+    assert prices.cost("llama3.1:8b", 5000, 5000) == 0.0
 
 
-@pytest.mark.parametrize(
-    ("exc", "transient"),
-    [
-        (status_error(429), True),
-        (status_error(500), True),
-        (status_error(503), True),
-        (status_error(401), False),
-        (status_error(400), False),
-        (openai.APITimeoutError(request=REQUEST), True),
-        (openai.APIConnectionError(request=REQUEST), True),
-        (InvalidModelOutput("off-schema"), True),
-        (ValueError("a bug"), False),
-    ],
-)
-def test_transient_errors(exc: Exception, transient: bool) -> None:
-    assert is_transient(exc) is transient
-
-
-def test_retry_after_forms() -> None:
-    assert retry_after(status_error(429, {"retry-after-ms": "250"})) == 0.25
-    assert retry_after(status_error(429, {"retry-after": "2"})) == 2.0
-    later = retry_after(status_error(429, {"retry-after": formatdate(usegmt=True)}))
-    assert later is not None and 0.0 <= later <= 1.0
-    assert retry_after(status_error(429, {"retry-after": "soon"})) is None
-    assert retry_after(status_error(429)) is None
-    assert retry_after(ValueError("no response")) is None
-
-
-def test_prices() -> None:
-    assert cost_usd("gpt-4o-mini", 1_000_000, 0) == pytest.approx(0.15)
-    assert cost_usd("gpt-4o-mini-2024-07-18", 0, 1_000_000) == pytest.approx(0.60)
-    assert cost_usd("gpt-4o", 1_000_000, 0) == pytest.approx(2.50)
-    assert cost_usd("llama3.1:8b", 5000, 5000) == 0.0
+def test_a_price_file_of_ones_own_replaces_the_shipped_one(tmp_path: Path) -> None:
+    path = tmp_path / "prices.yaml"
+    path.write_text("my-model: [1.0, 3.0]\n")
+    assert load_prices(path) == Prices({"my-model": (1.0, 3.0)})
+    assert load_prices(path).cost("my-model", 2_000_000, 1_000_000) == pytest.approx(5.0)
+    assert load_prices(path).cost("gpt-4o-mini", 1_000_000, 0) == 0.0
+    path.write_text("my-model: cheap\n")
+    with pytest.raises(ConfigError, match="prices.yaml: not a price file"):
+        load_prices(path)
 
 
 def test_as_recorder() -> None:

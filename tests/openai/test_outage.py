@@ -11,12 +11,12 @@ from bot.engine.fallback import FallbackEngine, build_engine
 from bot.engine.guard import CircuitBreaker, TurnBudget
 from bot.engine.offline import OfflineEngine
 from bot.engine.openai_engine import OpenAIEngine
-from bot.engine.usage import InMemoryUsageRecorder
 from bot.knowledge import Rubric
 from bot.models import Statement
 from bot.prompts import PromptSet
 from tests.openai.conftest import PASSAGES, openai_settings
 from tests.openai.fake_openai import Delay, FakeOpenAI, JSONReply, Status
+from tests.openai.recorders import InMemoryUsageRecorder
 
 STATEMENTS = [Statement(text="IT is sponsoring it for now; no business owner yet.", author="ana")]
 GAP = {"status": "gap", "severity": "high", "evidence": [], "confidence": 0.9, "rationale": "No owner."}
@@ -45,8 +45,9 @@ def guarded(
     """The OpenAI engine on the fake server behind a FallbackEngine with this breaker and budget."""
     recorder = InMemoryUsageRecorder()
     shared = TurnBudget(budget)
-    primary = OpenAIEngine(openai_settings(tmp_path, server.url, **settings), prompts, recorder=recorder, budget=shared)
-    engine = FallbackEngine(primary, offline, recorder, retries, backoff=0.01, breaker=breaker, budget=shared)
+    cfg = openai_settings(tmp_path, server.url, llm_max_retries=retries, **settings)
+    primary = OpenAIEngine(cfg, prompts, recorder=recorder, budget=shared)
+    engine = FallbackEngine(primary, offline, recorder, breaker=breaker, budget=shared)
     return engine, recorder
 
 
@@ -152,3 +153,26 @@ def test_limits_default_to_20_s_5_failures_60_s_and_30_s(tmp_path: Path) -> None
     assert (settings.llm_breaker_window, settings.llm_breaker_cooldown) == (60, 30)
     with pytest.raises(ValueError):
         openai_settings(tmp_path, "http://127.0.0.1:9/v1", llm_turn_budget=0)
+
+
+def test_a_wait_longer_than_the_budget_falls_back_at_once(
+    tmp_path: Path, fake_openai: FakeOpenAI, prompts: PromptSet, offline: OfflineEngine, rubric: Rubric
+) -> None:
+    fake_openai.queue(Status(429, retry_after=5), JSONReply(GAP))
+    eng, recorder = guarded(tmp_path, fake_openai, prompts, offline, budget=2.0, retries=2)
+    start = time.perf_counter()
+    with eng.turn():
+        assert eng.judge(rubric.dimension("roi_ownership"), STATEMENTS).rationale.startswith("[offline engine]")
+    assert time.perf_counter() - start < 1.5  # the SDK did not sleep the 5 s the server asked for
+    assert len(fake_openai.requests) == 1 and "budget" in (recorder.records[-1].error or "")
+
+
+def test_a_short_wait_within_the_budget_is_retried(
+    tmp_path: Path, fake_openai: FakeOpenAI, prompts: PromptSet, offline: OfflineEngine, rubric: Rubric
+) -> None:
+    fake_openai.queue(Status(503, retry_after_ms=200), JSONReply(GAP))
+    eng, _ = guarded(tmp_path, fake_openai, prompts, offline, budget=5.0, retries=2)
+    with eng.turn():
+        assert eng.judge(rubric.dimension("roi_ownership"), STATEMENTS).rationale == "No owner."
+    assert len(fake_openai.requests) == 2 and eng.counters()["retries"] == 1
+    assert fake_openai.headers[1]["x-stainless-retry-count"] == "1"  # the SDK's own retry

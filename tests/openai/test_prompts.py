@@ -10,7 +10,7 @@ from bot.config import PROJECT_ROOT
 from bot.prompts import PromptError, PromptTemplate, load_prompt, load_prompts, placeholders
 
 PROMPTS_DIR = PROJECT_ROOT / "prompts"
-REQUIRED = ["detect_agentic", "follow_up", "grounded_answer", "judge_dimension", "summarise_report"]
+REQUIRED = ["detect_agentic", "follow_up", "grounded_answer", "judge_dimension"]
 PROMPT_FILES = sorted(PROMPTS_DIR.glob("*.yaml"))
 
 
@@ -26,8 +26,8 @@ def test_each_prompt_renders_with_its_declared_variables(path: Path) -> None:
     system, user = tpl.render(**values)
     rendered = system + user
     for var in tpl.variables:
-        assert f"<<value of {var}>>" in rendered
-    assert not placeholders(rendered)
+        assert f"<<value of {var}>>" in rendered and "{" + var + "}" not in rendered
+    assert "{{" not in rendered  # literal braces come out single
     assert tpl.name == path.stem and tpl.version
 
 
@@ -41,10 +41,10 @@ def test_missing_variable_is_an_error(path: Path) -> None:
 
 def test_unknown_extra_variable_is_an_error() -> None:
     prompts = load_prompts(PROMPTS_DIR)
-    tpl = prompts.get("summarise_report")
+    tpl = prompts.get("follow_up")
     values = {v: "x" for v in tpl.variables}
     with pytest.raises(PromptError, match="no variable.*colour"):
-        prompts.render("summarise_report", colour="red", **values)
+        prompts.render("follow_up", colour="red", **values)
 
 
 def test_a_value_with_braces_is_not_rendered_again() -> None:
@@ -53,9 +53,23 @@ def test_a_value_with_braces_is_not_rendered_again() -> None:
     assert (system, user) == ("{b}", "B")
 
 
-def test_json_braces_in_a_template_are_not_placeholders() -> None:
-    tpl = PromptTemplate(name="t", version="1", variables=["x"], system='{"a": 1}', user="{x}")
+def test_doubled_braces_in_a_template_are_literal() -> None:
+    tpl = PromptTemplate(name="t", version="1", variables=["x"], system='{{"a": 1}}', user="{x}")
+    assert placeholders(tpl.system) == set()
     assert tpl.render(x="1") == ('{"a": 1}', "1")
+
+
+def test_the_prompt_is_a_chat_prompt_template_of_system_and_human_messages() -> None:
+    tpl = load_prompts(PROMPTS_DIR).get("detect_agentic")
+    assert sorted(tpl.chat.input_variables) == ["statements"]
+    system, human = tpl.messages(statements="s")
+    assert (system.type, human.type) == ("system", "human")
+
+
+def test_a_single_brace_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "json.yaml").write_text("name: json\nversion: '1'\nsystem: 'reply {\"a\": 1}'\nuser: hi\n")
+    with pytest.raises(PromptError, match=r"json\.yaml.*literal braces"):
+        load_prompts(tmp_path)
 
 
 def test_undeclared_placeholder_names_the_file_and_field(tmp_path: Path) -> None:
