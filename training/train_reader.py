@@ -288,7 +288,7 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument(
-        "--consistency", type=float, default=1.0, help="weight of the loss that reads a family's wordings alike"
+        "--consistency", type=float, default=0.0, help="weight of the loss that reads a family's wordings alike"
     )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--version", default="reader-2026.12.1")
