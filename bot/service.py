@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.coach_records import CoachRecords
 from bot.config import Settings
 from bot.engine.base import Engine
 from bot.errors import Conflict
@@ -53,9 +54,10 @@ class SessionView:
     messages: list[dict[str, Any]]
     channel: str
     created_at: str
+    titles: dict[str, str] = field(default_factory=dict)  # each dimension's ready title, in progress order
 
 
-class Coach:
+class Coach(CoachRecords):
     """Interview sessions, one-shot assessments and grounded answers over one playbook."""
 
     def __init__(
@@ -232,6 +234,7 @@ class Coach:
             messages=messages,
             channel=rec.channel,
             created_at=rec.created_at.isoformat(),
+            titles={d.id: d.ready_title for d in self.rubric.dimensions},
         )
 
     def report(self, session_id: str, owner: str | None = None) -> Report:
