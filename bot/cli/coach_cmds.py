@@ -51,11 +51,11 @@ def chat(
             except InvalidInput as exc:
                 err_console.print(f"[yellow]{exc}[/yellow]")
                 continue
-            console.print(Markdown(turn.reply))
-            if turn.done and "report" in text.lower() or turn.done and turn.topic == "done":
-                print_report(coach.report(session_id), console)
-                if turn.topic == "done":
-                    break
+            console.print(Markdown(turn.message or turn.reply))
+            if turn.report is not None:  # the gap list this answer (or `report`) made
+                print_report(turn.report, console)
+            if turn.topic == "done" and turn.report is not None:
+                break
         console.print(f"[dim]Saved. Resume with: coach chat --resume {session_id}[/dim]")
 
 
