@@ -37,7 +37,7 @@ from tests.api.test_serve_cmd import coach_env
 # per backend, over LANES clients each with its own server (replicas on one database)
 KILLS = int(os.environ.get("COACH_KILL_TEST_KILLS", "40"))
 LANES = int(os.environ.get("COACH_KILL_TEST_LANES", "2"))
-LIFE_SECONDS = (0.05, 0.5)  # how long each server lives once it answers
+KILL_AFTER = (0.0, 0.08)  # seconds from a request's start to the kill: mostly within the turn
 TAG = re.compile(r"\[s(\d+-\d+) t(\d+)\]")
 FORKSERVER = Path(__file__).with_name("forkserver.py")
 
@@ -116,6 +116,7 @@ class Servers:
         )
         assert self._line() == "ready"
         self._lock = threading.Lock()
+        self.pids: list[int] = []
 
     def _line(self) -> str:
         assert self.proc.stdout is not None
@@ -129,6 +130,7 @@ class Servers:
             self.proc.stdin.write(f"{port}\n")
             self.proc.stdin.flush()
             pid, url = int(self._line()), f"http://127.0.0.1:{port}"
+            self.pids.append(pid)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -139,24 +141,37 @@ class Servers:
         raise AssertionError(f"the server on port {port} did not start")
 
     def close(self) -> None:
-        """Stop forking (the children are all dead by then)."""
-        self.proc.terminate()
+        """Stop forking, and kill any server not killed yet (a test that failed mid-life)."""
+        for pid in self.pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.kill()
         self.proc.wait(timeout=30)
 
 
 def run_lives(servers: Servers, client: Client, kills: int, rng: random.Random) -> None:
-    """Start, use and SIGKILL a server `kills` times."""
+    """Start, use and SIGKILL a server `kills` times.
+
+    Each life serves a few requests unharmed (so interviews progress even on a slow machine),
+    then a timer started with a request kills the server somewhere in or after it."""
     with httpx.Client(timeout=30, headers={"Host": "127.0.0.1"}) as http:
         for _ in range(kills):
             pid, client.url = servers.start()
-            timer = threading.Timer(rng.uniform(*LIFE_SECONDS), os.kill, (pid, signal.SIGKILL))
-            timer.start()
+            safe, timer = rng.randint(0, 4), None
             try:
                 while True:
+                    if safe == 0 and timer is None:
+                        timer = threading.Timer(rng.uniform(*KILL_AFTER), os.kill, (pid, signal.SIGKILL))
+                        timer.start()
                     client.step(http)
+                    safe -= 1
             except httpx.TransportError:
                 client.died()
+            assert timer is not None, "the server died before it was killed"
             timer.join()
+            servers.pids.remove(pid)  # dead: never signal that pid again (it may be reused)
 
 
 def run_lanes(servers: Servers, clients: list[Client], seed: str) -> None:
