@@ -61,6 +61,11 @@ class TurnsMixin(StoreBase):
         """Store the whole turn, or nothing: Conflict when the session moved on since `turn.version`
         (or another request stored the same key first)."""
         check_choice(turn.status, SESSION_STATUSES, "session status")
+        # redaction is done before the transaction: the write lock is held only for the writes
+        now = utcnow()
+        user = self.message_row(turn.session_id, "user", turn.user_text, turn.author, now=now)
+        coach = self.message_row(turn.session_id, "coach", turn.reply, meta=turn.reply_meta, now=now)
+        state = scrub_state(copy.deepcopy(turn.state))
         try:
             with self._tx() as db:
                 row = db.get(SessionRow, turn.session_id, with_for_update=True)
@@ -68,9 +73,6 @@ class TurnsMixin(StoreBase):
                     raise no_session(turn.session_id)
                 if (row.version or 0) != turn.version:
                     raise changed(turn.session_id)
-                now = utcnow()
-                user = self.message_row(turn.session_id, "user", turn.user_text, turn.author, now=now)
-                coach = self.message_row(turn.session_id, "coach", turn.reply, meta=turn.reply_meta, now=now)
                 db.add_all([user, coach])
                 assessment_id, gap_ids = None, []
                 if turn.report is not None:
@@ -79,7 +81,7 @@ class TurnsMixin(StoreBase):
                     gap_ids = list(
                         db.scalars(select(GapRow.id).filter_by(assessment_id=assessment_id).order_by(GapRow.id))
                     )
-                row.state = scrub_state(copy.deepcopy(turn.state))
+                row.state = state
                 row.status = turn.status
                 row.version = (row.version or 0) + 1
                 row.updated_at = now
