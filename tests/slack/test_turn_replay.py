@@ -29,18 +29,18 @@ def dead_claim(engine: Engine, event_id: str, body: dict[str, object]) -> None:
 
 
 def test_a_replayed_event_posts_the_stored_reply_without_reapplying_the_turn(slack: SlackRig) -> None:
-    channel, engine = "C0TWICE", slack.coach.store.engine
+    channel, engine = "C0REPLAYKEY", slack.coach.store.engine
     with engine.begin() as conn:  # earlier tests' unfinished claims out of the way
         conn.execute(update(SlackEventRow).where(SlackEventRow.done_at.is_(None)).values(done_at=utcnow()))
     root = interview(slack, channel)
-    body = event_callback(message("U0BOB", ANSWER, channel, new_ts(), thread_ts=root), "Ev0TWICE")
-    assert claim_event(engine, "Ev0TWICE", now=utcnow() - timedelta(hours=1), payload=json.dumps(body))
+    body = event_callback(message("U0BOB", ANSWER, channel, new_ts(), thread_ts=root), "Ev0REPLAYKEY")
+    assert claim_event(engine, "Ev0REPLAYKEY", now=utcnow() - timedelta(hours=1), payload=json.dumps(body))
     assert replay_unfinished(slack.app.state.slack_app, engine) == 1  # the first delivery
     first = replies(slack, channel, root, 2)[-1]
     session = slack.coach.store.find_session(f"slack:{TEAM}:{channel}:{root}")
     assert session is not None
     version = slack.coach.store.get_session(session.id).version
-    dead_claim(engine, "Ev0TWICE", body)  # died after the turn's commit, before the delivery was marked done
+    dead_claim(engine, "Ev0REPLAYKEY", body)  # died after the turn's commit, before the delivery was marked done
     assert replay_unfinished(slack.app.state.slack_app, engine) == 1
     again = replies(slack, channel, root, 3)[-1]
     assert text_of(again) == text_of(first)  # the stored reply, posted again
