@@ -22,7 +22,10 @@ MAX_FOLLOW_UPS = 2
 # Confidences are the reader's calibrated probabilities (bot/reading/judge.py).
 FOLLOW_UP_CONFIDENCE = 0.6  # below this a judgement rests on too little: ask for specifics
 SKIP_CONFIDENCE = 0.85  # an area is skipped only when an earlier answer was near-certainly about it being in place
-AskFn = Callable[[str, "str | None", str], GroundedAnswer]
+OnToken = Callable[[str], None]  # receives an answer's text in pieces as it is produced
+AskFn = Callable[[str, "str | None", str, "OnToken | None"], GroundedAnswer]
+ACTIVE_OPTIONS = ("skip", "back", "status", "report")  # quick replies while the interview runs
+DONE_OPTIONS = ("report", "restart")
 
 
 def is_question(text: str) -> bool:
@@ -53,12 +56,16 @@ class Interview:
             f"Hi! I'm the Readiness Coach. I'll ask you a few questions{name} and then give you "
             "a gap list you can act on this week. Type `help` at any time.\n\n"
         )
-        reply = self._ask_current(state)
+        reply = self.ask_current(state)
         reply.text = opening + reply.text
         return state, reply
 
-    def handle(self, state: InterviewState, text: str, author: str | None = None) -> Reply:
-        """Process one message: a command, a question to the coach, or an answer."""
+    def handle(
+        self, state: InterviewState, text: str, author: str | None = None, on_token: OnToken | None = None
+    ) -> Reply:
+        """Process one message: a command, a question to the coach, or an answer.
+
+        `on_token` receives the pieces of an answer to a question as they are produced."""
         command = text.strip().lower().lstrip("/")
         if command in COMMANDS:
             return HANDLERS[command](self, state)
@@ -70,7 +77,7 @@ class Interview:
                 done=True,
             )
         if is_question(text):
-            return self._answer_question(state, text)
+            return self._answer_question(state, text, on_token)
         return self._take_answer(state, text, author)
 
     def judgements(self, state: InterviewState) -> dict[str, Judgement]:
@@ -99,6 +106,10 @@ class Interview:
                 out[ident] = "pending"
         return out
 
+    def options(self, state: InterviewState) -> list[str]:
+        """The quick replies that make sense now: commands for a running or a finished interview."""
+        return list(DONE_OPTIONS if state.done else ACTIVE_OPTIONS)
+
     def topic(self, state: InterviewState) -> str:
         """The API topic: `intro`, a dimension id, or `done`."""
         if state.done:
@@ -109,7 +120,7 @@ class Interview:
     # -- answers -------------------------------------------------------------
     def _take_answer(self, state: InterviewState, text: str, author: str | None) -> Reply:
         kind, ident = self.plan[state.step]
-        qid = self._question_id(state)
+        qid = self.question_id(state)
         if kind == "intro":
             feeds = next(q.feeds for q in self.rubric.intro if q.id == ident) or "intro"
             state.statements.append(Statement(text=text, author=author, topic=feeds, question_id=qid))
@@ -117,14 +128,14 @@ class Interview:
             if len(words(text)) < 3 and intro_q.follow_ups and state.follow_ups < 1:
                 state.follow_ups += 1
                 return self._say(state, intro_q.follow_ups[0])
-            return self._advance(state)
+            return self.advance(state)
         dim = self.rubric.dimension(ident)
         state.statements.append(Statement(text=text, author=author, topic=dim.id, question_id=qid))
         judgement = self.engine.judge(dim, state.statements)
         unsure = judgement.status == "unknown" or judgement.confidence < FOLLOW_UP_CONFIDENCE
         if unsure and state.follow_ups < MAX_FOLLOW_UPS:
             return self._follow_up(state, dim)
-        return self._advance(state)
+        return self.advance(state)
 
     def _follow_up(self, state: InterviewState, dim: Dimension) -> Reply:
         question = dim.questions[min(state.question_idx, len(dim.questions) - 1)]
@@ -132,7 +143,8 @@ class Interview:
         state.follow_ups += 1
         return self._say(state, self.engine.follow_up(dim, question, state.statements, default))
 
-    def _advance(self, state: InterviewState, note: str = "") -> Reply:
+    def advance(self, state: InterviewState, note: str = "") -> Reply:
+        """Move to the next step (remembering this one for `back`) and ask it."""
         state.history.append(self._snapshot(state))
         state.step += 1
         state.question_idx = 0
@@ -169,11 +181,12 @@ class Interview:
                 done=True,
                 want_report=True,
             )
-        reply = self._ask_current(state)
+        reply = self.ask_current(state)
         reply.text = note + reply.text
         return reply
 
-    def _ask_current(self, state: InterviewState) -> Reply:
+    def ask_current(self, state: InterviewState) -> Reply:
+        """Ask the current step's question."""
         kind, ident = self.plan[state.step]
         if kind == "intro":
             text = next(q.ask for q in self.rubric.intro if q.id == ident)
@@ -185,9 +198,10 @@ class Interview:
 
     def _say(self, state: InterviewState, text: str) -> Reply:
         state.last_question = text
-        return Reply(text, self.topic(state), self._question_id(state), done=state.done)
+        return Reply(text, self.topic(state), self.question_id(state), done=state.done)
 
-    def _question_id(self, state: InterviewState) -> str:
+    def question_id(self, state: InterviewState) -> str:
+        """The id of the question being asked (empty once done)."""
         if state.done:
             return ""
         kind, ident = self.plan[state.step]
@@ -204,15 +218,15 @@ class Interview:
             n_statements=len(state.statements),
         )
 
-    def _answer_question(self, state: InterviewState, text: str) -> Reply:
+    def _answer_question(self, state: InterviewState, text: str, on_token: OnToken | None) -> Reply:
         topic = self.topic(state)
         dimension = topic if topic in {d.id for d in self.rubric.dimensions} else None
-        answer = self.ask(text, dimension, state.last_question)
+        answer = self.ask(text, dimension, state.last_question, on_token)
         back = f"\n\nBack to the interview: {state.last_question}" if state.last_question else ""
         return Reply(
             answer.answer + back,
             topic,
-            self._question_id(state),
+            self.question_id(state),
             done=state.done,
             citations=answer.citations,
         )

@@ -2,64 +2,61 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
-from bot.interview_state import HELP, InterviewState, Reply
-
-if TYPE_CHECKING:
-    from bot.interview import Interview
+from bot.interview_state import HELP, InterviewState, Reply, Steps
 
 
-def cmd_help(iv: Interview, state: InterviewState) -> Reply:
+def cmd_help(iv: Steps, state: InterviewState) -> Reply:
     """List the commands, then repeat the current question."""
     return Reply(
         HELP + (f"\n\n{state.last_question}" if not state.done else ""),
         iv.topic(state),
-        iv._question_id(state),
+        iv.question_id(state),
         done=state.done,
     )
 
 
-def cmd_status(iv: Interview, state: InterviewState) -> Reply:
+def cmd_status(iv: Steps, state: InterviewState) -> Reply:
     """Progress over the six areas."""
     marks = {"done": "✓", "skipped": "–", "current": "→", "pending": "·"}
     lines = [f"- {marks[v]} {iv.rubric.dimension(k).ready_title} ({v})" for k, v in iv.progress(state).items()]
     return Reply(
         "Progress:\n" + "\n".join(lines),
         iv.topic(state),
-        iv._question_id(state),
+        iv.question_id(state),
         done=state.done,
     )
 
 
-def cmd_report(iv: Interview, state: InterviewState) -> Reply:
+def cmd_report(iv: Steps, state: InterviewState) -> Reply:
     """Ask the caller for the gap list so far."""
     return Reply(
         "Here is the gap list from what you've told me so far.",
         iv.topic(state),
-        iv._question_id(state),
+        iv.question_id(state),
         done=state.done,
         want_report=True,
     )
 
 
-def cmd_skip(iv: Interview, state: InterviewState) -> Reply:
+def cmd_skip(iv: Steps, state: InterviewState) -> Reply:
     """Move on; a skipped area becomes an open question."""
     if state.done:
         return cmd_help(iv, state)
     kind, ident = iv.plan[state.step]
     if kind == "dim":
         state.skipped.append(ident)
-    return iv._advance(state, "Skipped. ")
+    return iv.advance(state, "Skipped. ")
 
 
-def cmd_back(iv: Interview, state: InterviewState) -> Reply:
+def cmd_back(iv: Steps, state: InterviewState) -> Reply:
     """Return to the previous question and forget the answers given since."""
     if not state.history:
         return Reply(
             "We're at the first question already. " + state.last_question,
             iv.topic(state),
-            iv._question_id(state),
+            iv.question_id(state),
         )
     snap = state.history.pop()
     ident = iv.plan[snap.step][1]
@@ -72,12 +69,12 @@ def cmd_back(iv: Interview, state: InterviewState) -> Reply:
     )
     del state.statements[snap.n_statements :]
     state.done = False
-    reply = iv._ask_current(state)
+    reply = iv.ask_current(state)
     reply.text = "Going back. " + reply.text
     return reply
 
 
-def cmd_restart(iv: Interview, state: InterviewState) -> Reply:
+def cmd_restart(iv: Steps, state: InterviewState) -> Reply:
     """Start the interview over, keeping the pilot's name."""
     fresh, reply = iv.start(state.pilot_name)
     for name in InterviewState.model_fields:
@@ -85,7 +82,7 @@ def cmd_restart(iv: Interview, state: InterviewState) -> Reply:
     return reply
 
 
-HANDLERS = {
+HANDLERS: dict[str, Callable[[Steps, InterviewState], Reply]] = {
     "help": cmd_help,
     "status": cmd_status,
     "report": cmd_report,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from pydantic import BaseModel, Field
 
+from bot.knowledge import Rubric
 from bot.models import Citation, Statement
 
 COMMANDS = ("skip", "back", "status", "report", "restart", "help")
@@ -52,3 +54,34 @@ class Reply:
     done: bool = False
     citations: list[Citation] = field(default_factory=list)
     want_report: bool = False
+
+
+class Steps(Protocol):
+    """What the commands may do to an interview: its public moves, no internals."""
+
+    rubric: Rubric
+    plan: list[tuple[str, str]]
+
+    def start(self, pilot_name: str | None = None) -> tuple[InterviewState, Reply]:
+        """A fresh state and the opening question."""
+        ...
+
+    def topic(self, state: InterviewState) -> str:
+        """The current topic."""
+        ...
+
+    def question_id(self, state: InterviewState) -> str:
+        """The id of the question being asked."""
+        ...
+
+    def progress(self, state: InterviewState) -> dict[str, str]:
+        """Per dimension: done, skipped, current or pending."""
+        ...
+
+    def advance(self, state: InterviewState, note: str = "") -> Reply:
+        """Move to the next step and ask it."""
+        ...
+
+    def ask_current(self, state: InterviewState) -> Reply:
+        """Ask the current step's question."""
+        ...

@@ -126,11 +126,17 @@ class GroundedAnswer(BaseModel):
 
 
 class Turn(BaseModel):
-    """The coach's reply to one message."""
+    """The coach's reply to one message, with everything an adapter shows beside it."""
 
     session_id: str
-    reply: str
+    reply: str  # as stored in the transcript: the coach's words, then the report's brief when one was made
     topic: str
     question_id: str = ""
     done: bool = False
     citations: list[Citation] = Field(default_factory=list)
+    message: str = ""  # the coach's words alone (without the brief), for adapters that post the report apart
+    options: list[str] = Field(default_factory=list)  # quick replies that make sense now (commands)
+    report: Report | None = None  # the report this turn made and stored, if it made one
+    assessment_id: int | None = None  # that report's stored id
+    gap_ids: list[int] = Field(default_factory=list)  # its gaps' stored ids, in report order
+    replayed: bool = False  # True when a retry with the same idempotency key got the stored turn back

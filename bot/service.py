@@ -3,32 +3,44 @@
 from __future__ import annotations
 
 import logging
-import queue
-import re
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.coach_records import CoachRecords
 from bot.config import Settings
 from bot.documents.convert import convert_bytes
 from bot.documents.statements import _is_title, _items, _paragraphs, document_statements, located_statements  # noqa: F401
 from bot.engine.base import Engine
 from bot.errors import Conflict
-from bot.interview import Interview, InterviewState, is_question
+from bot.interview import Interview, InterviewState, OnToken, Reply, is_question
 from bot.knowledge import Knowledge
 from bot.limits import clean_text
 from bot.models import GroundedAnswer, Report, Turn
 from bot.reports import Reports, engine_turn, engine_used
+from bot.store.scrub import scrub_report
+from bot.store.turns import StoredTurn, TurnWrite
 from bot.text import expand_aliases
+from bot.turns import clean_key, replayed, result_of, streamed, text_hash
 
 if TYPE_CHECKING:
     from bot.index import PlaybookIndex
     from bot.store import Store
 
 log = logging.getLogger(__name__)
-_TOKEN = re.compile(r"\s*\S+\s*")  # leading whitespace too: the pieces add up to the reply
-TURN_ATTEMPTS = 5  # optimistic retries when two messages in one session race
+TURN_ATTEMPTS = 5  # a turn re-run on the newer state when another message in its session committed first
+
+
+@dataclass(frozen=True)
+class _Work:
+    """One turn computed on a snapshot, ready to commit."""
+
+    text: str
+    author: str | None
+    key: str | None
+    state: InterviewState
+    reply: Reply
+    report: Report | None
 
 
 @dataclass
@@ -43,9 +55,10 @@ class SessionView:
     messages: list[dict[str, Any]]
     channel: str
     created_at: str
+    titles: dict[str, str] = field(default_factory=dict)  # each dimension's ready title, in progress order
 
 
-class Coach:
+class Coach(CoachRecords):
     """Interview sessions, one-shot assessments and grounded answers over one playbook."""
 
     def __init__(
@@ -68,7 +81,7 @@ class Coach:
         self.reader_version = reader_version
         self.interview = Interview(self.rubric, engine, self.ask)
         self.reports = Reports(self.rubric, engine, index, store, prompt_version, reader_version)
-        self._sink = threading.local()  # set while stream_message wants answer deltas
+        self.turn_attempts = TURN_ATTEMPTS
 
     # -- sessions ------------------------------------------------------------
     def start_session(
@@ -78,7 +91,7 @@ class Coach:
         pilot_name: str | None = None,
         external_key: str | None = None,
     ) -> Turn:
-        """Open a session and return the coach's first question."""
+        """Open a session and return the coach's first question (both stored in one transaction)."""
         if pilot_name is not None:
             pilot_name = clean_text(pilot_name, 200, "pilot name")
         state, reply = self.interview.start(pilot_name)
@@ -88,85 +101,122 @@ class Coach:
             pilot_name=pilot_name,
             external_key=external_key,
             state=state.model_dump(mode="json"),
+            greeting=reply.text,
+            greeting_meta={"topic": reply.topic},
         )
-        self.store.add_message(rec.id, "coach", reply.text, meta={"topic": reply.topic})
         return Turn(
             session_id=rec.id,
             reply=reply.text,
+            message=reply.text,
             topic=reply.topic,
             question_id=reply.question_id,
             done=reply.done,
+            options=self.interview.options(state),
         )
 
-    def send_message(self, session_id: str, text: str, owner: str | None = None, author: str | None = None) -> Turn:
-        """Store the team's message first, then let the interview answer it (its model work on one budget)."""
-        with engine_turn(self.engine):
-            return self._send_message(session_id, text, owner, author)
+    def send_message(
+        self,
+        session_id: str,
+        text: str,
+        owner: str | None = None,
+        author: str | None = None,
+        idempotency_key: str | None = None,
+        on_token: OnToken | None = None,
+    ) -> Turn:
+        """Handle one message as one transaction: the message, state, report and reply, or nothing.
 
-    def _send_message(self, session_id: str, text: str, owner: str | None, author: str | None) -> Turn:
-        rec = self.store.get_session(session_id, owner=owner)
+        The engine works on a snapshot of the state first; the commit then checks nobody moved the
+        session on meanwhile (else the turn is re-run on the new state, and after TURN_ATTEMPTS a
+        Conflict leaves no trace). A retry with the same `idempotency_key` gets the stored turn back.
+        `on_token` receives the pieces of an answer to a question as they are produced.
+        """
         text = clean_text(text, self.settings.max_message_chars)
-        self.store.add_message(session_id, "user", text, author=author)
-        for attempt in range(TURN_ATTEMPTS):
-            if attempt:  # someone else saved meanwhile: start from their state
-                rec = self.store.get_session(session_id, owner=owner)
-            state = InterviewState.model_validate(rec.state)
-            reply = self.interview.handle(state, text, author=author)
-            status = "done" if state.done else "active"
-            try:  # another replica may have answered in this session meanwhile: re-apply on top
-                self.store.save_state(session_id, state.model_dump(mode="json"), status, rec.version)
-                break
+        key = clean_key(idempotency_key)
+        for attempt in range(self.turn_attempts):
+            rec = self.store.get_session(session_id, owner=owner)
+            if key and (kept := self.store.find_turn(session_id, key)) is not None:
+                return self._replayed(kept, text)
+            work = self._work(rec.state, text, author, key, on_token if not attempt else None)
+            try:
+                return self._commit(session_id, rec.version, work)
             except Conflict:
-                if attempt == TURN_ATTEMPTS - 1:
+                if attempt == self.turn_attempts - 1:
                     raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _work(
+        self, snapshot: dict[str, Any], text: str, author: str | None, key: str | None, on_token: OnToken | None
+    ) -> _Work:
+        """The turn's engine work on a snapshot of the state; nothing is stored yet."""
+        state = InterviewState.model_validate(snapshot)
+        with engine_turn(self.engine):
+            reply = self.interview.handle(state, text, author=author, on_token=on_token)
+            report = self.reports.of_state(state) if reply.want_report else None
+        return _Work(text, author, key, state, reply, report)
+
+    def _commit(self, session_id: str, version: int, work: _Work) -> Turn:
+        """Store a computed turn in one transaction; the Turn carries what was stored."""
+        reply, report = work.reply, work.report
         body, engine = reply.text, engine_used(self.engine)
-        if reply.want_report:
-            report = self.reports.of_state(state)
-            report.assessment_id = self.store.save_assessment(report, session_id=session_id)
+        if report is not None:
+            report = scrub_report(report)  # the brief quotes what the stored report quotes
             body, engine = f"{body}\n\n{render_brief(report)}", report.engine
-        self.store.add_message(session_id, "coach", body, meta={"topic": reply.topic, "engine": engine})
-        return Turn(
+        turn = Turn(
             session_id=session_id,
             reply=body,
+            message=reply.text,
             topic=reply.topic,
             question_id=reply.question_id,
             done=reply.done,
             citations=reply.citations,
+            options=self.interview.options(work.state),
+        )
+        stored = self.store.commit_turn(
+            TurnWrite(
+                session_id=session_id,
+                version=version,
+                state=work.state.model_dump(mode="json"),
+                status="done" if work.state.done else "active",
+                user_text=work.text,
+                author=work.author,
+                reply=body,
+                reply_meta={"topic": reply.topic, "engine": engine},
+                report=report,
+                key=work.key,
+                text_hash=text_hash(work.text) if work.key else "",
+                result=result_of(turn),
+            )
+        )
+        if report is not None:
+            report = report.model_copy(update={"assessment_id": stored.assessment_id})
+        return turn.model_copy(
+            update={"report": report, "assessment_id": stored.assessment_id, "gap_ids": stored.gap_ids}
         )
 
+    def _replayed(self, kept: StoredTurn, text: str) -> Turn:
+        """A turn stored under an idempotency key, as the first request got it."""
+        report = self.store.get_assessment(kept.assessment_id).report if kept.assessment_id else None
+        return replayed(kept, text, report, render_brief(report) if report else "")
+
     def stream_message(
-        self, session_id: str, text: str, owner: str | None = None, author: str | None = None
+        self,
+        session_id: str,
+        text: str,
+        owner: str | None = None,
+        author: str | None = None,
+        idempotency_key: str | None = None,
     ) -> Iterator[str | Turn]:
         """Like send_message, yielding the reply in pieces as they are produced, the Turn last.
 
         A question to the coach streams the engine's answer once it has passed its checks; other
-        replies are produced whole and then sent in pieces. The pieces always add up to the reply.
+        replies are produced whole and then sent in pieces. The pieces always add up to the reply
+        (a turn re-run after a conflict may differ from what was streamed: the Turn is what counts).
         """
-        pieces: queue.Queue[object] = queue.Queue()
-        done = object()
-
-        def work() -> None:
-            self._sink.deltas = pieces.put
-            try:
-                pieces.put(self.send_message(session_id, text, owner=owner, author=author))
-            except BaseException as exc:  # re-raised in the caller's thread
-                pieces.put(exc)
-            finally:
-                self._sink.deltas = None
-                pieces.put(done)
-
-        threading.Thread(target=work, daemon=True).start()
-        sent = ""
-        while (item := pieces.get()) is not done:
-            if isinstance(item, BaseException):
-                raise item
-            if isinstance(item, Turn):
-                if item.reply.startswith(sent):  # the rest of the reply: all of it when nothing streamed
-                    yield from _TOKEN.findall(item.reply[len(sent) :])
-                yield item
-            else:
-                sent += str(item)
-                yield str(item)
+        return streamed(
+            lambda on_token: self.send_message(
+                session_id, text, owner=owner, author=author, idempotency_key=idempotency_key, on_token=on_token
+            )
+        )
 
     def session_view(self, session_id: str, owner: str | None = None) -> SessionView:
         """Transcript, topic and progress of a session."""
@@ -185,6 +235,7 @@ class Coach:
             messages=messages,
             channel=rec.channel,
             created_at=rec.created_at.isoformat(),
+            titles={d.id: d.ready_title for d in self.rubric.dimensions},
         )
 
     def report(self, session_id: str, owner: str | None = None) -> Report:
@@ -221,11 +272,14 @@ class Coach:
             report = self.reports.make(statements, pilot_name)
         return self.store.get_assessment(self.store.save_assessment(report, owner=owner)).report
 
-    def ask(self, question: str, dimension: str | None = None, context: str = "") -> GroundedAnswer:
+    def ask(
+        self, question: str, dimension: str | None = None, context: str = "", on_token: OnToken | None = None
+    ) -> GroundedAnswer:
         """Answer from the playbook with citations, or say it isn't covered.
 
         `dimension` and `context` (the question the coach just asked) resolve short deictic
         questions such as "why does this matter?" asked in the middle of an interview.
+        `on_token` receives the answer's checked text in pieces as the engine produces it.
         """
         question = clean_text(question, self.settings.max_message_chars, "question")
         short = len(question.split()) <= 8  # counted as the team typed it, before jargon is spelled out
@@ -236,16 +290,15 @@ class Coach:
             topic = self.rubric.dimension(dimension).title if dimension else context
             query, filt = f"{question} {topic}", dimension
         passages = self.index.search(query, k=5, dimension=filt)
-        sink = getattr(self._sink, "deltas", None)
         with engine_turn(self.engine):  # within a turn already, that turn's budget holds
-            if sink is None:
+            if on_token is None:
                 return self.engine.answer(query, passages)
             final = GroundedAnswer(answer="", in_scope=False)
             for item in self.engine.answer_stream(query, passages):
                 if isinstance(item, GroundedAnswer):
                     final = item
                 else:
-                    sink(item)
+                    on_token(item)
         return final
 
 

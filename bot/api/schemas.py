@@ -70,6 +70,12 @@ class TurnOut(BaseModel):
     topic: str = Field(description="`intro`, a dimension id, or `done`.")
     done: bool
     citations: list[Citation] = Field(default_factory=list)
+    question_id: str = Field("", description="The id of the question the coach is asking now (empty when done).")
+    options: list[str] = Field(default_factory=list, description="Quick replies that make sense now (commands).")
+    assessment_id: int | None = Field(None, description="The stored report's id when this turn made one.")
+    replayed: bool = Field(
+        False, description="True when this is the stored reply to an earlier request with the same Idempotency-Key."
+    )
 
 
 class ProgressItem(BaseModel):

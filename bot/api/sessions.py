@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from itertools import chain
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from bot.api.deps import current_owner, get_coach
@@ -54,8 +54,24 @@ def session_ref(session_id: str = Path(description="The session's id."), _owner:
 SessionId = Annotated[str, Depends(session_ref)]
 
 
+IDEMPOTENCY_DOC = (
+    "Any unique string (1-200 printable characters) per message: a retry with the same key gets the "
+    "stored reply back instead of being applied twice. Keys are kept per session."
+)
+REPLAYED = "Idempotent-Replayed"
+
+
 def _turn_out(turn: Turn) -> TurnOut:
-    return TurnOut(reply=turn.reply, topic=turn.topic, done=turn.done, citations=turn.citations)
+    return TurnOut(
+        reply=turn.reply,
+        topic=turn.topic,
+        done=turn.done,
+        citations=turn.citations,
+        question_id=turn.question_id,
+        options=turn.options,
+        assessment_id=turn.assessment_id,
+        replayed=turn.replayed,
+    )
 
 
 @router.post(
@@ -109,19 +125,27 @@ def send_message(
     session_id: SessionId,
     body: MessageIn,
     request: Request,
+    response: Response,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", description=IDEMPOTENCY_DOC),
     owner: str = Depends(current_owner),
     coach: Coach = Depends(get_coach),
 ) -> Any:
-    """Send the team's answer (or a command: skip, back, status, report, restart, help)."""
+    """Send the team's answer (or a command: skip, back, status, report, restart, help).
+
+    The message, the interview's progress, the report (when one is made) and the reply are stored
+    together or not at all; with an `Idempotency-Key`, a retry returns the stored reply."""
     if wants_stream(request.headers.get("accept")):
-        pieces = coach.stream_message(session_id, body.text, owner=owner)
-        first = next(pieces)  # the message is stored and checked before the first byte
+        pieces = coach.stream_message(session_id, body.text, owner=owner, idempotency_key=idempotency_key)
+        first = next(pieces)  # a bad message or session is an HTTP error, before the first byte
         return StreamingResponse(
             sse_events(chain([first], pieces)),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
-    return _turn_out(coach.send_message(session_id, body.text, owner=owner))
+    turn = coach.send_message(session_id, body.text, owner=owner, idempotency_key=idempotency_key)
+    if turn.replayed:
+        response.headers[REPLAYED] = "true"
+    return _turn_out(turn)
 
 
 @router.get("/sessions/{session_id}", response_model=SessionOut, responses=error_responses(*COMMON))
@@ -131,7 +155,7 @@ def get_session(
     """The transcript, the current topic and progress over the six dimensions."""
     view = coach.session_view(session_id, owner=owner)
     progress = [
-        ProgressItem(dimension=d, title=coach.rubric.dimension(d).ready_title, state=s)  # type: ignore[arg-type]
+        ProgressItem(dimension=d, title=view.titles[d], state=s)  # type: ignore[arg-type]
         for d, s in view.progress.items()
     ]
     return SessionOut(

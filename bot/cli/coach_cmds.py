@@ -61,12 +61,12 @@ def chat(
             except InvalidInput as exc:
                 err_console.print(f"[yellow]{exc}[/yellow]")
                 continue
-            console.print(Markdown(turn.reply))
+            console.print(Markdown(turn.message or turn.reply))
             _print_sources(turn.citations)
-            if turn.done and "report" in text.lower() or turn.done and turn.topic == "done":
-                print_report(coach.report(session_id), console)
-                if turn.topic == "done":
-                    break
+            if turn.report is not None:  # the gap list this answer (or `report`) made
+                print_report(turn.report, console)
+            if turn.topic == "done" and turn.report is not None:
+                break
         console.print(f"[dim]Saved. Resume with: coach chat --resume {session_id}[/dim]")
 
 

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 
 from bot.checkins.pilots import Checkins
-from bot.service import Coach, is_message_question, render_brief
+from bot.coach_records import SessionRef
+from bot.service import Coach, is_message_question
 from bot.slack.blocks import escape
 from bot.slack.checkins import answer_checkin_thread
 from bot.slack.replies import Poster, run_reporting
-from bot.slack.tables import latest_assessment_id
-from bot.store import SessionRecord
 
 THINKING = "is thinking…"
 _START = re.compile(r"^\s*(?:start|begin|assess)\b[\s:,-]*(?P<name>.*)$", re.I | re.S)
@@ -82,13 +81,15 @@ class Conversations:
         text: str,
         may_start: bool,
         stored: OnStored = nothing,
+        event_id: str | None = None,
     ) -> None:
         """Continue the thread's interview; without one, answer a question or start one.
 
         `stored` runs as soon as the coach has kept the message (or there is nothing to keep),
-        before anything is posted."""
+        before anything is posted. `event_id` (Slack's, the same on every redelivery) makes a
+        redelivered message get its stored reply instead of being applied twice."""
         poster = thread.poster(client)
-        session = self.coach.store.find_session(thread.key)
+        session = self.coach.find_session(thread.key)
         if session is None and thread.thread_ts and self._checkin(poster, thread, text, user, stored):
             return
         if session is None and not may_start:
@@ -99,7 +100,10 @@ class Conversations:
         if session is None:
             run_reporting(poster, lambda: self._first(poster, thread, text, stored), refused=stored)
         else:
-            run_reporting(poster, lambda: self._turn(poster, thread, session.id, text, user, stored), refused=stored)
+            key = f"slack-event:{event_id}" if event_id else None
+            run_reporting(
+                poster, lambda: self._turn(poster, thread, session.id, text, user, stored, key), refused=stored
+            )
 
     def start(self, client: WebClient, thread: Thread, pilot_name: str | None) -> None:
         """Open a session in the thread and ask the first question."""
@@ -111,21 +115,15 @@ class Conversations:
         poster = thread.poster(client)
         run_reporting(poster, lambda: self._turn(poster, thread, session_id, "report", user))
 
-    def latest_in(self, team: str, channel: str) -> SessionRecord | None:
+    def latest_in(self, team: str, channel: str) -> SessionRef | None:
         """The most recently active session in a channel, if any."""
-        prefix = f"slack:{team}:{channel}:"
-        for rec in self.coach.store.list_sessions(owner=workspace_owner(team)):
-            if (rec.external_key or "").startswith(prefix):
-                return rec
-        return None
+        return self.coach.latest_session(workspace_owner(team), f"slack:{team}:{channel}:")
 
-    def status_text(self, session: SessionRecord) -> str:
+    def status_text(self, session: SessionRef) -> str:
         """Progress of a session, one line per area (Slack mrkdwn: the pilot's name is escaped)."""
         view = self.coach.session_view(session.id)
         marks = {"done": "✓", "skipped": "–", "current": "→", "pending": "·"}
-        lines = [
-            f"{marks.get(v, '·')} {self.coach.rubric.dimension(k).ready_title} ({v})" for k, v in view.progress.items()
-        ]
+        lines = [f"{marks.get(v, '·')} {view.titles[k]} ({v})" for k, v in view.progress.items()]
         name = f" for {escape(view.pilot_name)}" if view.pilot_name else ""
         return f"Interview{name}: {'finished' if view.done else view.topic}\n" + "\n".join(lines)
 
@@ -165,20 +163,22 @@ class Conversations:
             return self._locks[key]
 
     def _turn(
-        self, poster: Poster, thread: Thread, session_id: str, text: str, user: str, stored: OnStored = nothing
+        self,
+        poster: Poster,
+        thread: Thread,
+        session_id: str,
+        text: str,
+        user: str,
+        stored: OnStored = nothing,
+        key: str | None = None,
     ) -> None:
-        """Store and handle the message (one at a time per thread), then post the reply."""
-        engine = self.coach.store.engine
+        """Handle the message (one at a time per thread), then post the reply and any report it made."""
         with self._lock(thread.key):
-            before = latest_assessment_id(engine, session_id)
-            turn = self.coach.send_message(session_id, text, owner=thread.owner, author=user)
+            turn = self.coach.send_message(session_id, text, owner=thread.owner, author=user, idempotency_key=key)
             stored()
-            after = latest_assessment_id(engine, session_id)
-        if after is None or after == before:
+        if turn.report is None:
             poster.text(turn.reply, turn.citations)
             return
-        report = self.coach.store.get_assessment(after).report
-        gaps = self.coach.store.list_gaps(after)
-        gap_ids = [g.id for g in gaps] if len(gaps) == len(report.gaps) else []
-        poster.text(turn.reply.removesuffix(render_brief(report)).rstrip(), turn.citations)
-        poster.report(report, after, gap_ids)
+        poster.text(turn.message, turn.citations)
+        gap_ids = turn.gap_ids if len(turn.gap_ids) == len(turn.report.gaps) else []
+        poster.report(turn.report, turn.assessment_id, gap_ids)

@@ -77,7 +77,8 @@ def register_listeners(app: App, convo: Conversations) -> None:
         thread = Thread(body["team_id"], event["channel"], event.get("thread_ts") or event["ts"])
         text = strip_mentions(event.get("text", ""))
         stored = done_marker(engine, body)
-        convo.on_message(client, thread, event.get("user", ""), text, may_start=True, stored=stored)
+        user = event.get("user", "")
+        convo.on_message(client, thread, user, text, may_start=True, stored=stored, event_id=body.get("event_id"))
 
     def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
         stored = done_marker(engine, body)
@@ -90,7 +91,15 @@ def register_listeners(app: App, convo: Conversations) -> None:
             stored()  # top-level channel chatter, or a mention (handled by on_mention)
             return
         thread = Thread(body["team_id"], event["channel"], event.get("thread_ts"), dm=is_dm)
-        convo.on_message(client, thread, event["user"], strip_mentions(text), may_start=is_dm, stored=stored)
+        convo.on_message(
+            client,
+            thread,
+            event["user"],
+            strip_mentions(text),
+            may_start=is_dm,
+            stored=stored,
+            event_id=body.get("event_id"),
+        )
 
     def on_thread_started(event: dict[str, Any], client: WebClient) -> None:
         info = event.get("assistant_thread", {})

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.lease import LEASE as CLAIMS
 from bot.lease import Lease
 from bot.store import Base, utcnow
-from bot.store.tables import AssessmentRow
 
 log = logging.getLogger(__name__)
 KEEP_EVENTS = timedelta(days=1)  # Slack retries within minutes; a day is plenty
@@ -111,15 +110,3 @@ def mark_event_done(engine: Engine, event_id: str) -> None:
     done = update(SlackEventRow).where(SlackEventRow.event_id == event_id).values(done_at=utcnow(), payload=None)
     with engine.begin() as conn:
         conn.execute(done)
-
-
-def latest_assessment_id(engine: Engine, session_id: str) -> int | None:
-    """The id of a session's newest stored assessment (the Store returns only the report)."""
-    query = (
-        select(AssessmentRow.id)
-        .where(AssessmentRow.session_id == session_id)
-        .order_by(AssessmentRow.id.desc())
-        .limit(1)
-    )
-    with engine.connect() as conn:
-        return conn.execute(query).scalar()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -11,7 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.errors import InvalidInput, NotFound
-from bot.store.db import unreachable
+from bot.redact import redact, redact_secrets
+from bot.store.db import unreachable, utcnow
+from bot.store.tables import ROLES, MessageRow
 
 
 def check_choice(value: str, allowed: tuple[str, ...], what: str) -> None:
@@ -41,3 +46,30 @@ class StoreBase:
                 yield db
         except OperationalError as exc:
             raise unreachable(self.engine.url, exc) from exc
+
+    def message_row(
+        self,
+        session_id: str,
+        role: str,
+        text: str,
+        author: str | None = None,
+        meta: dict[str, Any] | None = None,
+        now: datetime | None = None,
+    ) -> MessageRow:
+        """A transcript row, redacted (the original kept only when the settings say so)."""
+        check_choice(role, ROLES, "role")
+        unsecret = redact_secrets(text)  # secrets never reach the database, not even in originals
+        found = redact(unsecret)
+        meta = copy.deepcopy(meta or {})
+        if found.counts:
+            meta.setdefault("redactions", found.counts)
+        kept = unsecret if self.settings.keep_original_transcript else found.text
+        return MessageRow(
+            session_id=session_id,
+            role=role,
+            author=author,
+            text=kept,
+            redacted_text=found.text,
+            created_at=now or utcnow(),
+            meta=meta,
+        )

@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
 from bot.errors import Conflict, InvalidInput
-from bot.redact import redact, redact_secrets
 from bot.store.assessments import AssessmentsMixin
 from bot.store.base import check_choice, no_session
 from bot.store.db import check_connection, make_engine, new_id, safe_url, utcnow
@@ -23,18 +22,18 @@ from bot.store.records import (
 from bot.store.scrub import scrub_optional, scrub_state
 from bot.store.tables import (
     CHANNELS,
-    ROLES,
     SESSION_STATUSES,
     MessageRow,
     SessionRow,
 )
+from bot.store.turns import TurnsMixin
 from bot.store.usage import AuditUsageMixin
 
 log = logging.getLogger(__name__)
 MAX_ERROR_CHARS = 2000
 
 
-class Store(AssessmentsMixin, AuditUsageMixin):
+class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
     """Sessions, transcripts, assessments, gaps, audit log and LLM usage in one database."""
 
     # --- sessions -------------------------------------------------------------------
@@ -46,8 +45,11 @@ class Store(AssessmentsMixin, AuditUsageMixin):
         pilot_name: str | None = None,
         external_key: str | None = None,
         state: dict[str, Any] | None = None,
+        greeting: str | None = None,
+        greeting_meta: dict[str, Any] | None = None,
     ) -> SessionRecord:
-        """Start a session; with an external_key already in use, return that session instead."""
+        """Start a session (with the coach's `greeting` as its first message, in the same transaction);
+        with an external_key already in use, return that session instead."""
         check_choice(channel, CHANNELS, "channel")
         if external_key and (found := self.find_session(external_key)):
             return _same_owner(found, owner)
@@ -66,6 +68,9 @@ class Store(AssessmentsMixin, AuditUsageMixin):
         try:
             with self._tx() as db:
                 db.add(row)
+                if greeting is not None:
+                    db.flush()  # the message's foreign key needs the session first
+                    db.add(self.message_row(row.id, "coach", greeting, meta=greeting_meta, now=now))
             return SessionRecord.of(row)
         except IntegrityError:  # a concurrent delivery created it first
             found = self.find_session(external_key) if external_key else None
@@ -131,30 +136,13 @@ class Store(AssessmentsMixin, AuditUsageMixin):
         author: str | None = None,
         meta: dict[str, Any] | None = None,
     ) -> MessageRecord:
-        """Store one turn, redacted, and commit before returning (the answer is durable)."""
-        check_choice(role, ROLES, "role")
-        unsecret = redact_secrets(text)  # secrets never reach the database, not even in originals
-        found = redact(unsecret)
-        redacted = found.text
-        kept = unsecret if self.settings.keep_original_transcript else redacted
-        meta = copy.deepcopy(meta or {})
-        if found.counts:
-            meta.setdefault("redactions", found.counts)
-        now = utcnow()
-        row = MessageRow(
-            session_id=session_id,
-            role=role,
-            author=author,
-            text=kept,
-            redacted_text=redacted,
-            created_at=now,
-            meta=meta,
-        )
+        """Store one message, redacted, and commit before returning (the answer is durable)."""
+        row = self.message_row(session_id, role, text, author, meta)
         with self._tx() as db:
             session = db.get(SessionRow, session_id)
             if session is None:
                 raise no_session(session_id)
-            session.updated_at = now
+            session.updated_at = row.created_at
             db.add(row)
         return MessageRecord.of(row)
 

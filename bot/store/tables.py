@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.db import Base, new_id, utcnow
@@ -55,6 +55,24 @@ class MessageRow(Base):
     redacted_text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     meta: Mapped[dict[str, Any]] = mapped_column(default=_empty_dict)
+
+
+class TurnKeyRow(Base):
+    """A turn sent with an idempotency key: a retry with the same key gets this turn back.
+
+    Written in the turn's own transaction, so a key is stored exactly when its turn is."""
+
+    __tablename__ = "turn_keys"
+    __table_args__ = (UniqueConstraint("session_id", "key", name="uq_turn_keys_session_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(200))
+    text_hash: Mapped[str] = mapped_column(String(64))  # the message sent with the key (sha256)
+    coach_message_id: Mapped[int] = mapped_column(Integer)
+    assessment_id: Mapped[int | None] = mapped_column(Integer)
+    result: Mapped[dict[str, Any]] = mapped_column(default=_empty_dict)  # topic, question id, options...
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AssessmentRow(Base):

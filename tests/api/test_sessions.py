@@ -53,10 +53,22 @@ def test_full_interview_reaches_done_with_a_report(client: TestClient) -> None:
     topics = [t["topic"] for t in turns]
     assert topics[0] == "intro" and topics[-1] == "done"
     assert [t for t in DIMENSIONS if t in topics] == DIMENSIONS
-    assert set(turns[-1]) == {"reply", "topic", "done", "citations"}
+    assert set(turns[-1]) == {
+        "reply",
+        "topic",
+        "done",
+        "citations",
+        "question_id",
+        "options",
+        "assessment_id",
+        "replayed",
+    }
     assert "Verdict" in turns[-1]["reply"]
+    assert turns[-1]["options"] == ["report", "restart"] and turns[-1]["assessment_id"] is not None
+    assert all(t["assessment_id"] is None for t in turns[:-1])
 
     report = Report.model_validate(client.get(f"/v1/sessions/{session_id}/report").json())
+    assert report.assessment_id == turns[-1]["assessment_id"]
     assert report.pilot_name == "Triage"
     assert report.verdict == "not_ready"
     assert {g.dimension for g in report.gaps} >= {"data_pipeline", "roi_ownership"}
@@ -111,7 +123,7 @@ def test_sse_streams_tokens_then_done(client: TestClient, coach: Coach) -> None:
     names = [name for name, _ in events]
     assert names[-1] == "done" and set(names[:-1]) == {"token"} and len(names) > 3
     done = events[-1][1]
-    assert set(done) == {"reply", "topic", "done", "citations"}
+    assert set(done) == {"reply", "topic", "done", "citations", "question_id", "options", "assessment_id", "replayed"}
     assert "".join(data["text"] for _, data in events[:-1]) == done["reply"]
     stored = [m.text for m in coach.store.list_messages(sid)]
     assert stored[-2:] == [answer(0), done["reply"]]

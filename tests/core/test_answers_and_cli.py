@@ -113,3 +113,12 @@ def test_a_short_question_keeps_its_area_even_when_jargon_is_spelled_out(coach: 
     # 7 words as typed, 11 once PoC, prod and ops are spelled out: still a short, in-context question
     answer = coach.ask("why does the PoC need prod ops?", dimension="governance")
     assert answer.citations and all(c.source.startswith("governance") for c in answer.citations)
+
+
+def test_cli_chat_runs_an_interview_to_its_report(cli_env: CliRunner) -> None:
+    from tests.api.script import ANSWERS
+
+    result = cli_env.invoke(app, ["chat", "--pilot", "Triage"], input="\n".join([*ANSWERS, *["skip"] * 12]) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Verdict" in result.output and "Saved. Resume with: coach chat --resume" in result.output
+    assert result.output.count("Verdict") == 1  # the report once, not the brief and then the report

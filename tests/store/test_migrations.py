@@ -35,7 +35,7 @@ def test_alembic_upgrade_head_creates_every_table(db_url: str | None, tmp_path: 
     with engine.begin() as conn:  # plain `alembic upgrade head`, as the alembic command runs it
         command.upgrade(alembic_config(conn), "head")
     assert set(inspect(engine).get_table_names()) == set(full_metadata().tables) | {"alembic_version"}
-    assert schema_state(engine).after == head_revision() == "0001"
+    assert schema_state(engine).after == head_revision() == "0002"
     engine.dispose()
 
 
@@ -110,11 +110,11 @@ def test_coach_db_upgrade_and_status(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert before.exit_code == 1 and "database revision: none" in before.output
     first = runner.invoke(app, ["db", "upgrade"])
     assert first.exit_code == 0, first.output
-    assert "from revision none to 0001" in " ".join(first.output.split())
+    assert f"from revision none to {head_revision()}" in " ".join(first.output.split())
     second = runner.invoke(app, ["db", "upgrade"])
     assert second.exit_code == 0 and "nothing to do" in second.output
     after = runner.invoke(app, ["db", "status"])
-    assert after.exit_code == 0 and "database revision: 0001" in after.output
+    assert after.exit_code == 0 and f"database revision: {head_revision()}" in after.output
 
 
 def test_an_unreachable_database_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,96 @@
+"""The coach's record operations adapters need: sessions by key, gaps, feedback and the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot.models import Report
+
+if TYPE_CHECKING:
+    from bot.store import GapRecord, Store
+
+
+@dataclass(frozen=True)
+class SessionRef:
+    """Which session, whose, and the outside key (a Slack thread) it is tied to."""
+
+    id: str
+    owner: str
+    external_key: str | None
+    done: bool
+
+
+@dataclass(frozen=True)
+class GapView:
+    """A tracked gap as adapters show it."""
+
+    id: int
+    assessment_id: int
+    dimension: str
+    severity: str
+    status: str
+    title: str
+    owner: str | None
+
+
+def _gap(rec: GapRecord) -> GapView:
+    return GapView(rec.id, rec.assessment_id, rec.dimension, rec.severity, rec.status, rec.title, rec.owner)
+
+
+class CoachRecords:
+    """Mixed into Coach: reads and changes of stored records, each one checked against its owner."""
+
+    store: Store
+
+    def find_session(self, external_key: str) -> SessionRef | None:
+        """The session tied to an outside key (e.g. a Slack thread), if any."""
+        rec = self.store.find_session(external_key)
+        return SessionRef(rec.id, rec.owner, rec.external_key, rec.status == "done") if rec else None
+
+    def latest_session(self, owner: str, key_prefix: str) -> SessionRef | None:
+        """The owner's most recently active session whose outside key starts with `key_prefix`."""
+        for rec in self.store.list_sessions(owner=owner):
+            if (rec.external_key or "").startswith(key_prefix):
+                return SessionRef(rec.id, rec.owner, rec.external_key, rec.status == "done")
+        return None
+
+    def stored_report(self, assessment_id: int, owner: str | None = None) -> Report:
+        """A stored assessment's report; NotFound when missing or (with `owner`) another owner's."""
+        return self.store.get_assessment(assessment_id, owner=owner).report
+
+    def gaps(self, assessment_id: int, owner: str | None = None) -> list[GapView]:
+        """The gaps of a stored assessment, in report order."""
+        return [_gap(g) for g in self.store.list_gaps(assessment_id, owner=owner)]
+
+    def update_gap(
+        self,
+        gap_id: int,
+        status: str | None = None,
+        assignee: str | None = None,
+        actor: str | None = None,
+        owner: str | None = None,
+    ) -> GapView:
+        """Change a gap's status and/or who is on it (audited); another owner's gap is NotFound."""
+        return _gap(self.store.update_gap(gap_id, status=status, owner=assignee, actor=actor, tenant=owner))
+
+    def record_feedback(
+        self,
+        assessment_id: int,
+        helpful: bool,
+        actor: str,
+        comment: str = "",
+        owner: str | None = None,
+        source: str = "slack",
+    ) -> int:
+        """Keep a reader's verdict on a report (and their comment) in the audit log; returns its id."""
+        self.store.get_assessment(assessment_id, owner=owner)  # another owner's report: NotFound
+        detail: dict[str, Any] = {"helpful": helpful}
+        kind = f"{source}.feedback"
+        if comment:
+            detail["comment"], kind = comment, f"{source}.feedback_comment"
+        return self.store.audit(kind, f"assessment:{assessment_id}", detail, actor=actor)
+
+    def audit(self, kind: str, subject: str, detail: dict[str, Any], actor: str | None = None) -> int:
+        """Append an entry to the audit log (its text redacted)."""
+        return self.store.audit(kind, subject, detail, actor=actor)

@@ -1,0 +1,124 @@
+"""One interview turn, committed whole: the team's message, the state, the report and the reply."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.errors import Conflict
+from bot.models import Report
+from bot.store.assessments import write_assessment
+from bot.store.base import StoreBase, check_choice, no_session
+from bot.store.db import utcnow
+from bot.store.scrub import scrub_state
+from bot.store.tables import SESSION_STATUSES, GapRow, MessageRow, SessionRow, TurnKeyRow
+
+
+def changed(session_id: str) -> Conflict:
+    """The Conflict for a turn computed on a state someone else has moved on since."""
+    return Conflict(f"Session {session_id} changed while this message was handled; send it again.")
+
+
+@dataclass(frozen=True)
+class TurnWrite:
+    """Everything one turn stores; `version` is the state version the turn was computed on."""
+
+    session_id: str
+    version: int
+    state: dict[str, Any]
+    status: str
+    user_text: str
+    reply: str
+    author: str | None = None
+    reply_meta: dict[str, Any] = field(default_factory=dict)
+    report: Report | None = None  # already scrubbed: stored as given
+    key: str | None = None  # the client's idempotency key, scoped to the session
+    text_hash: str = ""
+    result: dict[str, Any] = field(default_factory=dict)  # what a retry with the key gets back
+
+
+@dataclass(frozen=True)
+class StoredTurn:
+    """A committed turn as a retry sees it: the reply as stored, and what came with it."""
+
+    session_id: str
+    text_hash: str
+    reply: str
+    result: dict[str, Any]
+    assessment_id: int | None = None
+    gap_ids: list[int] = field(default_factory=list)
+    version: int = 0
+
+
+class TurnsMixin(StoreBase):
+    """Turns written in one transaction, and their idempotency keys."""
+
+    def commit_turn(self, turn: TurnWrite) -> StoredTurn:
+        """Store the whole turn, or nothing: Conflict when the session moved on since `turn.version`
+        (or another request stored the same key first)."""
+        check_choice(turn.status, SESSION_STATUSES, "session status")
+        # redaction is done before the transaction: the write lock is held only for the writes
+        now = utcnow()
+        user = self.message_row(turn.session_id, "user", turn.user_text, turn.author, now=now)
+        coach = self.message_row(turn.session_id, "coach", turn.reply, meta=turn.reply_meta, now=now)
+        state = scrub_state(copy.deepcopy(turn.state))
+        try:
+            with self._tx() as db:
+                row = db.get(SessionRow, turn.session_id, with_for_update=True)
+                if row is None:
+                    raise no_session(turn.session_id)
+                if (row.version or 0) != turn.version:
+                    raise changed(turn.session_id)
+                db.add_all([user, coach])
+                assessment_id, gap_ids = None, []
+                if turn.report is not None:
+                    assessment_id = write_assessment(db, turn.report, turn.session_id, row.owner)
+                    db.flush()
+                    gap_ids = list(
+                        db.scalars(select(GapRow.id).filter_by(assessment_id=assessment_id).order_by(GapRow.id))
+                    )
+                row.state = state
+                row.status = turn.status
+                row.version = (row.version or 0) + 1
+                row.updated_at = now
+                db.flush()
+                if turn.key:
+                    db.add(_key_row(turn, coach.id, assessment_id, gap_ids))
+                return StoredTurn(
+                    turn.session_id, turn.text_hash, coach.text, turn.result, assessment_id, gap_ids, row.version
+                )
+        except IntegrityError as exc:  # the same key stored by a concurrent retry
+            raise changed(turn.session_id) from exc
+
+    def find_turn(self, session_id: str, key: str) -> StoredTurn | None:
+        """The turn stored with this idempotency key in this session, if any."""
+        with self._tx() as db:
+            row = db.scalars(select(TurnKeyRow).filter_by(session_id=session_id, key=key)).first()
+            if row is None:
+                return None
+            reply = db.get(MessageRow, row.coach_message_id)
+            result = copy.deepcopy(row.result or {})
+            return StoredTurn(
+                session_id,
+                row.text_hash,
+                reply.text if reply is not None else "",
+                result,
+                row.assessment_id,
+                list(result.pop("gap_ids", [])),
+            )
+
+
+def _key_row(turn: TurnWrite, coach_id: int, assessment_id: int | None, gap_ids: list[int]) -> TurnKeyRow:
+    return TurnKeyRow(
+        session_id=turn.session_id,
+        key=turn.key,
+        text_hash=turn.text_hash,
+        coach_message_id=coach_id,
+        assessment_id=assessment_id,
+        result={**turn.result, "gap_ids": gap_ids},
+        created_at=utcnow(),
+    )
