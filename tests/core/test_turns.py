@@ -108,7 +108,7 @@ def test_a_turn_that_loses_the_race_is_rerun_on_the_newer_state(coach: Coach, ra
 
 
 def test_an_engine_failure_falls_back_and_the_answer_is_kept(coach: Coach) -> None:
-    fallen = twin(coach, FallbackEngine(BrokenEngine(), coach.engine, retries=0))  # type: ignore[arg-type]
+    fallen = twin(coach, FallbackEngine(BrokenEngine(), coach.engine))  # type: ignore[arg-type]
     sid = fallen.start_session().session_id
     to_first_dimension(fallen, sid)
     said = "We export a CSV by hand every week."
