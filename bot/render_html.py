@@ -29,9 +29,10 @@ blockquote { margin: .3rem 0 .3rem 1rem; font-style: italic; }
 .badge.critical { border: 4px double #111; letter-spacing: .05em; }
 .badge.high { border: 2px solid #111; } .badge.medium { border: 1px dashed #111; }
 footer { margin-top: 2rem; font-size: 8.5pt; color: #444; border-top: 1px solid #999; padding-top: .4rem; }
-@page { size: A4; margin: 20mm 18mm; }
+@page { size: A4; margin: 16mm 15mm; }
 @media print {
-  body { margin: 0; max-width: none; padding: 0; }
+  body { margin: 0; max-width: none; padding: 0; font-size: 10pt; line-height: 1.3; }
+  .gap { margin: .5rem 0; padding: .4rem .6rem; } p { margin: .3rem 0; }
   .gap, tr, blockquote { break-inside: avoid; page-break-inside: avoid; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
 }
