@@ -27,6 +27,7 @@ from bot.api.schemas import (
 from bot.errors import CoachError, NotFound
 from bot.models import Report, Turn
 from bot.render import to_json, to_markdown
+from bot.render_html import to_html
 from bot.service import Coach
 
 log = logging.getLogger(__name__)
@@ -174,13 +175,18 @@ def get_session(
     "/sessions/{session_id}/report",
     response_model=Report,
     responses={
-        200: {"content": {"text/markdown": {"schema": {"type": "string"}}}},
+        200: {
+            "content": {
+                "text/markdown": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+            }
+        },
         **error_responses(*COMMON),
     },
 )
 def get_report(
     session_id: SessionId,
-    fmt: Literal["json", "md"] = Query("json", alias="format"),
+    fmt: Literal["json", "md", "html"] = Query("json", alias="format"),
     owner: str = Depends(current_owner),
     coach: Coach = Depends(get_coach),
 ) -> Response:
@@ -188,4 +194,10 @@ def get_report(
     report = coach.report(session_id, owner=owner)
     if fmt == "md":
         return Response(to_markdown(report), media_type="text/markdown; charset=utf-8")
+    if fmt == "html":  # print-ready; nothing active in it, so the browser may render it inline
+        return Response(
+            to_html(report),
+            media_type="text/html; charset=utf-8",
+            headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"},
+        )
     return Response(to_json(report), media_type="application/json")

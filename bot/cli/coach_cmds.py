@@ -15,6 +15,8 @@ from bot.documents.errors import too_large
 from bot.errors import InvalidInput
 from bot.models import Citation
 from bot.render import print_report, to_json, to_markdown
+from bot.render_docx import to_docx
+from bot.render_html import to_html
 
 
 def _coach():  # type: ignore[no-untyped-def]
@@ -112,17 +114,31 @@ def ask(
 
 def report(
     session_id: str = typer.Argument(..., help="Session id."),
-    fmt: str = typer.Option("terminal", "--format", help="terminal, md or json."),
+    fmt: str = typer.Option("terminal", "--format", help="terminal, md, json, html or docx."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file (needed for docx)."),
 ) -> None:
-    """Show the report of an interview session."""
+    """Show or export the report of an interview session."""
     with user_errors():
+        if fmt not in ("terminal", "md", "json", "html", "docx"):
+            raise InvalidInput(f"Unknown format {fmt!r}: use terminal, md, json, html or docx.")
+        if fmt == "docx" and output is None:
+            raise InvalidInput("A DOCX report needs a file: add --output report.docx.")
         rep = _coach().report(session_id)
-        if fmt == "json":
-            typer.echo(to_json(rep))
-        elif fmt == "md":
-            typer.echo(to_markdown(rep))
-        else:
+        if fmt == "terminal":
             print_report(rep, console)
+            return
+        if fmt == "docx":
+            data: bytes | str = to_docx(rep)
+        else:
+            data = {"json": to_json, "md": to_markdown, "html": to_html}[fmt](rep)
+        if output is None:
+            typer.echo(data)
+        elif isinstance(data, bytes):
+            output.write_bytes(data)
+        else:
+            output.write_text(data if data.endswith("\n") else data + "\n", encoding="utf-8")
+        if output is not None:
+            err_console.print(f"Report written to {escape(str(output))}.")
 
 
 def register(app: typer.Typer) -> None:

@@ -78,7 +78,7 @@ def test_a_foreign_id_answers_exactly_like_a_missing_one(rig: Rig) -> None:
 def test_key_b_cannot_reach_key_a_session(rig: Rig) -> None:
     session_id = _a_data(rig)["session"]
     client = rig.client
-    for path in ("", "/report", "/report?format=md"):
+    for path in ("", "/report", "/report?format=md", "/report?format=html"):
         _not_found(client.get(f"/v1/sessions/{session_id}{path}", headers=B), f"GET session{path}", session_id)
     _not_found(client.post(f"/v1/sessions/{session_id}/messages", json={"text": "hi"}, headers=B), "send", 0)
     assert client.get(f"/v1/sessions/{session_id}", headers=A).status_code == 200
