@@ -85,8 +85,8 @@ def assess(
             if not path.is_file():
                 raise InvalidInput(f"{file}: no such file; pass a document or - for stdin.")
             coach = _coach()
-            if path.stat().st_size > coach.settings.max_upload_bytes:
-                raise too_large(path.name, path.stat().st_size, coach.settings.max_upload_bytes)
+            if path.stat().st_size > coach.max_upload_bytes():
+                raise too_large(path.name, path.stat().st_size, coach.max_upload_bytes())
             report = coach.assess_file(path.read_bytes(), path.name, pilot_name=pilot)
         if as_json:
             typer.echo(to_json(report))
