@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot.event_claims import EventClaims
 from bot.models import Report
 
 if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.engine.base import Engine
+    from bot.index import PlaybookIndex
     from bot.store import GapRecord, Store
 
 
@@ -42,6 +46,9 @@ class CoachRecords:
     """Mixed into Coach: reads and changes of stored records, each one checked against its owner."""
 
     store: Store
+    settings: Settings
+    engine: Engine
+    index: PlaybookIndex
 
     def find_session(self, external_key: str) -> SessionRef | None:
         """The session tied to an outside key (e.g. a Slack thread), if any."""
@@ -94,3 +101,41 @@ class CoachRecords:
     def audit(self, kind: str, subject: str, detail: dict[str, Any], actor: str | None = None) -> int:
         """Append an entry to the audit log (its text redacted)."""
         return self.store.audit(kind, subject, detail, actor=actor)
+
+    def event_claims(self) -> EventClaims:
+        """Claims of Slack event ids on this coach's database (de-duplication and the durable inbox)."""
+        return EventClaims(self.store.engine)
+
+    def max_upload_bytes(self) -> int:
+        """The largest document an adapter may accept."""
+        return self.settings.max_upload_bytes
+
+    def ping_store(self) -> None:
+        """Raise if the database cannot be reached."""
+        self.store.ping()
+
+    def index_size(self) -> int:
+        """Passages in the playbook index (raises if the index cannot be reached)."""
+        self.index.ping()
+        return self.index.count()
+
+    def engine_name(self) -> str | None:
+        """The configured engine's name, if any."""
+        name = getattr(self.engine, "name", None)
+        return str(name) if name else None
+
+    def circuit_status(self) -> str | None:
+        """The LLM circuit breaker's state, when the engine has one."""
+        return self.engine.circuit_status()
+
+    def circuit_state(self) -> str | None:
+        """The LLM circuit breaker: closed, open or half_open; None without a model."""
+        return self.engine.circuit_state()
+
+    def llm_usage_totals(self) -> dict[str, Any]:
+        """LLM calls, tokens, cost and latency recorded so far, overall and per outcome."""
+        return self.store.llm_usage_totals()
+
+    def engine_counters(self) -> dict[str, int]:
+        """The engine's call counters (calls, fallbacks, errors, retries)."""
+        return self.engine.counters()

@@ -104,8 +104,8 @@ def inbox_job(bolt: App, coach: Coach) -> Callable[[], object]:
     """One sweep of the Slack inbox on the coach's database."""
     from bot.slack.inbox import replay_unfinished
 
-    engine = coach.store.engine
-    return lambda: replay_unfinished(bolt, engine)
+    claims = coach.event_claims()
+    return lambda: replay_unfinished(bolt, claims)
 
 
 def build_bolt(settings: Settings, coach: Coach, checkins: Checkins, socket_mode: bool = False) -> App:

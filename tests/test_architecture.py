@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import re
 import subprocess
 import sys
 import tomllib
@@ -71,6 +72,31 @@ def test_adapters_import_no_store_module() -> None:
         if within(imported, ("bot.store",))
     }
     assert found <= pending_store_imports(), sorted(found - pending_store_imports())
+
+
+# An adapter that reaches through the Coach to its store, engine, rubric, index or settings bypasses
+# the services just as an import would; it calls a Coach method instead (bot/coach_records.py).
+REACH_THROUGH = re.compile(r"\.store\.|\bcoach\.(?:store|engine|rubric|index|settings)\b")
+
+
+def reaches_through(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if REACH_THROUGH.search(line)]
+
+
+def test_reach_through_pattern_catches_what_it_should() -> None:
+    caught = "x = coach.store.engine\nconvo.coach.engine.name\ncoach.rubric\ncoach.index.ping()\na.store.b"
+    assert len(reaches_through(caught)) == 5
+    assert reaches_through("coach.index_size()\ncoach.engine_name()\ncoach.stored_report(1)\nbot.store") == []
+
+
+def test_adapters_never_reach_through_the_coach() -> None:
+    found = {
+        str(path.relative_to(ROOT)): lines
+        for package in ADAPTERS
+        for path in sorted((ROOT / package.replace(".", "/")).rglob("*.py"))
+        if (lines := reaches_through(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
 
 
 def test_the_core_never_imports_an_adapter_or_the_composition_root() -> None:

@@ -13,7 +13,7 @@ from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 if TYPE_CHECKING:
-    from bot.engine.base import Engine
+    from bot.service import Coach
 
 log = logging.getLogger(__name__)
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -61,20 +61,20 @@ class AppMetrics:
         self.errors.labels(code).inc()
 
 
-def _engine_counters(engine: Engine | None) -> dict[str, int]:
+def _engine_counters(coach: Coach | None) -> dict[str, int]:
     """The engine's counters (FallbackEngine keeps them), zeros for the ones it doesn't keep."""
     try:
-        found = engine.counters() if engine is not None else {}
+        found = coach.engine_counters() if coach is not None else {}
     except Exception:  # metrics must never break a scrape
         log.warning("could not read the LLM counters for /metrics", exc_info=True)
         found = {}
     return {name: _int(found.get(name, 0)) for name in _ENGINE_COUNTERS}
 
 
-def _circuit_state(engine: Engine | None) -> str | None:
+def _circuit_state(coach: Coach | None) -> str | None:
     """The engine's circuit breaker state, if it has a breaker."""
     try:
-        return engine.circuit_state() if engine is not None else None
+        return coach.circuit_state() if coach is not None else None
     except Exception:  # metrics must never break a scrape
         log.warning("could not read the LLM circuit state for /metrics", exc_info=True)
         return None
@@ -84,12 +84,11 @@ def _int(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def _token_totals(store: Any) -> dict[str, int]:
-    totals = getattr(store, "llm_usage_totals", None)
-    if not callable(totals):
+def _token_totals(coach: Coach | None) -> dict[str, int]:
+    if coach is None:
         return {}
     try:
-        found = totals()
+        found = coach.llm_usage_totals()
     except Exception:
         log.warning("could not read LLM usage totals for /metrics", exc_info=True)
         return {}
@@ -109,12 +108,11 @@ class LLMCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         """LLM calls, fallbacks, errors, retries, tokens (zeros before the coach exists), circuit state."""
         coach = getattr(self.state, "coach", None)
-        engine = getattr(coach, "engine", None)
-        for name, value in _engine_counters(engine).items():
+        for name, value in _engine_counters(coach).items():
             family = CounterMetricFamily(f"coach_llm_{name}", f"LLM {name.replace('_', ' ')} by the engine.")
             family.add_metric([], value)
             yield family
-        if (state := _circuit_state(engine)) is not None:
+        if (state := _circuit_state(coach)) is not None:
             circuit = GaugeMetricFamily(
                 "coach_llm_circuit_state", "1 for the LLM circuit breaker's current state.", labels=["state"]
             )
@@ -122,7 +120,7 @@ class LLMCollector(Collector):
                 circuit.add_metric([name], 1.0 if name == state else 0.0)
             yield circuit
         tokens = CounterMetricFamily("coach_llm_tokens", "LLM tokens used.", labels=["kind"])
-        for kind, value in _token_totals(getattr(coach, "store", None)).items():
+        for kind, value in _token_totals(coach).items():
             tokens.add_metric([kind], value)
         yield tokens
 

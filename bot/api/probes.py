@@ -47,20 +47,19 @@ def _check(fn: Callable[[], str]) -> tuple[bool, str]:
 
 
 def _index_state(coach: Coach) -> str:
-    coach.index.ping()
-    count = coach.index.count()
+    count = coach.index_size()
     if count <= 0:
         raise RuntimeError("the playbook index is empty: run `coach index`")
     return f"ok ({count} passages)"
 
 
 def _store_state(coach: Coach) -> str:
-    coach.store.ping()
+    coach.ping_store()
     return "ok"
 
 
 def _engine_state(coach: Coach) -> str:
-    name = getattr(coach.engine, "name", None)
+    name = coach.engine_name()
     if not name:
         raise RuntimeError("no engine is configured: check COACH_ENGINE")
     return f"ok ({name})"
@@ -79,7 +78,7 @@ def readiness(coach: Coach | None) -> tuple[bool, dict[str, str]]:
         "engine": _check(lambda: _engine_state(coach)),
     }
     checks = {k: msg for k, (_, msg) in results.items()}
-    if (circuit := coach.engine.circuit_status()) is not None:
+    if (circuit := coach.circuit_status()) is not None:
         checks["llm_circuit"] = f"ok ({circuit})"
     return all(ok for ok, _ in results.values()), checks
 
@@ -90,7 +89,7 @@ async def readyz(request: Request) -> Any:
     coach = getattr(request.app.state, "coach", None)
     ok, checks = await off_the_pool(request, readiness, coach)
     if ok and coach is not None:
-        return Ready(checks=checks, engine=str(coach.engine.name))
+        return Ready(checks=checks, engine=str(coach.engine_name()))
     failing = "; ".join(f"{k}: {v}" for k, v in checks.items() if not v.startswith("ok"))
     body = error_body("unavailable", f"Not ready ({failing}).") | {"checks": checks}
     return JSONResponse(body, status_code=503)

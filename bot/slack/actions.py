@@ -51,7 +51,7 @@ def register_actions(app: App, coach: Coach, checkins_service: Checkins) -> None
 
         def work() -> None:  # another workspace's gap is NotFound, said in the thread
             gap_id = row_id(action.get("value"), "gap")
-            coach.store.update_gap(gap_id, status="resolved", actor=user, tenant=_owner(body))
+            coach.update_gap(gap_id, status="resolved", actor=user, owner=_owner(body))
             message = body.get("message") or {}
             if message.get("ts"):
                 blocks = bk.mark_resolved(message.get("blocks", []), gap_id, user)
@@ -70,7 +70,7 @@ def register_actions(app: App, coach: Coach, checkins_service: Checkins) -> None
 
         def work() -> None:
             gap_id = row_id(str(action.get("block_id", "")).partition(":")[2], "gap")
-            gap = coach.store.update_gap(gap_id, owner=owner, actor=user, tenant=_owner(body))
+            gap = coach.update_gap(gap_id, assignee=owner, actor=user, owner=_owner(body))
             poster.mrkdwn(f"<@{owner}> now owns “{bk.escape(gap.title)}” (assigned by <@{user}>).")
 
         run_reporting(poster, work)
@@ -104,12 +104,7 @@ def register_feedback(app: App, coach: Coach) -> None:
         assessment_id = _owned_id(coach, body, action.get("value"))
         if assessment_id is None:
             return
-        coach.store.audit(
-            "slack.feedback",
-            f"assessment:{assessment_id}",
-            {"helpful": helpful},
-            actor=body["user"]["id"],
-        )
+        coach.record_feedback(assessment_id, helpful, actor=body["user"]["id"], owner=_owner(body))
         try:
             client.views_open(trigger_id=body["trigger_id"], view=bk.feedback_modal(assessment_id, helpful))
         except Exception as exc:  # the click is recorded; the comment is optional
@@ -120,13 +115,8 @@ def register_feedback(app: App, coach: Coach) -> None:
         assessment_id, _, helpful = str(view.get("private_metadata", "")).partition(":")
         values = view.get("state", {}).get("values", {})
         text = _comment(values.get("comment", {}).get("text", {}).get("value"))
-        if text and _owned_id(coach, body, assessment_id) is not None:
-            coach.store.audit(
-                "slack.feedback_comment",
-                f"assessment:{assessment_id}",
-                {"helpful": helpful == "1", "comment": text},
-                actor=body["user"]["id"],
-            )
+        if text and (owned := _owned_id(coach, body, assessment_id)) is not None:
+            coach.record_feedback(owned, helpful == "1", actor=body["user"]["id"], comment=text, owner=_owner(body))
 
     app.action("feedback_helpful")(feedback)
     app.action("feedback_unhelpful")(feedback)
@@ -145,7 +135,7 @@ def _owned_id(coach: Coach, body: dict[str, Any], value: object) -> int | None:
     """The assessment id when it is the clicking workspace's; anything else is ignored, and logged."""
     try:
         assessment_id = row_id(value, "report")
-        coach.store.get_assessment(assessment_id, owner=_owner(body))
+        coach.stored_report(assessment_id, owner=_owner(body))
     except NotFound:
         log.warning("slack: feedback on assessment %.20r refused: not this workspace's", value)
         return None

@@ -24,7 +24,6 @@ from bot.slack.actions import register_actions
 from bot.slack.conversation import Conversations
 from bot.slack.files import register_files
 from bot.slack.listeners import done_marker, register_listeners
-from bot.slack.tables import claim_event
 
 log = logging.getLogger(__name__)
 DEFAULT_API_URL = WebClient.BASE_URL
@@ -70,18 +69,18 @@ def dedupe_middleware(coach: Coach) -> Callable[..., Any]:
     """A global middleware: an event id runs until its work is stored; other repeats get a bare 200.
 
     A retry runs again only when the earlier claim is not done and older than the lease."""
-    engine = coach.store.engine
+    claims = coach.event_claims()
 
     def dedupe(body: dict[str, Any], context: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if context.get(REPLAY):  # the inbox took the claim over already
             next()
             return None
-        if event_id and not claim_event(engine, str(event_id), payload=payload_of(body)):
+        if event_id and not claims.claim(str(event_id), payload=payload_of(body)):
             log.info("slack: event %s already handled or in progress; ignoring the retry", event_id)
             return BoltResponse(status=200, body="")
         if event_id and (body.get("event") or {}).get("type") not in STORES_WORDS:
-            done_marker(engine, body)()
+            done_marker(claims, body)()
         next()
         return None
 

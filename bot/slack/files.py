@@ -56,11 +56,11 @@ def download(client: WebClient, file: dict[str, Any], limit: int) -> bytes:
 
 def read_shared_files(convo: Conversations, client: WebClient, thread: Thread, event: dict[str, Any]) -> None:
     """Read each file shared in an interview thread into its session; one sentence per file."""
-    session = convo.coach.store.find_session(thread.key)
+    session = convo.coach.find_session(thread.key)
     if session is None:
         return  # not an interview thread: a file is not ours to read
     poster: Poster = thread.poster(client)
-    limit = convo.coach.settings.max_upload_bytes
+    limit = convo.coach.max_upload_bytes()
     for file in (event.get("files") or [])[:MAX_FILES]:
 
         def work(file: dict[str, Any] = file) -> None:
@@ -75,10 +75,10 @@ def read_shared_files(convo: Conversations, client: WebClient, thread: Thread, e
 
 def register_files(app: App, convo: Conversations) -> None:
     """Listen for `message` events of subtype `file_share`; register before the generic message listener."""
-    engine = convo.coach.store.engine
+    claims = convo.coach.event_claims()
 
     def on_file_share(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
-        stored = done_marker(engine, body)
+        stored = done_marker(claims, body)
         is_dm = event.get("channel_type") == "im"
         if event.get("bot_id") or not event.get("user") or not (event.get("thread_ts") or is_dm):
             stored()

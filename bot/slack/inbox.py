@@ -12,27 +12,30 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import App, BoltRequest
-from sqlalchemy import Engine
 
+from bot.event_claims import EventClaims
 from bot.lease import LEASE
 from bot.slack.app import REPLAY, STORES_WORDS
-from bot.slack.tables import mark_event_done, reclaim_for_replay, unfinished_events
 
 log = logging.getLogger(__name__)
 PER_SWEEP = 50  # replays per sweep; the rest wait for the next one
 
 
 def replay_unfinished(
-    app: App, engine: Engine, now: datetime | None = None, lease: timedelta = LEASE.duration, limit: int = PER_SWEEP
+    app: App,
+    claims: EventClaims,
+    now: datetime | None = None,
+    lease: timedelta = LEASE.duration,
+    limit: int = PER_SWEEP,
 ) -> int:
     """Re-run dead claims of messages (not done, older than the lease); return how many this call took over."""
     replayed = 0
-    for event_id, payload in unfinished_events(engine, now, lease, limit):
+    for event_id, payload in claims.unfinished(now, lease, limit):
         body = _parse(payload)
         if body is None:
             log.warning("slack: event %s has an unreadable stored body; marking it done", event_id)
-            mark_event_done(engine, event_id)
-        elif reclaim_for_replay(engine, event_id, now, lease):  # one conditional UPDATE: one replica wins
+            claims.done(event_id)
+        elif claims.reclaim_for_replay(event_id, now, lease):  # one conditional UPDATE: one replica wins
             log.info("slack: replaying event %s, acknowledged but never stored", event_id)
             app.dispatch(BoltRequest(body=body, mode="socket_mode", context={REPLAY: True}))
             replayed += 1

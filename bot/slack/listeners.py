@@ -10,13 +10,12 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.event_claims import EventClaims
 from bot.slack.blocks import escape
 from bot.slack.conversation import Conversations, Thread
 from bot.slack.replies import run_reporting, slack_error
-from bot.slack.tables import mark_event_done
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +48,7 @@ def thread_of(key: str) -> Thread:
     return Thread(team, channel, None if ts == "dm" else ts)
 
 
-def done_marker(engine: Engine, body: dict[str, Any]) -> Callable[[], None]:
+def done_marker(claims: EventClaims, body: dict[str, Any]) -> Callable[[], None]:
     """A callback that marks this delivery done, so Slack's retries of it are ignored from then on."""
     event_id = body.get("event_id")
 
@@ -57,7 +56,7 @@ def done_marker(engine: Engine, body: dict[str, Any]) -> Callable[[], None]:
         if not event_id:
             return
         try:
-            mark_event_done(engine, str(event_id))
+            claims.done(str(event_id))
         except SQLAlchemyError as exc:  # the reply matters more: at worst a late retry runs again
             log.warning("slack: could not mark event %s done: %s", event_id, type(exc).__name__)
 
@@ -71,17 +70,17 @@ def just_ack(ack: Ack) -> None:
 
 def register_listeners(app: App, convo: Conversations) -> None:
     """Attach the event and command listeners to the Bolt app."""
-    engine = convo.coach.store.engine
+    claims = convo.coach.event_claims()
 
     def on_mention(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         thread = Thread(body["team_id"], event["channel"], event.get("thread_ts") or event["ts"])
         text = strip_mentions(event.get("text", ""))
-        stored = done_marker(engine, body)
+        stored = done_marker(claims, body)
         user = event.get("user", "")
         convo.on_message(client, thread, user, text, may_start=True, stored=stored, event_id=body.get("event_id"))
 
     def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-        stored = done_marker(engine, body)
+        stored = done_marker(claims, body)
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
             stored()  # edits, joins, bots: not the team answering
             return

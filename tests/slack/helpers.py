@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from bot.slack import blocks as bk
-from bot.slack.tables import SlackEventRow
+from bot.store.slack_events import SlackEventRow
 from tests.slack.conftest import SlackRig
 from tests.slack.fake_slack import Call, FakeSlack
 from tests.slack.payloads import TEAM, app_mention, new_ts

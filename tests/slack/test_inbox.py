@@ -12,10 +12,11 @@ import pytest
 from slack_bolt import App
 from sqlalchemy import Engine, select, update
 
+from bot.event_claims import EventClaims
 from bot.periodic import Runner
 from bot.slack.inbox import replay_unfinished
-from bot.slack.tables import LEASE, MAX_REPLAYS, SlackEventRow, claim_event, reclaim_for_replay, unfinished_events
 from bot.store import Store, utcnow
+from bot.store.slack_events import LEASE, MAX_REPLAYS, SlackEventRow, claim_event, reclaim_for_replay, unfinished_events
 from tests.slack.conftest import SlackRig
 from tests.slack.helpers import ANSWER, answers_of, done_at, interview, settle, wait_reply
 from tests.slack.payloads import event_callback, message, new_ts
@@ -53,11 +54,11 @@ def payload_of(engine: Engine, event_id: str) -> str | None:
 def test_a_message_lost_after_the_ack_is_stored_and_answered_once(inbox: SlackRig) -> None:
     channel, engine = "C0LOST", inbox.coach.store.engine
     root = lost_answer(inbox, channel, "Ev0LOST")
-    assert replay_unfinished(bolt(inbox), engine) == 1
+    assert replay_unfinished(bolt(inbox), EventClaims(engine)) == 1
     wait_reply(inbox.fake, channel, root, 1)
     assert answers_of(inbox, channel, root) == [ANSWER]
     assert done_at(engine, "Ev0LOST") is not None
-    assert replay_unfinished(bolt(inbox), engine) == 0  # a second sweep finds it done
+    assert replay_unfinished(bolt(inbox), EventClaims(engine)) == 0  # a second sweep finds it done
     settle(inbox, "C0SENTRYL")
     assert len(inbox.fake.posts(channel, root)) == 2
     assert answers_of(inbox, channel, root) == [ANSWER]
@@ -72,7 +73,7 @@ def test_racing_sweeps_on_two_replicas_replay_once(inbox: SlackRig, replicas: tu
 
     def sweep(n: int) -> int:
         start.wait()
-        return replay_unfinished(bolt(inbox), replicas[n % 2].engine)
+        return replay_unfinished(bolt(inbox), EventClaims(replicas[n % 2].engine))
 
     with ThreadPoolExecutor(8) as pool:
         assert sum(pool.map(sweep, range(8))) == 1
@@ -85,7 +86,7 @@ def test_racing_sweeps_on_two_replicas_replay_once(inbox: SlackRig, replicas: tu
 def test_a_claim_within_the_lease_is_left_alone(inbox: SlackRig) -> None:
     channel, engine = "C0YOUNG", inbox.coach.store.engine
     root = lost_answer(inbox, channel, "Ev0YOUNG", age=LEASE / 2)  # its delivery may still be working
-    assert replay_unfinished(bolt(inbox), engine) == 0
+    assert replay_unfinished(bolt(inbox), EventClaims(engine)) == 0
     settle(inbox, "C0SENTRYY")
     assert len(inbox.fake.posts(channel, root)) == 1
     assert answers_of(inbox, channel, root) == []
@@ -102,7 +103,7 @@ def test_an_unreadable_payload_is_marked_done_and_skipped(
     engine, event_id = inbox.coach.store.engine, f"Ev0BAD{BAD.index(payload)}"
     assert claim_event(engine, event_id, now=utcnow() - 2 * LEASE, payload=payload)
     with caplog.at_level(logging.WARNING, logger="bot.slack.inbox"):
-        assert replay_unfinished(bolt(inbox), engine) == 0
+        assert replay_unfinished(bolt(inbox), EventClaims(engine)) == 0
     assert done_at(engine, event_id) is not None
     assert event_id in caplog.text and payload not in caplog.text
     assert inbox.fake.posts() == []
@@ -113,7 +114,7 @@ def test_a_signed_delivery_keeps_its_body_with_the_claim_until_it_is_stored(
 ) -> None:
     channel, engine = "C0KEEP", inbox.coach.store.engine
     root = interview(inbox, channel)
-    monkeypatch.setattr("bot.slack.listeners.mark_event_done", lambda *_: None)  # as if it died before
+    monkeypatch.setattr(EventClaims, "done", lambda *_: None)  # as if it died before
     inbox.sender.event(message("U0BOB", ANSWER, channel, new_ts(), thread_ts=root), event_id="Ev0KEEP")
     wait_reply(inbox.fake, channel, root, 1)
     stored = json.loads(payload_of(engine, "Ev0KEEP") or "{}")
@@ -135,7 +136,7 @@ def test_the_sweeper_replays_at_start_and_stops_cleanly(inbox: SlackRig) -> None
     root = lost_answer(inbox, channel, "Ev0SWEEP")
     others = {t for t in threading.enumerate() if t.name == "APScheduler"}  # another test's server may run one
     jobs = Runner()
-    jobs.add("slack-inbox", lambda: replay_unfinished(bolt(inbox), inbox.coach.store.engine), 0.2)
+    jobs.add("slack-inbox", lambda: replay_unfinished(bolt(inbox), EventClaims(inbox.coach.store.engine)), 0.2)
     jobs.start()
     try:
         wait_reply(inbox.fake, channel, root, 1)

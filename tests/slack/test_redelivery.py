@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, inspect, select, text
 
-from bot.slack.tables import LEASE, SlackEventRow, claim_event, mark_event_done
 from bot.store import Store, utcnow
 from bot.store.migrations import upgrade_database
+from bot.store.slack_events import LEASE, SlackEventRow, claim_event, mark_event_done
 from tests.slack.conftest import SlackRig
 from tests.slack.helpers import ANSWER, answers_of, done_at, interview, settle, wait_reply
 from tests.slack.payloads import message, new_ts

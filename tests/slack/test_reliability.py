@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bot.slack.tables import claim_event
 from bot.store import open_store
+from bot.store.slack_events import claim_event
 from tests.conftest import make_settings
 from tests.slack.conftest import SlackRig, make_rig
 from tests.slack.helpers import QUESTION, in_thread, settle, text_of, wait_reply

@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, update
 
+from bot.event_claims import EventClaims
 from bot.slack.inbox import replay_unfinished
-from bot.slack.tables import LEASE, SlackEventRow, claim_event
 from bot.store import utcnow
+from bot.store.slack_events import LEASE, SlackEventRow, claim_event
 from tests.slack.conftest import SlackRig
 from tests.slack.fake_slack import Call
 from tests.slack.helpers import ANSWER, answers_of, in_thread, interview, text_of
@@ -35,13 +36,13 @@ def test_a_replayed_event_posts_the_stored_reply_without_reapplying_the_turn(sla
     root = interview(slack, channel)
     body = event_callback(message("U0BOB", ANSWER, channel, new_ts(), thread_ts=root), "Ev0REPLAYKEY")
     assert claim_event(engine, "Ev0REPLAYKEY", now=utcnow() - timedelta(hours=1), payload=json.dumps(body))
-    assert replay_unfinished(slack.app.state.slack_app, engine) == 1  # the first delivery
+    assert replay_unfinished(slack.app.state.slack_app, EventClaims(engine)) == 1  # the first delivery
     first = replies(slack, channel, root, 2)[-1]
     session = slack.coach.store.find_session(f"slack:{TEAM}:{channel}:{root}")
     assert session is not None
     version = slack.coach.store.get_session(session.id).version
     dead_claim(engine, "Ev0REPLAYKEY", body)  # died after the turn's commit, before the delivery was marked done
-    assert replay_unfinished(slack.app.state.slack_app, engine) == 1
+    assert replay_unfinished(slack.app.state.slack_app, EventClaims(engine)) == 1
     again = replies(slack, channel, root, 3)[-1]
     assert text_of(again) == text_of(first)  # the stored reply, posted again
     assert answers_of(slack, channel, root) == [ANSWER]  # applied once

@@ -15,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, MetaData, inspect, text
 
 import bot.checkins.tables  # noqa: F401  (registers the check-in tables on Base.metadata)
-import bot.slack.tables  # noqa: F401  (registers the Slack table)
+import bot.store.slack_events  # noqa: F401  (registers the Slack event table)
 import bot.store.tables  # noqa: F401
 from bot.config import PROJECT_ROOT, Settings
 from bot.store.db import Base, make_engine

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import inspect, text
 
 from bot.config import PROJECT_ROOT
-from bot.slack.tables import claim_event, mark_event_done
 from bot.store import open_store
 from bot.store.db import make_engine
 from bot.store.migrations import head_revision, schema_state, upgrade_database
 from bot.store.migrations.runner import locked
+from bot.store.slack_events import claim_event, mark_event_done
 from tests.store.migrations_helpers import (
     all_rows,
     columns_of,

@@ -1,4 +1,5 @@
-"""The Slack adapter's own table: event ids claimed and handled, so a retry runs only when needed.
+"""Slack event ids claimed and handled, so a retry runs only when needed (the Slack adapter reaches
+them through the Coach: `claim_event`, `mark_event_done`, ...).
 
 A claim of a message keeps the delivery's body (`payload`): the durable inbox replays it if the
 process died after acknowledging Slack but before the team's message was stored."""
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.lease import LEASE as CLAIMS
 from bot.lease import Lease
-from bot.store import Base, utcnow
+from bot.store.db import Base, utcnow
 
 log = logging.getLogger(__name__)
 KEEP_EVENTS = timedelta(days=1)  # Slack retries within minutes; a day is plenty
