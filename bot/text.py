@@ -18,6 +18,9 @@ _SOFT_WRAP = re.compile(r"(?<![.!?:;\n])\n(?!\s*(?:[-*•#>]|\d+[.)])\s)(?!\n)")
 
 _SUBJECTLESS = re.compile(r"(?:not|never|no longer|rarely|only|yet|seldom|un\w+ed|\w+ed)\b", re.I)
 _SPACES = re.compile(r"[^\S\n]+")
+# Markup set off from the prose (a code fence, a {...} object, a [...] note) is a clause of its
+# own, so it is read, and quoted, apart from the sentence it was glued to. A format rule.
+_MARKUP = re.compile(r"```.*?```|\{[^{}\n]{4,}\}|\[[^\[\]\n]{4,}\]", re.S)
 
 
 def unwrap(text: str) -> str:
@@ -32,7 +35,7 @@ def clauses(text: str) -> list[str]:
     """Split text into sentences, then split contrasts ("X, but Y") into clauses.
 
     A tail with no subject of its own ("planned but not funded") stays with its clause."""
-    text = unwrap(text)
+    text = _MARKUP.sub(lambda m: "\n" + " ".join(m.group().split()) + "\n", unwrap(text))
     out: list[str] = []
     for sentence in _SENTENCE.split(text):
         spans: list[list[int]] = []  # [start, end] of each clause in the sentence
