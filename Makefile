@@ -46,8 +46,9 @@ train-reader: $(TRAIN_VENV)/.installed
 	$(MAKE) install
 	$(BIN)/python -m training.card
 
-# The scope classifier (is a question about getting AI into production?) is a logistic-regression
-# head over the product's own MiniLM vectors: numpy only, ~10 s. Output: bot/assets/scope/scope.json.
+# The question heads (in scope? asks what a term means? a yes/no? a how-to?) are logistic-regression
+# heads over the product's own MiniLM vectors: numpy only, a few minutes (5-fold choice).
+# Output: bot/assets/scope/{scope,meaning,yesno,howto}.json.
 train-scope: install
 	$(BIN)/python -m training.train_scope
 

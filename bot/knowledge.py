@@ -107,6 +107,9 @@ class SignalSections(BaseModel):
 
     gap: list[str] = Field(default_factory=list)
     ready: list[str] = Field(default_factory=list)
+    advice: list[str] = Field(
+        default_factory=list, description="sections (heading slugs or file names) a how-to answer favours"
+    )
 
 
 class Scope(BaseModel):

@@ -27,6 +27,7 @@ DEFINED_PENALTY = 0.1
 SUPPORT_BELOW = 120  # a shorter answer gains a supporting unit from another passage...
 SUPPORT_TOP = 3  # ...among the best three retrieved...
 SUPPORT_MARGIN = 0.15  # ...when it is nearly as close to the question
+ADVICE_WEIGHT = 0.15  # a how-to question favours the playbook's advice sections by this much
 TOPIC_WEIGHT = 0.3  # how much the whole passage's closeness to the question counts beside the sentence's
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _MD = re.compile(r"\*\*|__|`")
@@ -145,25 +146,22 @@ def _drop_connective(sentence: str) -> str:
 
 
 # -- choosing what to say --------------------------------------------------------------------------
-_ASKS_MEANING = re.compile(
-    r"^\s*(?:so\s+)?(?:what(?:'s|s)?|wh?at|wht|define|definition of|meaning of|explain)\b|\bmean(?:s|t)?\s+by\b", re.I
-)
 _SUBJECT = re.compile(r"^(?:an?|the)\s+|\s*\([^)]*\)", re.I)
 _DEFINES = re.compile(
     r"^(?P<subject>[^,:;]{2,60}?)\s+(?:is|are|means|describes|refers to)\s+(?:a|an|the|when|what|how)\b"
 )
 
 
-_YES_NO = re.compile(
-    r"^\s*(?:so\s+|but\s+)?(?:is|are|do|does|did|can|could|should|shall|will|would|must|need|has|have|was|were"
-    r"|isn't|aren't|don't|doesn't|can't|shouldn't|won't)\b",
-    re.I,
-)
+@dataclass(frozen=True)
+class Intent:
+    """What the trained question heads say the question asks for (bot/reading/scope.py)."""
+
+    meaning: bool = False  # what a term means: a definition opens the answer
+    favour: frozenset[str] = frozenset()  # a how-to: sections (heading slugs or files) that give advice
 
 
-def asks_yes_no(question: str) -> bool:
-    """True for a question that opens with an auxiliary verb ('do we need ...', 'is it ...')."""
-    return bool(_YES_NO.match(question))
+def _favoured(passage: Passage, favour: frozenset[str]) -> bool:
+    return passage.section in favour or passage.source in favour
 
 
 @dataclass
@@ -189,8 +187,6 @@ def _defines_term_in(unit: Unit, question: str) -> bool:
 
 def definition(question: str, candidates: list[Unit]) -> Unit | None:
     """For 'what is X': the unit window opening on the sentence that defines X, if a passage has one."""
-    if not _ASKS_MEANING.search(question):
-        return None
     asked = _asked(question)
     best: tuple[int, Unit, int] | None = None
     for unit in candidates:
@@ -205,9 +201,12 @@ def definition(question: str, candidates: list[Unit]) -> Unit | None:
     return window(Unit(unit.passage, unit.sentences[i:]), 0, max_words=70)
 
 
-def compose(question: str, passages: Sequence[Passage], vectors: Vectors, top: int = 4) -> Composed | None:
+def compose(
+    question: str, passages: Sequence[Passage], vectors: Vectors, intent: Intent = Intent(), top: int = 4
+) -> Composed | None:
     """Whole units that answer the question: a definition first when one is asked for, then the
-    window around the sentence (or list) closest to the question; None when nothing is quotable."""
+    window around the sentence (or list) closest to the question, advice favoured for a how-to
+    (`intent`, from the trained question heads); None when nothing is quotable."""
     candidates = [u for i, p in enumerate(passages[:top]) for u in units(p.text, i)]
     pool = [(u, j) for u in candidates for j in range(len(u.sentences)) if not u.sentences[j].startswith("- ")]
     pool += [(u, -1) for u in candidates if u.is_list]
@@ -218,11 +217,14 @@ def compose(question: str, passages: Sequence[Passage], vectors: Vectors, top: i
     topic = vectors([p.text for p in passages[:top]]) @ q  # what the whole passage is about counts too
     ranked = (1 - TOPIC_WEIGHT) * (vectors(texts) @ q) + TOPIC_WEIGHT * topic[[u.passage for u, _ in pool]]
     ranked -= RANK_PRIOR * np.array([u.passage for u, _ in pool])
-    if not _ASKS_MEANING.search(question):  # a term used without asking what it means: its definition is no answer
+    if intent.favour:
+        advice = [_favoured(passages[u.passage], intent.favour) for u, _ in pool]
+        ranked += ADVICE_WEIGHT * np.array(advice)
+    if not intent.meaning:  # a term used without asking what it means: its definition is no answer
         ranked -= DEFINED_PENALTY * np.array([_defines_term_in(u, question) for u, _ in pool])
     order = [int(k) for k in np.argsort(-ranked)]
     parts: list[Unit] = []
-    defined = definition(question, candidates)
+    defined = definition(question, candidates) if intent.meaning else None
     if defined is not None:
         parts.append(defined)
     unit, j = pool[order[0]]

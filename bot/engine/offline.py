@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.engine.base import EngineDefaults
-from bot.engine.compose import asks_yes_no
+from bot.engine.compose import Intent
 from bot.engine.grounding import OUT_OF_SCOPE, composed_answer
 from bot.knowledge import Dimension, Question, Rubric
 from bot.models import Evidence, GroundedAnswer, Judgement, Statement
 from bot.reading import judge as reading
 from bot.reading.reader import Reader
-from bot.reading.scope import ScopeModel, get_polarity, get_scope
+from bot.reading.scope import ScopeModel, get_howto, get_meaning, get_polarity, get_scope, get_yesno
 from bot.text import pieces, quote, words
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ class OfflineEngine(EngineDefaults):
         with self._warm_lock:
             self.reader.read(["warm up"])
             self.scope.in_scope(self._vectors(["warm up"])[0])
+            get_meaning(), get_yesno(), get_howto(), get_polarity()
 
     # -- reading answers -----------------------------------------------------
     def judge(self, dimension: Dimension, statements: list[Statement]) -> Judgement:
@@ -100,8 +101,10 @@ class OfflineEngine(EngineDefaults):
         vector = self._vectors([question])[0]
         if not passages or not self.scope.in_scope(vector):
             return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
-        opener = get_polarity().verdict(vector) if asks_yes_no(question) else ""
-        return composed_answer(question, passages, self._vectors, opener=opener)
+        opener = get_polarity().verdict(vector) if get_yesno().says(question, vector) else ""
+        advice = frozenset(self.rubric.signal_sections.advice) if get_howto().says(question, vector) else frozenset()
+        intent = Intent(meaning=get_meaning().says(question, vector), favour=advice)
+        return composed_answer(question, passages, self._vectors, opener=opener, intent=intent)
 
     def answer_stream(self, question: str, passages: list[Passage]) -> Iterator[str | GroundedAnswer]:
         """Stream the extractive answer word by word, then the answer itself."""

@@ -4,11 +4,19 @@ Trained by `make train-scope` (training/train_scope.py) on labelled questions; t
 loads the plain weights in bot/assets/scope/:
 - scope.json: is the question about getting an AI system from pilot to production?
 - polarity.json: for a yes/no question, does the playbook's advice say yes?
+- meaning.json: does the question ask what a term means ("what's a steerco", "define MLOps")?
+- yesno.json: is it a yes/no question ("do we need a kill switch", "worth running shadow mode first?")?
+- howto.json: does it ask what to do ("how do we ...", "users went back to the old tool, what now")?
+
+The last two also read the question's opening words as hashed one-hot features (`opening_buckets`):
+their weights are learned like the rest, so which openings matter is trained, not listed.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +28,24 @@ from bot.errors import ConfigError
 HEADS = Path(__file__).resolve().parent.parent / "assets" / "scope"
 SCOPE_PATH = HEADS / "scope.json"
 POLARITY_PATH = HEADS / "polarity.json"
+MEANING_PATH = HEADS / "meaning.json"
+YESNO_PATH = HEADS / "yesno.json"
+HOWTO_PATH = HEADS / "howto.json"
+OPENING_WORDS = re.compile(r"[a-z0-9']+")
+OPENING_SCALE = 0.5  # the one-hot opening features' size beside a unit-length sentence vector
 POLARITY_BAND = 0.2  # say yes or no only when the head is at least this far from 0.5 (precise on dev)
+
+
+def opening_features(text: str, buckets: int) -> np.ndarray:
+    """The question's first word and first two words, hashed into `buckets` one-hot slots each."""
+    out = np.zeros(2 * buckets, dtype=np.float32)
+    if buckets <= 0:
+        return out
+    tokens = OPENING_WORDS.findall(text.lower())[:2]
+    if tokens:
+        out[zlib.crc32(tokens[0].encode()) % buckets] = OPENING_SCALE
+        out[buckets + zlib.crc32(" ".join(tokens).encode()) % buckets] = OPENING_SCALE
+    return out
 
 
 @dataclass(frozen=True)
@@ -32,6 +57,17 @@ class ScopeModel:
     bias: float
     threshold: float
     embedding: str
+    opening_buckets: int = 0  # > 0: the head also reads the question's opening words
+
+    def features(self, text: str, vector: np.ndarray) -> np.ndarray:
+        """The head's input for one question: its sentence vector, plus its opening words if used."""
+        if self.opening_buckets <= 0:
+            return vector
+        return np.concatenate([vector, opening_features(text, self.opening_buckets)])
+
+    def says(self, text: str, vector: np.ndarray) -> bool:
+        """True when the head scores the question at or above its threshold."""
+        return bool(self.probability(self.features(text, vector))[0] >= self.threshold)
 
     def probability(self, vectors: np.ndarray) -> np.ndarray:
         """P(in scope) for each row of L2-normalised question vectors."""
@@ -59,10 +95,11 @@ def load_scope(path: Path = SCOPE_PATH) -> ScopeModel:
             bias=float(meta["bias"]),
             threshold=float(meta["threshold"]),
             embedding=str(meta["embedding"]),
+            opening_buckets=int(meta.get("opening_buckets", 0)),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"The question model {path} is missing or broken: run `make train-scope`.") from exc
-    if weights.ndim != 1:
+    if weights.ndim != 1 or (model.opening_buckets and weights.shape[0] <= 2 * model.opening_buckets):
         raise ConfigError(f"The question model {path} is malformed: run `make train-scope`.")
     return model
 
@@ -77,3 +114,21 @@ def get_scope() -> ScopeModel:
 def get_polarity() -> ScopeModel:
     """The shipped yes/no head, loaded on first use (never at import)."""
     return load_scope(POLARITY_PATH)
+
+
+@lru_cache(maxsize=1)
+def get_meaning() -> ScopeModel:
+    """The shipped "asks what a term means" head, loaded on first use."""
+    return load_scope(MEANING_PATH)
+
+
+@lru_cache(maxsize=1)
+def get_yesno() -> ScopeModel:
+    """The shipped "is a yes/no question" head, loaded on first use."""
+    return load_scope(YESNO_PATH)
+
+
+@lru_cache(maxsize=1)
+def get_howto() -> ScopeModel:
+    """The shipped "asks what to do" head, loaded on first use."""
+    return load_scope(HOWTO_PATH)

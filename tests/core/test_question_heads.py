@@ -1,0 +1,67 @@
+"""The trained question heads (what a question asks for) and how composition uses them."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from bot.embeddings import get_embedder
+from bot.engine.compose import Intent, compose
+from bot.errors import ConfigError
+from bot.index import Passage
+from bot.reading.scope import get_howto, get_meaning, get_yesno, load_scope, opening_features
+
+
+def test_opening_features_are_hashed_one_hots_of_the_first_words() -> None:
+    a = opening_features("Do we need a kill switch?", 64)
+    b = opening_features("do we NEED it", 64)
+    assert a.shape == (128,) and np.count_nonzero(a) == 2
+    assert np.array_equal(a, b)  # case and everything after the second word don't matter
+    assert not np.array_equal(a, opening_features("how do we need", 64))
+    assert not opening_features("", 64).any() and opening_features("what", 0).shape == (0,)
+
+
+@pytest.mark.parametrize(
+    ("head", "question", "expected"),
+    [
+        (get_meaning, "whats a golden dataset", True),
+        (get_meaning, "what's the quickest way to get a sponsor", False),
+        (get_yesno, "any point keeping the pilot alive without an owner?", True),
+        (get_yesno, "which team should carry the pager", False),
+        (get_howto, "how would we set up alerting for the bot", True),
+        (get_howto, "why do agents need an audit trail", False),
+    ],
+)
+def test_the_shipped_heads_read_what_a_question_asks(head, question: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
+    model = head()
+    assert model.opening_buckets > 0 and model.weights.shape == (384 + 2 * model.opening_buckets,)
+    vector = get_embedder().embed([question])[0]
+    assert model.says(question, vector) is expected
+
+
+def test_a_head_whose_weights_do_not_fit_its_openings_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "meaning.json"
+    meta = {"version": "meaning-x", "weights": [0.1] * 10, "bias": 0.0, "threshold": 0.5, "embedding": "m"}
+    path.write_text(json.dumps({**meta, "opening_buckets": 64}), encoding="utf-8")
+    with pytest.raises(ConfigError, match="make train-scope"):
+        load_scope(path)
+
+
+def _passage(source: str, section: str, text: str, rank: int) -> Passage:
+    return Passage(text, source, section, section, source, "workflow_adoption", 1.0 - rank / 10, f"c{rank}")
+
+
+def test_a_how_to_intent_favours_the_advice_sections() -> None:
+    passages = [
+        _passage("w.md", "what-goes-wrong", "Users drift back to the old tool within weeks of launch.", 0),
+        _passage("w.md", "what-good-looks-like", "Users drift back to the old tool, so build the new one into it.", 1),
+    ]
+    embed = get_embedder().embed
+    question = "users drift back to the old tool, what should we do"
+    plain = compose(question, passages, embed)
+    advised = compose(question, passages, embed, Intent(favour=frozenset({"what-good-looks-like"})))
+    assert plain is not None and advised is not None
+    assert plain.parts[0].passage == 0  # as close by meaning, and ranked first: the failure leads
+    assert advised.parts[0].passage == 1  # asked what to do: the advice leads
