@@ -24,10 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.chunking import chunk_document
 from bot.embeddings import MODEL_NAME, get_embedder
+from bot.knowledge import iter_documents
 from bot.reading.scope import opening_features
 
 DATA = Path(__file__).resolve().parent / "data"
+PLAYBOOK = Path(__file__).resolve().parent.parent / "knowledge"
 OUT = Path(__file__).resolve().parent.parent / "bot" / "assets" / "scope"
 # each head: the folder of its labelled data and the label it scores as 1
 HEADS = {
@@ -136,6 +139,30 @@ def choose(x: np.ndarray, y: np.ndarray, x_aug: np.ndarray, y_aug: np.ndarray, f
     return best
 
 
+def best_match(x: np.ndarray, passages: np.ndarray) -> np.ndarray:
+    """Each question's closest playbook passage by cosine (what retrieval's best hit would be)."""
+    return (x @ passages.T).max(axis=1)
+
+
+def stack(logits: np.ndarray, match: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """A two-input logistic head over the scope head's held-out logit and the best passage match.
+
+    The scope head alone declines terse in-scope questions that don't name AI or production
+    ("what is shadow mode"); how closely the playbook itself matches is the second opinion. Fitted
+    on the k-fold logits, so it learns how far to trust the head on questions it didn't see; the
+    threshold is chosen by a second k-fold over the same questions."""
+    z = np.column_stack([logits, match])
+    order = np.random.default_rng(SEED + 1).permutation(len(z))
+    probs = np.zeros(len(z))
+    for held in np.array_split(order, FOLDS):
+        keep = np.setdiff1d(order, held)
+        w, b = fit(z[keep], y[keep], 1e-4)
+        probs[held] = probabilities(z[held], w, b)
+    best = max((accuracy(probs, y, t), -abs(t - 0.5), float(round(t, 2))) for t in np.arange(0.2, 0.81, 0.05))
+    w, b = fit(z, y, 1e-4)
+    return {"w_logit": float(w[0]), "w_match": float(w[1]), "bias": b, "threshold": best[2], "cv_accuracy": best[0]}
+
+
 def train(task: str, version: str) -> None:
     """Choose by k-fold over train+dev, fit on both, measure the frozen test split once (if any)."""
     rng = random.Random(SEED)
@@ -156,6 +183,11 @@ def train(task: str, version: str) -> None:
     x, x_aug = inputs(texts), inputs(variants)
     (cv_acc, _), l2, threshold, cv_probs = choose(x, y, x_aug, y_aug)
     w, b = fit(np.vstack([x, x_aug]), np.concatenate([y, y_aug]), l2)
+    stacked = None
+    if task == "scope":
+        passages = embed([c.text for d in iter_documents(PLAYBOOK) for c in chunk_document(d)]).astype(np.float64)
+        cv_logits = np.log(np.clip(cv_probs, 1e-9, 1 - 1e-9) / np.clip(1 - cv_probs, 1e-9, 1))
+        stacked = stack(cv_logits, best_match(x[:, : passages.shape[1]], passages), y)
     meta = {
         "version": f"{task}-{version}",
         "embedding": MODEL_NAME,
@@ -167,9 +199,17 @@ def train(task: str, version: str) -> None:
         "train_questions": len(texts),
         "cv_accuracy": round(cv_acc, 3),
     }
+    if stacked is not None:
+        meta["stack"] = {k: round(v, 6) for k, v in stacked.items()}
     if (DATA / HEADS[task][0] / "test.tsv").is_file():
         test_t, test_y = load_split(task, "test")
-        meta["test_accuracy"] = round(accuracy(probabilities(inputs(test_t), w, b), test_y, threshold), 3)
+        x_test = inputs(test_t)
+        test_p = probabilities(x_test, w, b)
+        meta["test_accuracy"] = round(accuracy(test_p, test_y, threshold), 3)
+        if stacked is not None:
+            logit = np.log(np.clip(test_p, 1e-9, 1 - 1e-9) / np.clip(1 - test_p, 1e-9, 1))
+            z = stacked["w_logit"] * logit + stacked["w_match"] * best_match(x_test, passages) + stacked["bias"]
+            meta["stack"]["test_accuracy"] = round(accuracy(1 / (1 + np.exp(-z)), test_y, stacked["threshold"]), 3)
         meta["test_questions"] = len(test_t)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"{task}.json").write_text(json.dumps(meta) + "\n", encoding="utf-8")

@@ -99,7 +99,8 @@ class OfflineEngine(EngineDefaults):
         """Declined unless the scope classifier says the question is about getting AI into
         production; otherwise composed from whole units of the passages, cited."""
         vector = self._vectors([question])[0]
-        if not passages or not self.scope.in_scope(vector):
+        match = float((self._vectors([p.text for p in passages]) @ vector).max()) if passages else 0.0
+        if not passages or not self.scope.in_scope(vector, match):
             return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
         opener = get_polarity().verdict(vector) if get_yesno().says(question, vector) else ""
         advice = frozenset(self.rubric.signal_sections.advice) if get_howto().says(question, vector) else frozenset()

@@ -49,6 +49,22 @@ def opening_features(text: str, buckets: int) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class Stack:
+    """The scope head's second opinion: its logit and the question's best playbook match, combined."""
+
+    w_logit: float
+    w_match: float
+    bias: float
+    threshold: float
+
+    def in_scope(self, probability: float, match: float) -> bool:
+        """True when the head's logit and the best retrieved passage's cosine together say in scope."""
+        p = min(max(probability, 1e-9), 1 - 1e-9)
+        z = self.w_logit * float(np.log(p / (1 - p))) + self.w_match * match + self.bias
+        return bool(1.0 / (1.0 + np.exp(-z)) >= self.threshold)
+
+
+@dataclass(frozen=True)
 class ScopeModel:
     """Weights, bias and decision threshold of one trained head (scope or polarity), with its version."""
 
@@ -58,6 +74,7 @@ class ScopeModel:
     threshold: float
     embedding: str
     opening_buckets: int = 0  # > 0: the head also reads the question's opening words
+    stack: Stack | None = None  # the scope head only: combined with the best passage match
 
     def features(self, text: str, vector: np.ndarray) -> np.ndarray:
         """The head's input for one question: its sentence vector, plus its opening words if used."""
@@ -74,14 +91,24 @@ class ScopeModel:
         logits = np.atleast_2d(vectors) @ self.weights + self.bias
         return 1.0 / (1.0 + np.exp(-logits))
 
-    def in_scope(self, vector: np.ndarray) -> bool:
-        """True when the question vector is about getting an AI system into production."""
-        return bool(self.probability(vector)[0] >= self.threshold)
+    def in_scope(self, vector: np.ndarray, match: float | None = None) -> bool:
+        """True when the question vector is about getting an AI system into production; with
+        `match` (the cosine of the best retrieved passage) the stacked head decides, when trained."""
+        p = float(self.probability(vector)[0])
+        if match is not None and self.stack is not None:
+            return self.stack.in_scope(p, match)
+        return p >= self.threshold
 
     def verdict(self, vector: np.ndarray, band: float = POLARITY_BAND) -> str:
         """'Yes.' or 'No.' when the head is confident either way, else '' (no opener)."""
         p = float(self.probability(vector)[0])
         return "Yes." if p >= 0.5 + band else "No." if p <= 0.5 - band else ""
+
+
+def _stack(meta: object) -> Stack | None:
+    if not isinstance(meta, dict):
+        return None
+    return Stack(float(meta["w_logit"]), float(meta["w_match"]), float(meta["bias"]), float(meta["threshold"]))
 
 
 def load_scope(path: Path = SCOPE_PATH) -> ScopeModel:
@@ -96,6 +123,7 @@ def load_scope(path: Path = SCOPE_PATH) -> ScopeModel:
             threshold=float(meta["threshold"]),
             embedding=str(meta["embedding"]),
             opening_buckets=int(meta.get("opening_buckets", 0)),
+            stack=_stack(meta.get("stack")),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"The question model {path} is missing or broken: run `make train-scope`.") from exc

@@ -65,3 +65,23 @@ def test_a_how_to_intent_favours_the_advice_sections() -> None:
     assert plain is not None and advised is not None
     assert plain.parts[0].passage == 0  # as close by meaning, and ranked first: the failure leads
     assert advised.parts[0].passage == 1  # asked what to do: the advice leads
+
+
+def test_the_shipped_scope_head_is_stacked_with_the_best_passage_match() -> None:
+    from bot.reading.scope import get_scope
+
+    stack = get_scope().stack
+    assert stack is not None and stack.w_match > 0 and stack.w_logit > 0
+    # the same unsure head: a close playbook passage tips it in, a distant one keeps it out
+    assert stack.in_scope(0.4, 0.9) and not stack.in_scope(0.4, 0.1)
+    # a near-certain head is not overruled by a middling match either way
+    assert stack.in_scope(0.99, 0.3) and not stack.in_scope(0.01, 0.5)
+
+
+def test_a_scope_head_without_a_stack_keeps_its_own_threshold(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "scope.json"
+    meta = {"version": "scope-x", "weights": [1.0, 0.0], "bias": 0.0, "threshold": 0.5, "embedding": "m"}
+    path.write_text(json.dumps(meta), encoding="utf-8")
+    model = load_scope(path)
+    assert model.stack is None
+    assert model.in_scope(np.array([1.0, 0.0]), match=0.0) and not model.in_scope(np.array([-1.0, 0.0]), match=1.0)
