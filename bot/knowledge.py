@@ -112,12 +112,6 @@ class SignalSections(BaseModel):
     )
 
 
-class Scope(BaseModel):
-    """Topics outside the playbook: a question closer to one of these than to any passage is declined."""
-
-    outside: list[str] = Field(default_factory=list)
-
-
 class ReadingPolicy(BaseModel):
     """How the trained reader's clause probabilities become a judgement per area (policy, as data)."""
 
@@ -136,7 +130,6 @@ class Rubric(BaseModel):
     version: str
     reading: ReadingPolicy = ReadingPolicy()
     signal_sections: SignalSections = Field(default_factory=SignalSections)
-    scope: Scope = Field(default_factory=Scope)
     aliases: dict[str, str] = Field(
         default_factory=dict, description="jargon and abbreviations -> plain words, added to questions before retrieval"
     )

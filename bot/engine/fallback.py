@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from bot.config import Settings
 from bot.engine.base import Engine
+from bot.engine.grounding import OUT_OF_SCOPE
 from bot.engine.guard import BudgetSpent, CircuitBreaker, CircuitOpen, TurnBudget
+from bot.engine.offline import OfflineEngine
 from bot.engine.usage import NullUsageRecorder, UsageRecorder, as_recorder
 from bot.errors import ConfigError
 from bot.knowledge import Dimension, Question
@@ -46,8 +48,10 @@ class FallbackEngine:
         recorder: UsageRecorder | None = None,
         breaker: CircuitBreaker | None = None,
         budget: TurnBudget | None = None,
+        scope: Callable[[str, list[Passage]], bool] | None = None,
     ) -> None:
         self.primary, self.fallback = primary, fallback
+        self.scope = scope  # the trained scope decision, asked before the model (None: the model decides)
         self.name = primary.name  # the configured engine; see last_engine for who answered
         self.recorder: UsageRecorder = recorder or NullUsageRecorder()
         self.breaker = breaker or CircuitBreaker()
@@ -146,8 +150,17 @@ class FallbackEngine:
         """Detect an agentic system with the primary, else the fallback."""
         return self._run("detect_agentic", lambda e: e.detect_agentic(statements))
 
+    def _declines(self, question: str, passages: list[Passage]) -> bool:
+        """True when the trained scope decision declines the question: no model call is made."""
+        if self.scope is None or self.scope(question, passages):
+            return False
+        self._local.engine = self.fallback.name
+        return True
+
     def answer(self, question: str, passages: list[Passage]) -> GroundedAnswer:
-        """A grounded answer from the primary, else the fallback."""
+        """A grounded answer from the primary, else the fallback; declined first by the scope head."""
+        if self._declines(question, passages):
+            return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
         return self._run("answer", lambda e: e.answer(question, passages))
 
     def answer_stream(self, question: str, passages: list[Passage]) -> Iterator[str | GroundedAnswer]:
@@ -156,6 +169,9 @@ class FallbackEngine:
         Nothing is passed on before the primary's stream has ended and passed its checks, so a
         reply that fails them never reaches the user, not even in part.
         """
+        if self._declines(question, passages):
+            yield GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
+            return
         yield from self._run("answer", lambda e: list(e.answer_stream(question, passages)))
 
     def follow_up(self, dimension: Dimension, question: Question, statements: list[Statement], default: str) -> str:
@@ -186,4 +202,5 @@ def build_engine(
     budget = TurnBudget(settings.llm_turn_budget)
     breaker = CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_window, settings.llm_breaker_cooldown)
     primary = OpenAIEngine(settings, prompts, chat_model=chat_model, recorder=usage, budget=budget)
-    return FallbackEngine(primary, offline, usage, breaker=breaker, budget=budget)
+    scope = offline.in_scope if isinstance(offline, OfflineEngine) else None
+    return FallbackEngine(primary, offline, usage, breaker=breaker, budget=budget, scope=scope)

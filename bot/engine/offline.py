@@ -95,13 +95,21 @@ class OfflineEngine(EngineDefaults):
         return reading.detect_agentic(read, self.rubric.reading)
 
     # -- answers and phrasing -------------------------------------------------
+    def in_scope(self, question: str, passages: list[Passage]) -> bool:
+        """The trained scope head's decision, with the best retrieved passage's match as its second
+        opinion; both engines decline by it (the model is never asked an off-topic question)."""
+        if not passages:
+            return False
+        vector = self._vectors([question])[0]
+        match = float((self._vectors([p.text for p in passages]) @ vector).max())
+        return self.scope.in_scope(vector, match)
+
     def answer(self, question: str, passages: list[Passage]) -> GroundedAnswer:
         """Declined unless the scope classifier says the question is about getting AI into
         production; otherwise composed from whole units of the passages, cited."""
-        vector = self._vectors([question])[0]
-        match = float((self._vectors([p.text for p in passages]) @ vector).max()) if passages else 0.0
-        if not passages or not self.scope.in_scope(vector, match):
+        if not self.in_scope(question, passages):
             return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
+        vector = self._vectors([question])[0]
         opener = get_polarity().verdict(vector) if get_yesno().says(question, vector) else ""
         advice = frozenset(self.rubric.signal_sections.advice) if get_howto().says(question, vector) else frozenset()
         intent = Intent(meaning=get_meaning().says(question, vector), favour=advice)

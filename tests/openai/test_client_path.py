@@ -257,3 +257,14 @@ def test_build_engine_records_through_a_store(tmp_path, fake_openai, prompts, of
         "error",
     }
     assert json.dumps(row)  # plain values a store can write
+
+
+def test_the_trained_scope_head_declines_before_the_model_is_asked(tmp_path, fake_openai, prompts, offline) -> None:
+    eng = build_engine(openai_settings(tmp_path, fake_openai.url), offline, prompts)
+    off = eng.answer("recipe for banana bread without eggs?", PASSAGES)
+    streamed = list(eng.answer_stream("best running shoes for flat feet?", PASSAGES))
+    assert not off.in_scope and streamed == [GroundedAnswer(answer=off.answer, in_scope=False)]
+    assert fake_openai.requests == [] and eng.last_engine == "offline"  # the model never saw them
+    fake_openai.queue(Reply("Bring risk and compliance in before the next milestone [2]."))
+    inside = eng.answer("when should we bring compliance into our AI pilot?", PASSAGES)
+    assert inside.in_scope and len(fake_openai.requests) == 1 and eng.last_engine == "openai"
