@@ -88,15 +88,22 @@ def units(text: str, passage: int) -> list[Unit]:
                 and out[-1].sentences[-1:]
                 and out[-1].sentences[-1].endswith(":")
             ):
-                lead_unit = out.pop()
-                lead = [lead_unit.sentences[-1]]
+                lead = out.pop().sentences  # the paragraph that leads into the list, whole
             body = [f"- {_MD.sub('', _LIST_ITEM.sub('', ln)).strip()}" for ln in items]
             out.append(Unit(passage, [*(s for ln in lead for s in split_sentences(ln)), *body], is_list=True))
         elif lines:
             kept = [s for s in split_sentences(" ".join(lines)) if quotable(s)]
             if kept:
                 out.append(Unit(passage, kept))
-    return out
+    return [u for u in map(_no_dangling_lead, out) if u.sentences]
+
+
+def _no_dangling_lead(unit: Unit) -> Unit:
+    """A paragraph ending on a lead-in whose list isn't in this passage (cut at a chunk boundary)
+    loses that lead-in: an answer must never promise a list it doesn't give."""
+    if unit.is_list or not unit.sentences or not unit.sentences[-1].rstrip().endswith(":"):
+        return unit
+    return Unit(unit.passage, unit.sentences[:-1])
 
 
 def _enumeration(sentences: list[str]) -> tuple[int, int] | None:

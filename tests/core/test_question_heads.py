@@ -85,3 +85,19 @@ def test_a_scope_head_without_a_stack_keeps_its_own_threshold(tmp_path) -> None:
     model = load_scope(path)
     assert model.stack is None
     assert model.in_scope(np.array([1.0, 0.0]), match=0.0) and not model.in_scope(np.array([-1.0, 0.0]), match=1.0)
+
+
+def test_a_lead_in_whose_list_was_cut_off_is_never_quoted_and_a_list_keeps_its_whole_lead() -> None:
+    from bot.engine.compose import units
+
+    cut = units("Six failures account for most stalled pilots. Ranked by how often they end a project:", 0)
+    assert [u.sentences for u in cut] == [["Six failures account for most stalled pilots."]]
+    whole = units(
+        "Six failures account for most stalled pilots. Ranked by how often they end one:\n\n- data\n- owner", 0
+    )
+    assert len(whole) == 1 and whole[0].is_list
+    assert whole[0].text.splitlines() == [
+        "Six failures account for most stalled pilots. Ranked by how often they end one:",
+        "- data",
+        "- owner",
+    ]
