@@ -57,10 +57,8 @@ class CoachRecords:
 
     def latest_session(self, owner: str, key_prefix: str) -> SessionRef | None:
         """The owner's most recently active session whose outside key starts with `key_prefix`."""
-        for rec in self.store.list_sessions(owner=owner):
-            if (rec.external_key or "").startswith(key_prefix):
-                return SessionRef(rec.id, rec.owner, rec.external_key, rec.status == "done")
-        return None
+        rec = self.store.latest_session_with_key(owner, key_prefix)
+        return SessionRef(rec.id, rec.owner, rec.external_key, rec.status == "done") if rec else None
 
     def stored_report(self, assessment_id: int, owner: str | None = None) -> Report:
         """A stored assessment's report; NotFound when missing or (with `owner`) another owner's."""
