@@ -64,6 +64,10 @@ class CoachRecords:
         """A stored assessment's report; NotFound when missing or (with `owner`) another owner's."""
         return self.store.get_assessment(assessment_id, owner=owner).report
 
+    def recent_reports(self, owner: str, limit: int = 5) -> list[Report]:
+        """The owner's newest stored reports first, each with its `assessment_id`."""
+        return [rec.report for rec in self.store.recent_assessments(owner, limit)]
+
     def gaps(self, assessment_id: int, owner: str | None = None) -> list[GapView]:
         """The gaps of a stored assessment, in report order."""
         return [_gap(g) for g in self.store.list_gaps(assessment_id, owner=owner)]
