@@ -56,7 +56,8 @@ def count_line(gaps: Sequence[TrackedGap]) -> str:
     by = {s: sum(1 for g in still if g.gap.severity == s) for s in BADGE}
     mix = ", ".join(f"{k} {s}" for s, k in by.items() if k)
     if len(still) == len(gaps):
-        return f"*{len(still)} gap{'s' if len(still) > 1 else ''} stand in the way* ({mix})."
+        verb = "gaps stand" if len(still) > 1 else "gap stands"
+        return f"*{len(still)} {verb} in the way* ({mix})."
     return f"*{len(still)} of {len(gaps)} gaps still open* ({mix}); {len(gaps) - len(still)} closed."
 
 
