@@ -63,8 +63,8 @@ def _questions(report: Report) -> list[bk.Block]:
 def latest_blocks(report: Report, views: Sequence[GapView]) -> list[bk.Block]:
     """The whole report, as live as its stored gaps."""
     gaps = tracked(report, views)
-    blocks = [header(report), *bk.sections(count_line(gaps)), *bk.context("When assessed: " + bk.to_mrkdwn(report.summary))]
-    blocks += agentic(report)
+    blocks = [header(report), *bk.sections(count_line(gaps))]
+    blocks += bk.context("When assessed: " + bk.to_mrkdwn(report.summary)) + agentic(report)
     for t in gaps:
         blocks += gap_group(t)
     blocks += _questions(report)
