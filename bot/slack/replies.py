@@ -76,8 +76,9 @@ class Poster:
                 filename=compact.REPORT_FILE,
                 title=f"Readiness report: {report.pilot_name}" if report.pilot_name else "Readiness report",
             )
-        except SlackApiError as exc:
-            log.warning("slack: could not upload the full report in %s: %s", self.channel, slack_error(exc))
+        except (SlackApiError, OSError) as exc:
+            why = slack_error(exc) if isinstance(exc, SlackApiError) else type(exc).__name__
+            log.warning("slack: could not upload the full report in %s: %s", self.channel, why)
             self.full_report(report)
 
     def full_report(self, report: Report) -> None:
