@@ -23,6 +23,7 @@ VERDICT = {
     "not_ready": "Not ready",
     "ready_with_conditions": "Ready with conditions",
     "ready": "Ready",
+    "insufficient_evidence": "Not enough evidence",
 }
 
 

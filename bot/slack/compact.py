@@ -53,7 +53,8 @@ def count_line(gaps: Sequence[TrackedGap]) -> str:
     still = [g for g in gaps if not g.closed]
     if not still:
         return f"*All {len(gaps)} gaps are closed.* ✅"
-    by = {s: sum(1 for g in still if g.gap.severity == s) for s in BADGE}
+    order = [*BADGE, *sorted({g.gap.severity for g in still} - set(BADGE))]
+    by = {s: sum(1 for g in still if g.gap.severity == s) for s in order}
     mix = ", ".join(f"{k} {s}" for s, k in by.items() if k)
     if len(still) == len(gaps):
         verb = "gaps stand" if len(still) > 1 else "gap stands"
