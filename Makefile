@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test index lint imports typecheck pytest evals bench bench-reader train-reader train-scope clean lock audit
+.PHONY: run test install install-test index lint imports typecheck pytest evals bench bench-reader train-reader train-scope clean lock audit slack-transcript
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,10 @@ typecheck: install-test
 
 pytest: install-test
 	$(BIN)/pytest
+
+# docs/slack-transcript.md is what the Slack test run sends; the test fails when the file drifts.
+slack-transcript: install-test
+	SLACK_TRANSCRIPT_WRITE=1 $(BIN)/pytest -q tests/slack/test_interview.py -k whole_interview
 
 evals: install-test
 	$(BIN)/coach eval --suite offline

@@ -57,14 +57,16 @@ class CoachRecords:
 
     def latest_session(self, owner: str, key_prefix: str) -> SessionRef | None:
         """The owner's most recently active session whose outside key starts with `key_prefix`."""
-        for rec in self.store.list_sessions(owner=owner):
-            if (rec.external_key or "").startswith(key_prefix):
-                return SessionRef(rec.id, rec.owner, rec.external_key, rec.status == "done")
-        return None
+        rec = self.store.latest_session_with_key(owner, key_prefix)
+        return SessionRef(rec.id, rec.owner, rec.external_key, rec.status == "done") if rec else None
 
     def stored_report(self, assessment_id: int, owner: str | None = None) -> Report:
         """A stored assessment's report; NotFound when missing or (with `owner`) another owner's."""
         return self.store.get_assessment(assessment_id, owner=owner).report
+
+    def recent_reports(self, owner: str, limit: int = 5) -> list[Report]:
+        """The owner's newest stored reports first, each with its `assessment_id`."""
+        return [rec.report for rec in self.store.recent_assessments(owner, limit)]
 
     def gaps(self, assessment_id: int, owner: str | None = None) -> list[GapView]:
         """The gaps of a stored assessment, in report order."""

@@ -45,7 +45,7 @@ class Checkins(AnswersMixin):
         self,
         assessment_id: int,
         name: str,
-        business_owner: str,
+        business_owner: str | None,
         sponsor: str,
         people: list[str] | None = None,
         channel: str | None = None,
@@ -58,7 +58,8 @@ class Checkins(AnswersMixin):
         self._check_schedule(cron, timezone)
         name = scrub(clean_text(name, 300, "pilot name"))
         # stored redacted, like the name: names, emails and phones never reach the table (Slack ids stay)
-        business_owner, sponsor = _person(business_owner, "business owner"), _person(sponsor, "sponsor")
+        business_owner = _person(business_owner, "business owner") if business_owner else ""  # "": nobody yet
+        sponsor = _person(sponsor, "sponsor")
         people = [_person(p, "person") for p in people or []]
         report = self._assessments().get_assessment(assessment_id, owner=owner).report  # another owner's: NotFound
         with self._tx() as db:
@@ -83,14 +84,25 @@ class Checkins(AnswersMixin):
             q.schedule_after(db, row, row.created_at)
             return Pilot.of(row)
 
-    def follow_from_chat(self, assessment_id: int, channel: str, started_by: str, owner: str) -> Pilot:
-        """Start check-ins in a chat channel from a button: the people asked are those who answered
-        in the assessed interview, and whoever started it stands in as business owner and sponsor."""
+    def follow_from_chat(
+        self,
+        assessment_id: int,
+        channel: str,
+        started_by: str,
+        owner: str,
+        *,
+        sponsor: str | None = None,
+        business_owner: str | None = None,
+        timezone: str = "UTC",
+    ) -> Pilot:
+        """Start check-ins in a chat channel (from the Slack set-up form): the people asked are those who
+        answered in the assessed interview; the business owner may be missing (nobody owns the outcome
+        yet); without a named sponsor, whoever started it stands in."""
         found = self._assessments().get_assessment(assessment_id, owner=owner)  # another owner's: NotFound
         people = self._interviewees(found.session_id) or [started_by]
         pilot = self.register_from_assessment(
-            assessment_id, found.report.pilot_name or "Untitled pilot", business_owner=started_by,
-            sponsor=started_by, people=people, channel=channel, owner=owner,
+            assessment_id, found.report.pilot_name or "Untitled pilot", business_owner=business_owner,
+            sponsor=sponsor or started_by, people=people, channel=channel, timezone=timezone, owner=owner,
         )  # fmt: skip
         self._assessments().audit("slack.checkins_started", f"assessment:{assessment_id}",
                          {"channel": channel, "pilot_id": pilot.id}, actor=started_by)  # fmt: skip

@@ -1,4 +1,4 @@
-"""Buttons and modals: resolve or assign a gap, start check-ins, helpful / not helpful."""
+"""Buttons and modals: resolve or assign a gap (the report is rebuilt), start check-ins, helpful / not helpful."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.checkins.pilots import Checkins
 from bot.errors import InvalidInput, NotFound
 from bot.limits import clean_text, valid_id
 from bot.service import Coach
 from bot.slack import blocks as bk
-from bot.slack.checkins import start_checkins
+from bot.slack import compact
 from bot.slack.conversation import workspace_owner
+from bot.slack.home import publish_home
 from bot.slack.replies import Poster, run_reporting
 
 log = logging.getLogger(__name__)
@@ -30,64 +30,72 @@ def row_id(value: object, what: str) -> int:
     return int(text)
 
 
-def _where(body: dict[str, Any], client: WebClient) -> Poster:
-    """A poster for the thread the clicked message lives in."""
+def where(body: dict[str, Any], client: WebClient) -> Poster:
+    """A poster for the thread the clicked message lives in (nowhere for a click on the Home tab)."""
     message = body.get("message") or {}
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id", "")
     return Poster(client, channel, message.get("thread_ts") or message.get("ts"))
 
 
-def _owner(body: dict[str, Any]) -> str:
+def owner_of(body: dict[str, Any]) -> str:
     """The clicking workspace's owner id: it may act only on its own assessments and gaps."""
+    return workspace_owner(team_of(body))
+
+
+def team_of(body: dict[str, Any]) -> str:
+    """The workspace a click or submission came from."""
     user = body.get("user") or {}
-    return workspace_owner(str((body.get("team") or {}).get("id") or user.get("team_id") or ""))
+    return str((body.get("team") or {}).get("id") or user.get("team_id") or "")
 
 
-def register_actions(app: App, coach: Coach, checkins_service: Checkins) -> None:
-    """Attach the block-action and view-submission listeners."""
+def on_home(body: dict[str, Any]) -> bool:
+    """True for a click on the app's Home tab rather than on a message."""
+    return (body.get("view") or {}).get("type") == "home"
+
+
+def refresh(coach: Coach, client: WebClient, body: dict[str, Any], assessment_id: int) -> None:
+    """Rebuild what was clicked from the stored gaps: the compact report message, or the Home tab."""
+    if on_home(body):
+        publish_home(coach, client, team_of(body), body["user"]["id"])
+        return
+    message, owner = body.get("message") or {}, owner_of(body)
+    if not message.get("ts"):
+        return
+    report, gaps = coach.stored_report(assessment_id, owner=owner), coach.gaps(assessment_id, owner=owner)
+    channel = where(body, client).channel
+    client.chat_update(channel=channel, ts=message["ts"], blocks=compact.report_blocks(report, assessment_id, gaps),
+                       text=compact.report_text(report, gaps))  # fmt: skip
+
+
+def register_actions(app: App, coach: Coach) -> None:
+    """Attach the gap buttons and the feedback listeners (check-in set-up: setup_checkins)."""
 
     def resolve(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        user, poster = body["user"]["id"], _where(body, client)
+        user, poster = body["user"]["id"], where(body, client)
 
         def work() -> None:  # another workspace's gap is NotFound, said in the thread
-            gap_id = row_id(action.get("value"), "gap")
-            coach.update_gap(gap_id, status="resolved", actor=user, owner=_owner(body))
-            message = body.get("message") or {}
-            if message.get("ts"):
-                blocks = bk.mark_resolved(message.get("blocks", []), gap_id, user)
-                client.chat_update(
-                    channel=poster.channel,
-                    ts=message["ts"],
-                    blocks=blocks,
-                    text=message.get("text", "Readiness report"),
-                )
+            gap = coach.update_gap(
+                row_id(action.get("value"), "gap"), status="resolved", actor=user, owner=owner_of(body)
+            )
+            refresh(coach, client, body, gap.assessment_id)
 
         run_reporting(poster, work)
 
     def assign(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user, owner = body["user"]["id"], action.get("selected_user") or ""
-        poster = _where(body, client)
+        poster = where(body, client)
 
         def work() -> None:
             gap_id = row_id(str(action.get("block_id", "")).partition(":")[2], "gap")
-            gap = coach.update_gap(gap_id, assignee=owner, actor=user, owner=_owner(body))
-            poster.mrkdwn(f"<@{owner}> now owns “{bk.escape(gap.title)}” (assigned by <@{user}>).")
+            gap = coach.update_gap(gap_id, assignee=owner, actor=user, owner=owner_of(body))
+            refresh(coach, client, body, gap.assessment_id)
+            if not on_home(body):
+                poster.mrkdwn(f"<@{owner}> now owns “{bk.escape(gap.title)}” (assigned by <@{user}>).")
 
         run_reporting(poster, work)
 
-    def checkins(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        user, poster = body["user"]["id"], _where(body, client)
-        owner = _owner(body)
-        run_reporting(
-            poster,
-            lambda: poster.mrkdwn(
-                start_checkins(checkins_service, row_id(action.get("value"), "report"), poster.channel, user, owner)
-            ),
-        )
-
     app.action("gap_resolve")(ack=_ack, lazy=[resolve])
     app.action("gap_assign")(ack=_ack, lazy=[assign])
-    app.action("checkins_start")(ack=_ack, lazy=[checkins])
     register_feedback(app, coach)
 
 
@@ -104,7 +112,7 @@ def register_feedback(app: App, coach: Coach) -> None:
         assessment_id = _owned_id(coach, body, action.get("value"))
         if assessment_id is None:
             return
-        coach.record_feedback(assessment_id, helpful, actor=body["user"]["id"], owner=_owner(body))
+        coach.record_feedback(assessment_id, helpful, actor=body["user"]["id"], owner=owner_of(body))
         try:
             client.views_open(trigger_id=body["trigger_id"], view=bk.feedback_modal(assessment_id, helpful))
         except Exception as exc:  # the click is recorded; the comment is optional
@@ -116,7 +124,7 @@ def register_feedback(app: App, coach: Coach) -> None:
         values = view.get("state", {}).get("values", {})
         text = _comment(values.get("comment", {}).get("text", {}).get("value"))
         if text and (owned := _owned_id(coach, body, assessment_id)) is not None:
-            coach.record_feedback(owned, helpful == "1", actor=body["user"]["id"], comment=text, owner=_owner(body))
+            coach.record_feedback(owned, helpful == "1", actor=body["user"]["id"], comment=text, owner=owner_of(body))
 
     app.action("feedback_helpful")(feedback)
     app.action("feedback_unhelpful")(feedback)
@@ -135,7 +143,7 @@ def _owned_id(coach: Coach, body: dict[str, Any], value: object) -> int | None:
     """The assessment id when it is the clicking workspace's; anything else is ignored, and logged."""
     try:
         assessment_id = row_id(value, "report")
-        coach.stored_report(assessment_id, owner=_owner(body))
+        coach.stored_report(assessment_id, owner=owner_of(body))
     except NotFound:
         log.warning("slack: feedback on assessment %.20r refused: not this workspace's", value)
         return None

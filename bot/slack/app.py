@@ -23,7 +23,9 @@ from bot.service import Coach
 from bot.slack.actions import register_actions
 from bot.slack.conversation import Conversations
 from bot.slack.files import register_files
+from bot.slack.home import register_home
 from bot.slack.listeners import done_marker, register_listeners
+from bot.slack.setup_checkins import register_checkins_setup
 
 log = logging.getLogger(__name__)
 DEFAULT_API_URL = WebClient.BASE_URL
@@ -121,7 +123,9 @@ def create_slack_app(
     convo = Conversations(coach, checkins)
     register_files(app, convo)  # before the generic message listener: Bolt runs the first that matches
     register_listeners(app, convo)
-    register_actions(app, coach, checkins)
+    register_actions(app, coach)
+    register_checkins_setup(app, coach, checkins)
+    register_home(app, coach)
     return app
 
 

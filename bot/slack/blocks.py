@@ -13,7 +13,6 @@ MAX_BLOCKS = 50  # per message
 MAX_TEXT = 3000  # per section text
 MAX_HEADER = 150  # header plain_text
 MAX_FALLBACK = 300  # the notification text; the blocks carry the full content
-MAX_REPORT_MESSAGES = 3  # beyond this the report is attached as a Markdown file
 MAX_COMMENT = 2000  # the feedback modal's comment
 
 Block = dict[str, Any]
@@ -24,6 +23,7 @@ VERDICT = {
     "not_ready": "Not ready",
     "ready_with_conditions": "Ready with conditions",
     "ready": "Ready",
+    "insufficient_evidence": "Not enough evidence",
 }
 
 
@@ -222,29 +222,11 @@ def report_messages(report: Report, assessment_id: int | None = None, gap_ids: S
     return pack(report_groups(report, assessment_id, gap_ids))
 
 
-def compact_report(report: Report, assessment_id: int | None) -> list[Block]:
-    """Header, summary and the gap titles, for a report too long to post (the file has it all)."""
-    lines = [f"{n}. {escape(g.title)} ({BADGE.get(g.severity, g.severity)})" for n, g in enumerate(report.gaps, 1)]
-    body = "*Gaps*\n" + "\n".join(lines) + "\n\nThe full report is attached as a Markdown file."
-    blocks = _head(report) + sections(body) + _footer(report, assessment_id)
-    return pack([blocks])[0]
-
-
 def report_fallback(report: Report, part: int, parts: int) -> str:
     """Notification text for one message of the report."""
     verdict = VERDICT.get(report.verdict, report.verdict)
     suffix = f" (part {part}/{parts})" if parts > 1 else ""
     return fallback(f"Readiness report: {verdict}, {len(report.gaps)} gaps{suffix}")
-
-
-def mark_resolved(blocks: Sequence[Block], gap_id: int, user: str) -> list[Block]:
-    """The message's blocks with the gap's buttons replaced by who resolved it."""
-    done = {
-        "type": "context",
-        "block_id": f"gap:{gap_id}",
-        "elements": [{"type": "mrkdwn", "text": f"✅ Resolved by {who(user)}"}],
-    }
-    return [done if b.get("block_id") == f"gap:{gap_id}" else b for b in blocks]
 
 
 def feedback_modal(assessment_id: int, helpful: bool) -> dict[str, Any]:

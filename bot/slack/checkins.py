@@ -1,16 +1,8 @@
-"""Weekly check-ins from Slack: the "Start weekly check-ins" button and answers in a check-in thread."""
+"""Weekly check-ins from Slack: answers in a check-in thread (the set-up form is in setup_checkins)."""
 
 from __future__ import annotations
 
 from bot.checkins.pilots import Checkins
-from bot.slack.blocks import escape
-
-
-def start_checkins(checkins: Checkins, assessment_id: int, channel: str, user: str, owner: str) -> str:
-    """Register the assessed pilot for weekly check-ins in `channel`; say what happened."""
-    pilot = checkins.follow_from_chat(assessment_id, channel, started_by=user, owner=owner)  # another's: NotFound
-    return (f"Weekly check-ins are on for *{escape(pilot.name)}*, started by "
-            f"<@{user}>: I'll ask here every week what moved on each open gap.")  # fmt: skip
 
 
 def answer_checkin_thread(

@@ -180,5 +180,5 @@ class Conversations:
             poster.text(turn.reply, turn.citations)
             return
         poster.text(turn.message, turn.citations)
-        gap_ids = turn.gap_ids if len(turn.gap_ids) == len(turn.report.gaps) else []
-        poster.report(turn.report, turn.assessment_id, gap_ids)
+        gaps = self.coach.gaps(turn.assessment_id, owner=thread.owner) if turn.assessment_id else []
+        poster.report(turn.report, turn.assessment_id, gaps)

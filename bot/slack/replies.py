@@ -1,4 +1,4 @@
-"""Posting into one Slack conversation: replies, reports (split or attached), notices, status."""
+"""Posting into one Slack conversation: replies, reports (compact, plus the file), notices, status."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.coach_records import GapView
 from bot.errors import CoachError
 from bot.models import Citation, Report
 from bot.render import to_markdown
 from bot.slack import blocks as bk
+from bot.slack import compact
 
 log = logging.getLogger(__name__)
 
@@ -60,21 +62,30 @@ class Poster:
         """Post text that is already Slack mrkdwn (mentions, bold), unescaped."""
         return self.blocks(bk.sections(text), bk.fallback(text))
 
-    def report(self, report: Report, assessment_id: int | None, gap_ids: Sequence[int]) -> None:
-        """Post the gap list: split over a few messages, or a summary plus the Markdown file."""
-        messages = bk.report_messages(report, assessment_id, gap_ids)
-        if len(messages) <= bk.MAX_REPORT_MESSAGES:
-            for n, message in enumerate(messages, 1):
-                self.blocks(message, bk.report_fallback(report, n, len(messages)))
-            return
-        self.blocks(bk.compact_report(report, assessment_id), bk.report_fallback(report, 1, 1))
-        self.client.files_upload_v2(
-            channel=self.channel,
-            thread_ts=self.thread_ts,
-            content=to_markdown(report),
-            filename="readiness-report.md",
-            title="Readiness report",
-        )
+    def report(self, report: Report, assessment_id: int | None, gaps: Sequence[GapView]) -> None:
+        """Post the compact report (verdict, top gaps, buttons), then the full report as a Markdown file.
+
+        When the file cannot be uploaded (e.g. no files:write scope) the full report is posted as
+        messages instead: nothing is cut."""
+        self.blocks(compact.report_blocks(report, assessment_id, gaps), compact.report_text(report, gaps))
+        try:
+            self.client.files_upload_v2(
+                channel=self.channel,
+                thread_ts=self.thread_ts,
+                content=to_markdown(report),
+                filename=compact.REPORT_FILE,
+                title=f"Readiness report: {report.pilot_name}" if report.pilot_name else "Readiness report",
+            )
+        except (SlackApiError, OSError) as exc:
+            why = slack_error(exc) if isinstance(exc, SlackApiError) else type(exc).__name__
+            log.warning("slack: could not upload the full report in %s: %s", self.channel, why)
+            self.full_report(report)
+
+    def full_report(self, report: Report) -> None:
+        """The full report as Block Kit messages, without buttons (the compact message has them)."""
+        messages = bk.report_messages(report)
+        for n, message in enumerate(messages, 1):
+            self.blocks(message, bk.report_fallback(report, n, len(messages)))
 
     def notice(self, text: str) -> None:
         """Tell the thread something went wrong; when even that fails, log it."""

@@ -112,6 +112,17 @@ class AssessmentsMixin(StoreBase):
             row = db.scalars(query).first()
             return Report.model_validate({**row.report, "assessment_id": row.id}) if row else None
 
+    def recent_assessments(self, owner: str, limit: int = 5) -> list[AssessmentRecord]:
+        """One owner's newest assessments first (e.g. a Slack workspace's, for its Home tab)."""
+        query = (
+            select(AssessmentRow)
+            .filter_by(owner=owner)
+            .order_by(AssessmentRow.created_at.desc(), AssessmentRow.id.desc())
+            .limit(limit)
+        )
+        with self._tx() as db:
+            return [AssessmentRecord.of(r) for r in db.scalars(query)]
+
     def get_assessment(self, assessment_id: int, owner: str | None = None) -> AssessmentRecord:
         """One stored assessment; NotFound when it is missing or (with `owner`) someone else's."""
         with self._tx() as db:

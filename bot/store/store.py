@@ -126,6 +126,20 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
         with self._tx() as db:
             return [SessionRecord.of(r) for r in db.scalars(query)]
 
+    def latest_session_with_key(self, owner: str, key_prefix: str) -> SessionRecord | None:
+        """The owner's most recently active session whose outside key starts with `key_prefix`
+        (e.g. one Slack channel's threads): one indexed query, however many sessions there are."""
+        query = (
+            select(SessionRow)
+            .filter_by(owner=owner)
+            .where(SessionRow.external_key.startswith(key_prefix, autoescape=True))
+            .order_by(SessionRow.updated_at.desc(), SessionRow.created_at.desc())
+            .limit(1)
+        )
+        with self._tx() as db:
+            row = db.scalars(query).first()
+            return SessionRecord.of(row) if row else None
+
     # --- messages -------------------------------------------------------------------
 
     def add_message(

@@ -28,7 +28,7 @@ API
   answers `{"ok": false, "error": ...}` (HTTP 200, as Slack does);
   `rate_limit(method, retry_after=1, times=1)` answers HTTP 429 with `Retry-After`.
 - `uploads`: file id -> bytes sent to the upload URL of `files.getUploadURLExternal`.
-- `users`: user id -> display name, served by `users.info`.
+- `users`: user id -> display name, served by `users.info`; `zones`: user id -> its `tz`.
 - `share_file(name, data)`: keep a file a user "shared" and return its Slack file object, whose
   `url_private_download` this fake serves (GET `/files-pri/ID/NAME`, recorded as `file_download`).
 - `note(who, text)`: record an incoming message (e.g. what a test user "said") so that
@@ -38,7 +38,7 @@ API
 Methods answered: auth.test, chat.postMessage, chat.update, chat.postEphemeral,
 conversations.replies, users.info, files.getUploadURLExternal (+ the upload URL),
 files.completeUploadExternal, assistant.threads.setStatus / setSuggestedPrompts / setTitle,
-views.open; anything else gets `{"ok": true}`.
+views.open, views.publish; anything else gets `{"ok": true}`.
 """
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ class FakeSlack:
     def __init__(self, team_id: str = "T0TEAM", bot_user_id: str = "UBOT", bot_id: str = "BBOT"):
         self.team_id, self.bot_user_id, self.bot_id = team_id, bot_user_id, bot_id
         self.users: dict[str, str] = {}
+        self.zones: dict[str, str] = {}  # user id -> IANA time zone, served as users.info's `tz`
         self.uploads: dict[str, bytes] = {}
         self.shared: dict[str, bytes] = {}  # file id -> bytes served at its url_private_download
         self._calls: list[Call] = []
@@ -266,10 +267,10 @@ class FakeSlack:
             return {"ok": False, "error": "user_not_found"}
         name = self.users[uid]
         profile = {"display_name": name, "real_name": name}
-        return {
-            "ok": True,
-            "user": {"id": uid, "name": name, "real_name": name, "profile": profile},
-        }
+        user = {"id": uid, "name": name, "real_name": name, "profile": profile}
+        if uid in self.zones:
+            user["tz"] = self.zones[uid]
+        return {"ok": True, "user": user}
 
     def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
         file_id = f"F{next(self._ts):08d}"
@@ -281,6 +282,9 @@ class FakeSlack:
 
     def _m_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "view": {"id": "V0FAKE", **(args.get("view") or {})}}
+
+    def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "view": {"id": "V0HOME", "team_id": self.team_id, **(args.get("view") or {})}}
 
 
 def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:

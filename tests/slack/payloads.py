@@ -105,6 +105,45 @@ def view_submission(user: str, view: dict[str, Any], comment: str | None) -> dic
     }  # fmt: skip
 
 
+def form_submission(user: str, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A `view_submission` payload for a modal, with its state `values` (block -> action -> value)."""
+    return {
+        "type": "view_submission", "team": {"id": TEAM, "domain": "fake"},
+        "user": {"id": user, "username": user.lower(), "team_id": TEAM},
+        "api_app_id": "A0APP", "token": "unused", "trigger_id": "1337.44.trigger",
+        "view": {**view, "id": "V0FORM", "team_id": TEAM, "state": {"values": values}},
+    }  # fmt: skip
+
+
+def checkins_values(owner: str | None, sponsor: str | None, channel: str, zone: str) -> dict[str, dict[str, Any]]:
+    """The check-in set-up form's state as Slack sends it."""
+    return {
+        "owner": {"user": {"type": "users_select", "selected_user": owner}},
+        "sponsor": {"user": {"type": "users_select", "selected_user": sponsor}},
+        "channel": {"channel": {"type": "conversations_select", "selected_conversation": channel}},
+        "zone": {"zone": {"type": "plain_text_input", "value": zone}},
+    }
+
+
+def app_home_opened(user: str, tab: str = "home") -> dict[str, Any]:
+    """The `app_home_opened` event Slack sends when someone opens the app's Home (or Messages) tab."""
+    return {"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": tab,
+            "event_ts": new_ts()}  # fmt: skip
+
+
+def home_click(user: str, action: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
+    """A `block_actions` payload for a click on the app's Home tab (a view, not a message)."""
+    return {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+        "api_app_id": "A0APP", "token": "unused",
+        "container": {"type": "view", "view_id": "V0HOME"},
+        "trigger_id": "1337.45.trigger", "team": {"id": TEAM, "domain": "fake"},
+        "view": {"id": "V0HOME", "team_id": TEAM, "state": {"values": {}}, **view},
+        "actions": [{"action_ts": str(time.time()), **action}],
+    }  # fmt: skip
+
+
 class SlackSender:
     """Posts signed requests to the FastAPI app, as Slack does."""
 

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import json
 
-from slack_sdk import WebClient
-
 from bot.models import Citation, Evidence, Gap, OpenQuestion, Report
-from bot.render import to_markdown
 from bot.slack import blocks as bk
-from bot.slack.replies import Poster
-from tests.slack.fake_slack import FakeSlack
 from tests.slack.helpers import check_limits
 
 
@@ -69,43 +64,6 @@ def test_a_pilot_name_too_long_for_the_header_moves_into_the_summary() -> None:
     [blocks] = bk.report_messages(big_report(1, pilot=name))
     assert blocks[0]["text"]["text"] == "Readiness: Not ready"
     assert name in blocks[1]["text"]["text"]
-
-
-def test_a_very_long_report_is_attached_as_a_markdown_file() -> None:
-    report = big_report(60)
-    assert len(bk.report_messages(report, 3, list(range(60)))) > bk.MAX_REPORT_MESSAGES
-    with FakeSlack() as fake:
-        client = WebClient(token="xoxb-test", base_url=fake.api_url)
-        Poster(client, "C0LONG", "1700.1").report(report, 3, list(range(60)))
-        [summary] = fake.wait_for("chat.postMessage")
-        [done] = fake.wait_for("files.completeUploadExternal")
-        [url] = fake.calls_to("files.getUploadURLExternal")
-    check_limits(summary.args["blocks"])
-    assert "attached as a Markdown file" in json.dumps(summary.args["blocks"])
-    assert done.args["channel_id"] == "C0LONG" and done.args["thread_ts"] == "1700.1"
-    file_id = url.response["file_id"]
-    assert fake.uploads[file_id].decode("utf-8") == to_markdown(report)
-
-
-def test_a_medium_report_is_posted_as_consecutive_messages() -> None:
-    report = big_report(12)
-    expected = len(bk.report_messages(report, 3, list(range(12))))
-    with FakeSlack() as fake:
-        client = WebClient(token="xoxb-test", base_url=fake.api_url)
-        Poster(client, "C0MID", "1700.2").report(report, 3, list(range(12)))
-        posts = fake.wait_for("chat.postMessage", expected)
-    assert [p.args["text"] for p in posts] == [
-        f"Readiness report: Not ready, 12 gaps (part {n}/{expected})" for n in range(1, expected + 1)
-    ]
-    assert not fake.calls_to("files.getUploadURLExternal")
-
-
-def test_mark_resolved_replaces_only_that_gaps_buttons() -> None:
-    [blocks] = bk.report_messages(big_report(2, quote_len=10), 1, [11, 12])
-    after = bk.mark_resolved(blocks, 11, "U0CAROL")
-    changed = [a for a, b in zip(after, blocks, strict=True) if a != b]
-    assert changed == [{"type": "context", "block_id": "gap:11",
-                        "elements": [{"type": "mrkdwn", "text": "✅ Resolved by <@U0CAROL>"}]}]  # fmt: skip
 
 
 def test_coach_markdown_becomes_escaped_mrkdwn() -> None:

@@ -41,7 +41,9 @@ def test_a_shared_pdf_becomes_evidence_quoted_by_page(slack: SlackRig) -> None:
     assert any("## Ownership and people" in m.text for m in kept)  # the document is in the transcript
     slack.sender.event(message("U0BOB", "report", CHANNEL, new_ts(), root))
     posts = slack.fake.wait_for("chat.postMessage", where=lambda c: in_thread(CHANNEL, root)(c) and is_report_end(c))
-    report = "\n".join(text_of(c) for c in slack.fake.posts(CHANNEL, root))
+    slack.fake.wait_for("files.completeUploadExternal", where=lambda c: c.args.get("thread_ts") == root)
+    [url] = slack.fake.calls_to("files.getUploadURLExternal")
+    report = slack.fake.uploads[url.response["file_id"]].decode("utf-8")  # the full report: evidence and its source
     assert posts and "brief.pdf p.1" in report and "brief.pdf p.3" in report
 
 

@@ -17,7 +17,17 @@ from bot.slack.blocks import feedback_modal
 from bot.slack.conversation import workspace_owner
 from tests.slack.conftest import SECRET, SlackRig
 from tests.slack.helpers import as_message, in_thread, is_report_end, settle, text_of, wait_reply
-from tests.slack.payloads import TEAM, app_mention, block_actions, message, new_ts, slash_command, view_submission
+from tests.slack.payloads import (
+    TEAM,
+    app_mention,
+    block_actions,
+    checkins_values,
+    form_submission,
+    message,
+    new_ts,
+    slash_command,
+    view_submission,
+)
 from tests.slack.test_commands_actions import ALICE, ANSWERS, BOB, command, started_thread
 
 MARKER = "FORGED-BODY-7f3a"
@@ -119,8 +129,12 @@ def test_starting_check_ins_escapes_the_pilot_name(slack: SlackRig) -> None:
     end = slack.fake.wait_for("chat.postMessage", where=lambda c: in_thread(channel, root)(c) and is_report_end(c))[-1]
     aid = next(b["block_id"] for b in end.args["blocks"] if b.get("block_id", "").startswith("report:")).split(":")[1]
     action = {"type": "button", "action_id": "checkins_start", "block_id": f"report:{aid}", "value": aid}
-    before = len(slack.fake.posts(channel, root))
     slack.sender.interaction(block_actions(ALICE, action, channel, as_message(end), slack.fake.response_url()))
+    [opened] = slack.fake.wait_for("views.open", timeout=30.0)
+    view = opened.args["view"]
+    _assert_escaped(view["blocks"][0]["text"]["text"])
+    before = len(slack.fake.posts(channel, root))
+    slack.sender.interaction(form_submission(ALICE, view, checkins_values(None, BOB, channel, "UTC")))
     said = wait_reply(slack.fake, channel, root, before)[-1]
     assert "Weekly check-ins are on" in text_of(said)
     _assert_escaped(text_of(said))

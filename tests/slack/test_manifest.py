@@ -18,7 +18,8 @@ def test_manifest_scopes_events_command_and_urls() -> None:
             "assistant:write"} <= scopes  # fmt: skip
     events = set(data["settings"]["event_subscriptions"]["bot_events"])
     assert events == {"app_mention", "message.im", "message.channels", "message.groups",
-                      "assistant_thread_started"}  # fmt: skip
+                      "assistant_thread_started", "app_home_opened"}  # fmt: skip
+    assert data["features"]["app_home"]["home_tab_enabled"]  # the full report lives there
     [command] = data["features"]["slash_commands"]
     urls = {command["url"], data["settings"]["event_subscriptions"]["request_url"],
             data["settings"]["interactivity"]["request_url"]}  # fmt: skip

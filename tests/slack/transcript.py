@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-SKIP = {"auth.test"}
+SKIP = {"auth.test", "files.getUploadURLExternal", "upload"}  # the upload's plumbing: its completion is shown
 
 
 def _text(obj: Any) -> str:
@@ -24,12 +24,24 @@ def render_block(block: dict[str, Any]) -> list[str]:
     if kind == "divider":
         return ["  ----"]
     if kind == "actions":
-        items = []
-        for e in block.get("elements", []):
-            label = _text(e.get("text") or e.get("placeholder"))
-            items.append(f"[{label}]" if e.get("type") == "button" else f"[{label} ▾]")
-        return ["  " + " ".join(items)]
+        return ["  " + " ".join(_element(e) for e in block.get("elements", []))]
+    if kind == "input":
+        optional = " (optional)" if block.get("optional") else ""
+        return [f"  {_text(block.get('label'))}{optional}: {_element(block.get('element') or {})}"]
     return [f"  <{kind} block>"]
+
+
+def _element(e: dict[str, Any]) -> str:
+    """A button, a picker (with what it shows) or a text field."""
+    kind = e.get("type")
+    if kind == "button":
+        return f"[{_text(e.get('text'))}]"
+    if kind == "plain_text_input":
+        return f"[{e.get('initial_value') or ''}]"
+    shown = e.get("initial_user") or e.get("initial_conversation")
+    if shown:
+        return f"[{'<@' if e.get('initial_user') else '<#'}{shown}> ▾]"
+    return f"[{_text(e.get('placeholder')) or 'choose'} ▾]"
 
 
 def render_message(args: dict[str, Any]) -> list[str]:
@@ -53,6 +65,12 @@ def render_call(method: str, args: dict[str, Any]) -> list[str]:
     if method in ("chat.postMessage", "chat.update"):
         body = ["> " + line if line else ">" for line in render_message(args)]
         return [f"**coach** (`{method}` → {_where(args)}):", *body, ""]
+    if method in ("views.open", "views.publish"):
+        view = args.get("view") or {}
+        where = f"Home tab of <@{args.get('user_id')}>" if method == "views.publish" else "modal"
+        title = f" “{_text(view.get('title'))}”" if view.get("title") else ""
+        body = ["> " + line if line else ">" for line in render_message(view)]
+        return [f"**coach** (`{method}` → {where}{title}):", *body, ""]
     if method == "files.completeUploadExternal":
         titles = ", ".join(str(f.get("title")) for f in args.get("files") or [])
         return [f"`{method}` → {_where(args)}: attached {titles}", ""]
