@@ -40,6 +40,7 @@ async function loadList() {
   const { pilots } = await api("/v1/pilots");
   const body = $("pilots").querySelector("tbody");
   body.replaceChildren();
+  const labels = [...$("pilots").querySelectorAll("thead th")].map((th) => th.textContent);
   for (const p of pilots) {
     const row = document.createElement("tr");
     const link = document.createElement("a");
@@ -57,6 +58,7 @@ async function loadList() {
     trend.className = "trend-cell";
     trend.append(sparklineSvg(p.sparkline, p.trend), ` ${p.trend}`);
     cell(row, p.next_due ? new Date(p.next_due).toLocaleString() : "-");
+    [...row.children].forEach((td, i) => { td.dataset.label = labels[i]; }); // a phone shows them per row
     body.appendChild(row);
   }
   say(pilots.length ? "" : "No pilots yet: start weekly check-ins from a finished assessment.");
