@@ -254,12 +254,15 @@ async function loadReport(focus) {
   $("dl-md").hidden = false;
   $("report").hidden = false; // visible first: the chart is sized to its box
   renderReport(state.report);
-  if (focus) {
-    $("report-title").focus();
-    const gaps = state.report.gaps.length;
-    $("report-announce").textContent =
-      `Gap list ready. Verdict: ${VERDICT[state.report.verdict] || state.report.verdict}, ${gaps} gap${gaps === 1 ? "" : "s"}.`;
-  }
+  if (focus) announceReport(state.report);
+}
+
+// Focus on the report's heading, and the verdict said aloud by the live region.
+function announceReport(report) {
+  $("report-title").focus();
+  const gaps = report.gaps.length;
+  $("report-announce").textContent =
+    `Gap list ready. Verdict: ${VERDICT[report.verdict] || report.verdict}, ${gaps} gap${gaps === 1 ? "" : "s"}.`;
 }
 
 function el(tag, className, text) {
