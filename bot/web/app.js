@@ -180,7 +180,8 @@ async function send(text) {
     keepInView();
     const done = Boolean(final && final.done);
     await refresh(done);
-    keepInView();
+    if (done) scrollDown(); // the page itself stays on the report's heading, which has focus
+    else keepInView();
     return { ok: true, done };
   } catch (err) {
     target.parentElement.remove();
