@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.event_claims import EventClaims
@@ -13,6 +14,9 @@ if TYPE_CHECKING:
     from bot.engine.base import Engine
     from bot.index import PlaybookIndex
     from bot.store import GapRecord, Store
+    from bot.store.records import SessionDigest, SessionRecord
+
+PREVIEW_CHARS = 120  # of the first answer, in a list of interviews
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,21 @@ class SessionRef:
 
 
 @dataclass(frozen=True)
+class SessionSummary:
+    """One line of a list of earlier interviews."""
+
+    id: str
+    pilot_name: str | None
+    channel: str
+    done: bool
+    created_at: datetime
+    updated_at: datetime
+    first_answer: str | None
+    assessment_id: int | None
+    verdict: str | None
+
+
+@dataclass(frozen=True)
 class GapView:
     """A tracked gap as adapters show it."""
 
@@ -36,6 +55,23 @@ class GapView:
     status: str
     title: str
     owner: str | None
+
+
+def _summary(rec: SessionRecord, digest: SessionDigest) -> SessionSummary:
+    first = digest.first_answer
+    if first and len(first) > PREVIEW_CHARS:
+        first = first[: PREVIEW_CHARS - 1].rstrip() + "…"
+    return SessionSummary(
+        rec.id,
+        rec.pilot_name,
+        rec.channel,
+        rec.status == "done",
+        rec.created_at,
+        rec.updated_at,
+        first,
+        digest.assessment_id,
+        digest.verdict,
+    )
 
 
 def _gap(rec: GapRecord) -> GapView:
@@ -59,6 +95,12 @@ class CoachRecords:
         """The owner's most recently active session whose outside key starts with `key_prefix`."""
         rec = self.store.latest_session_with_key(owner, key_prefix)
         return SessionRef(rec.id, rec.owner, rec.external_key, rec.status == "done") if rec else None
+
+    def list_sessions(self, owner: str, client: str | None = None, limit: int = 20) -> list[SessionSummary]:
+        """The owner's interviews (with `client`, only that browser's), most recently active first."""
+        recs = self.store.list_sessions(owner=owner, limit=limit, client=client)
+        digests = self.store.session_digests([r.id for r in recs])
+        return [_summary(r, digests[r.id]) for r in recs]
 
     def stored_report(self, assessment_id: int, owner: str | None = None) -> Report:
         """A stored assessment's report; NotFound when missing or (with `owner`) another owner's."""

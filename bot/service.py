@@ -90,8 +90,10 @@ class Coach(CoachRecords):
         channel: str = "api",
         pilot_name: str | None = None,
         external_key: str | None = None,
+        client: str | None = None,
     ) -> Turn:
-        """Open a session and return the coach's first question (both stored in one transaction)."""
+        """Open a session and return the coach's first question (both stored in one transaction);
+        `client` is the browser that asked (the web chat lists its own interviews by it)."""
         if pilot_name is not None:
             pilot_name = clean_text(pilot_name, 200, "pilot name")
         state, reply = self.interview.start(pilot_name)
@@ -103,6 +105,7 @@ class Coach(CoachRecords):
             state=state.model_dump(mode="json"),
             greeting=reply.text,
             greeting_meta={"topic": reply.topic},
+            client=client,
         )
         return Turn(
             session_id=rec.id,

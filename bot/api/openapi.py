@@ -7,9 +7,10 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from bot.api.schemas import ErrorBody
+from bot.api.schemas import ERROR_EXAMPLES, ErrorBody, error_example
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
+VALIDATION_REF = {"$ref": "#/components/schemas/HTTPValidationError"}
 DESCRIPTIONS = {
     "401": "Missing or unknown API key.",
     "404": "Unknown resource (or one that belongs to another key).",
@@ -50,9 +51,19 @@ def add_error_responses(schema: dict[str, Any]) -> None:
                 continue
             responses = operation.setdefault("responses", {})
             for status in statuses(operation):
-                if status not in responses:
-                    content = {"application/json": {"schema": ERROR_REF}}
-                    responses[status] = {"description": DESCRIPTIONS[status], "content": content}
+                responses.setdefault(status, {"description": DESCRIPTIONS[status]})
+            for status, entry in responses.items():
+                if status.isdigit() and int(status) in ERROR_EXAMPLES:
+                    _error_content(entry, int(status))
+
+
+def _error_content(entry: dict[str, Any], status: int) -> None:
+    """The one error shape, with this status's own example (FastAPI's default 422 shape is not ours)."""
+    media = entry.setdefault("content", {}).setdefault("application/json", {})
+    if media.get("schema", VALIDATION_REF) == VALIDATION_REF:
+        media["schema"] = ERROR_REF
+    if media["schema"] == ERROR_REF:  # a richer shape (the readiness probe's) keeps its own
+        media.setdefault("example", error_example(status))
 
 
 def install_openapi(app: FastAPI) -> None:

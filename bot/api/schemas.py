@@ -149,6 +149,26 @@ class NotReady(ErrorBody):
     checks: dict[str, str]
 
 
+class SessionItem(BaseModel):
+    """One earlier interview in a list."""
+
+    session_id: str
+    pilot_name: str | None
+    channel: str
+    done: bool
+    created_at: str
+    updated_at: str
+    first_answer: str | None = Field(description="The team's first answer (as stored: redacted), shortened.")
+    assessment_id: int | None = Field(description="The latest stored report's id (register check-ins with it).")
+    verdict: str | None = Field(description="That report's verdict.")
+
+
+class SessionList(BaseModel):
+    """Earlier interviews, most recently active first."""
+
+    sessions: list[SessionItem]
+
+
 _DESCRIPTIONS = {
     400: "A malformed multipart upload.",
     401: "Missing or unknown API key.",
@@ -160,6 +180,31 @@ _DESCRIPTIONS = {
 }
 
 
-def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
-    """OpenAPI entries for the error statuses a route can answer with."""
-    return {s: {"model": ErrorBody, "description": _DESCRIPTIONS[s]} for s in statuses}
+# One example per status, so /docs shows each error as it comes (not the 404 under every status).
+ERROR_EXAMPLES: dict[int, tuple[str, str]] = {
+    400: ("invalid_request", "The upload is not a valid multipart form: send the file as the `file` field."),
+    401: ("unauthorized", "Missing API key: send `Authorization: Bearer <key>`."),
+    404: ("not_found", "No session with that id: start a new one."),
+    413: ("too_large", "The message is 9,000 characters, over the limit of 8,000 characters: shorten it or split it."),
+    422: ("invalid_request", "Invalid request (text: is empty, send some text): fix the fields named and see /docs."),
+    429: ("rate_limited", "Too many requests for this key: wait 12 s and try again."),
+    503: ("unavailable", "The coach is still starting: retry in a few seconds."),
+}
+
+
+def error_example(status: int) -> dict[str, Any]:
+    """The JSON example of one error status."""
+    code, message = ERROR_EXAMPLES[status]
+    return {"error": {"code": code, "message": message}}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error statuses a route can answer with, each with its own example."""
+    return {
+        s: {
+            "model": ErrorBody,
+            "description": _DESCRIPTIONS[s],
+            "content": {"application/json": {"example": error_example(s)}},
+        }
+        for s in statuses
+    }

@@ -19,12 +19,15 @@ from bot.api.schemas import (
     MessageOut,
     NewSession,
     ProgressItem,
+    SessionItem,
+    SessionList,
     SessionOut,
     SessionStarted,
     TurnOut,
     error_responses,
 )
-from bot.errors import CoachError, NotFound
+from bot.coach_records import SessionSummary
+from bot.errors import CoachError, InvalidInput, NotFound
 from bot.models import Report, Turn
 from bot.render import to_json, to_markdown
 from bot.render_html import to_html
@@ -54,6 +57,24 @@ def session_ref(session_id: str = Path(description="The session's id."), _owner:
 
 SessionId = Annotated[str, Depends(session_ref)]
 
+CLIENT_DOC = (
+    "A random id the web page keeps for this browser (8-64 letters, digits, `-` or `_`). Without "
+    "API keys, `GET /v1/sessions` lists only the interviews this browser started."
+)
+_CLIENT = re.compile(r"[0-9A-Za-z_-]{8,64}")
+
+
+def browser_client(
+    x_coach_client: str | None = Header(None, alias="X-Coach-Client", description=CLIENT_DOC),
+) -> str | None:
+    """The browser id the web page sends, if any; a malformed one is 422."""
+    if x_coach_client is not None and not _CLIENT.fullmatch(x_coach_client):
+        raise InvalidInput("The X-Coach-Client header must be 8-64 letters, digits, - or _: reload the page.")
+    return x_coach_client
+
+
+Client = Annotated[str | None, Depends(browser_client)]
+
 
 IDEMPOTENCY_DOC = (
     "Any unique string (1-200 printable characters) per message: a retry with the same key gets the "
@@ -82,14 +103,43 @@ def _turn_out(turn: Turn) -> TurnOut:
     responses=error_responses(401, 413, 422, 429),
 )
 def start_session(
+    client: Client,
     body: NewSession | None = None,
     owner: str = Depends(current_owner),
     coach: Coach = Depends(get_coach),
 ) -> SessionStarted:
     """Start an interview; the reply is the coach's first question."""
     pilot = body.pilot_name if body else None
-    turn = coach.start_session(owner=owner, channel="api", pilot_name=pilot)
+    turn = coach.start_session(owner=owner, channel="api", pilot_name=pilot, client=client)
     return SessionStarted(session_id=turn.session_id, reply=turn.reply, topic=turn.topic, done=turn.done)
+
+
+def _item(s: SessionSummary) -> SessionItem:
+    return SessionItem(
+        session_id=s.id,
+        pilot_name=s.pilot_name,
+        channel=s.channel,
+        done=s.done,
+        created_at=s.created_at.isoformat(),
+        updated_at=s.updated_at.isoformat(),
+        first_answer=s.first_answer,
+        assessment_id=s.assessment_id,
+        verdict=s.verdict,
+    )
+
+
+@router.get("/sessions", response_model=SessionList, responses=error_responses(401, 422, 429))
+def list_sessions(
+    request: Request,
+    client: Client,
+    limit: int = Query(20, ge=1, le=100, description="At most this many, most recently active first."),
+    owner: str = Depends(current_owner),
+    coach: Coach = Depends(get_coach),
+) -> SessionList:
+    """Earlier interviews: the API key's, or without keys the ones this browser started (X-Coach-Client)."""
+    keyed = bool(request.app.state.auth.keys)
+    found = coach.list_sessions(owner, client=None if keyed else client, limit=limit)
+    return SessionList(sessions=[_item(s) for s in found])
 
 
 def sse(event: str, data: dict[str, Any]) -> str:
@@ -186,18 +236,23 @@ def get_session(
 )
 def get_report(
     session_id: SessionId,
-    fmt: Literal["json", "md", "html"] = Query("json", alias="format"),
+    request: Request,
+    fmt: Literal["json", "md", "html"] | None = Query(
+        None, alias="format", description="Without it, `Accept: text/markdown` gets Markdown, anything else JSON."
+    ),
     owner: str = Depends(current_owner),
     coach: Coach = Depends(get_coach),
 ) -> Response:
     """The gap list: the saved report when the interview is done, else from answers so far."""
     report = coach.report(session_id, owner=owner)
+    fmt = fmt or ("md" if "text/markdown" in request.headers.get("accept", "").lower() else "json")
+    vary = {"Vary": "Accept"}
     if fmt == "md":
-        return Response(to_markdown(report), media_type="text/markdown; charset=utf-8")
+        return Response(to_markdown(report), media_type="text/markdown; charset=utf-8", headers=vary)
     if fmt == "html":  # print-ready; nothing active in it, so the browser may render it inline
         return Response(
             to_html(report),
             media_type="text/html; charset=utf-8",
             headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"},
         )
-    return Response(to_json(report), media_type="application/json")
+    return Response(to_json(report), media_type="application/json", headers=vary)

@@ -25,6 +25,7 @@ class SessionRecord:
     created_at: datetime
     updated_at: datetime
     version: int = 0
+    client: str | None = None
 
     @classmethod
     def of(cls, row: SessionRow) -> SessionRecord:
@@ -40,7 +41,17 @@ class SessionRecord:
             created_at=row.created_at,
             updated_at=row.updated_at,
             version=row.version or 0,
+            client=row.client,
         )
+
+
+@dataclass(frozen=True)
+class SessionDigest:
+    """What a list of sessions shows besides the session: its first answer and latest report."""
+
+    first_answer: str | None = None
+    assessment_id: int | None = None
+    verdict: str | None = None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import copy
 import logging
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
@@ -17,12 +17,14 @@ from bot.store.db import check_connection, make_engine, new_id, safe_url, utcnow
 from bot.store.migrations import prepare_schema, upgrade_database
 from bot.store.records import (
     MessageRecord,
+    SessionDigest,
     SessionRecord,
 )
 from bot.store.scrub import scrub_optional, scrub_state
 from bot.store.tables import (
     CHANNELS,
     SESSION_STATUSES,
+    AssessmentRow,
     MessageRow,
     SessionRow,
 )
@@ -47,6 +49,7 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
         state: dict[str, Any] | None = None,
         greeting: str | None = None,
         greeting_meta: dict[str, Any] | None = None,
+        client: str | None = None,
     ) -> SessionRecord:
         """Start a session (with the coach's `greeting` as its first message, in the same transaction);
         with an external_key already in use, return that session instead."""
@@ -60,6 +63,7 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
             channel=channel,
             external_key=external_key,
             pilot_name=scrub_optional(pilot_name),
+            client=client,
             state=scrub_state(copy.deepcopy(state or {})),
             status="active",
             created_at=now,
@@ -118,11 +122,15 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
             row.updated_at = utcnow()
             return row.version
 
-    def list_sessions(self, owner: str | None = None, limit: int = 100) -> list[SessionRecord]:
-        """Most recently active sessions first, optionally only one owner's."""
-        query = select(SessionRow).order_by(SessionRow.updated_at.desc()).limit(limit)
+    def list_sessions(
+        self, owner: str | None = None, limit: int = 100, client: str | None = None
+    ) -> list[SessionRecord]:
+        """Most recently active sessions first, optionally only one owner's (and one browser's)."""
+        query = select(SessionRow).order_by(SessionRow.updated_at.desc(), SessionRow.id).limit(limit)
         if owner is not None:
             query = query.filter_by(owner=owner)
+        if client is not None:
+            query = query.filter_by(client=client)
         with self._tx() as db:
             return [SessionRecord.of(r) for r in db.scalars(query)]
 
@@ -139,6 +147,22 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
         with self._tx() as db:
             row = db.scalars(query).first()
             return SessionRecord.of(row) if row else None
+
+    def session_digests(self, session_ids: list[str]) -> dict[str, SessionDigest]:
+        """Each session's first answer (as stored, redacted) and its latest report's id and verdict."""
+        ids = list(session_ids)
+        firsts = (
+            select(func.min(MessageRow.id))
+            .where(MessageRow.session_id.in_(ids), MessageRow.role == "user")
+            .group_by(MessageRow.session_id)
+        )
+        reports = select(AssessmentRow.session_id, AssessmentRow.id, AssessmentRow.verdict).where(
+            AssessmentRow.session_id.in_(ids)
+        )
+        with self._tx() as db:
+            texts = {m.session_id: m.text for m in db.scalars(select(MessageRow).where(MessageRow.id.in_(firsts)))}
+            latest = {sid: (aid, verdict) for sid, aid, verdict in db.execute(reports.order_by(AssessmentRow.id))}
+        return {sid: SessionDigest(texts.get(sid), *(latest.get(sid) or (None, None))) for sid in ids}
 
     # --- messages -------------------------------------------------------------------
 

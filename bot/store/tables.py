@@ -35,6 +35,8 @@ class SessionRow(Base):
     channel: Mapped[str] = mapped_column(String(16))
     external_key: Mapped[str | None] = mapped_column(String(300), unique=True)
     pilot_name: Mapped[str | None] = mapped_column(String(300))
+    # the browser that started it (a random id the web page keeps): scopes the list without API keys
+    client: Mapped[str | None] = mapped_column(String(64), index=True)
     state: Mapped[dict[str, Any]] = mapped_column(default=_empty_dict)
     status: Mapped[str] = mapped_column(String(16), default="active")
     version: Mapped[int] = mapped_column(default=0)  # bumped on every state save (optimistic lock)

@@ -3,6 +3,7 @@
 
 const SESSION_KEY = "coach.session";
 const API_KEY = "coach.apiKey";
+const CLIENT_KEY = "coach.client"; // this browser's id: without API keys, the list of interviews is its own
 const SEVERITY = { critical: "Critical", high: "High", medium: "Medium" };
 const VERDICT = { not_ready: "Not ready", ready_with_conditions: "Ready with conditions", ready: "Ready" };
 const STATE_LABEL = { done: "covered", skipped: "skipped", current: "in progress", pending: "to do" };
@@ -46,8 +47,14 @@ class ApiError extends Error {
   constructor(status, code, message) { super(message); this.status = status; this.code = code; }
 }
 
+function clientId() {
+  let id = localStorage.getItem(CLIENT_KEY);
+  if (!id) { id = crypto.randomUUID().replace(/-/g, ""); localStorage.setItem(CLIENT_KEY, id); }
+  return id;
+}
+
 function headers(extra) {
-  const h = { "Content-Type": "application/json", ...extra };
+  const h = { "Content-Type": "application/json", "X-Coach-Client": clientId(), ...extra };
   const key = sessionStorage.getItem(API_KEY);
   if (key) h.Authorization = `Bearer ${key}`;
   return h;
@@ -114,7 +121,14 @@ function addBubble(role, text, extraClass) {
   return body;
 }
 
-function scrollDown() { const box = $("messages"); box.scrollTop = box.scrollHeight; }
+// Instant, not smooth: a smooth scroll still running when the reply grows stops short of the end.
+function scrollDown() { const box = $("messages"); box.scrollTo({ top: box.scrollHeight, behavior: "instant" }); }
+
+// After a whole turn: the last reply at the bottom of the pane and the answer box on screen (a phone).
+function keepInView() {
+  scrollDown();
+  $("composer").scrollIntoView({ block: "nearest", behavior: "instant" });
+}
 function setStatus(text) { $("status").textContent = text; }
 
 function setBusy(busy) {
@@ -142,11 +156,12 @@ async function resume(sessionId) {
   if (view.done) await loadReport(false);
 }
 
+// Resolves to { ok, done }: ok false when the message was not taken (the caller keeps its text).
 async function send(text) {
-  if (state.busy || !text.trim()) return;
+  if (state.busy || !text.trim()) return { ok: false, done: false };
   if (!state.sessionId) await startSession();
   setBusy(true);
-  addBubble("user", text);
+  const mine = addBubble("user", text);
   const target = addBubble("coach", "", "streaming");
   let reply = "";
   try {
@@ -162,10 +177,17 @@ async function send(text) {
     if (final) target.innerHTML = renderMarkdown(final.reply);
     if (final) renderSources(target, final.citations);
     target.parentElement.classList.remove("streaming");
-    await refresh(final ? final.done : false);
+    keepInView();
+    const done = Boolean(final && final.done);
+    await refresh(done);
+    if (done) scrollDown(); // the page itself stays on the report's heading, which has focus
+    else keepInView();
+    return { ok: true, done };
   } catch (err) {
     target.parentElement.remove();
+    if (err instanceof ApiError && err.status < 500) mine.parentElement.remove(); // refused: not said
     showError(err);
+    return { ok: false, done: false };
   } finally {
     setBusy(false);
   }
@@ -233,7 +255,15 @@ async function loadReport(focus) {
   $("dl-md").hidden = false;
   $("report").hidden = false; // visible first: the chart is sized to its box
   renderReport(state.report);
-  if (focus) $("report-title").focus();
+  if (focus) announceReport(state.report);
+}
+
+// Focus on the report's heading, and the verdict said aloud by the live region.
+function announceReport(report) {
+  $("report-title").focus();
+  const gaps = report.gaps.length;
+  $("report-announce").textContent =
+    `Gap list ready. Verdict: ${VERDICT[report.verdict] || report.verdict}, ${gaps} gap${gaps === 1 ? "" : "s"}.`;
 }
 
 function el(tag, className, text) {
@@ -260,6 +290,7 @@ function renderReport(report) {
   if (!report.gaps.length) $("gaps").append(el("li", "no-gaps", "No gaps found."));
   renderOpenQuestions(report.open_questions);
   $("report-meta").textContent = `Engine ${report.engine} · rubric ${report.rubric_version} · prompts ${report.prompt_version}`;
+  document.dispatchEvent(new CustomEvent("coach:report", { detail: report })); // followup.js
 }
 
 function renderGap(gap) {
@@ -353,6 +384,7 @@ function showKeyPanel(message) {
 async function begin() {
   $("messages").replaceChildren();
   $("report").hidden = true;
+  state.report = null;
   const saved = localStorage.getItem(SESSION_KEY);
   try {
     if (saved) await resume(saved);
@@ -372,12 +404,17 @@ document.addEventListener("DOMContentLoaded", () => {
     const text = input.value;
     if (!text.trim() || state.busy) return;
     input.value = "";
-    send(text).finally(() => input.focus());
+    const failed = (err) => { showError(err); return { ok: false, done: false }; };
+    send(text).catch(failed).then((result) => {
+      if (!result.ok && !input.value) input.value = text; // a refused message is never lost
+      if (!result.done) input.focus(); // done: focus is on the report's heading
+    });
   });
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); $("composer").requestSubmit(); }
   });
   $("new-interview").addEventListener("click", guard(async () => {
+    if (!(await confirmNewInterview())) return; // history.js
     forgetSession();
     await begin();
     input.focus();

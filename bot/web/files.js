@@ -39,7 +39,7 @@ function showFileReport(report, name) {
   $("report").hidden = false;
   renderReport(report);
   $("report-title").textContent = `Gap list: ${report.pilot_name || name}`;
-  $("report-title").focus();
+  announceReport(report); // app.js
 }
 
 function downloadFileReport() {

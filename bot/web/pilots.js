@@ -1,11 +1,11 @@
-// Pilots page: lists followed pilots and draws each one's readiness trend as inline SVG.
+// Pilots page: lists followed pilots and draws each one's readiness trend (pilots-draw.js).
 "use strict";
 
 const API_KEY = "coach.apiKey"; // shared with the chat page
-const COLOURS = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
-const SVG = "http://www.w3.org/2000/svg";
 const $ = (id) => document.getElementById(id);
+const SEVERITY_RANK = { critical: 0, high: 1, medium: 2 }; // the check-in numbers open gaps in this order
 let current = null;
+let shownTrend = null;
 
 function headers() {
   const h = { "Content-Type": "application/json" };
@@ -40,50 +40,54 @@ async function loadList() {
   const { pilots } = await api("/v1/pilots");
   const body = $("pilots").querySelector("tbody");
   body.replaceChildren();
+  const labels = [...$("pilots").querySelectorAll("thead th")].map((th) => th.textContent);
   for (const p of pilots) {
     const row = document.createElement("tr");
     const link = document.createElement("a");
     link.href = `#pilot-${p.pilot.id}`;
     link.textContent = p.pilot.name;
-    link.addEventListener("click", (e) => { e.preventDefault(); loadDetail(p.pilot.id); });
+    link.addEventListener("click", (e) => {
+      e.preventDefault();
+      guard(async () => { await loadDetail(p.pilot.id); $("detail-title").focus(); })();
+    });
     cell(row, "").appendChild(link);
     cell(row, p.status + (p.stall_reasons.length ? ` (${p.stall_reasons.length} reason(s))` : ""));
     cell(row, gapsText(p.open_by_severity));
     cell(row, String(p.weeks_since_close));
-    cell(row, `${p.sparkline} ${p.trend}`);
+    const trend = cell(row, "");
+    trend.className = "trend-cell";
+    trend.append(sparklineSvg(p.sparkline, p.trend), ` ${p.trend}`);
     cell(row, p.next_due ? new Date(p.next_due).toLocaleString() : "-");
+    [...row.children].forEach((td, i) => { td.dataset.label = labels[i]; }); // a phone shows them per row
     body.appendChild(row);
   }
   say(pilots.length ? "" : "No pilots yet: start weekly check-ins from a finished assessment.");
 }
 
-function el(name, attrs, parent) {
-  const node = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (parent) parent.appendChild(node);
-  return node;
+function drawChart(trend) {
+  shownTrend = trend;
+  $("chart").replaceChildren(trendChart(trend, $("chart").clientWidth));
+  $("legend").replaceChildren(...trendLegend(trend));
 }
 
-function drawChart(trend) {
-  const w = 480, h = 200, pad = 28;
-  const svg = el("svg", { viewBox: `0 0 ${w} ${h}`, width: "100%", height: h });
-  const n = trend.at.length;
-  const x = (i) => pad + (n > 1 ? (i * (w - 2 * pad)) / (n - 1) : (w - 2 * pad) / 2);
-  const y = (level) => h - pad - ((level - 1) * (h - 2 * pad)) / 4;
-  for (let level = 1; level <= 5; level++) {
-    el("line", { x1: pad, x2: w - pad, y1: y(level), y2: y(level), stroke: "#ddd" }, svg);
-    el("text", { x: 6, y: y(level) + 4, "font-size": 11 }, svg).textContent = String(level);
-  }
-  const legend = [];
-  Object.entries(trend.series).forEach(([dim, values], k) => {
-    const colour = COLOURS[k % COLOURS.length];
-    const pts = values.map((v, i) => (v == null ? null : `${x(i)},${y(v) + (k - 3)}`)).filter(Boolean);
-    el("polyline", { points: pts.join(" "), fill: "none", stroke: colour, "stroke-width": 2 }, svg);
-    values.forEach((v, i) => { if (v != null) el("circle", { cx: x(i), cy: y(v) + (k - 3), r: 3, fill: colour }, svg); });
-    legend.push(`${dim.replace(/_/g, " ")} (${values[0]} → ${values[values.length - 1]})`);
-  });
-  $("chart").replaceChildren(svg);
-  $("legend").textContent = "Colours in order: red, blue, green, orange, purple, brown — " + legend.join("; ");
+function gapItem(g) {
+  const li = document.createElement("li");
+  const badge = document.createElement("span");
+  badge.className = `badge ${g.severity}`;
+  badge.textContent = g.severity;
+  li.append(badge, ` ${g.title}: ${g.status.replace(/_/g, " ")}`);
+  return li;
+}
+
+// Open gaps numbered as the check-in numbers them (most severe first); closed ones apart.
+function showGaps(gaps) {
+  const open = gaps.filter((g) => g.status !== "resolved")
+    .map((g, i) => [g, i]).sort(([a, i], [b, j]) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || i - j)
+    .map(([g]) => g);
+  const closed = gaps.filter((g) => g.status === "resolved");
+  $("gaps").replaceChildren(...open.map(gapItem));
+  $("closed").replaceChildren(...closed.map(gapItem));
+  $("closed-box").hidden = !closed.length;
 }
 
 function list(id, items) {
@@ -97,7 +101,7 @@ async function loadDetail(id) {
   $("detail").hidden = false;
   $("detail-title").textContent = `${d.pilot.name}: ${d.summary.status}`;
   list("stall-reasons", d.summary.stall_reasons.map((r) => `Stalled: ${r}`));
-  list("gaps", d.gaps.map((g) => `[${g.severity}] ${g.title}: ${g.status.replace("_", " ")}`));
+  showGaps(d.gaps);
   list("history", d.checkins.map((c) => `${new Date(c.due_at).toLocaleString()}: ${c.status}`));
   drawChart(d.trend);
 }
@@ -114,7 +118,7 @@ async function answer(event) {
   const text = $("answer").value.trim();
   if (!text || current == null) return;
   const result = await api(`/v1/pilots/${current}/checkins`, { method: "POST", body: JSON.stringify({ text }) });
-  $("summary").textContent = result.summary;
+  $("summary").replaceChildren(slackMarkup(result.summary));
   $("answer").value = "";
   await Promise.all([loadList(), loadDetail(current)]);
 }
@@ -133,5 +137,14 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("button[data-action]").forEach((b) =>
     b.addEventListener("click", guard(() => control(b.dataset.action))));
   $("answer-form").addEventListener("submit", guard(answer));
-  guard(loadList)();
+  let resizing = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(() => shownTrend && drawChart(shownTrend), 150);
+  });
+  const linked = location.hash.match(/^#pilot-(\d+)$/); // from the chat's "Start weekly check-ins"
+  guard(async () => {
+    await loadList();
+    if (linked) await loadDetail(Number(linked[1]));
+  })();
 });

@@ -19,6 +19,11 @@ def test_a_chosen_pdf_is_assessed_and_quoted_by_page(page: Any, base_url: str) -
     cites = page.locator(".evidence cite").all_inner_texts()
     assert any(c.strip() == "one-pager.pdf p.2" for c in cites), cites
     assert page.is_hidden("#dl-md") and page.is_visible("#dl-json")
+    assert page.evaluate("document.activeElement.id") == "report-title"
+    assert page.inner_text("#report-announce").startswith("Gap list ready. Verdict: ")
+    # a document's report is stored too: it can be followed with weekly check-ins
+    assessment = page.evaluate("state.report.assessment_id")
+    assert isinstance(assessment, int) and f"assessment {assessment}" in page.inner_text("#followup-id")
     with page.expect_download() as info:
         page.click("#dl-json")
     assert info.value.suggested_filename == "readiness-report-one-pager.json"

@@ -87,6 +87,7 @@ def test_new_interview_button_starts_over(page: Any, base_url: str) -> None:
     say(page, answer(0))
     first = page.evaluate("localStorage.getItem('coach.session')")
     page.click("#new-interview")
+    page.click("#confirm-yes")  # the interview has an answer: the page asks first
     page.wait_for_function(f"() => localStorage.getItem('coach.session') !== '{first}'")
     page.locator(FINISHED).first.wait_for()
     assert page.locator(".bubble").count() == 1

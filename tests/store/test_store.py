@@ -145,6 +145,24 @@ def test_list_sessions_filters_by_owner_and_orders_by_activity(store: Store) -> 
     assert len(store.list_sessions(limit=1)) == 1
 
 
+def test_list_sessions_by_browser_and_their_digests(store: Store, report: Report) -> None:
+    mine = store.create_session(OWNER, "api", client="browser-one")
+    done = store.create_session(OWNER, "api", client="browser-one")
+    store.create_session(OWNER, "api", client="browser-two")
+    store.add_message(done.id, "user", "first answer")
+    store.add_message(done.id, "user", "second answer")
+    older = store.save_assessment(report, session_id=done.id)
+    newer = store.save_assessment(report.model_copy(update={"verdict": "ready"}), session_id=done.id)
+    listed = store.list_sessions(owner=OWNER, client="browser-one")
+    assert [s.id for s in listed] == [done.id, mine.id] and {s.client for s in listed} == {"browser-one"}
+    assert store.list_sessions(owner="other", client="browser-one") == []
+    digests = store.session_digests([done.id, mine.id])
+    assert digests[done.id].first_answer == "first answer"
+    assert (digests[done.id].assessment_id, digests[done.id].verdict) == (newer, "ready") and older < newer
+    assert digests[mine.id].first_answer is None and digests[mine.id].assessment_id is None
+    assert store.session_digests([]) == {}
+
+
 def test_assessment_round_trip_with_gaps_and_decisions(store: Store, report: Report) -> None:
     session = store.create_session(OWNER, "api")
     assessment_id = store.save_assessment(report, session_id=session.id)
