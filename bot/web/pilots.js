@@ -47,11 +47,11 @@ async function loadList() {
     link.textContent = p.pilot.name;
     link.addEventListener("click", (e) => { e.preventDefault(); loadDetail(p.pilot.id); });
     cell(row, "").appendChild(link);
-    cell(row, p.status + (p.stall_reasons.length ? ` (${p.stall_reasons.length} reason(s))` : ""));
+    cell(row, p.headline);  // status, trend and stall reasons in one sentence (from the service)
     cell(row, gapsText(p.open_by_severity));
-    cell(row, String(p.weeks_since_close));
+    cell(row, p.since_close);
     cell(row, `${p.sparkline} ${p.trend}`);
-    cell(row, p.next_due ? new Date(p.next_due).toLocaleString() : "-");
+    cell(row, p.next_due ? new Date(p.next_due).toLocaleString() : p.status === "paused" ? "none while paused" : "-");
     body.appendChild(row);
   }
   say(pilots.length ? "" : "No pilots yet: start weekly check-ins from a finished assessment.");

@@ -160,7 +160,7 @@ def test_start_weekly_checkins_registers_the_pilot_with_its_interviewees(slack: 
     said = text_of(wait_reply(slack.fake, channel, root, before)[-1])
     assert "Weekly check-ins are on" in said and f"<@{ALICE}>" in said
     [pilot] = [s.pilot for s in slack.checkins.list_pilots(f"slack:{TEAM}") if s.pilot.assessment_id == assessment_id]
-    assert pilot.channel == channel and pilot.business_owner == ALICE
+    assert pilot.channel == channel and pilot.sponsor == ALICE and pilot.business_owner is None  # a tracked gap
     assert BOB in pilot.people  # who answered in the interview is asked each week
     assert slack.coach.store.list_audit(kind="slack.checkins_started")
 
