@@ -154,7 +154,9 @@ def test_api_optional_owner_naming_it_and_pause(coach: Coach) -> None:
         named = client.post(f"/v1/pilots/{pid}/business-owner", json={"business_owner": "U0PRIYA1"}, headers=AUTH)
         assert named.status_code == 200 and named.json()["pilot"]["business_owner"] == "U0PRIYA1"
         assert named.json()["gaps"][0]["status"] == "resolved"
-        assert client.post("/v1/pilots/999/business-owner", json={"business_owner": "X"}, headers=AUTH).status_code == 404
+        assert (
+            client.post("/v1/pilots/999/business-owner", json={"business_owner": "X"}, headers=AUTH).status_code == 404
+        )
         [row] = client.get("/v1/pilots", headers=AUTH).json()["pilots"]
         assert row["next_due"] is not None and row["headline"] and row["since_close"]
         assert client.post(f"/v1/pilots/{pid}/pause", headers=AUTH).status_code == 200
