@@ -35,7 +35,7 @@ def upgrade_with_old_states(settings: Settings) -> dict[str, str]:
             conn.execute(text("INSERT INTO pilots (id, owner, name, business_owner, sponsor, people, timezone, cron, "
                               "paused, skip_next, created_at) VALUES (1, 'local', 'Claims', 'Dana', 'Sam', '[]', "
                               "'UTC', '0 9 * * MON', false, false, :at)"), {"at": AT})  # fmt: skip
-            for n, (dim, status, history, _) in enumerate(GAPS):
+            for dim, status, history, _ in GAPS:
                 conn.execute(text("INSERT INTO pilot_gaps (pilot_id, dimension, title, severity, status, evidence, "
                                   "updated_at) VALUES (1, :d, :t, 'high', :s, '[]', :at)"),
                              {"d": dim, "t": dim.title(), "s": status, "at": AT})  # fmt: skip
