@@ -114,10 +114,13 @@ def _change_line(c: GapChange, baseline: bool) -> str:
     if baseline:
         said = after if c.mentioned else f"{after} (not mentioned)"
     elif c.changed:
-        said = f"changed ({STATUS_WORDS.get(c.status_before, c.status_before)} -> {after}"
+        before = STATUS_WORDS.get(c.status_before, c.status_before)
+        parts = [f"{before} -> {after}" if c.status_before != c.status_after else f"still {after}"]
         if c.severity_before != c.severity_after:
-            said += f"; severity {c.severity_before} -> {c.severity_after}"
-        said += f"; target {c.target_date})" if c.target_date else ")"
+            parts.append(f"severity {c.severity_before} -> {c.severity_after}")
+        if c.target_date:
+            parts.append(f"target {c.target_date}")
+        said = f"changed ({'; '.join(parts)})"
     else:
         said = f"unchanged (still {after})" if c.mentioned else f"not mentioned (still {after})"
     return f"- [{c.severity_after}] {c.title}: {said}"

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot.checkins.messages import summary_text
 from bot.checkins.pilots import Checkins
-from bot.checkins.records import AnswerResult, PilotGap
+from bot.checkins.records import AnswerResult, GapChange, Pilot, PilotGap
 from bot.checkins.runner import Runner
 from bot.checkins.stall import STATE_RULES, ClosedCheckin, detect_stall
 from bot.service import Coach
@@ -144,3 +145,11 @@ def test_status_trend_and_reasons_agree_in_words(checkins: Checkins, clock: Manu
     assert closed.weeks_since_close == 0 and closed.since_close == "this week" and closed.status == "active"
     assert closed.headline == "Active: readiness is improving; no stall rule is met."
     assert all("reason(s)" not in r for r in closed.stall_reasons + summary.stall_reasons)
+
+
+def test_a_new_target_date_is_a_change_in_words() -> None:
+    change = GapChange("data_pipeline", "No production data pipeline", "critical", "critical", "in_progress",
+                       "in_progress", changed=True, evidence="by 2026-03-20", target_date="2026-03-20")  # fmt: skip
+    pilot = Pilot(1, "local", "Claims", None, "Sam", [], None, "UTC", "0 9 * * MON", False, None, False, None, START)
+    line = summary_text(pilot, [change]).splitlines()[1]
+    assert line == "- [critical] No production data pipeline: changed (still in progress; target 2026-03-20)"
