@@ -35,7 +35,8 @@ STALLED = (
 )
 HEALTHY_ANSWERS = [
     "Data pipeline: resolved, nightly ingestion runs automatically with quality checks and "
-    "data engineering owns it\nROI: in progress, the COO agreed to own the business case",
+    "data engineering owns it\nROI: in progress, the COO agreed to own the business case\n"
+    "Integration: it reads claims from the policy admin system through a read-only API and writes nothing back",
     "Business owner: resolved, the COO signed the business case and owns the running cost "
     "budget\nGovernance: in progress, risk review booked with compliance for Thursday",
     "Governance: resolved, compliance signed off and the audit log is in place\n"
@@ -102,7 +103,7 @@ def main() -> None:
         s = svc.summary(pilot.id)
         print(
             f"\n### {pilot.name}: {s.status}, open gaps {s.open_by_severity}, "
-            f"{s.weeks_since_close} week(s) since a gap closed, trend {s.trend}"
+            f"last gap closed: {s.since_close}, trend {s.trend}\n{s.headline}"
         )
         print(text_chart(svc.trend_points(pilot.id), dims))
     kinds = [p.key.split(":")[0] for p in notifier.posts]

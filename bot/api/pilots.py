@@ -38,12 +38,21 @@ class NewPilot(BaseModel):
 
     assessment_id: int = Field(ge=1, le=MAX_DB_ID)
     name: PilotName
-    business_owner: BusinessOwner
+    business_owner: BusinessOwner | None = Field(
+        default=None, description="Optional: while none is named, that is the first tracked gap and escalations "
+        "go to the sponsor. Name one later with POST /v1/pilots/{id}/business-owner.",
+    )  # fmt: skip
     sponsor: Sponsor
     people: list[Person] = Field(default_factory=list, max_length=MAX_PEOPLE)
     channel: Channel | None = None
     timezone: TimeZone = "UTC"
     cron: Cron | None = Field(default=None, description="5-field crontab; at most hourly by default.")
+
+
+class NamedOwner(BaseModel):
+    """The pilot's business owner, named after registration."""
+
+    business_owner: BusinessOwner
 
 
 class Answer(BaseModel):
@@ -77,6 +86,12 @@ def build_router(service: Checkins) -> APIRouter:
     def answer(pilot_id: PilotId, body: Answer, owner: Owner) -> dict[str, Any]:
         """Answer the latest check-in from the web or another tool."""
         return service.answer_checkin(pilot_id, body.text, body.author, owner=owner).to_dict()
+
+    @r.post("/{pilot_id}/business-owner", responses=NOT_FOUND)
+    def name_owner(pilot_id: PilotId, body: NamedOwner, owner: Owner) -> dict[str, Any]:
+        """Name the business owner: the missing-owner gap closes and escalations reach them."""
+        service.set_business_owner(pilot_id, body.business_owner, owner)
+        return service.detail(pilot_id, owner)
 
     @r.get("/{pilot_id}/trend")
     def trend(pilot_id: PilotId, owner: Owner) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -10,10 +11,20 @@ from sqlalchemy.orm import Session
 
 from bot.assess import LEVEL_FOR_GAP, level_for, severity_for
 from bot.checkins import queries as q
+from bot.checkins import questions as qs
+from bot.checkins.dates import target_date
 from bot.checkins.messages import ordered_open, summary_text
 from bot.checkins.parse import ParsedLine, has_evidence, parse_answer
 from bot.checkins.reads import CheckinReads
-from bot.checkins.records import SEVERITY_ORDER, AnswerResult, GapChange, Pilot, PilotGap
+from bot.checkins.records import (
+    SEVERITY_ORDER,
+    AnswerResult,
+    GapChange,
+    Pilot,
+    PilotGap,
+    PilotQuestion,
+    QuestionChange,
+)
 from bot.checkins.tables import CheckinAnswerRow, CheckinRow, DimensionLevelRow, PilotGapRow
 from bot.errors import NotFound
 from bot.limits import clean_text
@@ -48,12 +59,12 @@ class AnswersMixin(CheckinReads):
         # stored, read and judged redacted: the team's secrets and personal data go nowhere
         text = scrub(clean_text(text, self.settings.max_message_chars, "answer"))
         author = None if author is None else scrub(author)
-        answer_id, cid = self._store_answer(pilot_id, text, author, owner, checkin_id)
+        answer_id, cid, baseline = self._store_answer(pilot_id, text, author, owner, checkin_id)
         pilot = self.pilot(pilot_id)
-        gaps = ordered_open(self.gaps(pilot_id))
-        reads = self._read(pilot, gaps, text, author)
+        gaps, questions = ordered_open(self.gaps(pilot_id)), self.questions(pilot_id, only_open=True)
+        reads = self._read(gaps, questions, text, author)
         with self._tx() as db:
-            changes = self._apply(db, pilot, cid, gaps, reads)
+            changes, answered = self._apply(db, pilot, cid, gaps, questions, reads)
             _mark_answered(db, cid, self.clock.now())
             db.get(CheckinAnswerRow, answer_id).parsed = {  # type: ignore[union-attr]
                 "lines": [r.line.__dict__ for r in reads.values()]
@@ -63,14 +74,16 @@ class AnswersMixin(CheckinReads):
             pilot_id=pilot_id,
             checkin_id=cid,
             changes=changes,
-            summary=summary_text(pilot, changes),
+            summary=summary_text(pilot, changes, answered, baseline),
             stall_reasons=stall.reasons,
+            questions=answered,
+            baseline=baseline,
         )
 
     def _store_answer(
         self, pilot_id: int, text: str, author: str | None, owner: str | None, cid: int | None
-    ) -> tuple[int, int]:
-        """Commit the answer before anything reads it: an answer is never lost."""
+    ) -> tuple[int, int, bool]:
+        """Commit the answer before anything reads it (an answer is never lost); whether it is the baseline."""
         with self._tx() as db:
             q.pilot_row(db, pilot_id, owner)
             checkin = _target_checkin(db, pilot_id, cid)
@@ -88,11 +101,14 @@ class AnswersMixin(CheckinReads):
             )
             db.add(row)
             db.flush()
-            return row.id, checkin.id
+            return row.id, checkin.id, not q.went_out(db, pilot_id, but=checkin.id)
 
-    def _read(self, pilot: Pilot, gaps: list[PilotGap], text: str, author: str | None) -> dict[str, _Read]:
-        """Per open gap: the merged lines about it and, for real evidence, a fresh judgement."""
-        order = [self.rubric.dimension(g.dimension) for g in gaps]
+    def _read(
+        self, gaps: list[PilotGap], questions: list[PilotQuestion], text: str, author: str | None
+    ) -> dict[str, _Read]:
+        """Per open gap and question (numbered in that order): the merged lines about it and, for
+        real evidence, a fresh judgement."""
+        order = [self.rubric.dimension(d) for d in [g.dimension for g in gaps] + [x.dimension for x in questions]]
         merged: dict[str, ParsedLine] = {}
         for line in parse_answer(text, order, self._read_areas):
             prev = merged.get(line.dimension)
@@ -124,30 +140,45 @@ class AnswersMixin(CheckinReads):
             return False
 
     def _apply(
-        self, db: Session, pilot: Pilot, cid: int, gaps: list[PilotGap], reads: dict[str, _Read]
-    ) -> list[GapChange]:
-        """Write each gap's new status, severity and level; record the check-in's levels."""
+        self,
+        db: Session,
+        pilot: Pilot,
+        cid: int,
+        gaps: list[PilotGap],
+        questions: list[PilotQuestion],
+        reads: dict[str, _Read],
+    ) -> tuple[list[GapChange], list[QuestionChange]]:
+        """Write each gap's state, severity and level, settle answered questions, record the levels."""
         agentic = self._agentic(pilot)
         levels = q.latest_levels(db, pilot.id)
-        earlier = _statuses_at(db, cid)
+        statuses: dict[str, str] = {}
         now = self.clock.now()
         changes: list[GapChange] = []
         for gap in gaps:
             read = reads.get(gap.dimension)
-            if read is None:
-                status = earlier.get(gap.dimension, "unchanged")
-                change = _unchanged(gap, status)
-            else:
-                change = self._change(gap, read, agentic)
+            change = _kept(gap) if read is None else self._change(gap, read, agentic, now.date())
             levels[gap.dimension] = _level(change, read, levels.get(gap.dimension, 1))
             self._save_gap(db, gap, change, now)
-            earlier[gap.dimension] = change.status_after
+            statuses[gap.dimension] = change.status_after
             changes.append(change)
-        _record_levels(db, pilot.id, cid, levels, earlier, now)
-        return changes
+        answered: list[QuestionChange] = []
+        for question in questions:
+            read = reads.get(question.dimension)
+            if read is None or not read.line.text:
+                continue
+            settled = qs.settle(question, read.line.text, read.judgement, self.rubric, agentic)
+            qs.record(db, pilot.id, cid, question, settled, self.rubric, now)
+            level, status = qs.level_after(settled, read.judgement, levels.get(question.dimension, 1))
+            levels[question.dimension] = level
+            if status is not None:
+                statuses[question.dimension] = status
+            answered.append(settled)
+        _record_levels(db, pilot.id, cid, levels, statuses, now)
+        return changes, answered
 
-    def _change(self, gap: PilotGap, read: _Read, agentic: bool) -> GapChange:
-        """Combine the stated status with the engine's reading of the new words."""
+    def _change(self, gap: PilotGap, read: _Read, agentic: bool, today: date) -> GapChange:
+        """Combine the stated status with the engine's reading of the new words; "no change" (or
+        no status at all) keeps the gap's last reported state."""
         j, status, severity = read.judgement, read.line.status, gap.severity
         if j is not None and j.status == "gap" and status != "resolved":
             dim = self.rubric.dimension(gap.dimension)
@@ -155,9 +186,10 @@ class AnswersMixin(CheckinReads):
         if status is None and j is not None:
             less_severe = SEVERITY_ORDER[severity] > SEVERITY_ORDER[gap.severity]
             status = "resolved" if j.status == "ready" else "in_progress" if less_severe else None
-        status = status or "unchanged"
-        moved = status in ("resolved", "in_progress") or severity != gap.severity
-        moved = moved or (status == "blocked" and gap.status != "blocked")
+        status = gap.status if status in (None, "unchanged") else status
+        target = target_date(read.line.text, today)
+        new_target = target is not None and target != gap.target_date
+        moved = status != gap.status or severity != gap.severity or new_target
         return GapChange(
             dimension=gap.dimension,
             title=gap.title,
@@ -168,6 +200,7 @@ class AnswersMixin(CheckinReads):
             changed=moved,
             evidence=read.line.text,
             judged=j.status if j else "",
+            target_date=target.isoformat() if target else None,
         )
 
     def _save_gap(self, db: Session, gap: PilotGap, change: GapChange, now: Any) -> None:
@@ -175,6 +208,8 @@ class AnswersMixin(CheckinReads):
         if row is None:
             return
         row.status, row.severity, row.updated_at = change.status_after, change.severity_after, now
+        if change.target_date is not None:
+            row.target_date = date.fromisoformat(change.target_date)
         if change.status_after == "resolved" and row.closed_at is None:
             row.closed_at = now
         if change.evidence:
@@ -192,15 +227,17 @@ def _target_checkin(db: Session, pilot_id: int, cid: int | None) -> CheckinRow |
     return db.scalars(query.order_by(CheckinRow.due_at.desc())).first()
 
 
-def _unchanged(gap: PilotGap, status: str) -> GapChange:
+def _kept(gap: PilotGap) -> GapChange:
+    """A gap the answer does not mention keeps its last reported state."""
     return GapChange(
         dimension=gap.dimension,
         title=gap.title,
         severity_before=gap.severity,
         severity_after=gap.severity,
         status_before=gap.status,
-        status_after=status,
-        changed=status in ("resolved", "in_progress"),
+        status_after=gap.status,
+        changed=False,
+        mentioned=False,
     )
 
 
@@ -212,15 +249,9 @@ def _level(change: GapChange, read: _Read | None, previous: int) -> int:
     level = previous
     if change.severity_after != change.severity_before:
         level = LEVEL_FOR_GAP[change.severity_after]
-    if change.status_after == "in_progress":
-        level = max(level, min(previous + 1, PLANNED_LEVEL))
+    if change.status_after == "in_progress" and change.status_before != "in_progress":
+        level = max(level, min(previous + 1, PLANNED_LEVEL))  # once, when work starts: restating is no rise
     return level
-
-
-def _statuses_at(db: Session, cid: int) -> dict[str, str]:
-    """Statuses an earlier answer to the same check-in already recorded."""
-    rows = db.scalars(select(DimensionLevelRow).filter_by(checkin_id=cid))
-    return {r.dimension: r.status for r in rows if r.status != "missed"}
 
 
 def _record_levels(

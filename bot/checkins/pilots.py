@@ -9,12 +9,9 @@ from sqlalchemy.orm import Session
 
 from bot.checkins import queries as q
 from bot.checkins.answers import AnswersMixin
-from bot.checkins.records import (
-    AnswerResult,
-    Pilot,
-    check_interval,
-)
-from bot.checkins.schedule import SNOOZE_DAYS, next_due, validate
+from bot.checkins.questions import copy_questions
+from bot.checkins.records import OWNER_GAP, OWNER_GAP_TITLE, AnswerResult, Pilot
+from bot.checkins.schedule import SNOOZE_DAYS, check_interval, next_due, validate
 from bot.checkins.tables import (
     DEFAULT_CRON,
     DimensionLevelRow,
@@ -36,6 +33,11 @@ def _person(raw: str, what: str) -> str:
     return scrub(clean_text(raw, PERSON_CHARS, what))[:PERSON_CHARS]
 
 
+def _maybe_person(raw: str | None, what: str) -> str:
+    """An optional person: "" when not given (or blank), stored like `_person` otherwise."""
+    return _person(raw, what) if raw is not None and raw.strip() else ""
+
+
 class Checkins(AnswersMixin):
     """Pilots followed week by week; every method is one short transaction."""
 
@@ -53,12 +55,15 @@ class Checkins(AnswersMixin):
         cron: str | None = None,
         owner: str = "local",
     ) -> Pilot:
-        """Follow a pilot from a finished assessment; its open gaps are copied over."""
+        """Follow a pilot from a finished assessment; its gaps and open questions are copied over.
+
+        Without a business owner the missing owner is the pilot's first tracked gap, and
+        escalations go to the sponsor until one is named (`set_business_owner`)."""
         cron = cron or DEFAULT_CRON
         self._check_schedule(cron, timezone)
         name = scrub(clean_text(name, 300, "pilot name"))
         # stored redacted, like the name: names, emails and phones never reach the table (Slack ids stay)
-        business_owner = _person(business_owner, "business owner") if business_owner else ""  # "": nobody yet
+        business_owner = _maybe_person(business_owner, "business owner")
         sponsor = _person(sponsor, "sponsor")
         people = [_person(p, "person") for p in people or []]
         report = self._assessments().get_assessment(assessment_id, owner=owner).report  # another owner's: NotFound
@@ -81,6 +86,7 @@ class Checkins(AnswersMixin):
             db.add(row)
             db.flush()
             self._copy_report(db, row, report)
+            copy_questions(db, row.id, report, row.created_at)
             q.schedule_after(db, row, row.created_at)
             return Pilot.of(row)
 
@@ -91,13 +97,13 @@ class Checkins(AnswersMixin):
         started_by: str,
         owner: str,
         *,
-        sponsor: str | None = None,
         business_owner: str | None = None,
+        sponsor: str | None = None,
         timezone: str = "UTC",
     ) -> Pilot:
-        """Start check-ins in a chat channel (from the Slack set-up form): the people asked are those who
-        answered in the assessed interview; the business owner may be missing (nobody owns the outcome
-        yet); without a named sponsor, whoever started it stands in."""
+        """Start check-ins in a chat channel: the people asked are those who answered in the assessed
+        interview. The business owner is optional (missing, it is a tracked gap); the sponsor is
+        whoever started it unless named."""
         found = self._assessments().get_assessment(assessment_id, owner=owner)  # another owner's: NotFound
         people = self._interviewees(found.session_id) or [started_by]
         pilot = self.register_from_assessment(
@@ -117,6 +123,10 @@ class Checkins(AnswersMixin):
 
     def _copy_report(self, db: Session, pilot: PilotRow, report: Report) -> None:
         now = pilot.created_at
+        if not pilot.business_owner:  # the first gap: nobody from the business owns the outcome
+            quote = {"quote": "registered without a business owner", "at": now.isoformat()}
+            db.add(PilotGapRow(pilot_id=pilot.id, dimension=OWNER_GAP, title=OWNER_GAP_TITLE, severity="critical",
+                               status="open", evidence=[quote], updated_at=now))  # fmt: skip
         for gap in report.gaps:
             evidence = scrub_evidence([e.model_dump(mode="json") for e in gap.evidence])
             db.add(
@@ -131,7 +141,7 @@ class Checkins(AnswersMixin):
                 )
             )
         for dim in report.dimensions:
-            status = STATUS_BY_RESULT[dim.status]
+            status = STATUS_BY_RESULT.get(dim.status, "unknown")
             db.add(
                 DimensionLevelRow(
                     pilot_id=pilot.id,
@@ -142,6 +152,19 @@ class Checkins(AnswersMixin):
                     at=now,
                 )
             )
+
+    def set_business_owner(self, pilot_id: int, business_owner: str, owner: str | None = None) -> Pilot:
+        """Name the business owner: the missing-owner gap closes and escalations reach them too."""
+        person = _person(business_owner, "business owner")
+        now = self.clock.now()
+        with self._tx() as db:
+            row = q.pilot_row(db, pilot_id, owner)
+            row.business_owner = person
+            for gap in q.gap_rows(db, pilot_id):
+                if gap.dimension == OWNER_GAP and gap.status != "resolved":
+                    gap.status, gap.closed_at, gap.updated_at = "resolved", now, now
+                    gap.evidence = [*gap.evidence, {"quote": f"business owner named: {person}", "at": now.isoformat()}]
+            return Pilot.of(row)
 
     # --- schedule controls -----------------------------------------------------------
 

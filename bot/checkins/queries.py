@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from bot.checkins.records import PilotGap, Stall
 from bot.checkins.schedule import next_due
-from bot.checkins.stall import ClosedCheckin, detect_stall
-from bot.checkins.tables import CheckinRow, DimensionLevelRow, PilotGapRow, PilotRow
+from bot.checkins.stall import ClosedCheckin, detect_stall, last_close
+from bot.checkins.tables import CheckinRow, DimensionLevelRow, PilotGapRow, PilotQuestionRow, PilotRow
+from bot.checkins.trend import average, points_from_rows
 from bot.errors import NotFound
 
 CLOSED_CHECKINS = ("answered", "missed")
@@ -33,6 +34,14 @@ def gap_rows(db: Session, pilot_id: int) -> list[PilotGapRow]:
     """The pilot's gaps, in registration order."""
     query = select(PilotGapRow).filter_by(pilot_id=pilot_id).order_by(PilotGapRow.id)
     return list(db.scalars(query))
+
+
+def question_rows(db: Session, pilot_id: int, only_open: bool = False) -> list[PilotQuestionRow]:
+    """The pilot's questions from the assessment (only the unanswered ones, if asked), in order."""
+    query = select(PilotQuestionRow).filter_by(pilot_id=pilot_id)
+    if only_open:
+        query = query.filter_by(status="open")
+    return list(db.scalars(query.order_by(PilotQuestionRow.id)))
 
 
 def checkin_rows(db: Session, pilot_id: int) -> list[CheckinRow]:
@@ -69,6 +78,13 @@ def schedule_after(db: Session, pilot: PilotRow, after: datetime) -> CheckinRow:
     return row
 
 
+def went_out(db: Session, pilot_id: int, but: int | None = None) -> bool:
+    """Whether any check-in (other than `but`) was already sent, answered or missed."""
+    went = CheckinRow.status.in_(("sent", "answered", "missed"))
+    query = select(CheckinRow.id).where(CheckinRow.pilot_id == pilot_id, went, CheckinRow.id != (but or 0))
+    return db.scalars(query.limit(1)).first() is not None
+
+
 def closed_checkins(db: Session, pilot_id: int) -> list[ClosedCheckin]:
     """Answered or missed check-ins, with each dimension's status at the time."""
     statuses: dict[int | None, dict[str, str]] = {}
@@ -81,4 +97,13 @@ def closed_checkins(db: Session, pilot_id: int) -> list[ClosedCheckin]:
 def stall_of(db: Session, pilot: PilotRow, now: datetime, stall_weeks: int) -> Stall:
     """Whether the pilot is stalled at `now`, with reasons and the stuck gaps."""
     gaps = [PilotGap.of(r) for r in gap_rows(db, pilot.id)]
-    return detect_stall(gaps, closed_checkins(db, pilot.id), pilot.created_at, now, stall_weeks)
+    closed = closed_checkins(db, pilot.id)
+    return detect_stall(gaps, closed, pilot.created_at, now, stall_weeks, rising=rose_since(db, pilot.id, gaps, pilot))
+
+
+def rose_since(db: Session, pilot_id: int, gaps: list[PilotGap], pilot: PilotRow) -> bool:
+    """Whether the average readiness level rose since the last gap closed (or since registration)."""
+    points = points_from_rows(level_rows(db, pilot_id))
+    since = last_close(gaps, pilot.created_at)
+    before = [p for p in points if p.at <= since] or points[:1]
+    return bool(points) and average(points[-1]) > average(before[-1]) + 0.01

@@ -13,8 +13,20 @@ from sqlalchemy.orm import Session
 from bot.checkins import queries as q
 from bot.checkins.clock import Clock, SystemClock
 from bot.checkins.escalations import Escalations
-from bot.checkins.records import Checkin, Pilot, PilotGap, PilotSummary, Stall, checkin_dict, gap_dict, pilot_dict
-from bot.checkins.stall import last_close, weeks_between
+from bot.checkins.messages import headline
+from bot.checkins.records import (
+    Checkin,
+    Pilot,
+    PilotGap,
+    PilotQuestion,
+    PilotSummary,
+    Stall,
+    checkin_dict,
+    gap_dict,
+    pilot_dict,
+    question_dict,
+)
+from bot.checkins.stall import weeks_between
 from bot.checkins.tables import CheckinRow, PilotRow
 from bot.checkins.trend import TrendPoint, direction, points_from_rows, sparkline, trend_dict
 from bot.config import Settings
@@ -67,6 +79,11 @@ class CheckinReads(StoreBase):
         with self._tx() as db:
             return [PilotGap.of(r) for r in q.gap_rows(db, pilot_id)]
 
+    def questions(self, pilot_id: int, only_open: bool = False) -> list[PilotQuestion]:
+        """The open questions carried from the assessment (only those still unanswered, if asked)."""
+        with self._tx() as db:
+            return [PilotQuestion.of(r) for r in q.question_rows(db, pilot_id, only_open)]
+
     def checkins(self, pilot_id: int) -> list[Checkin]:
         """Every check-in of the pilot, oldest first."""
         with self._tx() as db:
@@ -96,16 +113,22 @@ class CheckinReads(StoreBase):
         counts = {s: sum(1 for g in gaps if g.is_open and g.severity == s) for s in SEVERITIES}
         points = points_from_rows(q.level_rows(db, row.id))
         stall = self._stall(db, row)
-        waiting = q.scheduled(db, row.id)
+        waiting = None if pilot.paused else q.scheduled(db, row.id)  # paused: nothing is coming
+        asked = len(q.question_rows(db, row.id, only_open=True))
+        status, trend, now = _status(pilot, gaps, asked, stall, self.clock.now()), direction(points), self.clock.now()
+        weeks, since = _since_close(gaps, row.created_at, now)
         return PilotSummary(
             pilot=pilot,
-            status=_status(pilot, gaps, stall, self.clock.now()),
+            status=status,
             open_by_severity=counts,
-            weeks_since_close=weeks_between(last_close(gaps, row.created_at), self.clock.now()),
-            trend=direction(points),
+            weeks_since_close=weeks,
+            trend=trend,
             sparkline=sparkline([_avg(p) for p in points]),
             next_due=waiting.due_at if waiting else None,
             stall_reasons=stall.reasons,
+            since_close=since,
+            headline=headline(status, trend, stall.reasons),
+            open_questions=asked,
         )
 
     def list_pilots(self, owner: str | None = None) -> list[PilotSummary]:
@@ -123,12 +146,14 @@ class CheckinReads(StoreBase):
             summary = self._summary(db, row)
             gaps = [gap_dict(PilotGap.of(r)) for r in q.gap_rows(db, pilot_id)]
             history = [checkin_dict(Checkin.of(c)) for c in q.checkin_rows(db, pilot_id)]
+            questions = [question_dict(PilotQuestion.of(r)) for r in q.question_rows(db, pilot_id)]
             points = points_from_rows(q.level_rows(db, pilot_id))
         dims = [d.id for d in self.rubric.dimensions]
         return {
             "pilot": pilot_dict(summary.pilot),
             "summary": summary.to_dict(),
             "gaps": gaps,
+            "questions": questions,
             "checkins": history,
             "trend": trend_dict(points, dims),
         }
@@ -157,12 +182,25 @@ def _avg(point: TrendPoint) -> float:
     return sum(point.levels.values()) / len(point.levels) if point.levels else 0.0
 
 
-def _status(pilot: Pilot, gaps: list[PilotGap], stall: Stall, now: Any) -> str:
-    """paused, snoozed, done (no open gaps), stalled or active."""
+def _weeks(n: int) -> str:
+    return f"{n} week{'s' if n != 1 else ''}"
+
+
+def _since_close(gaps: list[PilotGap], created_at: Any, now: Any) -> tuple[int | None, str]:
+    """Whole weeks since a gap last closed, in words too; None when none has closed yet."""
+    closed = [g.closed_at for g in gaps if g.closed_at is not None]
+    if not closed:
+        return None, f"none closed yet (followed for {_weeks(weeks_between(created_at, now))})"
+    weeks = weeks_between(max(closed), now)
+    return weeks, "this week" if weeks == 0 else f"{_weeks(weeks)} ago"
+
+
+def _status(pilot: Pilot, gaps: list[PilotGap], questions: int, stall: Stall, now: Any) -> str:
+    """paused, snoozed, done (no open gaps or questions), stalled or active."""
     if pilot.paused:
         return "paused"
     if pilot.snoozed_until is not None and pilot.snoozed_until > now:
         return "snoozed"
-    if not any(g.is_open for g in gaps):
+    if not any(g.is_open for g in gaps) and not questions:
         return "done"
     return "stalled" if stall.stalled else "active"

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import copy
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from bot.checkins.schedule import trigger
-from bot.checkins.tables import CheckinRow, PilotGapRow, PilotRow
-from bot.errors import InvalidInput
+from bot.checkins.tables import CheckinRow, PilotGapRow, PilotQuestionRow, PilotRow
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2}
 CLOSED = ("resolved",)
-# Gaps between check-ins are measured in UTC from a fixed moment, so the answer does not
-# depend on today's date or a daylight-saving switch; a day's times repeat every matching day.
-_GAP_FROM = datetime(2024, 1, 1, tzinfo=UTC)
-_GAP_HORIZON = timedelta(days=8)
-_GAP_MAX_FIRES = 400
+# While a pilot has no named business owner, that is its first tracked gap (not a rubric dimension).
+OWNER_GAP = "business_owner"
+OWNER_GAP_TITLE = "No named business owner"
 
 
 @dataclass(frozen=True)
@@ -27,7 +23,7 @@ class Pilot:
     id: int
     owner: str
     name: str
-    business_owner: str
+    business_owner: str | None  # None: not named yet; escalations then go to the sponsor
     sponsor: str
     people: list[str]
     channel: str | None
@@ -46,7 +42,7 @@ class Pilot:
             id=row.id,
             owner=row.owner,
             name=row.name,
-            business_owner=row.business_owner,
+            business_owner=row.business_owner or None,
             sponsor=row.sponsor,
             people=list(row.people or []),
             channel=row.channel,
@@ -72,11 +68,17 @@ class PilotGap:
     evidence: list[dict[str, Any]]
     updated_at: datetime
     closed_at: datetime | None
+    target_date: date | None = None
 
     @property
     def is_open(self) -> bool:
         """Anything but resolved still stands in the way."""
         return self.status not in CLOSED
+
+    @property
+    def is_owner_gap(self) -> bool:
+        """The missing business owner: closed by naming one, not by a check-in line."""
+        return self.dimension == OWNER_GAP
 
     @classmethod
     def of(cls, row: PilotGapRow) -> PilotGap:
@@ -90,7 +92,31 @@ class PilotGap:
             evidence=copy.deepcopy(row.evidence or []),
             updated_at=row.updated_at,
             closed_at=row.closed_at,
+            target_date=row.target_date,
         )
+
+
+@dataclass(frozen=True)
+class PilotQuestion:
+    """An open question from the assessment, asked at each check-in until it is answered."""
+
+    id: int
+    dimension: str
+    question: str
+    status: str
+    answer: str | None
+    outcome: str | None
+    answered_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        """Still asked at every check-in."""
+        return self.status == "open"
+
+    @classmethod
+    def of(cls, row: PilotQuestionRow) -> PilotQuestion:
+        """Copy a row into a record."""
+        return cls(row.id, row.dimension, row.question, row.status, row.answer, row.outcome, row.answered_at)
 
 
 @dataclass(frozen=True)
@@ -146,16 +172,19 @@ class Stall:
 
 @dataclass(frozen=True)
 class PilotSummary:
-    """One row of `coach pilots`: status, open gaps by severity, weeks since a close, trend."""
+    """One row of `coach pilots`: status, open gaps by severity, the last close, trend, in words too."""
 
     pilot: Pilot
     status: str
     open_by_severity: dict[str, int]
-    weeks_since_close: int
+    weeks_since_close: int | None  # None: no gap has closed yet
     trend: str
     sparkline: str
-    next_due: datetime | None
+    next_due: datetime | None  # None while paused, and when nothing is scheduled
     stall_reasons: list[str] = field(default_factory=list)
+    since_close: str = ""  # "2 weeks ago", "none closed yet (followed for 3 weeks)"
+    headline: str = ""  # status, trend and reasons in one consistent sentence
+    open_questions: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form for the API and `--json`."""
@@ -178,6 +207,19 @@ class GapChange:
     changed: bool
     evidence: str = ""
     judged: str = ""
+    target_date: str | None = None  # a date the line gave (ISO), e.g. when work in progress will be done
+    mentioned: bool = True  # False: the answer did not speak about this gap
+
+
+@dataclass(frozen=True)
+class QuestionChange:
+    """What one answer did to an open question: answered (a new gap, in place, noted) or still open."""
+
+    dimension: str
+    question: str
+    outcome: str  # gap | ready | noted | unclear (still open)
+    severity: str | None = None
+    answer: str = ""
 
 
 @dataclass(frozen=True)
@@ -189,6 +231,8 @@ class AnswerResult:
     changes: list[GapChange]
     summary: str
     stall_reasons: list[str]
+    questions: list[QuestionChange] = field(default_factory=list)
+    baseline: bool = False  # the answer to the first check-in: where each gap stands, not what moved
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -208,6 +252,14 @@ def gap_dict(g: PilotGap) -> dict[str, Any]:
     out = asdict(g)
     out["updated_at"] = g.updated_at.isoformat()
     out["closed_at"] = g.closed_at.isoformat() if g.closed_at else None
+    out["target_date"] = g.target_date.isoformat() if g.target_date else None
+    return out
+
+
+def question_dict(question: PilotQuestion) -> dict[str, Any]:
+    """An open (or answered) question as JSON-ready data."""
+    out = asdict(question)
+    out["answered_at"] = question.answered_at.isoformat() if question.answered_at else None
     return out
 
 
@@ -218,31 +270,3 @@ def checkin_dict(c: Checkin) -> dict[str, Any]:
         if isinstance(value, datetime):
             out[key] = value.isoformat()
     return out
-
-
-def shortest_gap(cron: str) -> timedelta | None:
-    """The shortest time between two fires of a crontab expression (None: it fires once at most)."""
-    schedule = trigger(cron, "UTC")
-    first = prev = schedule.get_next_fire_time(None, _GAP_FROM)
-    shortest: timedelta | None = None
-    for _ in range(_GAP_MAX_FIRES):
-        if prev is None or first is None or prev - first > _GAP_HORIZON:
-            break
-        fire = schedule.get_next_fire_time(prev, prev + timedelta(seconds=1))
-        if fire is None:
-            break
-        gap = fire - prev
-        shortest = gap if shortest is None or gap < shortest else shortest
-        prev = fire
-    return shortest
-
-
-def check_interval(cron: str, min_minutes: int) -> None:
-    """Raise InvalidInput when the schedule asks for check-ins more often than `min_minutes` apart."""
-    gap = shortest_gap(cron)
-    if gap is not None and gap < timedelta(minutes=min_minutes):
-        apart = int(gap.total_seconds() // 60)
-        raise InvalidInput(
-            f"The schedule {cron!r} sends check-ins {apart} minutes apart, more often than every "
-            f"{min_minutes} minutes: use a schedule such as '0 9 * * MON'."
-        )

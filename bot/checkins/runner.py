@@ -17,7 +17,7 @@ from bot.checkins.messages import checkin_blocks, checkin_text, escalation_text,
 from bot.checkins.notify import MessageRef, Notifier
 from bot.checkins.pilots import Checkins
 from bot.checkins.png import trend_png
-from bot.checkins.records import Pilot, PilotGap, Stall
+from bot.checkins.records import Pilot, PilotGap, PilotQuestion, Stall
 from bot.checkins.schedule import REMINDER_AFTER_HOURS
 from bot.checkins.tables import CheckinRow, DimensionLevelRow, PilotRow
 from bot.checkins.trend import TrendPoint, average, points_from_rows, sparkline
@@ -123,12 +123,12 @@ class Runner(StoreBase):
     def _checkin(self, item: DueItem, now: datetime, delivery: Delivery, rep: RunReport) -> None:
         if not self.claim(item.checkin_id, now, delivery.worker, "claimed"):
             return  # another worker has it
-        pilot, gaps, points = self._prepare(item)
-        if pilot.skip_next or not any(g.is_open for g in gaps):
+        pilot, gaps, questions, points, first = self._prepare(item)
+        if pilot.skip_next or not (any(g.is_open for g in gaps) or questions):
             self._skip(item, pilot, now, delivery.worker)
             rep.skipped.append(item.checkin_id)
             return
-        text = checkin_text(pilot, gaps, sparkline([average(p) for p in points]))
+        text = checkin_text(pilot, gaps, sparkline([average(p) for p in points]), questions, first)
         key = f"checkin:{item.checkin_id}"
         image = trend_png(points, [d.id for d in self.checkins.rubric.dimensions])
         ref = delivery.send(pilot, key, text, checkin_blocks(text), image=image)
@@ -137,12 +137,15 @@ class Runner(StoreBase):
         else:
             rep.lost.append(item.checkin_id)
 
-    def _prepare(self, item: DueItem) -> tuple[Pilot, list[PilotGap], list[TrendPoint]]:
+    def _prepare(self, item: DueItem) -> tuple[Pilot, list[PilotGap], list[PilotQuestion], list[TrendPoint], bool]:
+        """The pilot, its gaps and open questions, its trend, and whether this is its first check-in."""
         with self._tx() as db:
             pilot = Pilot.of(q.pilot_row(db, item.pilot_id, None))
             gaps = [PilotGap.of(g) for g in q.gap_rows(db, item.pilot_id)]
+            questions = [PilotQuestion.of(r) for r in q.question_rows(db, item.pilot_id, only_open=True)]
             points = points_from_rows(q.level_rows(db, item.pilot_id))
-        return pilot, gaps, points
+            first = not q.went_out(db, item.pilot_id, but=item.checkin_id)
+        return pilot, gaps, questions, points, first
 
     def _skip(self, item: DueItem, pilot: Pilot, now: datetime, worker: str) -> None:
         """Record a skipped check-in (skip-next, or nothing left open) and schedule the next."""
@@ -183,18 +186,19 @@ class Runner(StoreBase):
             return True
 
     def _close_unanswered(self, db: Session, item: DueItem) -> None:
-        """Earlier check-ins still unanswered become missed; their levels carry forward."""
+        """Earlier check-ins still unanswered become missed; levels and each gap's last reported
+        state carry forward (a missed check-in changes no gap's state)."""
         query = select(CheckinRow).where(
             CheckinRow.pilot_id == item.pilot_id,
             CheckinRow.status == "sent",
             CheckinRow.id != item.checkin_id,
         )
-        open_dims = {g.dimension for g in q.gap_rows(db, item.pilot_id) if g.status != "resolved"}
+        states = {g.dimension: g.status for g in q.gap_rows(db, item.pilot_id)}
         for old in db.scalars(query):
             old.status = "missed"
             latest = {r.dimension: r for r in q.level_rows(db, item.pilot_id)}
             for dim, lv in latest.items():
-                status = "missed" if dim in open_dims else lv.status
+                status = states.get(dim, lv.status)
                 db.add(
                     DimensionLevelRow(
                         pilot_id=item.pilot_id,

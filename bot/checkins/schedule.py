@@ -11,6 +11,11 @@ from bot.errors import InvalidInput
 
 REMINDER_AFTER_HOURS = 24
 SNOOZE_DAYS = 7
+# Gaps between check-ins are measured in UTC from a fixed moment, so the answer does not
+# depend on today's date or a daylight-saving switch; a day's times repeat every matching day.
+_GAP_FROM = datetime(2024, 1, 1, tzinfo=UTC)
+_GAP_HORIZON = timedelta(days=8)
+_GAP_MAX_FIRES = 400
 
 
 def zone(name: str) -> ZoneInfo:
@@ -42,3 +47,31 @@ def next_due(cron: str, tz: str, after: datetime) -> datetime:
 def validate(cron: str, tz: str) -> None:
     """Raise InvalidInput for a bad zone or cron expression."""
     trigger(cron, tz)
+
+
+def shortest_gap(cron: str) -> timedelta | None:
+    """The shortest time between two fires of a crontab expression (None: it fires once at most)."""
+    schedule = trigger(cron, "UTC")
+    first = prev = schedule.get_next_fire_time(None, _GAP_FROM)
+    shortest: timedelta | None = None
+    for _ in range(_GAP_MAX_FIRES):
+        if prev is None or first is None or prev - first > _GAP_HORIZON:
+            break
+        fire = schedule.get_next_fire_time(prev, prev + timedelta(seconds=1))
+        if fire is None:
+            break
+        gap = fire - prev
+        shortest = gap if shortest is None or gap < shortest else shortest
+        prev = fire
+    return shortest
+
+
+def check_interval(cron: str, min_minutes: int) -> None:
+    """Raise InvalidInput when the schedule asks for check-ins more often than `min_minutes` apart."""
+    gap = shortest_gap(cron)
+    if gap is not None and gap < timedelta(minutes=min_minutes):
+        apart = int(gap.total_seconds() // 60)
+        raise InvalidInput(
+            f"The schedule {cron!r} sends check-ins {apart} minutes apart, more often than every "
+            f"{min_minutes} minutes: use a schedule such as '0 9 * * MON'."
+        )

@@ -1,8 +1,8 @@
-"""Check-in tables: pilots, their gaps, scheduled check-ins, answers, levels, deliveries."""
+"""Check-in tables: pilots, their gaps and open questions, check-ins, answers, levels, deliveries."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -19,7 +19,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.db import Base, JSONType, utcnow
 
-PILOT_GAP_STATUSES = ("open", "in_progress", "resolved", "blocked", "unchanged")
+# A gap keeps its last reported state until a new one is given ("no change" keeps it).
+PILOT_GAP_STATUSES = ("open", "in_progress", "resolved", "blocked")
+QUESTION_STATUSES = ("open", "answered")
 CHECKIN_STATUSES = ("scheduled", "claimed", "sent", "answered", "missed", "skipped")
 DEFAULT_CRON = "0 9 * * MON"
 
@@ -40,6 +42,8 @@ class PilotRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     owner: Mapped[str] = mapped_column(String(200), index=True)
     name: Mapped[str] = mapped_column(String(300))
+    # "" while none is named (a tracked gap; Pilot.business_owner is None). The column stays NOT NULL:
+    # relaxing it would rebuild the table on SQLite, and dropping `pilots` cascades to every child row.
     business_owner: Mapped[str] = mapped_column(String(200))
     sponsor: Mapped[str] = mapped_column(String(200))
     people: Mapped[list[Any]] = mapped_column(JSONType, default=_empty_list)
@@ -68,6 +72,25 @@ class PilotGapRow(Base):
     evidence: Mapped[list[Any]] = mapped_column(JSONType, default=_empty_list)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
+    target_date: Mapped[date | None]  # when the team said an in-progress gap will be done
+
+
+class PilotQuestionRow(Base):
+    """An open question from the assessment, asked at each check-in until it is answered."""
+
+    __tablename__ = "pilot_questions"
+    __table_args__ = (UniqueConstraint("pilot_id", "dimension"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilots.id", ondelete="CASCADE"), index=True)
+    dimension: Mapped[str] = mapped_column(String(64))
+    question: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | answered
+    answer: Mapped[str | None] = mapped_column(Text)  # the team's words, redacted
+    outcome: Mapped[str | None] = mapped_column(String(16))  # gap | ready | noted | unclear
+    checkin_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None]
 
 
 class CheckinRow(Base):
@@ -162,6 +185,7 @@ class DeliveryRow(Base):
 ROWS = (
     PilotRow,
     PilotGapRow,
+    PilotQuestionRow,
     CheckinRow,
     CheckinAnswerRow,
     DimensionLevelRow,

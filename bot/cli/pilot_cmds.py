@@ -39,19 +39,23 @@ def list_pilots(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"
         if as_json:
             typer.echo(json.dumps([r.to_dict() for r in rows], indent=2, default=str))
             return
-        table = Table("id", "name", "status", "open gaps", "weeks since close", "trend", "next")
+        table = Table("id", "name", "status", "open gaps", "last gap closed", "trend", "next check-in")
         for r in rows:
-            nxt = r.next_due.strftime("%Y-%m-%d %H:%M UTC") if r.next_due else "-"
+            nxt = r.next_due.strftime("%Y-%m-%d %H:%M UTC") if r.next_due else _no_next(r.status)
             table.add_row(
                 str(r.pilot.id),
                 r.pilot.name,
-                r.status,
+                r.headline,
                 _gaps(r.open_by_severity),
-                str(r.weeks_since_close),
+                r.since_close,
                 f"{r.sparkline} {r.trend}",
                 nxt,
             )
         console.print(table if rows else "No pilots yet: add one with `coach pilots add`.")
+
+
+def _no_next(status: str) -> str:
+    return "none while paused" if status == "paused" else "-"
 
 
 @pilots_app.command("show")
@@ -63,11 +67,14 @@ def show(pilot_id: int) -> None:
         svc = _service()
         detail = svc.detail(pilot_id)
         s = detail["summary"]
-        console.print(f"[bold]{detail['pilot']['name']}[/bold]  status: {s['status']}")
-        for reason in s["stall_reasons"]:
-            console.print(f"  [red]stalled:[/red] {reason}")
+        console.print(f"[bold]{detail['pilot']['name']}[/bold]", s["headline"], markup=False)
+        nxt = s["next_due"][:16].replace("T", " ") + " UTC" if s["next_due"] else _no_next(s["status"])
+        console.print(f"  next check-in: {nxt}; last gap closed: {s['since_close']}", markup=False)
         for g in detail["gaps"]:
-            console.print(f"  [{g['severity']}] {g['title']}: {g['status']}", markup=False)
+            target = f" (target {g['target_date']})" if g["target_date"] else ""
+            console.print(f"  [{g['severity']}] {g['title']}: {g['status'].replace('_', ' ')}{target}", markup=False)
+        for question in detail["questions"]:
+            console.print(f"  question ({question['status']}): {question['question']}", markup=False)
         for c in detail["checkins"]:
             console.print(f"  check-in {c['id']} due {c['due_at'][:16]} {c['status']}", markup=False)
         dims = [d.id for d in svc.rubric.dimensions]
@@ -78,7 +85,9 @@ def show(pilot_id: int) -> None:
 def add(
     assessment: int = typer.Option(..., "--from-assessment", help="Assessment id."),
     name: str = typer.Option(..., "--name"),
-    business_owner: str = typer.Option(..., "--business-owner"),
+    business_owner: str = typer.Option(
+        None, "--business-owner", help="Optional: while missing it is the first gap and escalations go to the sponsor."
+    ),
     sponsor: str = typer.Option(..., "--sponsor"),
     people: list[str] = typer.Option([], "--person", help="Someone to ask (repeatable)."),
     channel: str = typer.Option(None, "--channel", help="Slack channel or DM id."),
@@ -90,16 +99,31 @@ def add(
         svc = _service(full=True)
         pilot = svc.register_from_assessment(assessment, name, business_owner, sponsor, people, channel, tz, cron)
         console.print(
-            f"Pilot {pilot.id} '{pilot.name}' registered; first check-in "
-            f"{svc.summary(pilot.id).next_due:%Y-%m-%d %H:%M} UTC."
+            f"Pilot {pilot.id} '{pilot.name}' registered; first check-in (a baseline) "
+            f"{svc.summary(pilot.id).next_due:%Y-%m-%d %H:%M} UTC.",
+            markup=False,
         )
+        if pilot.business_owner is None:
+            console.print(f"No business owner yet: escalations go to the sponsor. Name one with "
+                          f"`coach pilots set-owner {pilot.id} <person>`.", markup=False)  # fmt: skip
+
+
+@pilots_app.command("set-owner")
+def set_owner(pilot_id: int, business_owner: str) -> None:
+    """Name a pilot's business owner (closes the missing-owner gap)."""
+    with user_errors():
+        pilot = _service().set_business_owner(pilot_id, business_owner)
+        console.print(f"Pilot {pilot.id} '{pilot.name}': business owner {pilot.business_owner}.", markup=False)
 
 
 def _control(action: str) -> None:
     def command(pilot_id: int) -> None:
         with user_errors():
-            pilot = _service().control(action, pilot_id)
-            console.print(f"Pilot {pilot.id} '{pilot.name}': {action} done.")
+            svc = _service()
+            pilot = svc.control(action, pilot_id)
+            nxt = svc.summary(pilot.id).next_due
+            after = f"next check-in {nxt:%Y-%m-%d %H:%M} UTC" if nxt else "no check-ins until resumed"
+            console.print(f"Pilot {pilot.id} '{pilot.name}': {action} done; {after}.", markup=False)
 
     command.__doc__ = f"{action.capitalize()} a pilot's weekly check-ins."
     pilots_app.command(action)(command)

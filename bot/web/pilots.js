@@ -51,13 +51,13 @@ async function loadList() {
       guard(async () => { await loadDetail(p.pilot.id); $("detail-title").focus(); })();
     });
     cell(row, "").appendChild(link);
-    cell(row, p.status + (p.stall_reasons.length ? ` (${p.stall_reasons.length} reason(s))` : ""));
+    cell(row, p.headline);  // status, trend and stall reasons in one sentence (from the service)
     cell(row, gapsText(p.open_by_severity));
-    cell(row, String(p.weeks_since_close));
+    cell(row, p.since_close);
     const trend = cell(row, "");
     trend.className = "trend-cell";
     trend.append(sparklineSvg(p.sparkline, p.trend), ` ${p.trend}`);
-    cell(row, p.next_due ? new Date(p.next_due).toLocaleString() : "-");
+    cell(row, p.next_due ? new Date(p.next_due).toLocaleString() : p.status === "paused" ? "none while paused" : "-");
     [...row.children].forEach((td, i) => { td.dataset.label = labels[i]; }); // a phone shows them per row
     body.appendChild(row);
   }

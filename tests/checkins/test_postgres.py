@@ -1,4 +1,5 @@
-"""Two schedulers with separate engines against a real PostgreSQL: every post exactly once."""
+"""Against a real PostgreSQL: two schedulers post each message exactly once; revision 0003 and the
+issue 13 check-in changes (kept states, target dates, missing owner, questions, pause)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.factory import build_checkins, build_checkins_from_settings, build_coac
 from tests.checkins.conftest import START, assess
 from tests.checkins.doubles import ManualClock
 from tests.checkins.test_exactly_once import run_two_schedulers
+from tests.checkins.test_states_migration import GAPS, upgrade_with_old_states
 from tests.conftest import make_settings
 
 pytestmark = pytest.mark.postgres
@@ -53,3 +55,27 @@ def test_two_schedulers_on_postgres_send_each_message_once(pg_settings: Settings
     assert sum(k.startswith("reminder:") for k in counts) == 3 * 2
     coach.store.close()
     second.engine.dispose()
+
+
+def test_old_no_change_states_get_their_last_reported_state_back_on_postgres(pg_settings: Settings) -> None:
+    states = upgrade_with_old_states(pg_settings)
+    assert states == {dim: after for dim, _, _, after in GAPS}
+
+
+def test_states_owner_gap_and_questions_on_postgres(pg_settings: Settings) -> None:
+    """Items 17, 20, 21 and 22 on PostgreSQL: the new table, the target date column, the empty owner."""
+    coach = build_coach(pg_settings)
+    svc = build_checkins(coach, ManualClock(START))
+    pilot = svc.register_from_assessment(assess(coach), "Claims", None, "U0SPONS1", ["bob"])
+    assert pilot.business_owner is None and svc.gaps(pilot.id)[0].dimension == "business_owner"
+    svc.answer_checkin(pilot.id, "1 in progress: ingestion by 2026-03-20\n2 blocked: legal\n6 not sure")
+    svc.answer_checkin(pilot.id, "no change")
+    gaps = {g.dimension: g for g in svc.gaps(pilot.id)}
+    assert (gaps["data_pipeline"].status, gaps["governance"].status) == ("in_progress", "blocked")
+    assert str(gaps["data_pipeline"].target_date) == "2026-03-20"
+    assert [q.status for q in svc.questions(pilot.id)] == ["open"]
+    svc.set_business_owner(pilot.id, "U0PRIYA1")
+    svc.pause(pilot.id)
+    summary = svc.summary(pilot.id)
+    assert summary.next_due is None and summary.pilot.business_owner == "U0PRIYA1"
+    coach.store.close()

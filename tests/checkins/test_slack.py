@@ -53,7 +53,7 @@ def test_checkin_posts_to_channel_with_key_and_trend_image(
     Runner(checkins).run_due(clock.now(), _notifier(slack), "w1")
     [post] = slack.posts("C0PILOT")
     assert post.args["metadata"]["event_payload"]["key"] == "checkin:1"
-    assert "<@U0ALICE1>: what moved since last week?" in post.args["text"]
+    assert "<@U0ALICE1>: this first check-in records a baseline" in post.args["text"]
     slack.wait_for("files.completeUploadExternal")
     [png] = slack.uploads.values()
     assert png.startswith(b"\x89PNG")

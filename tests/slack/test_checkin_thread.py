@@ -35,7 +35,7 @@ def test_answer_in_a_checkin_thread_updates_the_pilot(slack: SlackRig) -> None:
                                "C0CHECK", new_ts(), thread_ts=thread_ts))  # fmt: skip
 
     replies = wait_reply(fake, "C0CHECK", thread_ts, before)
-    assert "Check-in summary" in text_of(replies[-1])
+    assert "Baseline recorded" in text_of(replies[-1])  # the first answer records where each gap stands
     gaps = checkins.detail(pilot.id, f"slack:{TEAM}")["gaps"]
     assert any(g["status"] == "resolved" for g in gaps), gaps
     assert coach.store.find_session(f"slack:{TEAM}:C0CHECK:{thread_ts}") is None  # not an interview
