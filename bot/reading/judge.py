@@ -14,6 +14,7 @@ from bot.reading.reader import Reader, Reading
 from bot.text import clauses, quote
 
 GAP_LIKE = ("gap", "planned", "partial")  # a plan, a pending approval or a partial build is not in place
+STATED = {"ready": "in_place", "gap": "gap", "unknown": "unsure"}  # a picked quick reply's status, as a reading
 
 
 @dataclass(frozen=True)
@@ -44,17 +45,37 @@ class Clause:
         """Probability mass that this clause shows the area in place."""
         return self.weight(area, policy) * self.reading.status["in_place"]
 
+    def unsure(self, area: str, policy: ReadingPolicy) -> float:
+        """Probability mass that this clause says the team doesn't know yet."""
+        return self.weight(area, policy) * self.reading.status.get("unsure", 0.0)
+
+
+def stated(statement: Statement, labels: list[str]) -> Reading:
+    """A picked quick reply read as what it means: its status, about the area it answered."""
+    status = STATED[statement.status or "unknown"]
+    return Reading(
+        text=statement.text,
+        area={statement.topic: 1.0},
+        status={label: float(label == status) for label in labels},
+        autonomy={"acts_alone": 0.0, "person_approves": 0.0, "no_action": 1.0},
+    )
+
 
 def read_statements(reader: Reader, statements: list[Statement]) -> list[Clause]:
-    """Every clause of every statement, read once."""
-    items = [(c, s) for s in statements for c in clauses(s.text) if c]
+    """Every clause of every statement, read once; a picked quick reply is not read but taken as meant."""
+    free = [s for s in statements if s.status is None]
+    items = [(c, s) for s in free for c in clauses(s.text) if c]
     readings = reader.read([c for c, _ in items])
-    return [Clause(r, s.author, s.topic) for r, (_, s) in zip(readings, items, strict=True)]
+    read = [Clause(r, s.author, s.topic) for r, (_, s) in zip(readings, items, strict=True)]
+    labels = list(STATED.values()) + ["partial", "planned", "off_pilot"]
+    return read + [Clause(stated(s, labels), s.author, s.topic) for s in statements if s.status is not None]
 
 
 def _evidence(scored: list[tuple[float, Clause]], floor: float) -> list[Evidence]:
-    best = sorted((x for x in scored if x[0] >= floor), key=lambda x: -x[0])[:3]
-    return [Evidence(quote=quote(c.reading.text), author=c.author) for _, c in best]
+    best = sorted((x for x in scored if x[0] >= floor), key=lambda x: -x[0])
+    unique = {quote(c.reading.text): c.author for _, c in reversed(best)}  # a confirmed quote counts once
+    ranked = list(dict.fromkeys(quote(c.reading.text) for _, c in best))[:3]
+    return [Evidence(quote=q, author=unique[q]) for q in ranked]
 
 
 def judge(dim: Dimension, read: list[Clause], policy: ReadingPolicy) -> Judgement:
@@ -65,13 +86,16 @@ def judge(dim: Dimension, read: list[Clause], policy: ReadingPolicy) -> Judgemen
     top_ready = max((r for r, _ in readys), default=0.0)
     gap_mass = sum(g for g, _ in gaps if g >= policy.evidence_min)
     ready_mass = sum(r for r, _ in readys if r >= policy.evidence_min)
+    unsure_mass = sum(u for u in (c.unsure(dim.id, policy) for c in read) if u >= policy.evidence_min)
     status: Status = "unknown"
     if top_gap >= policy.gap_min and gap_mass >= policy.gap_share * ready_mass:
-        status = "gap"
+        status = "gap" if gap_mass > policy.unsure_share * unsure_mass else "unknown"
     elif top_ready >= policy.ready_min:
         status = "ready"
     if status == "unknown":
         why = "no clear statement about this area yet" if not read else "nothing said about it was clear enough"
+        if unsure_mass >= policy.evidence_min:
+            why = "the team isn't sure yet: an open question"
         return Judgement(
             dimension=dim.id, status="unknown", confidence=round(max(top_gap, top_ready), 3), rationale=why
         )

@@ -1,0 +1,69 @@
+"""Quick replies (matching a click or a typed option) and what the coach says once the report exists."""
+
+from __future__ import annotations
+
+from bot.knowledge import Rubric
+from bot.models import Choice, Report, Statement, Status
+from bot.text import lower_first, quote
+
+SEPARATORS = ":,;.!-\u2013\u2014 "  # between an option's text and the evidence typed after it
+CONFIRM_ID = "confirm"  # a confirmation's question id is `<area>.confirm`
+YES, NO = "Yes", "No"
+FIRST, WHY, WHO = "What do we do first?", "Why that first?", "Who should we involve?"
+AFTER_REPORT = [Choice(label=v, value=v) for v in (FIRST, WHY, WHO)]
+
+
+def confirm_choices(status: Status) -> list[Choice]:
+    """Yes (the earlier answer stands, with its status), no (ask the area's questions) or not sure."""
+    return [
+        Choice(label="Yes, still true", value=YES, status=status),
+        Choice(label="No, it has changed", value=NO),
+        Choice(label="Not sure", value="Not sure", status="unknown"),
+    ]
+
+
+def match_choice(choices: list[Choice], text: str) -> tuple[Choice | None, str]:
+    """The option a message picks (its value or label, as sent by a button or typed) and any
+    evidence typed after it; (None, text) when the message is free text."""
+    said = text.strip()
+    low = said.lower().rstrip(".!")
+    keys = sorted(((k.strip().rstrip(".").lower(), c) for c in choices for k in (c.value, c.label)), key=lambda x: -len(x[0]))
+    for key, choice in keys:
+        if key and low == key:
+            return choice, ""
+    for key, choice in keys:
+        if key and low.startswith(key) and len(low) > len(key) and low[len(key)] in SEPARATORS[:-1]:
+            return choice, said[len(key) :].lstrip(SEPARATORS).strip()
+    return None, said
+
+
+def answer_statements(
+    topic: str, question_id: str, text: str, author: str | None, choice: Choice | None, rest: str
+) -> list[Statement]:
+    """What an answer adds: a picked option as its meaning (when it has one), typed words as they are."""
+    if choice is None or choice.status is None:
+        return [Statement(text=text, author=author, topic=topic, question_id=question_id)]
+    out = [Statement(text=choice.value, author=author, topic=topic, question_id=question_id, status=choice.status)]
+    if rest:
+        out.append(Statement(text=rest, author=author, topic=topic, question_id=question_id))
+    return out
+
+
+def next_steps(rubric: Rubric, report: Report | None, part: str = "") -> str:
+    """What to do first, why, and who to involve, from the stored report's top gap."""
+    if report is None:
+        return "Type `report` for your gap list, or `restart` to begin a new interview."
+    if not report.gaps:
+        return (
+            "Nothing in what you told me stands in the way. Keep the evidence current, re-run this "
+            "interview before go-live, and ask me anything about the playbook."
+        )
+    gap = report.gaps[0]
+    dim = rubric.dimension(gap.dimension)
+    said = f' You told me "{quote(gap.evidence[0].quote, 120)}".' if gap.evidence else ""
+    first = f"Start with {lower_first(dim.ready_title)}: {gap.actions[0] if gap.actions else dim.actions[0].text}"
+    why = f"Why that first: it is your most urgent gap ({gap.severity}).{said} {gap.why}".strip()
+    who = f"Who to involve: {dim.involve or 'the business owner and the engineering lead'}."
+    parts = {FIRST: [first], WHY: [why], WHO: [who]}.get(part, [first, why, who])
+    tail = "\n\nAsk me anything else about the report, or type `restart` for a new interview."
+    return "\n\n".join(parts) + tail
