@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from bot.engine.base import Engine
@@ -12,10 +11,11 @@ from bot.interview_replies import (
     CONFIRM_ID,
     NO,
     YES,
+    after_report,
     answer_statements,
     confirm_choices,
+    is_question,
     match_choice,
-    next_steps,
 )
 from bot.interview_state import COMMANDS, HELP, InterviewState, Reply, Snapshot
 from bot.knowledge import Dimension, IntroQuestion, Rubric
@@ -24,10 +24,6 @@ from bot.text import quote, words
 
 __all__ = ["COMMANDS", "HELP", "Interview", "InterviewState", "Reply", "Snapshot", "is_question"]
 
-_QUESTION_START = re.compile(
-    r"^(?:why|what|how|when|who|where|which|can|could|should|would|is|are|does|do|explain|tell me)\b",
-    re.I,
-)
 # Confidences are the reader's calibrated probabilities (bot/reading/judge.py).
 SETTLED = 0.6  # a gap or in-place reading this sure settles an area: no more of its questions
 CONFIRM = 0.85  # an area read this surely from earlier answers is confirmed, not asked
@@ -36,14 +32,6 @@ OnToken = Callable[[str], None]  # receives an answer's text in pieces as it is 
 AskFn = Callable[[str, "str | None", str, "OnToken | None"], GroundedAnswer]
 ACTIVE_OPTIONS = ("skip", "back", "status", "report")  # quick replies while the interview runs
 DONE_OPTIONS = ("report", "restart")
-
-
-def is_question(text: str) -> bool:
-    """A question to the coach rather than an answer to the coach."""
-    t = text.strip()
-    if not t.endswith("?"):
-        return False
-    return len(words(t)) <= 30 and bool(_QUESTION_START.match(t) or len(words(t)) <= 12)
 
 
 def settled(judgement: Judgement, floor: float = SETTLED) -> bool:
@@ -194,8 +182,10 @@ class Interview:
         qid = f"{dim.id}.{CONFIRM_ID}"
         state.confirming = False
         if choice is not None and choice.value == YES and prior.evidence:
-            said = prior.evidence[0].quote
-            state.statements.append(Statement(text=said, author=author, topic=dim.id, question_id=qid, status=prior.status))
+            said = Statement(
+                text=prior.evidence[0].quote, author=author, topic=dim.id, question_id=qid, status=prior.status
+            )
+            state.statements.append(said)
             state.statements += answer_statements(dim.id, qid, rest, author, None, "") if rest else []
             return self.advance(state)
         if choice is not None:
@@ -308,15 +298,6 @@ class Interview:
             choices=self.choices(state),
         )
 
-    def _after_report(
-        self, state: InterviewState, text: str, report: Report | None, on_token: OnToken | None
-    ) -> Reply:
+    def _after_report(self, state: InterviewState, text: str, report: Report | None, on_token: OnToken | None) -> Reply:
         """After the report: a question gets a grounded answer; anything else, what to do next."""
-        choice, _ = match_choice(AFTER_REPORT, text)
-        if choice is None and is_question(text):
-            top = report.gaps[0].dimension if report and report.gaps else None
-            answer = self.ask(text, top, "", on_token)
-            tail = "\n\nAsk me anything else, or pick what to look at next."
-            return Reply(answer.answer + tail, "done", "", True, answer.citations, choices=list(AFTER_REPORT))
-        part = choice.value if choice else ""
-        return Reply(next_steps(self.rubric, report, part), "done", "", done=True, choices=list(AFTER_REPORT))
+        return after_report(self.rubric, self.ask, text, report, on_token)

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from typing import Any
+
+from bot.interview_state import Reply
 from bot.knowledge import Rubric
 from bot.models import Choice, Report, Statement, Status
-from bot.text import lower_first, quote
+from bot.text import lower_first, quote, words
+
+_QUESTION_START = re.compile(
+    r"^(?:why|what|how|when|who|where|which|can|could|should|would|is|are|does|do|explain|tell me)\b",
+    re.I,
+)
 
 SEPARATORS = ":,;.!-\u2013\u2014 "  # between an option's text and the evidence typed after it
 CONFIRM_ID = "confirm"  # a confirmation's question id is `<area>.confirm`
@@ -27,7 +37,8 @@ def match_choice(choices: list[Choice], text: str) -> tuple[Choice | None, str]:
     evidence typed after it; (None, text) when the message is free text."""
     said = text.strip()
     low = said.lower().rstrip(".!")
-    keys = sorted(((k.strip().rstrip(".").lower(), c) for c in choices for k in (c.value, c.label)), key=lambda x: -len(x[0]))
+    keys = [(k.strip().rstrip(".").lower(), c) for c in choices for k in (c.value, c.label)]
+    keys.sort(key=lambda x: -len(x[0]))  # the longest option text first: "No, it has changed" before "No"
     for key, choice in keys:
         if key and low == key:
             return choice, ""
@@ -67,3 +78,26 @@ def next_steps(rubric: Rubric, report: Report | None, part: str = "") -> str:
     parts = {FIRST: [first], WHY: [why], WHO: [who]}.get(part, [first, why, who])
     tail = "\n\nAsk me anything else about the report, or type `restart` for a new interview."
     return "\n\n".join(parts) + tail
+
+
+def is_question(text: str) -> bool:
+    """A question to the coach rather than an answer to the coach."""
+    t = text.strip()
+    if not t.endswith("?"):
+        return False
+    return len(words(t)) <= 30 and bool(_QUESTION_START.match(t) or len(words(t)) <= 12)
+
+
+def after_report(
+    rubric: Rubric, ask: Callable[..., Any], text: str, report: Report | None, on_token: Callable[[str], None] | None
+) -> Reply:
+    """After the report: a question gets a grounded answer (about the top gap when it is short);
+    anything else, what to do first, why, and who to involve."""
+    choice, _ = match_choice(AFTER_REPORT, text)
+    if choice is None and is_question(text):
+        top = report.gaps[0].dimension if report and report.gaps else None
+        answer = ask(text, top, "", on_token)
+        tail = "\n\nAsk me anything else, or pick what to look at next."
+        return Reply(answer.answer + tail, "done", "", True, answer.citations, choices=list(AFTER_REPORT))
+    part = choice.value if choice else ""
+    return Reply(next_steps(rubric, report, part), "done", "", done=True, choices=list(AFTER_REPORT))

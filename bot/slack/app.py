@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.errors import ConfigError
 from bot.service import Coach
 from bot.slack.actions import register_actions
+from bot.slack.choices import register_choices
 from bot.slack.conversation import Conversations
 from bot.slack.files import register_files
 from bot.slack.listeners import done_marker, register_listeners
@@ -122,6 +123,7 @@ def create_slack_app(
     register_files(app, convo)  # before the generic message listener: Bolt runs the first that matches
     register_listeners(app, convo)
     register_actions(app, coach, checkins)
+    register_choices(app, convo)
     return app
 
 

@@ -156,7 +156,7 @@ class Conversations:
             owner=thread.owner, channel="slack", pilot_name=pilot_name, external_key=thread.key
         )
         stored()
-        poster.text(turn.reply)
+        poster.text(turn.reply, choices=turn.choices)
 
     def _lock(self, key: str) -> threading.Lock:
         with self._guard:
@@ -177,8 +177,10 @@ class Conversations:
             turn = self.coach.send_message(session_id, text, owner=thread.owner, author=user, idempotency_key=key)
             stored()
         if turn.report is None:
-            poster.text(turn.reply, turn.citations)
+            poster.text(turn.reply, turn.citations, turn.choices)
             return
         poster.text(turn.message, turn.citations)
         gap_ids = turn.gap_ids if len(turn.gap_ids) == len(turn.report.gaps) else []
         poster.report(turn.report, turn.assessment_id, gap_ids)
+        if turn.choices:  # what to ask next, under the report
+            poster.text("What next? Ask me anything about the report, or pick one:", choices=turn.choices)
