@@ -210,10 +210,11 @@ class Interview:
         return reply
 
     def _next_index(self, state: InterviewState, dim: Dimension, start: int) -> int | None:
-        """The first question from `start` that no opening answer already gave (the owner is asked once)."""
-        answered = {s.question_id for s in state.statements if len(words(s.text)) >= 3}
+        """The first question from `start` that no opening answer already gave: the sponsor answer
+        that the reader could place (gap or in place) means the owner question is not asked twice."""
         for i in range(start, len(dim.questions)):
-            if not answered & set(dim.questions[i].covered_by):
+            said = [s for s in state.statements if s.question_id in dim.questions[i].covered_by]
+            if not said or self.engine.judge(dim, said).status == "unknown":
                 return i
         return None
 

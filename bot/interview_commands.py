@@ -14,6 +14,7 @@ def cmd_help(iv: Steps, state: InterviewState) -> Reply:
         iv.topic(state),
         iv.question_id(state),
         done=state.done,
+        choices=iv.choices(state),
     )
 
 
@@ -46,6 +47,7 @@ def cmd_report(iv: Steps, state: InterviewState) -> Reply:
         iv.question_id(state),
         done=state.done,
         want_report=True,
+        choices=iv.choices(state),
     )
 
 

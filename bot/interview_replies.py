@@ -54,8 +54,9 @@ def answer_statements(
     """What an answer adds: a picked option as its meaning (when it has one), typed words as they are."""
     if choice is None or choice.status is None:
         return [Statement(text=text, author=author, topic=topic, question_id=question_id)]
-    out = [Statement(text=choice.value, author=author, topic=topic, question_id=question_id, status=choice.status)]
-    if rest:
+    said = f"{choice.value.rstrip('.')}: {rest}" if rest else choice.value  # the team's details quoted with it
+    out = [Statement(text=said, author=author, topic=topic, question_id=question_id, status=choice.status)]
+    if rest:  # read on its own too: the details may be about another area
         out.append(Statement(text=rest, author=author, topic=topic, question_id=question_id))
     return out
 
@@ -71,7 +72,7 @@ def next_steps(rubric: Rubric, report: Report | None, part: str = "") -> str:
         )
     gap = report.gaps[0]
     dim = rubric.dimension(gap.dimension)
-    said = f' You told me "{quote(gap.evidence[0].quote, 120)}".' if gap.evidence else ""
+    said = f' You told me "{quote(gap.evidence[0].quote, 120).rstrip(".")}".' if gap.evidence else ""
     first = f"Start with {lower_first(dim.ready_title)}: {gap.actions[0] if gap.actions else dim.actions[0].text}"
     why = f"Why that first: it is your most urgent gap ({gap.severity}).{said} {gap.why}".strip()
     who = f"Who to involve: {dim.involve or 'the business owner and the engineering lead'}."

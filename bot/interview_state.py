@@ -89,3 +89,7 @@ class Steps(Protocol):
     def ask_current(self, state: InterviewState) -> Reply:
         """Ask the current step's question."""
         ...
+
+    def choices(self, state: InterviewState) -> list[Choice]:
+        """The answer options to the question being asked."""
+        ...
