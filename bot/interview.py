@@ -24,19 +24,11 @@ from bot.text import quote, words
 
 __all__ = ["COMMANDS", "HELP", "Interview", "InterviewState", "Reply", "Snapshot", "is_question"]
 
-# Confidences are the reader's calibrated probabilities (bot/reading/judge.py).
-SETTLED = 0.6  # a gap or in-place reading this sure settles an area: no more of its questions
-CONFIRM = 0.85  # an area read this surely from earlier answers is confirmed, not asked
 NAME_CHARS = 80  # a pilot name longer than this is cut (it titles the report)
 OnToken = Callable[[str], None]  # receives an answer's text in pieces as it is produced
 AskFn = Callable[[str, "str | None", str, "OnToken | None"], GroundedAnswer]
 ACTIVE_OPTIONS = ("skip", "back", "status", "report")  # quick replies while the interview runs
 DONE_OPTIONS = ("report", "restart")
-
-
-def settled(judgement: Judgement, floor: float = SETTLED) -> bool:
-    """The reader is confident the area is a gap or in place: its remaining questions add nothing."""
-    return judgement.status != "unknown" and judgement.confidence >= floor and bool(judgement.evidence)
 
 
 class Interview:
@@ -49,6 +41,15 @@ class Interview:
         self.plan: list[tuple[str, str]] = [("intro", q.id) for q in rubric.intro]
         self.plan += [("dim", d.id) for d in rubric.dimensions]
         self._intro = {q.id: q for q in rubric.intro}
+        self.policy = rubric.interview
+
+    def settled(self, judgement: Judgement, floor: float | None = None) -> bool:
+        """The reader is confident the area is a gap or in place: its remaining questions add nothing.
+
+        Confidences are the reader's calibrated probabilities (bot/reading/judge.py)."""
+        if floor is None:
+            floor = self.policy.settle_ready if judgement.status == "ready" else self.policy.settle_gap
+        return judgement.status != "unknown" and judgement.confidence >= floor and bool(judgement.evidence)
 
     # -- public --------------------------------------------------------------
     def start(self, pilot_name: str | None = None) -> tuple[InterviewState, Reply]:
@@ -158,7 +159,7 @@ class Interview:
         if state.confirming:
             return self._take_confirmation(state, dim, text, author, choice, rest)
         state.statements += answer_statements(dim.id, qid, text, author, choice, rest)
-        if settled(self.engine.judge(dim, state.statements)):
+        if self.settled(self.engine.judge(dim, state.statements)):
             return self.advance(state)
         return self._next_question(state, dim, state.question_idx + 1)
 
@@ -195,7 +196,7 @@ class Interview:
             note = "Then let me ask. " if choice.value == NO else ""
             return self._next_question(state, dim, 0, note)
         state.statements.append(Statement(text=text, author=author, topic=dim.id, question_id=qid))
-        if settled(self.engine.judge(dim, state.statements)):
+        if self.settled(self.engine.judge(dim, state.statements)):
             return self.advance(state)
         return self._next_question(state, dim, 0)
 
@@ -237,7 +238,7 @@ class Interview:
                     continue
                 break
             dim = self.rubric.dimension(ident)
-            if settled(self.engine.judge(dim, state.statements), CONFIRM):
+            if self.settled(self.engine.judge(dim, state.statements), self.policy.confirm):
                 state.confirming = True
                 break
             idx = self._next_index(state, dim, 0)

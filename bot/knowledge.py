@@ -138,11 +138,20 @@ class ReadingPolicy(BaseModel):
     )
 
 
+class InterviewPolicy(BaseModel):
+    """When the interview stops asking about an area (policy, as data): the reader's confidence."""
+
+    settle_gap: float = Field(default=0.5, description="a gap read this surely settles the area")
+    settle_ready: float = Field(default=0.75, description="an area read in place this surely is settled")
+    confirm: float = Field(default=0.85, description="an area read this surely before it opens is confirmed")
+
+
 class Rubric(BaseModel):
     """The structured rubric the coach runs on."""
 
     version: str
     reading: ReadingPolicy = ReadingPolicy()
+    interview: InterviewPolicy = InterviewPolicy()
     signal_sections: SignalSections = Field(default_factory=SignalSections)
     scope: Scope = Field(default_factory=Scope)
     aliases: dict[str, str] = Field(
