@@ -97,7 +97,7 @@ def test_session_view_keeps_transcript_and_progress(client: TestClient) -> None:
 
 
 def test_progress_moves_while_answering(client: TestClient) -> None:
-    sid = client.post("/v1/sessions", json={}).json()["session_id"]
+    sid = client.post("/v1/sessions", json={"pilot_name": "Triage"}).json()["session_id"]
 
     def states() -> dict[str, str]:
         progress = client.get(f"/v1/sessions/{sid}").json()["progress"]
