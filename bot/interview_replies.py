@@ -65,6 +65,15 @@ def next_steps(rubric: Rubric, report: Report | None, part: str = "") -> str:
     """What to do first, why, and who to involve, from the stored report's top gap."""
     if report is None:
         return "Type `report` for your gap list, or `restart` to begin a new interview."
+    if not report.gaps and report.open_questions:
+        first_open = report.open_questions[0]
+        title = lower_first(rubric.dimension(first_open.dimension).ready_title)
+        n = len(report.open_questions)
+        return (
+            f"No gap stands out yet, but {n} area{'s are' if n > 1 else ' is'} still an open question, so "
+            f"this is not a verdict. Start with {title}: {first_open.question} Type `restart` to answer the "
+            "interview again, or ask me anything about the playbook."
+        )
     if not report.gaps:
         return (
             "Nothing in what you told me stands in the way. Keep the evidence current, re-run this "
