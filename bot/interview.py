@@ -20,7 +20,7 @@ from bot.interview_replies import (
 from bot.interview_state import COMMANDS, HELP, InterviewState, Reply, Snapshot
 from bot.knowledge import Dimension, IntroQuestion, Rubric
 from bot.models import Choice, GroundedAnswer, Judgement, Report, Statement
-from bot.text import quote, words
+from bot.text import quote
 
 __all__ = ["COMMANDS", "HELP", "Interview", "InterviewState", "Reply", "Snapshot", "is_question"]
 
@@ -169,10 +169,8 @@ class Interview:
         if q.names_pilot:
             state.pilot_name = quote(text, NAME_CHARS)
             return self.advance(state, f"Thanks: I'll call it {state.pilot_name}.\n\n")
+        # no follow-up on a short opening answer: the areas ask for the specifics anyway
         state.statements.append(Statement(text=text, author=author, topic=q.feeds or "intro", question_id=q.id))
-        if choice is None and len(words(text)) < 3 and q.follow_ups and state.follow_ups < 1:
-            state.follow_ups += 1
-            return self._say(state, q.follow_ups[0])
         return self.advance(state)
 
     def _take_confirmation(
@@ -190,9 +188,8 @@ class Interview:
             state.statements += answer_statements(dim.id, qid, rest, author, None, "") if rest else []
             return self.advance(state)
         if choice is not None:
-            unsure = [Statement(text=choice.value, author=author, topic=dim.id, question_id=qid, status="unknown")]
-            state.statements += unsure if choice.status == "unknown" else []
-            state.statements += answer_statements(dim.id, qid, rest, author, None, "") if rest else []
+            if choice.status == "unknown" or rest:
+                state.statements += answer_statements(dim.id, qid, text, author, choice, rest)
             note = "Then let me ask. " if choice.value == NO else ""
             return self._next_question(state, dim, 0, note)
         state.statements.append(Statement(text=text, author=author, topic=dim.id, question_id=qid))

@@ -56,7 +56,7 @@ def answer_statements(
         return [Statement(text=text, author=author, topic=topic, question_id=question_id)]
     said = f"{choice.value.rstrip('.')}: {rest}" if rest else choice.value  # the team's details quoted with it
     out = [Statement(text=said, author=author, topic=topic, question_id=question_id, status=choice.status)]
-    if rest:  # read on its own too: the details may be about another area
+    if rest and choice.status != "unknown":  # read on its own too: the details may be about another area
         out.append(Statement(text=rest, author=author, topic=topic, question_id=question_id))
     return out
 

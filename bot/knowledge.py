@@ -134,7 +134,7 @@ class ReadingPolicy(BaseModel):
     agentic_min: float = Field(default=0.5, description="how sure a clause must be that the system acts alone")
     topic_prior: float = Field(default=32.0, description="weight of the asked area in an answer to its question")
     unsure_share: float = Field(
-        default=1.0, description="gap evidence must outweigh 'not sure yet' evidence this many times, else unknown"
+        default=1.0, description="a clause read as 'not sure yet' at least this many times its gap reading is no gap"
     )
 
 
@@ -142,7 +142,7 @@ class InterviewPolicy(BaseModel):
     """When the interview stops asking about an area (policy, as data): the reader's confidence."""
 
     settle_gap: float = Field(default=0.5, description="a gap read this surely settles the area")
-    settle_ready: float = Field(default=0.75, description="an area read in place this surely is settled")
+    settle_ready: float = Field(default=0.72, description="an area read in place this surely is settled")
     confirm: float = Field(default=0.85, description="an area read this surely before it opens is confirmed")
 
 

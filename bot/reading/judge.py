@@ -38,8 +38,12 @@ class Clause:
         return boosted / (boosted + sum(p for a, p in probs.items() if a != area))
 
     def gap(self, area: str, policy: ReadingPolicy) -> float:
-        """Probability mass that this clause shows a gap in the area."""
-        return self.weight(area, policy) * sum(self.reading.status[s] for s in GAP_LIKE)
+        """Probability mass that this clause shows a gap in the area; none when the reader reads it
+        as the team not knowing yet ("not sure, haven't looked at that"): an open question, not a gap."""
+        gap_like = sum(self.reading.status[s] for s in GAP_LIKE)
+        if self.reading.status.get("unsure", 0.0) >= policy.unsure_share * gap_like:
+            return 0.0
+        return self.weight(area, policy) * gap_like
 
     def ready(self, area: str, policy: ReadingPolicy) -> float:
         """Probability mass that this clause shows the area in place."""
@@ -63,8 +67,7 @@ def stated(statement: Statement, labels: list[str]) -> Reading:
 
 def read_statements(reader: Reader, statements: list[Statement]) -> list[Clause]:
     """Every clause of every statement, read once; a picked quick reply is not read but taken as meant."""
-    free = [s for s in statements if s.status is None]
-    items = [(c, s) for s in free for c in clauses(s.text) if c]
+    items = [(c, s) for s in statements if s.status is None for c in clauses(s.text) if c]
     readings = reader.read([c for c, _ in items])
     read = [Clause(r, s.author, s.topic) for r, (_, s) in zip(readings, items, strict=True)]
     labels = list(STATED.values()) + ["partial", "planned", "off_pilot"]
@@ -86,15 +89,14 @@ def judge(dim: Dimension, read: list[Clause], policy: ReadingPolicy) -> Judgemen
     top_ready = max((r for r, _ in readys), default=0.0)
     gap_mass = sum(g for g, _ in gaps if g >= policy.evidence_min)
     ready_mass = sum(r for r, _ in readys if r >= policy.evidence_min)
-    unsure_mass = sum(u for u in (c.unsure(dim.id, policy) for c in read) if u >= policy.evidence_min)
     status: Status = "unknown"
     if top_gap >= policy.gap_min and gap_mass >= policy.gap_share * ready_mass:
-        status = "gap" if gap_mass > policy.unsure_share * unsure_mass else "unknown"
+        status = "gap"
     elif top_ready >= policy.ready_min:
         status = "ready"
     if status == "unknown":
         why = "no clear statement about this area yet" if not read else "nothing said about it was clear enough"
-        if unsure_mass >= policy.evidence_min:
+        if any(c.unsure(dim.id, policy) >= policy.evidence_min for c in read):
             why = "the team isn't sure yet: an open question"
         return Judgement(
             dimension=dim.id, status="unknown", confidence=round(max(top_gap, top_ready), 3), rationale=why
