@@ -125,7 +125,7 @@ class Interview:
             return list(self._intro[ident].choices)
         dim = self.rubric.dimension(ident)
         if state.confirming:
-            return confirm_choices(self.engine.judge(dim, state.statements).status)
+            return confirm_choices(state.confirm_status or "unknown")
         return list(dim.questions[state.question_idx].choices)
 
     def topic(self, state: InterviewState) -> str:
@@ -177,12 +177,10 @@ class Interview:
         self, state: InterviewState, dim: Dimension, text: str, author: str | None, choice: Choice | None, rest: str
     ) -> Reply:
         """Yes settles the area on the earlier words; no or not sure asks its questions."""
-        prior = self.engine.judge(dim, state.statements)
-        qid = f"{dim.id}.{CONFIRM_ID}"
-        state.confirming = False
-        if choice is not None and choice.value == YES and prior.evidence:
+        qid = f"{dim.id}.{CONFIRM_ID}"  # (advance() ends the confirmation after remembering it for `back`)
+        if choice is not None and choice.value == YES:
             said = Statement(
-                text=prior.evidence[0].quote, author=author, topic=dim.id, question_id=qid, status=prior.status
+                text=state.confirm_quote, author=author, topic=dim.id, question_id=qid, status=state.confirm_status
             )
             state.statements.append(said)
             state.statements += answer_statements(dim.id, qid, rest, author, None, "") if rest else []
@@ -190,11 +188,12 @@ class Interview:
         if choice is not None:
             if choice.status == "unknown" or rest:
                 state.statements += answer_statements(dim.id, qid, text, author, choice, rest)
-            note = "Then let me ask. " if choice.value == NO else ""
-            return self._next_question(state, dim, 0, note)
+            state.confirming = False
+            return self._next_question(state, dim, 0, "Then let me ask. " if choice.value == NO else "")
         state.statements.append(Statement(text=text, author=author, topic=dim.id, question_id=qid))
         if self.settled(self.engine.judge(dim, state.statements)):
             return self.advance(state)
+        state.confirming = False
         return self._next_question(state, dim, 0)
 
     def _next_question(self, state: InterviewState, dim: Dimension, start: int, note: str = "") -> Reply:
@@ -235,8 +234,10 @@ class Interview:
                     continue
                 break
             dim = self.rubric.dimension(ident)
-            if self.settled(self.engine.judge(dim, state.statements), self.policy.confirm):
-                state.confirming = True
+            prior = self.engine.judge(dim, state.statements)
+            if self.settled(prior, self.policy.confirm):  # kept, so the confirmation is judged once
+                state.confirming, state.confirm_status = True, prior.status
+                state.confirm_quote = prior.evidence[0].quote
                 break
             idx = self._next_index(state, dim, 0)
             if idx is not None:
@@ -260,7 +261,7 @@ class Interview:
         n = sum(1 for k, _ in self.plan[: state.step + 1] if k == "dim")
         head = f"**{dim.ready_title}** ({n}/{len(self.rubric.dimensions)}). "
         if state.confirming:
-            said = self.engine.judge(dim, state.statements).evidence[0].quote
+            said = state.confirm_quote
             return self._say(state, f'{head}You said "{quote(said, 140)}". Is that still true?')
         own = {q.id for q in dim.questions}
         opened = any(s.question_id in own or s.question_id.startswith(f"{dim.id}.") for s in state.statements)
@@ -280,6 +281,8 @@ class Interview:
             follow_ups=state.follow_ups,
             n_statements=len(state.statements),
             confirming=state.confirming,
+            confirm_quote=state.confirm_quote,
+            confirm_status=state.confirm_status,
         )
 
     # -- questions to the coach ------------------------------------------------

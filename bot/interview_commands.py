@@ -73,12 +73,9 @@ def cmd_back(iv: Steps, state: InterviewState) -> Reply:
     ident = iv.plan[snap.step][1]
     state.skipped = [s for s in state.skipped if s != ident]
     state.covered = [c for c in state.covered if iv.plan.index(("dim", c)) < snap.step]
-    state.step, state.question_idx, state.follow_ups, state.confirming = (
-        snap.step,
-        snap.question_idx,
-        snap.follow_ups,
-        snap.confirming,
-    )
+    state.step, state.question_idx, state.follow_ups = snap.step, snap.question_idx, snap.follow_ups
+    state.confirming, state.confirm_quote = snap.confirming, snap.confirm_quote
+    state.confirm_status = snap.confirm_status
     del state.statements[snap.n_statements :]
     state.done = False
     reply = iv.ask_current(state)

@@ -8,7 +8,7 @@ from typing import Protocol
 from pydantic import BaseModel, Field
 
 from bot.knowledge import Rubric
-from bot.models import Choice, Citation, Statement
+from bot.models import Choice, Citation, Statement, Status
 
 COMMANDS = ("skip", "back", "status", "report", "restart", "help")
 HELP = (
@@ -27,6 +27,8 @@ class Snapshot(BaseModel):
     follow_ups: int
     n_statements: int
     confirming: bool = False
+    confirm_quote: str = ""
+    confirm_status: Status | None = None
 
 
 class InterviewState(BaseModel):
@@ -44,6 +46,8 @@ class InterviewState(BaseModel):
     last_question: str = ""
     done: bool = False
     confirming: bool = False  # the current area was already answered: asking the team to confirm it
+    confirm_quote: str = ""  # what they said that answered it (quoted in the confirmation)
+    confirm_status: Status | None = None  # and what it means: a Yes records it with this status
     asked: list[str] = Field(default_factory=list)  # question ids asked so far, in order
 
 

@@ -181,3 +181,16 @@ def test_after_the_report_the_chat_says_what_to_do_first_why_and_who(coach: Coac
     assert coach.rubric.dimension("data_pipeline").involve in who.reply
     anything = coach.send_message(done.session_id, "ok, thanks")
     assert "Why that first" in anything.reply and 'You told me "' in anything.reply
+
+
+def test_back_to_a_confirmation_quotes_the_same_words(coach: Coach) -> None:
+    turn = _to_areas(coach)
+    said = "Agents open a separate portal and paste the draft into the ticket by hand; most stopped using it."
+    turn = coach.send_message(turn.session_id, said)
+    while turn.topic != "workflow_adoption":
+        turn = coach.send_message(turn.session_id, "skip")
+    asked = turn.reply.split("You said", 1)[1]
+    assert coach.send_message(turn.session_id, "Yes").topic == "legacy_integration"
+    back = coach.send_message(turn.session_id, "back")
+    assert back.question_id == "workflow_adoption.confirm" and back.reply.endswith(asked)
+    assert back.choices[0].status == "gap"
