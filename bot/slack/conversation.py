@@ -182,5 +182,3 @@ class Conversations:
         poster.text(turn.message, turn.citations)
         gap_ids = turn.gap_ids if len(turn.gap_ids) == len(turn.report.gaps) else []
         poster.report(turn.report, turn.assessment_id, gap_ids)
-        if turn.choices:  # what to ask next, under the report
-            poster.text("What next? Ask me anything about the report, or pick one:", choices=turn.choices)
