@@ -1,39 +1,34 @@
-"""The interview: one area at a time, follow-ups on vague answers, commands, resumable state."""
+"""The interview: one area at a time, its questions in order until the area is settled; resumable."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from bot.engine.base import Engine
 from bot.interview_commands import HANDLERS
+from bot.interview_replies import (
+    AFTER_REPORT,
+    CONFIRM_ID,
+    NO,
+    YES,
+    after_report,
+    answer_statements,
+    confirm_choices,
+    is_question,
+    match_choice,
+)
 from bot.interview_state import COMMANDS, HELP, InterviewState, Reply, Snapshot
-from bot.knowledge import Dimension, Rubric
-from bot.models import GroundedAnswer, Judgement, Statement
-from bot.text import lower_first, quote, words
+from bot.knowledge import Dimension, IntroQuestion, Rubric
+from bot.models import Choice, GroundedAnswer, Judgement, Report, Statement
+from bot.text import quote
 
 __all__ = ["COMMANDS", "HELP", "Interview", "InterviewState", "Reply", "Snapshot", "is_question"]
 
-_QUESTION_START = re.compile(
-    r"^(?:why|what|how|when|who|where|which|can|could|should|would|is|are|does|do|explain|tell me)\b",
-    re.I,
-)
-MAX_FOLLOW_UPS = 2
-# Confidences are the reader's calibrated probabilities (bot/reading/judge.py).
-FOLLOW_UP_CONFIDENCE = 0.6  # below this a judgement rests on too little: ask for specifics
-SKIP_CONFIDENCE = 0.85  # an area is skipped only when an earlier answer was near-certainly about it being in place
+NAME_CHARS = 80  # a pilot name longer than this is cut (it titles the report)
 OnToken = Callable[[str], None]  # receives an answer's text in pieces as it is produced
 AskFn = Callable[[str, "str | None", str, "OnToken | None"], GroundedAnswer]
 ACTIVE_OPTIONS = ("skip", "back", "status", "report")  # quick replies while the interview runs
 DONE_OPTIONS = ("report", "restart")
-
-
-def is_question(text: str) -> bool:
-    """A question to the coach rather than an answer to the coach."""
-    t = text.strip()
-    if not t.endswith("?"):
-        return False
-    return len(words(t)) <= 30 and bool(_QUESTION_START.match(t) or len(words(t)) <= 12)
 
 
 class Interview:
@@ -45,7 +40,16 @@ class Interview:
         self.ask = ask
         self.plan: list[tuple[str, str]] = [("intro", q.id) for q in rubric.intro]
         self.plan += [("dim", d.id) for d in rubric.dimensions]
-        self._intro = frozenset(q.id for q in rubric.intro)
+        self._intro = {q.id: q for q in rubric.intro}
+        self.policy = rubric.interview
+
+    def settled(self, judgement: Judgement, floor: float | None = None) -> bool:
+        """The reader is confident the area is a gap or in place: its remaining questions add nothing.
+
+        Confidences are the reader's calibrated probabilities (bot/reading/judge.py)."""
+        if floor is None:
+            floor = self.policy.settle_ready if judgement.status == "ready" else self.policy.settle_gap
+        return judgement.status != "unknown" and judgement.confidence >= floor and bool(judgement.evidence)
 
     # -- public --------------------------------------------------------------
     def start(self, pilot_name: str | None = None) -> tuple[InterviewState, Reply]:
@@ -56,29 +60,31 @@ class Interview:
             f"Hi! I'm the Readiness Coach. I'll ask you a few questions{name} and then give you "
             "a gap list you can act on this week. Type `help` at any time.\n\n"
         )
-        reply = self.ask_current(state)
+        reply = self._enter(state)
         reply.text = opening + reply.text
         return state, reply
 
     def handle(
-        self, state: InterviewState, text: str, author: str | None = None, on_token: OnToken | None = None
+        self,
+        state: InterviewState,
+        text: str,
+        author: str | None = None,
+        on_token: OnToken | None = None,
+        report: Report | None = None,
     ) -> Reply:
-        """Process one message: a command, a question to the coach, or an answer.
+        """Process one message: a command, a quick reply, a question to the coach, or an answer.
 
-        `on_token` receives the pieces of an answer to a question as they are produced."""
+        `on_token` receives the pieces of an answer to a question as they are produced; `report`
+        is the stored report of a finished interview (what comes next is built from it)."""
         command = text.strip().lower().lstrip("/")
         if command in COMMANDS:
             return HANDLERS[command](self, state)
         if state.done:
-            return Reply(
-                "The interview is finished. Type `report` for the gap list or `restart`.",
-                "done",
-                "",
-                done=True,
-            )
-        if is_question(text):
+            return self._after_report(state, text, report, on_token)
+        choice, rest = match_choice(self.choices(state), text)
+        if choice is None and is_question(text):
             return self._answer_question(state, text, on_token)
-        return self._take_answer(state, text, author)
+        return self._take_answer(state, text, author, choice, rest)
 
     def judgements(self, state: InterviewState) -> dict[str, Judgement]:
         """The engine's reading of every dimension from what was said so far."""
@@ -110,6 +116,18 @@ class Interview:
         """The quick replies that make sense now: commands for a running or a finished interview."""
         return list(DONE_OPTIONS if state.done else ACTIVE_OPTIONS)
 
+    def choices(self, state: InterviewState) -> list[Choice]:
+        """The answer options to the question being asked (what to ask next, once done)."""
+        if state.done:
+            return list(AFTER_REPORT)
+        kind, ident = self.plan[state.step]
+        if kind == "intro":
+            return list(self._intro[ident].choices)
+        dim = self.rubric.dimension(ident)
+        if state.confirming:
+            return confirm_choices(state.confirm_status or "unknown")
+        return list(dim.questions[state.question_idx].choices)
+
     def topic(self, state: InterviewState) -> str:
         """The API topic: `intro`, a dimension id, or `done`."""
         if state.done:
@@ -117,31 +135,85 @@ class Interview:
         kind, ident = self.plan[state.step]
         return "intro" if kind == "intro" else ident
 
+    def question_id(self, state: InterviewState) -> str:
+        """The id of the question being asked (`<area>.confirm` for a confirmation; empty once done)."""
+        if state.done:
+            return ""
+        kind, ident = self.plan[state.step]
+        if kind == "intro":
+            return ident
+        if state.confirming:
+            return f"{ident}.{CONFIRM_ID}"
+        questions = self.rubric.dimension(ident).questions
+        return questions[min(state.question_idx, len(questions) - 1)].id
+
     # -- answers -------------------------------------------------------------
-    def _take_answer(self, state: InterviewState, text: str, author: str | None) -> Reply:
+    def _take_answer(
+        self, state: InterviewState, text: str, author: str | None, choice: Choice | None, rest: str
+    ) -> Reply:
         kind, ident = self.plan[state.step]
         qid = self.question_id(state)
         if kind == "intro":
-            feeds = next(q.feeds for q in self.rubric.intro if q.id == ident) or "intro"
-            state.statements.append(Statement(text=text, author=author, topic=feeds, question_id=qid))
-            intro_q = next(q for q in self.rubric.intro if q.id == ident)
-            if len(words(text)) < 3 and intro_q.follow_ups and state.follow_ups < 1:
-                state.follow_ups += 1
-                return self._say(state, intro_q.follow_ups[0])
-            return self.advance(state)
+            return self._take_intro(state, self._intro[ident], text, author, choice)
         dim = self.rubric.dimension(ident)
-        state.statements.append(Statement(text=text, author=author, topic=dim.id, question_id=qid))
-        judgement = self.engine.judge(dim, state.statements)
-        unsure = judgement.status == "unknown" or judgement.confidence < FOLLOW_UP_CONFIDENCE
-        if unsure and state.follow_ups < MAX_FOLLOW_UPS:
-            return self._follow_up(state, dim)
+        if state.confirming:
+            return self._take_confirmation(state, dim, text, author, choice, rest)
+        state.statements += answer_statements(dim.id, qid, text, author, choice, rest)
+        if self.settled(self.engine.judge(dim, state.statements)):
+            return self.advance(state)
+        return self._next_question(state, dim, state.question_idx + 1)
+
+    def _take_intro(
+        self, state: InterviewState, q: IntroQuestion, text: str, author: str | None, choice: Choice | None
+    ) -> Reply:
+        if q.names_pilot:
+            state.pilot_name = quote(text, NAME_CHARS)
+            return self.advance(state, f"Thanks: I'll call it {state.pilot_name}.\n\n")
+        # no follow-up on a short opening answer: the areas ask for the specifics anyway
+        state.statements.append(Statement(text=text, author=author, topic=q.feeds or "intro", question_id=q.id))
         return self.advance(state)
 
-    def _follow_up(self, state: InterviewState, dim: Dimension) -> Reply:
-        question = dim.questions[min(state.question_idx, len(dim.questions) - 1)]
-        default = question.follow_ups[state.follow_ups % len(question.follow_ups)]
-        state.follow_ups += 1
-        return self._say(state, self.engine.follow_up(dim, question, state.statements, default))
+    def _take_confirmation(
+        self, state: InterviewState, dim: Dimension, text: str, author: str | None, choice: Choice | None, rest: str
+    ) -> Reply:
+        """Yes settles the area on the earlier words; no or not sure asks its questions."""
+        qid = f"{dim.id}.{CONFIRM_ID}"  # (advance() ends the confirmation after remembering it for `back`)
+        if choice is not None and choice.value == YES:
+            said = Statement(
+                text=state.confirm_quote, author=author, topic=dim.id, question_id=qid, status=state.confirm_status
+            )
+            state.statements.append(said)
+            state.statements += answer_statements(dim.id, qid, rest, author, None, "") if rest else []
+            return self.advance(state)
+        if choice is not None:
+            if choice.status == "unknown" or rest:
+                state.statements += answer_statements(dim.id, qid, text, author, choice, rest)
+            state.confirming = False
+            return self._next_question(state, dim, 0, "Then let me ask. " if choice.value == NO else "")
+        state.statements.append(Statement(text=text, author=author, topic=dim.id, question_id=qid))
+        if self.settled(self.engine.judge(dim, state.statements)):
+            return self.advance(state)
+        state.confirming = False
+        return self._next_question(state, dim, 0)
+
+    def _next_question(self, state: InterviewState, dim: Dimension, start: int, note: str = "") -> Reply:
+        """Ask the area's next question not yet covered, or move on when none is left."""
+        idx = self._next_index(state, dim, start)
+        if idx is None:
+            return self.advance(state, note)
+        state.question_idx = idx
+        reply = self.ask_current(state)
+        reply.text = note + reply.text
+        return reply
+
+    def _next_index(self, state: InterviewState, dim: Dimension, start: int) -> int | None:
+        """The first question from `start` that no opening answer already gave: the sponsor answer
+        that the reader could place (gap or in place) means the owner question is not asked twice."""
+        for i in range(start, len(dim.questions)):
+            said = [s for s in state.statements if s.question_id in dim.questions[i].covered_by]
+            if not said or self.engine.judge(dim, said).status == "unknown":
+                return i
+        return None
 
     def advance(self, state: InterviewState, note: str = "") -> Reply:
         """Move to the next step (remembering this one for `back`) and ask it."""
@@ -149,66 +221,58 @@ class Interview:
         state.step += 1
         state.question_idx = 0
         state.follow_ups = 0
+        state.confirming = False
         return self._enter(state, note)
 
     def _enter(self, state: InterviewState, note: str = "") -> Reply:
-        """Ask the current step, skipping a dimension the team already covered."""
+        """Open the current step: an area already answered gets one confirmation instead of its questions."""
         while state.step < len(self.plan):
             kind, ident = self.plan[state.step]
-            if kind != "dim":
+            if kind == "intro":
+                if self._intro[ident].names_pilot and state.pilot_name:
+                    state.step += 1
+                    continue
                 break
             dim = self.rubric.dimension(ident)
             prior = self.engine.judge(dim, state.statements)
-            # the opening questions are shallow by design: they never cover an area on their own
-            beyond_intro = self.engine.judge(dim, [s for s in state.statements if s.question_id not in self._intro])
-            if beyond_intro.status == "ready" and beyond_intro.confidence >= SKIP_CONFIDENCE and beyond_intro.evidence:
-                state.covered.append(dim.id)
-                said = quote(beyond_intro.evidence[0].quote, 90)
-                note += f'You already covered {lower_first(dim.ready_title)} ("{said}"), so I will skip it.\n\n'
-                state.step += 1
-                continue
-            if prior.status == "gap" and prior.evidence:
-                reply = self._follow_up(state, dim)
-                reply.text = note + reply.text
-                return reply
-            break
+            if self.settled(prior, self.policy.confirm):  # kept, so the confirmation is judged once
+                state.confirming, state.confirm_status = True, prior.status
+                state.confirm_quote = prior.evidence[0].quote
+                break
+            idx = self._next_index(state, dim, 0)
+            if idx is not None:
+                state.question_idx = idx
+                break
+            state.step += 1
         if state.step >= len(self.plan):
             state.done = True
-            return Reply(
-                note + "That's everything I need. Here is your gap list.",
-                "done",
-                "",
-                done=True,
-                want_report=True,
-            )
+            text = note + "That's everything I need. Here is your gap list."
+            return Reply(text, "done", "", done=True, want_report=True, choices=list(AFTER_REPORT))
         reply = self.ask_current(state)
         reply.text = note + reply.text
         return reply
 
     def ask_current(self, state: InterviewState) -> Reply:
-        """Ask the current step's question."""
+        """Ask the current step: an opening question, a confirmation, or an area's question in full."""
         kind, ident = self.plan[state.step]
         if kind == "intro":
-            text = next(q.ask for q in self.rubric.intro if q.id == ident)
-        else:
-            dim = self.rubric.dimension(ident)
-            n = sum(1 for k, _ in self.plan[: state.step + 1] if k == "dim")
-            text = f"**{dim.ready_title}** ({n}/{len(self.rubric.dimensions)}). {dim.questions[state.question_idx].ask}"
-        return self._say(state, text)
+            return self._say(state, self._intro[ident].ask)
+        dim = self.rubric.dimension(ident)
+        n = sum(1 for k, _ in self.plan[: state.step + 1] if k == "dim")
+        head = f"**{dim.ready_title}** ({n}/{len(self.rubric.dimensions)}). "
+        if state.confirming:
+            said = state.confirm_quote
+            return self._say(state, f'{head}You said "{quote(said, 140)}". Is that still true?')
+        own = {q.id for q in dim.questions}
+        opened = any(s.question_id in own or s.question_id.startswith(f"{dim.id}.") for s in state.statements)
+        return self._say(state, ("" if opened else head) + dim.questions[state.question_idx].ask)
 
     def _say(self, state: InterviewState, text: str) -> Reply:
         state.last_question = text
-        return Reply(text, self.topic(state), self.question_id(state), done=state.done)
-
-    def question_id(self, state: InterviewState) -> str:
-        """The id of the question being asked (empty once done)."""
-        if state.done:
-            return ""
-        kind, ident = self.plan[state.step]
-        if kind == "intro":
-            return ident
-        questions = self.rubric.dimension(ident).questions
-        return questions[min(state.question_idx, len(questions) - 1)].id
+        qid = self.question_id(state)
+        if qid and qid not in state.asked:
+            state.asked.append(qid)
+        return Reply(text, self.topic(state), qid, done=state.done, choices=self.choices(state))
 
     def _snapshot(self, state: InterviewState) -> Snapshot:
         return Snapshot(
@@ -216,8 +280,12 @@ class Interview:
             question_idx=state.question_idx,
             follow_ups=state.follow_ups,
             n_statements=len(state.statements),
+            confirming=state.confirming,
+            confirm_quote=state.confirm_quote,
+            confirm_status=state.confirm_status,
         )
 
+    # -- questions to the coach ------------------------------------------------
     def _answer_question(self, state: InterviewState, text: str, on_token: OnToken | None) -> Reply:
         topic = self.topic(state)
         dimension = topic if topic in {d.id for d in self.rubric.dimensions} else None
@@ -229,4 +297,9 @@ class Interview:
             self.question_id(state),
             done=state.done,
             citations=answer.citations,
+            choices=self.choices(state),
         )
+
+    def _after_report(self, state: InterviewState, text: str, report: Report | None, on_token: OnToken | None) -> Reply:
+        """After the report: a question gets a grounded answer; anything else, what to do next."""
+        return after_report(self.rubric, self.ask, text, report, on_token)

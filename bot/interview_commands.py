@@ -14,6 +14,7 @@ def cmd_help(iv: Steps, state: InterviewState) -> Reply:
         iv.topic(state),
         iv.question_id(state),
         done=state.done,
+        choices=iv.choices(state),
     )
 
 
@@ -30,13 +31,23 @@ def cmd_status(iv: Steps, state: InterviewState) -> Reply:
 
 
 def cmd_report(iv: Steps, state: InterviewState) -> Reply:
-    """Ask the caller for the gap list so far."""
+    """Ask the caller for the gap list so far, saying how many areas are still open."""
+    still = [k for k, v in iv.progress(state).items() if v in ("current", "pending")]
+    text = "Here is your gap list."
+    if still:
+        n, total = len(still), len(iv.rubric.dimensions)
+        text = (
+            f"Here is the gap list from what you've told me so far. {n} of the {total} areas "
+            f"{'is' if n == 1 else 'are'} still open, so it is partial: answer on (or type `report` later) "
+            "for the full list."
+        )
     return Reply(
-        "Here is the gap list from what you've told me so far.",
+        text,
         iv.topic(state),
         iv.question_id(state),
         done=state.done,
         want_report=True,
+        choices=iv.choices(state),
     )
 
 
@@ -62,11 +73,9 @@ def cmd_back(iv: Steps, state: InterviewState) -> Reply:
     ident = iv.plan[snap.step][1]
     state.skipped = [s for s in state.skipped if s != ident]
     state.covered = [c for c in state.covered if iv.plan.index(("dim", c)) < snap.step]
-    state.step, state.question_idx, state.follow_ups = (
-        snap.step,
-        snap.question_idx,
-        snap.follow_ups,
-    )
+    state.step, state.question_idx, state.follow_ups = snap.step, snap.question_idx, snap.follow_ups
+    state.confirming, state.confirm_quote = snap.confirming, snap.confirm_quote
+    state.confirm_status = snap.confirm_status
     del state.statements[snap.n_statements :]
     state.done = False
     reply = iv.ask_current(state)

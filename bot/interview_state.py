@@ -8,7 +8,7 @@ from typing import Protocol
 from pydantic import BaseModel, Field
 
 from bot.knowledge import Rubric
-from bot.models import Citation, Statement
+from bot.models import Choice, Citation, Statement, Status
 
 COMMANDS = ("skip", "back", "status", "report", "restart", "help")
 HELP = (
@@ -26,6 +26,9 @@ class Snapshot(BaseModel):
     question_idx: int
     follow_ups: int
     n_statements: int
+    confirming: bool = False
+    confirm_quote: str = ""
+    confirm_status: Status | None = None
 
 
 class InterviewState(BaseModel):
@@ -42,6 +45,10 @@ class InterviewState(BaseModel):
     history: list[Snapshot] = Field(default_factory=list)
     last_question: str = ""
     done: bool = False
+    confirming: bool = False  # the current area was already answered: asking the team to confirm it
+    confirm_quote: str = ""  # what they said that answered it (quoted in the confirmation)
+    confirm_status: Status | None = None  # and what it means: a Yes records it with this status
+    asked: list[str] = Field(default_factory=list)  # question ids asked so far, in order
 
 
 @dataclass
@@ -54,6 +61,7 @@ class Reply:
     done: bool = False
     citations: list[Citation] = field(default_factory=list)
     want_report: bool = False
+    choices: list[Choice] = field(default_factory=list)  # answer options to the question asked
 
 
 class Steps(Protocol):
@@ -84,4 +92,8 @@ class Steps(Protocol):
 
     def ask_current(self, state: InterviewState) -> Reply:
         """Ask the current step's question."""
+        ...
+
+    def choices(self, state: InterviewState) -> list[Choice]:
+        """The answer options to the question being asked."""
         ...

@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from bot.errors import ConfigError
+from bot.models import Choice
 
 DIMENSION_IDS = (
     "data_pipeline",
@@ -38,12 +39,16 @@ class Action(BaseModel):
 
 
 class Question(BaseModel):
-    """An interview question with its follow-ups for vague answers."""
+    """An interview question with its follow-ups for vague answers and its quick replies."""
 
     id: str
     ask: str
     follow_ups: list[str] = Field(min_length=1)
     why: str = ""
+    choices: list[Choice] = Field(default_factory=list, max_length=4, description="2-4 answer options")
+    covered_by: list[str] = Field(
+        default_factory=list, description="opening questions that already ask this: not asked again once answered"
+    )
 
 
 class Signals(BaseModel):
@@ -73,6 +78,7 @@ class Dimension(BaseModel):
     labels: list[str] = Field(
         default_factory=list, description="section labels in a pasted document ('Data:', 'People:') that mean this area"
     )
+    involve: str = Field(default="", description="who to bring in first when this area is the top gap")
 
     @field_validator("id")
     @classmethod
@@ -89,6 +95,8 @@ class IntroQuestion(BaseModel):
     ask: str
     follow_ups: list[str] = Field(default_factory=list)
     feeds: str | None = Field(default=None, description="dimension this answer is evidence for")
+    choices: list[Choice] = Field(default_factory=list, max_length=4, description="answer options, if any")
+    names_pilot: bool = Field(default=False, description="the answer is the pilot's name, not evidence")
 
 
 class Agentic(BaseModel):
@@ -122,6 +130,17 @@ class ReadingPolicy(BaseModel):
     evidence_min: float = Field(default=0.3, description="weakest clause quoted as evidence")
     agentic_min: float = Field(default=0.5, description="how sure a clause must be that the system acts alone")
     topic_prior: float = Field(default=32.0, description="weight of the asked area in an answer to its question")
+    unsure_share: float = Field(
+        default=1.0, description="a clause read as 'not sure yet' at least this many times its gap reading is no gap"
+    )
+
+
+class InterviewPolicy(BaseModel):
+    """When the interview stops asking about an area (policy, as data): the reader's confidence."""
+
+    settle_gap: float = Field(default=0.5, description="a gap read this surely settles the area")
+    settle_ready: float = Field(default=0.72, description="an area read in place this surely is settled")
+    confirm: float = Field(default=0.85, description="an area read this surely before it opens is confirmed")
 
 
 class Rubric(BaseModel):
@@ -129,6 +148,7 @@ class Rubric(BaseModel):
 
     version: str
     reading: ReadingPolicy = ReadingPolicy()
+    interview: InterviewPolicy = InterviewPolicy()
     signal_sections: SignalSections = Field(default_factory=SignalSections)
     aliases: dict[str, str] = Field(
         default_factory=dict, description="jargon and abbreviations -> plain words, added to questions before retrieval"

@@ -42,6 +42,15 @@ class Statement(BaseModel):
     author: str | None = None
     topic: str = ""
     question_id: str = ""
+    status: Status | None = None  # set when the team picked a quick reply: its meaning, not the reader's guess
+
+
+class Choice(BaseModel):
+    """A quick reply to a question: what the button says, the text it sends, what it means."""
+
+    label: str
+    value: str
+    status: Status | None = None  # the rubric status the answer maps to; None when it maps to none
 
 
 class Evidence(BaseModel):
@@ -136,6 +145,7 @@ class Turn(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     message: str = ""  # the coach's words alone (without the brief), for adapters that post the report apart
     options: list[str] = Field(default_factory=list)  # quick replies that make sense now (commands)
+    choices: list[Choice] = Field(default_factory=list)  # answer options to the question just asked
     report: Report | None = None  # the report this turn made and stored, if it made one
     assessment_id: int | None = None  # that report's stored id
     gap_ids: list[int] = Field(default_factory=list)  # its gaps' stored ids, in report order

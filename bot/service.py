@@ -115,6 +115,7 @@ class Coach(CoachRecords):
             question_id=reply.question_id,
             done=reply.done,
             options=self.interview.options(state),
+            choices=reply.choices,
         )
 
     def send_message(
@@ -139,7 +140,7 @@ class Coach(CoachRecords):
             rec = self.store.get_session(session_id, owner=owner)
             if key and (kept := self.store.find_turn(session_id, key)) is not None:
                 return self._replayed(kept, text)
-            work = self._work(rec.state, text, author, key, on_token if not attempt else None)
+            work = self._work(session_id, rec.state, text, author, key, on_token if not attempt else None)
             try:
                 return self._commit(session_id, rec.version, work)
             except Conflict:
@@ -148,12 +149,19 @@ class Coach(CoachRecords):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _work(
-        self, snapshot: dict[str, Any], text: str, author: str | None, key: str | None, on_token: OnToken | None
+        self,
+        session_id: str,
+        snapshot: dict[str, Any],
+        text: str,
+        author: str | None,
+        key: str | None,
+        on_token: OnToken | None,
     ) -> _Work:
         """The turn's engine work on a snapshot of the state; nothing is stored yet."""
         state = InterviewState.model_validate(snapshot)
+        stored = self.store.latest_assessment(session_id) if state.done else None  # what comes next is built on it
         with engine_turn(self.engine):
-            reply = self.interview.handle(state, text, author=author, on_token=on_token)
+            reply = self.interview.handle(state, text, author=author, on_token=on_token, report=stored)
             report = self.reports.of_state(state) if reply.want_report else None
         return _Work(text, author, key, state, reply, report)
 
@@ -173,6 +181,7 @@ class Coach(CoachRecords):
             done=reply.done,
             citations=reply.citations,
             options=self.interview.options(work.state),
+            choices=reply.choices,
         )
         stored = self.store.commit_turn(
             TurnWrite(
@@ -231,7 +240,7 @@ class Coach(CoachRecords):
         ]
         return SessionView(
             session_id=rec.id,
-            pilot_name=rec.pilot_name,
+            pilot_name=state.pilot_name or rec.pilot_name,  # named during the interview, or at start
             topic=self.interview.topic(state),
             done=state.done,
             progress=self.interview.progress(state),

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from bot.errors import Conflict, InvalidInput
-from bot.models import Citation, Report, Turn
+from bot.models import Choice, Citation, Report, Turn
 from bot.store.turns import StoredTurn
 
 _TOKEN = re.compile(r"\s*\S+\s*")  # leading whitespace too: the pieces add up to the reply
@@ -40,6 +40,7 @@ def result_of(turn: Turn) -> dict[str, Any]:
         "done": turn.done,
         "citations": [c.model_dump(mode="json") for c in turn.citations],
         "options": turn.options,
+        "choices": [c.model_dump(mode="json") for c in turn.choices],
     }
 
 
@@ -58,6 +59,7 @@ def replayed(kept: StoredTurn, text: str, report: Report | None, brief: str) -> 
         done=bool(result.get("done", False)),
         citations=[Citation.model_validate(c) for c in result.get("citations", [])],
         options=list(result.get("options", [])),
+        choices=[Choice.model_validate(c) for c in result.get("choices", [])],
         report=report,
         assessment_id=kept.assessment_id,
         gap_ids=kept.gap_ids,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +86,8 @@ def interview(ctx: EvalContext) -> SuiteResult:
     metrics = _beside(outcomes, baselines.baseline_personas(coach.rubric))
     metrics["coach"]["completion_rate"] = rate(len(complete), len(outcomes))
     metrics["coach"]["mean_turns_to_completion"] = round(sum(complete) / len(complete), 1) if complete else 0.0
+    # answers a team gives before its full report (the product's promise: at most 12 at the median)
+    metrics["coach"]["median_turns_to_completion"] = float(statistics.median(complete)) if complete else 0.0
     texts = {(p["id"], d): " / ".join(a or []) for p in personas for d, a in (p.get("answers") or {}).items()}
     return SuiteResult(metrics, _with_text(gaps.misses(outcomes), texts), notes)
 

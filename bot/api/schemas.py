@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, Field
 
 from bot.limits import clean_text
-from bot.models import Citation
+from bot.models import Choice, Citation
 
 ProgressState = Literal["done", "skipped", "current", "pending"]
 # At least one visible character; the core also rejects binary input and text over its limit.
@@ -55,6 +55,11 @@ class SessionStarted(BaseModel):
     reply: str
     topic: str = Field(description="`intro`, a dimension id, or `done`.")
     done: bool
+    choices: list[Choice] = Field(
+        default_factory=list,
+        description="Answer options to the question just asked: send a `value` as the message text (evidence may "
+        "follow it after a colon); `status` is what the option means for the area (gap, ready, unknown) or null.",
+    )
 
 
 class MessageIn(BaseModel):
@@ -72,6 +77,11 @@ class TurnOut(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     question_id: str = Field("", description="The id of the question the coach is asking now (empty when done).")
     options: list[str] = Field(default_factory=list, description="Quick replies that make sense now (commands).")
+    choices: list[Choice] = Field(
+        default_factory=list,
+        description="Answer options to the question just asked: send a `value` as the message text (evidence may "
+        "follow it after a colon); `status` is what the option means for the area (gap, ready, unknown) or null.",
+    )
     assessment_id: int | None = Field(None, description="The stored report's id when this turn made one.")
     replayed: bool = Field(
         False, description="True when this is the stored reply to an earlier request with the same Idempotency-Key."

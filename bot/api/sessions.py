@@ -91,6 +91,7 @@ def _turn_out(turn: Turn) -> TurnOut:
         citations=turn.citations,
         question_id=turn.question_id,
         options=turn.options,
+        choices=turn.choices,
         assessment_id=turn.assessment_id,
         replayed=turn.replayed,
     )
@@ -111,7 +112,9 @@ def start_session(
     """Start an interview; the reply is the coach's first question."""
     pilot = body.pilot_name if body else None
     turn = coach.start_session(owner=owner, channel="api", pilot_name=pilot, client=client)
-    return SessionStarted(session_id=turn.session_id, reply=turn.reply, topic=turn.topic, done=turn.done)
+    return SessionStarted(
+        session_id=turn.session_id, reply=turn.reply, topic=turn.topic, done=turn.done, choices=turn.choices
+    )
 
 
 def _item(s: SessionSummary) -> SessionItem:

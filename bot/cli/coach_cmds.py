@@ -13,7 +13,7 @@ from rich.markup import escape
 from bot.cli.common import console, err_console, settings_from_cli, user_errors
 from bot.documents.errors import too_large
 from bot.errors import InvalidInput
-from bot.models import Citation
+from bot.models import Choice, Citation
 from bot.render import print_report, to_json, to_markdown
 from bot.render_docx import to_docx
 from bot.render_html import to_html
@@ -31,6 +31,22 @@ def _print_sources(citations: list[Citation]) -> None:
         console.print("Sources:", style="dim")
     for i, c in enumerate(citations, 1):
         console.print(escape(f"  [{i}] {c.title or c.source} ({c.ref})"), style="dim")
+
+
+def _print_choices(choices: list[Choice]) -> None:
+    """Numbered answer options under a question: type the number, optionally followed by details."""
+    if choices:
+        console.print("  ".join(escape(f"[{i}] {c.label}") for i, c in enumerate(choices, 1)), style="cyan")
+        console.print("Type a number (details may follow: `2 pulled monthly`) or answer in words.", style="dim")
+
+
+def picked(choices: list[Choice], text: str) -> str:
+    """A typed number becomes that option's text; words after it are sent with it as evidence."""
+    head, _, rest = text.strip().partition(" ")
+    if not head.rstrip(".):").isdigit() or not 1 <= int(head.rstrip(".):")) <= len(choices):
+        return text
+    value = choices[int(head.rstrip(".):")) - 1].value
+    return f"{value.rstrip('.')}: {rest.strip()}" if rest.strip() else value
 
 
 def chat(
@@ -51,6 +67,8 @@ def chat(
             session_id = turn.session_id
             console.print(f"[dim]Session {session_id} (resume with --resume {session_id})[/dim]")
             console.print(Markdown(turn.reply))
+            _print_choices(turn.choices)
+        choices = [] if resume else turn.choices
         while True:
             try:
                 text = console.input("[bold cyan]you>[/bold cyan] ")
@@ -59,7 +77,7 @@ def chat(
             if text.strip().lower() in {"quit", "exit"}:
                 break
             try:
-                turn = coach.send_message(session_id, text, author="you")
+                turn = coach.send_message(session_id, picked(choices, text), author="you")
             except InvalidInput as exc:
                 err_console.print(f"[yellow]{exc}[/yellow]")
                 continue
@@ -67,8 +85,8 @@ def chat(
             _print_sources(turn.citations)
             if turn.report is not None:  # the gap list this answer (or `report`) made
                 print_report(turn.report, console)
-            if turn.topic == "done" and turn.report is not None:
-                break
+            _print_choices(turn.choices)
+            choices = turn.choices
         console.print(f"[dim]Saved. Resume with: coach chat --resume {session_id}[/dim]")
 
 

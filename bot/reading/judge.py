@@ -14,6 +14,7 @@ from bot.reading.reader import Reader, Reading
 from bot.text import clauses, quote
 
 GAP_LIKE = ("gap", "planned", "partial")  # a plan, a pending approval or a partial build is not in place
+STATED = {"ready": "in_place", "gap": "gap", "unknown": "unsure"}  # a picked quick reply's status, as a reading
 
 
 @dataclass(frozen=True)
@@ -37,24 +38,47 @@ class Clause:
         return boosted / (boosted + sum(p for a, p in probs.items() if a != area))
 
     def gap(self, area: str, policy: ReadingPolicy) -> float:
-        """Probability mass that this clause shows a gap in the area."""
-        return self.weight(area, policy) * sum(self.reading.status[s] for s in GAP_LIKE)
+        """Probability mass that this clause shows a gap in the area; none when the reader reads it
+        as the team not knowing yet ("not sure, haven't looked at that"): an open question, not a gap."""
+        gap_like = sum(self.reading.status[s] for s in GAP_LIKE)
+        if self.reading.status.get("unsure", 0.0) >= policy.unsure_share * gap_like:
+            return 0.0
+        return self.weight(area, policy) * gap_like
 
     def ready(self, area: str, policy: ReadingPolicy) -> float:
         """Probability mass that this clause shows the area in place."""
         return self.weight(area, policy) * self.reading.status["in_place"]
 
+    def unsure(self, area: str, policy: ReadingPolicy) -> float:
+        """Probability mass that this clause says the team doesn't know yet."""
+        return self.weight(area, policy) * self.reading.status.get("unsure", 0.0)
+
+
+def stated(statement: Statement, labels: list[str]) -> Reading:
+    """A picked quick reply read as what it means: its status, about the area it answered."""
+    status = STATED[statement.status or "unknown"]
+    return Reading(
+        text=statement.text,
+        area={statement.topic: 1.0},
+        status={label: float(label == status) for label in labels},
+        autonomy={"acts_alone": 0.0, "person_approves": 0.0, "no_action": 1.0},
+    )
+
 
 def read_statements(reader: Reader, statements: list[Statement]) -> list[Clause]:
-    """Every clause of every statement, read once."""
-    items = [(c, s) for s in statements for c in clauses(s.text) if c]
+    """Every clause of every statement, read once; a picked quick reply is not read but taken as meant."""
+    items = [(c, s) for s in statements if s.status is None for c in clauses(s.text) if c]
     readings = reader.read([c for c, _ in items])
-    return [Clause(r, s.author, s.topic) for r, (_, s) in zip(readings, items, strict=True)]
+    read = [Clause(r, s.author, s.topic) for r, (_, s) in zip(readings, items, strict=True)]
+    labels = list(STATED.values()) + ["partial", "planned", "off_pilot"]
+    return read + [Clause(stated(s, labels), s.author, s.topic) for s in statements if s.status is not None]
 
 
 def _evidence(scored: list[tuple[float, Clause]], floor: float) -> list[Evidence]:
-    best = sorted((x for x in scored if x[0] >= floor), key=lambda x: -x[0])[:3]
-    return [Evidence(quote=quote(c.reading.text), author=c.author) for _, c in best]
+    best = sorted((x for x in scored if x[0] >= floor), key=lambda x: -x[0])
+    unique = {quote(c.reading.text): c.author for _, c in reversed(best)}  # a confirmed quote counts once
+    ranked = list(dict.fromkeys(quote(c.reading.text) for _, c in best))[:3]
+    return [Evidence(quote=q, author=unique[q]) for q in ranked]
 
 
 def judge(dim: Dimension, read: list[Clause], policy: ReadingPolicy) -> Judgement:
@@ -72,6 +96,8 @@ def judge(dim: Dimension, read: list[Clause], policy: ReadingPolicy) -> Judgemen
         status = "ready"
     if status == "unknown":
         why = "no clear statement about this area yet" if not read else "nothing said about it was clear enough"
+        if any(c.unsure(dim.id, policy) >= policy.evidence_min for c in read):
+            why = "the team isn't sure yet: an open question"
         return Judgement(
             dimension=dim.id, status="unknown", confidence=round(max(top_gap, top_ready), 3), rationale=why
         )

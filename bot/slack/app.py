@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.errors import ConfigError
 from bot.service import Coach
 from bot.slack.actions import register_actions
+from bot.slack.choices import register_choices
 from bot.slack.conversation import Conversations
 from bot.slack.files import register_files
 from bot.slack.home import register_home
@@ -126,6 +127,7 @@ def create_slack_app(
     register_actions(app, coach)
     register_checkins_setup(app, coach, checkins)
     register_home(app, coach)
+    register_choices(app, convo)
     return app
 
 

@@ -6,10 +6,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.models import Citation, Gap, Report
+from bot.models import Choice, Citation, Gap, Report
 from bot.render import BADGE
 
 MAX_BLOCKS = 50  # per message
+MAX_CHOICES = 5  # Slack shows up to 25 buttons in an actions block; a question has 2-4 options
 MAX_TEXT = 3000  # per section text
 MAX_HEADER = 150  # header plain_text
 MAX_FALLBACK = 300  # the notification text; the blocks carry the full content
@@ -89,6 +90,33 @@ def reply_blocks(text: str, citations: Sequence[Citation] = ()) -> list[Block]:
     if citations:
         blocks += context(cite_line(citations))
     return blocks
+
+
+CHOICE_ACTION = "choice_"  # action ids choice_0, choice_1, ...: a quick reply to the question above
+CHOICES_BLOCK = "choices"
+
+
+def choice_blocks(text: str, citations: Sequence[Citation] = (), choices: Sequence[Choice] = ()) -> list[Block]:
+    """A coach reply with its quick replies as buttons: a click sends the option's text as the answer."""
+    blocks = reply_blocks(text, citations)
+    if choices:
+        buttons = [
+            {
+                "type": "button",
+                "action_id": f"{CHOICE_ACTION}{i}",
+                "text": {"type": "plain_text", "text": c.label[:75], "emoji": False},
+                "value": c.value[:2000],
+            }
+            for i, c in enumerate(choices[:MAX_CHOICES])
+        ]
+        blocks.append({"type": "actions", "block_id": CHOICES_BLOCK, "elements": buttons})
+    return blocks
+
+
+def choice_made(blocks: Sequence[Block], label: str, user: str) -> list[Block]:
+    """The question's message once answered: the buttons replaced by who chose what."""
+    kept = [b for b in blocks if b.get("block_id") != CHOICES_BLOCK]
+    return kept + context(f"<@{user}> chose *{escape(label)}*")
 
 
 def _header(report: Report) -> tuple[Block, str]:

@@ -156,7 +156,7 @@ class Conversations:
             owner=thread.owner, channel="slack", pilot_name=pilot_name, external_key=thread.key
         )
         stored()
-        poster.text(turn.reply)
+        poster.text(turn.reply, choices=turn.choices)
 
     def _lock(self, key: str) -> threading.Lock:
         with self._guard:
@@ -177,7 +177,7 @@ class Conversations:
             turn = self.coach.send_message(session_id, text, owner=thread.owner, author=user, idempotency_key=key)
             stored()
         if turn.report is None:
-            poster.text(turn.reply, turn.citations)
+            poster.text(turn.reply, turn.citations, turn.choices)
             return
         poster.text(turn.message, turn.citations)
         gaps = self.coach.gaps(turn.assessment_id, owner=thread.owner) if turn.assessment_id else []

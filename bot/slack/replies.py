@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.coach_records import GapView
 from bot.errors import CoachError
-from bot.models import Citation, Report
+from bot.models import Choice, Citation, Report
 from bot.render import to_markdown
 from bot.slack import blocks as bk
 from bot.slack import compact
@@ -54,9 +54,9 @@ class Poster:
         )
         return resp.get("ts")
 
-    def text(self, text: str, citations: Sequence[Citation] = ()) -> str | None:
-        """Post a coach reply (Markdown), with its playbook sources; names in it are escaped."""
-        return self.blocks(bk.reply_blocks(text, citations), bk.fallback(bk.to_mrkdwn(text)))
+    def text(self, text: str, citations: Sequence[Citation] = (), choices: Sequence[Choice] = ()) -> str | None:
+        """Post a coach reply (Markdown), with its playbook sources and quick replies; names in it are escaped."""
+        return self.blocks(bk.choice_blocks(text, citations, choices), bk.fallback(bk.to_mrkdwn(text)))
 
     def mrkdwn(self, text: str) -> str | None:
         """Post text that is already Slack mrkdwn (mentions, bold), unescaped."""

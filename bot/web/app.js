@@ -144,6 +144,7 @@ async function startSession() {
   state.sessionId = turn.session_id;
   localStorage.setItem(SESSION_KEY, turn.session_id);
   addBubble("coach", turn.reply);
+  if (window.showChoices) showChoices(turn.choices);
   await refresh(turn.done);
 }
 
@@ -176,6 +177,7 @@ async function send(text) {
     });
     if (final) target.innerHTML = renderMarkdown(final.reply);
     if (final) renderSources(target, final.citations);
+    if (final && window.showChoices) showChoices(final.choices);
     target.parentElement.classList.remove("streaming");
     keepInView();
     const done = Boolean(final && final.done);

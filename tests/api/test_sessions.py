@@ -37,7 +37,7 @@ def test_start_returns_first_question(client: TestClient) -> None:
     resp = client.post("/v1/sessions", json={"pilot_name": "Claims bot"})
     assert resp.status_code == 201
     body = resp.json()
-    assert set(body) == {"session_id", "reply", "topic", "done"}
+    assert set(body) == {"session_id", "reply", "topic", "done", "choices"}
     assert body["topic"] == "intro" and body["done"] is False
     assert "Claims bot" in body["reply"]
 
@@ -60,6 +60,7 @@ def test_full_interview_reaches_done_with_a_report(client: TestClient) -> None:
         "citations",
         "question_id",
         "options",
+        "choices",
         "assessment_id",
         "replayed",
     }
@@ -96,7 +97,7 @@ def test_session_view_keeps_transcript_and_progress(client: TestClient) -> None:
 
 
 def test_progress_moves_while_answering(client: TestClient) -> None:
-    sid = client.post("/v1/sessions", json={}).json()["session_id"]
+    sid = client.post("/v1/sessions", json={"pilot_name": "Triage"}).json()["session_id"]
 
     def states() -> dict[str, str]:
         progress = client.get(f"/v1/sessions/{sid}").json()["progress"]
@@ -123,7 +124,17 @@ def test_sse_streams_tokens_then_done(client: TestClient, coach: Coach) -> None:
     names = [name for name, _ in events]
     assert names[-1] == "done" and set(names[:-1]) == {"token"} and len(names) > 3
     done = events[-1][1]
-    assert set(done) == {"reply", "topic", "done", "citations", "question_id", "options", "assessment_id", "replayed"}
+    assert set(done) == {
+        "reply",
+        "topic",
+        "done",
+        "citations",
+        "question_id",
+        "options",
+        "choices",
+        "assessment_id",
+        "replayed",
+    }
     assert "".join(data["text"] for _, data in events[:-1]) == done["reply"]
     stored = [m.text for m in coach.store.list_messages(sid)]
     assert stored[-2:] == [answer(0), done["reply"]]

@@ -45,8 +45,10 @@ def transcript(page: Any) -> list[str]:
 def test_interview_in_the_page(page: Any, base_url: str, tmp_path: Path) -> None:
     page.goto(base_url)
     page.locator(FINISHED).first.wait_for()
-    assert "tell me about the pilot" in page.locator(FINISHED).first.inner_text()
+    assert "what do you call the pilot" in page.locator(FINISHED).first.inner_text()
     assert page.evaluate("document.activeElement.id") == "input"
+    say(page, "Support triage")  # the name titles the report
+    assert "tell me about the pilot" in page.locator(FINISHED).last.inner_text()
     finish_interview(page)
 
     assert "Interview complete" in page.inner_text("#progress-label")
@@ -136,7 +138,7 @@ def test_asks_for_a_key_only_when_the_server_wants_one(
         page.press("#key-input", "Enter")
         page.locator(FINISHED).first.wait_for()
         assert page.locator("#key-panel").is_hidden()
-        assert "tell me about the pilot" in page.locator(FINISHED).first.inner_text()
+        assert "what do you call the pilot" in page.locator(FINISHED).first.inner_text()
 
 
 def test_an_answer_shows_its_numbered_sources(page: Any, base_url: str) -> None:

@@ -63,19 +63,19 @@ def test_every_message_is_stored_before_the_reply(coach: Coach) -> None:
     assert users[-1]["author"] == "alice"
 
 
-def test_vague_answer_gets_a_follow_up_quoting_the_team(coach: Coach) -> None:
-    turn = coach.start_session()
+def test_vague_answer_gets_the_areas_next_question_in_full(coach: Coach) -> None:
+    turn = coach.start_session(pilot_name="Email assistant")
     sid = turn.session_id
     for text in INTRO.values():
         turn = coach.send_message(sid, text)
-    assert turn.topic == "data_pipeline"
+    assert turn.topic == "data_pipeline" and turn.question_id == "data_source"
     follow = coach.send_message(sid, "Not sure, probably fine.")
-    assert follow.topic == "data_pipeline"
-    assert "Not sure, probably fine" in follow.reply
+    assert follow.topic == "data_pipeline" and follow.question_id == "data_full_volume"
+    assert follow.reply == coach.rubric.dimension("data_pipeline").questions[1].ask
 
 
 def test_commands_status_skip_back_restart_help(coach: Coach) -> None:
-    turn = coach.start_session()
+    turn = coach.start_session(pilot_name="Email assistant")
     sid = turn.session_id
     for text in INTRO.values():
         turn = coach.send_message(sid, text)
@@ -92,7 +92,7 @@ def test_commands_status_skip_back_restart_help(coach: Coach) -> None:
 
 
 def test_skipped_dimension_is_an_open_question_not_a_gap(coach: Coach) -> None:
-    turn = coach.start_session()
+    turn = coach.start_session(pilot_name="Email assistant")
     sid = turn.session_id
     for text in INTRO.values():
         turn = coach.send_message(sid, text)
@@ -104,7 +104,7 @@ def test_skipped_dimension_is_an_open_question_not_a_gap(coach: Coach) -> None:
 
 
 def test_question_mid_interview_is_answered_with_citations_then_resumes(coach: Coach) -> None:
-    turn = coach.start_session()
+    turn = coach.start_session(pilot_name="Email assistant")
     sid = turn.session_id
     for text in INTRO.values():
         turn = coach.send_message(sid, text)
@@ -153,7 +153,7 @@ def test_racing_messages_in_one_session_are_all_kept(coach: Coach) -> None:
 
     from bot.interview import InterviewState
 
-    turn = coach.start_session()
+    turn = coach.start_session(pilot_name="Export check")
     sid = turn.session_id
     texts = [f"Person {i} says the data comes from export number {i}." for i in range(6)]
     with ThreadPoolExecutor(max_workers=6) as pool:
