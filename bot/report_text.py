@@ -36,6 +36,7 @@ def coach_words(rubric: Rubric) -> frozenset[str]:
     for dim in rubric.dimensions:
         parts += [dim.title, dim.ready_title, dim.summary, dim.surfaces, dim.stakes, *dim.good_looks_like]
         parts += [a.text for a in dim.actions] + [q.ask for q in dim.questions] + dim.signals.keywords
+        parts += dim.signals.gap + dim.signals.ready
     parts += [q.ask for q in rubric.intro]
     return frozenset(w for p in parts for w in re.findall(r"[a-z0-9]+", p.lower()))
 
@@ -71,7 +72,7 @@ def surfaces_for(dim: Dimension, texts: Iterable[str]) -> tuple[str, bool]:
 
 
 def _short(quote: str) -> str:
-    flat = " ".join(quote.split())
+    flat = " ".join(quote.split()).rstrip(" .;,")
     return flat if len(flat) <= MAX_QUOTE_CHARS else flat[: MAX_QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
@@ -113,8 +114,12 @@ def actions_for(dim: Dimension, named: Sequence[Named]) -> list[str]:
 
 
 def names_in(texts: Iterable[str], rubric_words: frozenset[str]) -> list[Named]:
-    """The named things in the team's words (the coach's own vocabulary left out)."""
-    return named_things(texts, rubric_words)
+    """The named things in the team's words (the coach's own vocabulary left out). A date counts only
+    when a clause not in the past tense names it: a deadline ahead, not a rollout that happened."""
+    texts = list(texts)
+    ahead = [c for t in texts for c in clauses(t) if not is_past(c)]
+    dates = {n.text for n in named_things(ahead, rubric_words) if n.kind == "date"}
+    return [n for n in named_things(texts, rubric_words) if n.kind != "date" or n.text in dates]
 
 
 def unsupported_names(action: str, team_words: str, rubric_words: frozenset[str]) -> list[str]:
