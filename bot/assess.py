@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot.facts import Named
 from bot.knowledge import Dimension, Rubric
 from bot.models import (
     Citation,
@@ -19,7 +18,15 @@ from bot.models import (
     Statement,
     Verdict,
 )
-from bot.report_text import actions_for, area_texts, coach_words, names_in, surfaces_for, why_for
+from bot.report_text import (
+    actions_for,
+    area_texts,
+    checked_actions,
+    coach_words,
+    names_in,
+    surfaces_for,
+    why_for,
+)
 from bot.text import lower_first
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2}
@@ -31,7 +38,7 @@ NUMBER = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six"}
 CitationsFor = Callable[[Dimension], list[Citation]]
 # An engine's this-week actions for a gap, from the area's statements and the named things in them;
 # None when it has none to offer (the rubric's actions, filled with the team's names, are used).
-ComposeActions = Callable[[Dimension, list[str], list[Named]], list[str] | None]
+ComposeActions = Callable[[Dimension, list[str], list[str]], list[str] | None]
 
 
 def severity_for(dim: Dimension, judged: Severity | None, agentic: bool, rubric: Rubric) -> Severity:
@@ -74,7 +81,8 @@ def _gap(dim: Dimension, j: Judgement, severity: Severity, cites: list[Citation]
     named = names_in(texts, said.vocabulary)
     why, basis = why_for(dim, j.evidence)
     surfaces, surfaced = surfaces_for(dim, texts)
-    composed = said.compose(dim, texts, named) if said.compose else None
+    composed = said.compose(dim, texts, [n.text for n in named]) if said.compose else None
+    composed = checked_actions(composed, said.team_words, said.vocabulary)
     return Gap(
         dimension=dim.id,
         severity=severity,
@@ -99,6 +107,7 @@ class GapWords:
     def __init__(self, rubric: Rubric, statements: Sequence[Statement], compose: ComposeActions | None) -> None:
         self.statements, self.compose = list(statements), compose
         self.vocabulary = coach_words(rubric)
+        self.team_words = "\n".join(s.text for s in self.statements)
 
 
 def _count(n: int, noun: str) -> str:

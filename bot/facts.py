@@ -117,6 +117,8 @@ def named_things(texts: Iterable[str], common: frozenset[str] = frozenset()) -> 
         flat = " ".join(text.split())
         for m in PERSON.finditer(flat):
             name, role = next((m.group(n), m.group("r" + n)) for n in "abc" if m.group(n))
+            first, _, rest = name.partition(" ")
+            name = rest if rest and first.lower() in common else name  # "Ask Maria, our CFO"
             add(f"{name} ({role})", "person")
         for m in GROUP.finditer(flat):
             add(f"{m.group(1)} {m.group(2)}", "group")
@@ -127,6 +129,9 @@ def named_things(texts: Iterable[str], common: frozenset[str] = frozenset()) -> 
         for whole, initial in _capitalised_runs(DATE.sub(" , ", flat)):
             run = _strip(whole)
             initial = initial and run == whole
+            first, _, rest = run.partition(" ")
+            if initial and rest and first.lower() in common:  # "Ask Maria": a capitalised sentence start
+                run, initial = rest, False
             kind = _kind(run)
             if kind and not (initial and kind == "name") and not _inside(run, found):
                 add(run, kind)

@@ -125,3 +125,9 @@ def names_in(texts: Iterable[str], rubric_words: frozenset[str]) -> list[Named]:
 def unsupported_names(action: str, team_words: str, rubric_words: frozenset[str]) -> list[str]:
     """Names in a composed action that neither the team nor the playbook used (a model's invention)."""
     return [n.text for n in named_things([action], rubric_words) if not mentioned(n.text, team_words)]
+
+
+def checked_actions(composed: list[str] | None, team_words: str, rubric_words: frozenset[str]) -> list[str] | None:
+    """An engine's composed actions that name only what the team or the playbook said; None when none do."""
+    kept = [a for a in composed or [] if a.strip() and not unsupported_names(a, team_words, rubric_words)]
+    return kept or None

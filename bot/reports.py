@@ -70,6 +70,7 @@ class Reports:
             pilot_name=pilot,
             skipped=skipped,
             statements=statements,
+            compose=self.engine.compose_actions,
         )
         for dim in report.dimensions:
             dim.engine = engines.get(dim.id)
