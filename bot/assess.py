@@ -130,11 +130,7 @@ def _summary(verdict: Verdict, gaps: list[Gap], ready: list[str], unknown: list[
     if gaps:
         first = gaps[0]
         names = ", ".join(lower_first(g.title) for g in gaps)
-        when = (
-            f"has already surfaced ({lower_first(first.surfaces).rstrip('.')})"
-            if first.surfaced
-            else f"will surface {lower_first(first.surfaces).rstrip('.')}"
-        )
+        when = "has already surfaced" if first.surfaced else f"will surface {lower_first(first.surfaces).rstrip('.')}"
         verb = "stands" if len(gaps) == 1 else "stand"
         parts.append(
             f"{_count(len(gaps), 'gap')} {verb} in the way ({names}); the most urgent, "

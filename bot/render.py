@@ -118,12 +118,12 @@ def to_markdown(report: Report) -> str:
             out.append(f'> "{md_text(e.quote)}"{who}')
         out += [
             "",
-            f"**{why_label(g)}:** {no_html(g.why)}",
+            f"**{why_label(g)}:** {md_text(g.why)}",  # it quotes the team: their words stay text
             "",
             f"**{surfaces_label(g)}:** {no_html(g.surfaces)}",
             "",
         ]
-        out += ["**This week:**", *[f"- {no_html(a)}" for a in g.actions], ""]
+        out += ["**This week:**", *[f"- {md_text(a)}" for a in g.actions], ""]  # they name the team's things
         if g.citations:
             out += ["Playbook: " + no_html(sources(g.citations)), ""]
     out += _in_place_md(report)
