@@ -30,7 +30,7 @@ def _print_sources(citations: list[Citation]) -> None:
     if citations:
         console.print("Sources:", style="dim")
     for i, c in enumerate(citations, 1):
-        console.print(escape(f"  [{i}] {c.label}"), style="dim")
+        console.print(escape(f"  [{i}] {c.title or c.source} ({c.ref})"), style="dim")
 
 
 def chat(
