@@ -29,6 +29,9 @@ _PAST = re.compile(
     re.I,
 )
 
+# A conditional or hypothetical clause ("if usage dropped we would notice") reports no event.
+_CONDITIONAL = re.compile(r"\b(?:if|would|could|might|unless|whether)\b", re.I)
+
 
 def coach_words(rubric: Rubric) -> frozenset[str]:
     """The playbook's own vocabulary (lower case): words in it are the coach's, not the team's names."""
@@ -49,8 +52,8 @@ def area_texts(dim: Dimension, statements: Sequence[Statement], evidence: Sequen
 
 
 def is_past(clause: str) -> bool:
-    """True when the clause is in a past tense (grammar, not meaning)."""
-    return bool(_PAST.search(clause))
+    """True when the clause is in a past tense and not a conditional (grammar, not meaning)."""
+    return bool(_PAST.search(clause)) and not _CONDITIONAL.search(clause)
 
 
 def has_surfaced(dim: Dimension, texts: Iterable[str]) -> bool:

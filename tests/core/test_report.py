@@ -15,6 +15,7 @@ from bot.models import Gap, Report
 from bot.render import print_report, to_markdown
 from bot.render_docx import to_docx
 from bot.render_html import to_html
+from bot.report_text import has_surfaced
 from bot.service import Coach, render_brief
 from bot.slack.blocks import report_fallback, report_messages
 
@@ -168,3 +169,11 @@ def test_the_extractor_reads_name_shapes_not_a_list() -> None:
     assert found["14 October"] == "date"
     assert found["Lena (CISO)"] == "person"
     assert "The" not in found and "Invoices" not in found
+
+
+def test_past_tense_alone_is_not_a_surfacing(coach: Coach) -> None:
+    data, workflow = coach.rubric.dimension("data_pipeline"), coach.rubric.dimension("workflow_adoption")
+    assert not has_surfaced(data, ["The model was built on hand-picked examples rather than our real production data."])
+    assert not has_surfaced(workflow, ["The rollout was in June and usage is fine."])
+    assert has_surfaced(workflow, ["After six weeks usage dropped and the agents went back to the old screen."])
+    assert not has_surfaced(workflow, ["If usage dropped we would notice."])  # no past marker: a hypothetical
