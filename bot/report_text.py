@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from bot.facts import Named, mentioned, named_things
 from bot.knowledge import Action, Dimension, Rubric
 from bot.models import Evidence, Statement, WhyBasis
+from bot.redact import scrub
 from bot.text import clauses
 
 MAX_QUOTES = 2  # quotes in a "why" for this pilot
@@ -29,6 +30,7 @@ _PAST = re.compile(
     re.I,
 )
 
+_REDACTED = re.compile(r"\[[A-Z_]+\]")  # what redaction leaves in place of a secret or a personal detail
 # A conditional or hypothetical clause ("if usage dropped we would notice") reports no event.
 _CONDITIONAL = re.compile(r"\b(?:if|would|could|might|unless|whether)\b", re.I)
 
@@ -119,7 +121,7 @@ def actions_for(dim: Dimension, named: Sequence[Named]) -> list[str]:
 def names_in(texts: Iterable[str], rubric_words: frozenset[str]) -> list[Named]:
     """The named things in the team's words (the coach's own vocabulary left out). A date counts only
     when a clause not in the past tense names it: a deadline ahead, not a rollout that happened."""
-    texts = list(texts)
+    texts = [_REDACTED.sub(" , ", scrub(t)) for t in texts]  # a secret or personal detail is never a name
     ahead = [c for t in texts for c in clauses(t) if not is_past(c)]
     dates = {n.text for n in named_things(ahead, rubric_words) if n.kind == "date"}
     return [n for n in named_things(texts, rubric_words) if n.kind != "date" or n.text in dates]
