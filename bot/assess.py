@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bot.knowledge import Dimension, Rubric
 from bot.models import (
@@ -10,18 +10,35 @@ from bot.models import (
     DimensionResult,
     Evidence,
     Gap,
+    InPlace,
     Judgement,
     OpenQuestion,
     Report,
     Severity,
+    Statement,
     Verdict,
+)
+from bot.report_text import (
+    actions_for,
+    area_texts,
+    checked_actions,
+    coach_words,
+    names_in,
+    surfaces_for,
+    why_for,
 )
 from bot.text import lower_first
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2}
 LEVEL_FOR_GAP = {"critical": 1, "high": 2, "medium": 3}
+NO_MOVE = 9  # gaps outside the playbook's four moves rank after those in them, within a severity
+UNKNOWN_SHARE = 0.5  # more than this share of areas unknown: not enough to judge
+NUMBER = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six"}
 
 CitationsFor = Callable[[Dimension], list[Citation]]
+# An engine's this-week actions for a gap, from the area's statements and the named things in them;
+# None when it has none to offer (the rubric's actions, filled with the team's names, are used).
+ComposeActions = Callable[[Dimension, list[str], list[str]], list[str] | None]
 
 
 def severity_for(dim: Dimension, judged: Severity | None, agentic: bool, rubric: Rubric) -> Severity:
@@ -41,8 +58,11 @@ def level_for(j: Judgement, severity: Severity | None) -> int:
     return 2
 
 
-def verdict_for(gaps: list[Gap], unknown: int) -> Verdict:
-    """Any critical gap, or three high ones, means not ready; any gap or unknown adds conditions."""
+def verdict_for(gaps: list[Gap], unknown: int, areas: int = 6) -> Verdict:
+    """Most areas unknown: not enough to judge. Else any critical gap, or three high ones, means not
+    ready; any gap or unknown adds conditions."""
+    if unknown > areas * UNKNOWN_SHARE:
+        return "insufficient_evidence"
     if any(g.severity == "critical" for g in gaps):
         return "not_ready"
     if sum(g.severity == "high" for g in gaps) >= 3:
@@ -50,33 +70,71 @@ def verdict_for(gaps: list[Gap], unknown: int) -> Verdict:
     return "ready_with_conditions" if gaps or unknown else "ready"
 
 
-def _gap(dim: Dimension, j: Judgement, severity: Severity, cites: list[Citation]) -> Gap:
+def rank_key(gap: Gap) -> tuple[int, int, int]:
+    """Severity first; within it the playbook's four moves in order (business owner, data path, risk
+    review, MLOps); then how soon the gap surfaces."""
+    return SEVERITY_ORDER[gap.severity], gap.move or NO_MOVE, gap.surfaces_after_days
+
+
+def _gap(dim: Dimension, j: Judgement, severity: Severity, cites: list[Citation], said: GapWords) -> Gap:
+    texts = area_texts(dim, said.statements, j.evidence)
+    named = names_in(texts, said.vocabulary)
+    why, basis = why_for(dim, j.evidence)
+    surfaces, surfaced = surfaces_for(dim, texts)
+    composed = said.compose(dim, texts, [n.text for n in named]) if said.compose else None
+    composed = checked_actions(composed, said.team_words, said.vocabulary)
     return Gap(
         dimension=dim.id,
         severity=severity,
         title=dim.title,
+        area=dim.ready_title,
         evidence=j.evidence,
-        why=dim.summary,
-        surfaces=dim.surfaces,
+        why=why,
+        why_basis=basis,
+        surfaces=surfaces,
+        surfaced=surfaced,
         surfaces_after_days=dim.surfaces_after_days,
-        actions=[a.text for a in dim.actions],
+        actions=composed or actions_for(dim, named),
         citations=cites,
+        move=dim.move,
+        names=[n.text for n in named],
     )
 
 
+class GapWords:
+    """What a gap's text is built from: the team's statements, the playbook's vocabulary, an engine."""
+
+    def __init__(self, rubric: Rubric, statements: Sequence[Statement], compose: ComposeActions | None) -> None:
+        self.statements, self.compose = list(statements), compose
+        self.vocabulary = coach_words(rubric)
+        self.team_words = "\n".join(s.text for s in self.statements)
+
+
+def _count(n: int, noun: str) -> str:
+    word = NUMBER.get(n, str(n))
+    return f"{word} {noun}" if n == 1 else f"{word} {noun}s"
+
+
 def _summary(verdict: Verdict, gaps: list[Gap], ready: list[str], unknown: list[str], agentic: bool) -> str:
+    areas = len(gaps) + len(ready) + len(unknown)
     opening = {
         "not_ready": "This pilot is not ready for production yet.",
         "ready_with_conditions": "This pilot can move towards production once a few conditions are met.",
         "ready": "This pilot has the operating model production needs.",
+        "insufficient_evidence": (
+            f"There is not enough to judge this pilot yet: {len(unknown)} of {areas} areas are still open, "
+            "so this report makes no readiness claim."
+        ),
     }[verdict]
     parts = [opening]
     if gaps:
         first = gaps[0]
         names = ", ".join(lower_first(g.title) for g in gaps)
+        when = "has already surfaced" if first.surfaced else f"will surface {lower_first(first.surfaces).rstrip('.')}"
+        verb = "stands" if len(gaps) == 1 else "stand"
         parts.append(
-            f"{len(gaps)} gap(s) stand in the way ({names}); the most urgent, "
-            f"{lower_first(first.title)}, will surface {lower_first(first.surfaces).rstrip('.')}."
+            f"{_count(len(gaps), 'gap')} {verb} in the way ({names}); the most urgent, "
+            f"{lower_first(first.title)}, {when}."
         )
     if unknown:
         parts.append(f"Not enough is known yet about {', '.join(unknown)}: treat these as open questions.")
@@ -102,9 +160,13 @@ def build_report(
     reader_version: str = "",
     pilot_name: str | None = None,
     skipped: frozenset[str] = frozenset(),
+    statements: Sequence[Statement] = (),
+    compose: ComposeActions | None = None,
 ) -> Report:
-    """Apply the rubric to the engine's judgements: statuses, severities, levels, verdict."""
-    dims, gaps, open_qs = [], [], []
+    """Apply the rubric to the engine's judgements: statuses, severities, levels, verdict; each gap's
+    text is built from the team's `statements` (and `compose`, an engine's actions, when given)."""
+    said = GapWords(rubric, statements, compose)
+    dims, gaps, open_qs, in_place = [], [], [], []
     for dim in rubric.dimensions:
         j = judgements.get(dim.id) or Judgement(dimension=dim.id, status="unknown")
         severity = severity_for(dim, j.severity, agentic, rubric) if j.status == "gap" else None
@@ -121,13 +183,15 @@ def build_report(
             )
         )
         if j.status == "gap" and severity:
-            gaps.append(_gap(dim, j, severity, citations_for(dim)))
+            gaps.append(_gap(dim, j, severity, citations_for(dim), said))
         elif j.status == "unknown":
-            open_qs.append(OpenQuestion(dimension=dim.id, question=dim.questions[0].ask))
-    gaps.sort(key=lambda g: (SEVERITY_ORDER[g.severity], g.surfaces_after_days))
-    unknown = [lower_first(rubric.dimension(q.dimension).ready_title) for q in open_qs]
+            open_qs.append(OpenQuestion(dimension=dim.id, title=dim.ready_title, question=dim.questions[0].ask))
+        else:
+            in_place.append(InPlace(dimension=dim.id, title=dim.ready_title, evidence=j.evidence))
+    gaps.sort(key=rank_key)
+    unknown = [lower_first(q.title) for q in open_qs]
     ready = [lower_first(d.title) for d in dims if d.status == "ready"]
-    verdict = verdict_for(gaps, len(open_qs))
+    verdict = verdict_for(gaps, len(open_qs), len(dims))
     return Report(
         pilot_name=pilot_name,
         verdict=verdict,
@@ -137,6 +201,7 @@ def build_report(
         dimensions=dims,
         gaps=gaps,
         open_questions=open_qs,
+        in_place=in_place,
         engine=engine,
         rubric_version=rubric.version,
         prompt_version=prompt_version,

@@ -36,6 +36,11 @@ class Action(BaseModel):
 
     text: str
     ref: str = Field(description="source path, optionally '#section', e.g. this_week.md#...")
+    fill: list[str] = Field(
+        default_factory=list,
+        description="the action with slots ({who}, {groups}, {systems}, {when}) for the team's named things; "
+        "the first whose slots the team's words fill is used, else `text`",
+    )
 
 
 class Question(BaseModel):
@@ -70,6 +75,12 @@ class Dimension(BaseModel):
     surfaces: str
     surfaces_after_days: int
     summary: str
+    move: int | None = Field(default=None, description="the playbook's this-week move (1-4) for this gap, if any")
+    stakes: str = Field(default="", description="why it matters, without asserting the team's facts")
+    surfaced: str = Field(default="", description="where it surfaced, in the past tense, when it already has")
+    surfaces_event: list[str] = Field(
+        default_factory=list, description="words naming the surfacing event in the team's past-tense clause"
+    )
     doc: str
     questions: list[Question] = Field(min_length=1)
     signals: Signals

@@ -7,10 +7,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-REPORT_SCHEMA_VERSION = "1.0"
+REPORT_SCHEMA_VERSION = "1.1"
 Status = Literal["gap", "unknown", "ready"]
 Severity = Literal["critical", "high", "medium"]
-Verdict = Literal["not_ready", "ready_with_conditions", "ready"]
+Verdict = Literal["not_ready", "ready_with_conditions", "ready", "insufficient_evidence"]
+WhyBasis = Literal["team", "general"]
 
 
 def utcnow() -> datetime:
@@ -26,6 +27,12 @@ class Citation(BaseModel):
     title: str = ""
     text: str = ""
     location: str = ""  # 'p.3' or 'slide 7' when the passage comes from a PDF or a deck
+
+    @property
+    def label(self) -> str:
+        """What a person reads: the passage's title, with the page or slide when there is one."""
+        name = self.title or self.source.rsplit("/", 1)[-1].rsplit(".", 1)[0].replace("_", " ").capitalize()
+        return f"{name}, {self.location}" if self.location else name
 
     @property
     def ref(self) -> str:
@@ -96,6 +103,12 @@ class Gap(BaseModel):
     surfaces_after_days: int
     actions: list[str]
     citations: list[Citation]
+    # schema 1.1 (defaults keep 1.0 reports loading)
+    why_basis: WhyBasis = "general"  # team: built on the team's words; general: the playbook's text
+    surfaced: bool = False  # the team says the failure already showed (surfaces is then in the past tense)
+    move: int | None = None  # the playbook's this-week move (1-4) the gap belongs to, None for none
+    names: list[str] = Field(default_factory=list)  # systems, people, groups and dates the team named here
+    area: str = ""  # the area's readable name (the ready title), for people; `dimension` is for programs
 
 
 class OpenQuestion(BaseModel):
@@ -103,10 +116,19 @@ class OpenQuestion(BaseModel):
 
     dimension: str
     question: str
+    title: str = ""  # the area's readable name (schema 1.1)
+
+
+class InPlace(BaseModel):
+    """An area the team has in place, in their own words (schema 1.1)."""
+
+    dimension: str
+    title: str
+    evidence: list[Evidence] = Field(default_factory=list)
 
 
 class Report(BaseModel):
-    """The assessment: verdict, dimensions, ranked gaps, open questions (schema v1)."""
+    """The assessment: verdict, dimensions, ranked gaps, open questions, what is in place (schema v1.1)."""
 
     schema_version: str = REPORT_SCHEMA_VERSION
     assessment_id: int | None = None  # set once stored; register a pilot for check-ins with it
@@ -119,6 +141,7 @@ class Report(BaseModel):
     dimensions: list[DimensionResult]
     gaps: list[Gap]
     open_questions: list[OpenQuestion]
+    in_place: list[InPlace] = Field(default_factory=list)  # what is in place, with the team's words (1.1)
     engine: str  # offline or openai, or mixed when judgements came from both (the model and its fallback)
     rubric_version: str
     prompt_version: str

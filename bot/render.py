@@ -10,11 +10,17 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from bot.models import Citation, Report
+from bot.models import Citation, Gap, Report
 
 BADGE = {"critical": "🔴 critical", "high": "🟠 high", "medium": "🟡 medium"}
 STYLE = {"critical": "bold red", "high": "dark_orange", "medium": "yellow"}
 STATUS = {"gap": "gap", "unknown": "unknown (open question)", "ready": "ready"}
+VERDICT = {
+    "not_ready": "Not ready",
+    "ready_with_conditions": "Ready with conditions",
+    "ready": "Ready",
+    "insufficient_evidence": "Not enough to judge yet",
+}
 
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
@@ -32,13 +38,57 @@ def no_html(text: str) -> str:
     return text.replace("<", "&lt;")
 
 
+def verdict_label(report: Report) -> str:
+    """The verdict in words ('Not enough to judge yet'), never its id."""
+    return VERDICT.get(report.verdict, report.verdict.replace("_", " ").capitalize())
+
+
+def why_label(gap: Gap) -> str:
+    """'Why it matters for this pilot' on the team's words; the playbook's text is labelled general."""
+    return "Why it matters for this pilot" if gap.why_basis == "team" else "Why it matters (general, from the playbook)"
+
+
+def surfaces_label(gap: Gap) -> str:
+    """Past tense when the team says it already surfaced."""
+    return "Where it surfaced" if gap.surfaced else "Where it will surface"
+
+
+def area_of(dimension: str, title: str = "") -> str:
+    """An area's readable name: its title, else its id in words (reports stored before titles)."""
+    return title or dimension.replace("_", " ").capitalize()
+
+
+def sources(citations: list[Citation]) -> str:
+    """The playbook passages by title ('No production data pipeline: What goes wrong'), no file ids."""
+    return "; ".join(dict.fromkeys(c.label for c in citations))
+
+
+def _version(value: str, prefix: str) -> str:
+    return value.removeprefix(prefix) or "none"
+
+
+def provenance(report: Report) -> str:
+    """Who made the report, in words: engine, rubric, prompt set and reader versions."""
+    prompts, reader = _version(report.prompt_version, "prompts-"), _version(report.reader_version, "reader-")
+    made = f"Made by the {report.engine} engine with rubric {report.rubric_version}"
+    return f"{made}, prompt set {prompts} and reader {reader}."
+
+
+def gap_count(n: int) -> str:
+    """'one gap', '3 gaps'."""
+    return "one gap" if n == 1 else f"{n} gaps"
+
+
+def no_gaps(report: Report) -> str:
+    """What to say when a report lists no gaps: an open report has found none *yet*."""
+    if report.verdict == "insufficient_evidence":
+        return "No gaps found so far, but most areas are still open questions."
+    return "No gaps found."
+
+
 def to_json(report: Report) -> str:
     """The versioned JSON schema (see docs/report-schema.md)."""
     return report.model_dump_json(indent=2)
-
-
-def _cite(citations: list[Citation]) -> str:
-    return ", ".join(c.ref for c in citations)
 
 
 def to_markdown(report: Report) -> str:
@@ -47,7 +97,7 @@ def to_markdown(report: Report) -> str:
     out = [
         f"# {title}",
         "",
-        f"**Verdict:** {report.verdict.replace('_', ' ')}",
+        f"**Verdict:** {verdict_label(report)}",
         "",
         no_html(report.summary),
         "",
@@ -60,7 +110,7 @@ def to_markdown(report: Report) -> str:
         out.append(f"| {d.title} | {STATUS[d.status]} | {d.severity or ''} | {d.level}/5 |")
     out += ["", "## Gaps", ""]
     if not report.gaps:
-        out += ["No gaps found.", ""]
+        out += [no_gaps(report), ""]
     for i, g in enumerate(report.gaps, 1):
         out += [f"### {i}. {no_html(g.title)} ({BADGE[g.severity]})", ""]
         for e in g.evidence:
@@ -68,28 +118,36 @@ def to_markdown(report: Report) -> str:
             out.append(f'> "{md_text(e.quote)}"{who}')
         out += [
             "",
-            f"**Why it matters:** {no_html(g.why)}",
+            f"**{why_label(g)}:** {md_text(g.why)}",  # it quotes the team: their words stay text
             "",
-            f"**Where it will surface:** {no_html(g.surfaces)}",
+            f"**{surfaces_label(g)}:** {no_html(g.surfaces)}",
             "",
         ]
-        out += ["**This week:**", *[f"- {no_html(a)}" for a in g.actions], ""]
+        out += ["**This week:**", *[f"- {md_text(a)}" for a in g.actions], ""]  # they name the team's things
         if g.citations:
-            out += ["Playbook: " + _cite(g.citations), ""]
+            out += ["Playbook: " + no_html(sources(g.citations)), ""]
+    out += _in_place_md(report)
     if report.open_questions:
         out += ["## Open questions", ""]
-        out += [f"- **{q.dimension}**: {no_html(q.question)}" for q in report.open_questions]
+        out += [f"- **{area_of(q.dimension, q.title)}**: {no_html(q.question)}" for q in report.open_questions]
         out.append("")
-    reader = report.reader_version or "none"
-    out.append(
-        f"_Engine {report.engine}, rubric {report.rubric_version}, prompts {report.prompt_version}, reader {reader}._"
-    )
+    out.append(f"_{provenance(report)}_")
     return "\n".join(out) + "\n"
+
+
+def _in_place_md(report: Report) -> list[str]:
+    if not report.in_place:
+        return []
+    out = ["## What is in place", ""]
+    for item in report.in_place:
+        out.append(f"- **{no_html(item.title)}**")
+        out += [f'  > "{md_text(e.quote)}"' + (f" ({md_text(e.author)})" if e.author else "") for e in item.evidence]
+    return [*out, ""]
 
 
 def print_report(report: Report, console: Console) -> None:
     """The report in the terminal."""
-    head = Text(f"Verdict: {report.verdict.replace('_', ' ')}", style="bold")
+    head = Text(f"Verdict: {verdict_label(report)}", style="bold")
     console.print(Panel(Group(head, Text(report.summary)), title=report.pilot_name or "Readiness"))
     table = Table("Area", "Status", "Severity", "Level")
     for d in report.dimensions:
@@ -98,14 +156,9 @@ def print_report(report: Report, console: Console) -> None:
     console.print(table)
     for i, g in enumerate(report.gaps, 1):
         body = [Text(f'"{e.quote}"' + (f" ({e.author})" if e.author else ""), style="italic") for e in g.evidence]
-        body += [Text(f"Why: {g.why}"), Text(f"Surfaces: {g.surfaces}")]
-        body += [Text(f"• {a}") for a in g.actions]
-        body += [
-            Text(
-                "Playbook: " + _cite(g.citations),
-                style="dim",
-            )
-        ]
+        body += [Text(f"{why_label(g)}: {g.why}"), Text(f"{surfaces_label(g)}: {g.surfaces}")]
+        body += [Text("This week:")] + [Text(f"• {a}") for a in g.actions]
+        body += [Text("Playbook: " + sources(g.citations), style="dim")]
         console.print(
             Panel(
                 Group(*body),
@@ -114,5 +167,12 @@ def print_report(report: Report, console: Console) -> None:
                 border_style=STYLE[g.severity],
             )
         )
+    if not report.gaps:
+        console.print(no_gaps(report))
+    for item in report.in_place:
+        quotes = "; ".join(f'"{e.quote}"' for e in item.evidence)
+        said = (f" ({quotes})" if quotes else "", "italic")
+        console.print(Text.assemble(("In place: ", "bold green"), item.title, said))
     for q in report.open_questions:
-        console.print(f"[bold]Open question ({q.dimension}):[/bold] {q.question}")
+        console.print(Text.assemble((f"Open question ({area_of(q.dimension, q.title)}): ", "bold"), q.question))
+    console.print(Text(provenance(report), style="dim"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from bot.models import Report
+from bot.render import area_of, no_gaps, provenance, sources, surfaces_label, verdict_label, why_label
 
 STATUS = {"gap": "gap", "unknown": "unknown (open question)", "ready": "ready"}
 
@@ -21,7 +22,7 @@ def to_docx(report: Report) -> bytes:
     doc = Document()
     name = _clean(report.pilot_name)
     doc.add_heading(f"Readiness report: {name}" if name else "Readiness report", level=0)
-    doc.add_paragraph().add_run(f"Verdict: {report.verdict.replace('_', ' ')}").bold = True
+    doc.add_paragraph().add_run(f"Verdict: {verdict_label(report)}").bold = True
     doc.add_paragraph(_clean(report.summary))
     if report.agentic:
         doc.add_paragraph("Agentic system: acts on its own.")
@@ -34,30 +35,33 @@ def to_docx(report: Report) -> bytes:
         cell.text = text
     for i, g in enumerate(report.gaps, 1):
         row = table.add_row().cells
-        for cell, text in zip(row, (str(i), _clean(g.title), g.severity, g.dimension), strict=True):
+        for cell, text in zip(row, (str(i), _clean(g.title), g.severity, area_of(g.dimension, g.area)), strict=True):
             cell.text = text
     if not report.gaps:
-        doc.add_paragraph("No gaps found.")
+        doc.add_paragraph(no_gaps(report))
     for i, g in enumerate(report.gaps, 1):
         doc.add_heading(f"{i}. {_clean(g.title)} ({g.severity})", level=2)
         for ev in g.evidence:
             who = f" ({_clean(ev.author)})" if ev.author else ""
             doc.add_paragraph(f"“{_clean(ev.quote)}”{who}", style="Quote")
-        doc.add_paragraph(f"Why it matters: {_clean(g.why)}")
-        doc.add_paragraph(f"Where it will surface: {_clean(g.surfaces)}")
+        doc.add_paragraph(f"{why_label(g)}: {_clean(g.why)}")
+        doc.add_paragraph(f"{surfaces_label(g)}: {_clean(g.surfaces)}")
         doc.add_paragraph("This week:")
         for a in g.actions:
             doc.add_paragraph(_clean(a), style="List Bullet")
         if g.citations:
-            doc.add_paragraph("Playbook: " + ", ".join(c.ref for c in g.citations))
+            doc.add_paragraph("Playbook: " + _clean(sources(g.citations)))
+    if report.in_place:
+        doc.add_heading("What is in place", level=1)
+        for item in report.in_place:
+            doc.add_paragraph(_clean(item.title), style="List Bullet")
+            for ev in item.evidence:
+                doc.add_paragraph(f"“{_clean(ev.quote)}”", style="Quote")
     if report.open_questions:
         doc.add_heading("Open questions", level=1)
         for q in report.open_questions:
-            doc.add_paragraph(f"{q.dimension}: {_clean(q.question)}", style="List Bullet")
-    reader = report.reader_version or "none"
-    doc.add_paragraph(
-        f"Engine {report.engine}, rubric {report.rubric_version}, prompts {report.prompt_version}, reader {reader}."
-    )
+            doc.add_paragraph(f"{area_of(q.dimension, q.title)}: {_clean(q.question)}", style="List Bullet")
+    doc.add_paragraph(provenance(report))
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.models import Evidence, Report
+from bot.render import area_of, no_gaps, provenance, sources, surfaces_label, verdict_label, why_label
 
 STATUS = {"gap": "gap", "unknown": "unknown (open question)", "ready": "ready"}
 
@@ -64,7 +65,7 @@ def to_html(report: Report) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{title}</title><style>{CSS}</style></head><body>",
         f"<h1>{title}</h1>",
-        f'<p class="verdict">Verdict: {_e(report.verdict.replace("_", " "))}</p>',
+        f'<p class="verdict">Verdict: {_e(verdict_label(report))}</p>',
         f"<p>{_e(report.summary)}</p>",
     ]
     if report.agentic:
@@ -78,26 +79,29 @@ def to_html(report: Report) -> str:
         )
     out += ["</tbody></table>", "<h2>Gaps</h2>"]
     if not report.gaps:
-        out.append("<p>No gaps found.</p>")
+        out.append(f"<p>{_e(no_gaps(report))}</p>")
     for i, g in enumerate(report.gaps, 1):
         out += [f'<section class="gap"><h3>{i}. {_e(g.title)} {_badge(g.severity)}</h3>', *_quotes(g.evidence)]
-        out += [f"<p><strong>Why it matters:</strong> {_e(g.why)}</p>"]
+        out += [f"<p><strong>{_e(why_label(g))}:</strong> {_e(g.why)}</p>"]
         out += [
-            f"<p><strong>Where it will surface:</strong> {_e(g.surfaces)}</p>",
+            f"<p><strong>{_e(surfaces_label(g))}:</strong> {_e(g.surfaces)}</p>",
             "<p><strong>This week:</strong></p><ul>",
         ]
         out += [f"<li>{_e(a)}</li>" for a in g.actions] + ["</ul>"]
         if g.citations:
-            out.append(f"<p>Playbook: {_e(', '.join(c.ref for c in g.citations))}</p>")
+            out.append(f"<p>Playbook: {_e(sources(g.citations))}</p>")
         out.append("</section>")
+    if report.in_place:
+        out += ["<h2>What is in place</h2>"]
+        for item in report.in_place:
+            out += [f"<h3>{_e(item.title)}</h3>", *_quotes(item.evidence)]
     if report.open_questions:
         out += ["<h2>Open questions</h2>", "<ul>"]
-        out += [f"<li><strong>{_e(q.dimension)}</strong>: {_e(q.question)}</li>" for q in report.open_questions]
+        out += [
+            f"<li><strong>{_e(area_of(q.dimension, q.title))}</strong>: {_e(q.question)}</li>"
+            for q in report.open_questions
+        ]
         out.append("</ul>")
-    out.append(
-        f"<footer>Engine {_e(report.engine)}, rubric {_e(report.rubric_version)}, "
-        f"prompts {_e(report.prompt_version)}, reader {_e(report.reader_version or 'none')}; "
-        f"generated {report.created_at:%Y-%m-%d %H:%M} UTC.</footer>"
-    )
+    out.append(f"<footer>{_e(provenance(report))} Generated {report.created_at:%Y-%m-%d %H:%M} UTC.</footer>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"

@@ -32,6 +32,13 @@ def engine_used(engine: Engine) -> str:
     return engine.last_engine
 
 
+def readable(cite: Citation, document: str) -> Citation:
+    """A gap's citation titled for people: 'No production data pipeline: What goes wrong'."""
+    if document and cite.title and document != cite.title:
+        return cite.model_copy(update={"title": f"{document}: {cite.title}"})
+    return cite.model_copy(update={"title": cite.title or document})
+
+
 class Reports:
     """Makes reports with the engine; serves a session's report without making it twice."""
 
@@ -62,6 +69,8 @@ class Reports:
             reader_version=self.reader_version,
             pilot_name=pilot,
             skipped=skipped,
+            statements=statements,
+            compose=self.engine.compose_actions,
         )
         for dim in report.dimensions:
             dim.engine = engines.get(dim.id)
@@ -112,5 +121,5 @@ class Reports:
     def _dimension_citations(self, dim: Dimension) -> list[Citation]:
         if dim.id not in self._citations:
             passages = self.index.search(f"{dim.title}: {dim.summary}", k=2, dimension=dim.id)
-            self._citations[dim.id] = [citation(p) for p in passages]
+            self._citations[dim.id] = [readable(citation(p), p.title) for p in passages]
         return self._citations[dim.id]

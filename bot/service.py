@@ -17,6 +17,7 @@ from bot.interview import Interview, InterviewState, OnToken, Reply, is_question
 from bot.knowledge import Knowledge
 from bot.limits import clean_text
 from bot.models import GroundedAnswer, Report, Turn
+from bot.render import verdict_label
 from bot.reports import Reports, engine_turn, engine_used
 from bot.store.scrub import scrub_report
 from bot.store.turns import StoredTurn, TurnWrite
@@ -316,7 +317,7 @@ class Coach(CoachRecords):
 
 def render_brief(report: Report) -> str:
     """A few lines for a chat reply: verdict, summary, the gaps by severity."""
-    lines = [f"**Verdict: {report.verdict.replace('_', ' ')}**", report.summary]
+    lines = [f"**Verdict: {verdict_label(report)}**", report.summary]
     for gap in report.gaps:
         lines.append(f"- [{gap.severity}] {gap.title}: {gap.actions[0] if gap.actions else ''}")
     return "\n".join(lines)

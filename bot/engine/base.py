@@ -63,6 +63,10 @@ class Engine(Protocol):
         """Phrase a follow-up to a vague answer; `default` is the rubric's wording."""
         ...
 
+    def compose_actions(self, dimension: Dimension, said: list[str], names: list[str]) -> list[str] | None:
+        """This week's actions for a gap from the team's words in the area; None: use the rubric's."""
+        ...
+
 
 class EngineDefaults:
     """The Engine members an engine without a model of its own leaves at their defaults."""
@@ -91,4 +95,8 @@ class EngineDefaults:
 
     def circuit_status(self) -> str | None:
         """No circuit breaker."""
+        return None
+
+    def compose_actions(self, dimension: Dimension, said: list[str], names: list[str]) -> list[str] | None:
+        """No model to compose with: the rubric's actions, filled with the team's names, are used."""
         return None

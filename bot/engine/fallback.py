@@ -178,6 +178,10 @@ class FallbackEngine:
         """A follow-up phrased by the primary, else the fallback."""
         return self._run("follow_up", lambda e: e.follow_up(dimension, question, statements, default))
 
+    def compose_actions(self, dimension: Dimension, said: list[str], names: list[str]) -> list[str] | None:
+        """Actions composed by the primary; the fallback's (None: the rubric's, slot-filled) otherwise."""
+        return self._run("compose_actions", lambda e: e.compose_actions(dimension, said, names))
+
 
 def build_engine(
     settings: Settings,

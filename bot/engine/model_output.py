@@ -59,6 +59,13 @@ class AgenticOut(BaseModel):
     evidence: list[Quote | str] = Field(default_factory=list)
 
 
+class ActionsOut(BaseModel):
+    """The JSON shape the compose_actions prompt asks for."""
+
+    model_config = ConfigDict(extra="ignore")
+    actions: list[str] = Field(min_length=1, max_length=5)
+
+
 def clean(text: str) -> str:
     """The team's text as it may reach a model: personal data and secrets masked."""
     return redact_secrets(redact(text).text)

@@ -23,6 +23,7 @@ from bot.engine.grounding import OUT_OF_SCOPE, grounding_problem
 from bot.engine.guard import BudgetSpent, TurnBudget
 from bot.engine.model_output import (
     OUT_OF_SCOPE_MARKER,
+    ActionsOut,
     AgenticOut,
     InvalidModelOutput,
     JudgementOut,
@@ -251,6 +252,22 @@ class OpenAIEngine(EngineDefaults):
         return self._reasking(
             "follow_up", lambda m: _one_question(_content(self.model.invoke(m, self.run_config("follow_up"))))
         ).invoke(messages)
+
+    def compose_actions(self, dimension: Dimension, said: list[str], names: list[str]) -> list[str] | None:
+        """This week's actions for a gap in the team's terms (checked against their words by the report)."""
+        if "compose_actions" not in self.prompts:  # an older prompt set: the rubric's actions
+            return None
+        out = self._json(
+            "compose_actions",
+            ActionsOut,
+            "compose_actions",
+            dimension_title=dimension.title,
+            stakes=dimension.stakes or dimension.summary,
+            actions=bullets([a.text for a in dimension.actions]),
+            names=bullets([clean(n) for n in names]) or "(none)",
+            statements=statement_block(cleaned([Statement(text=t) for t in said])),
+        )
+        return [" ".join(a.split()) for a in out.actions if a.strip()]
 
 
 def _one_question(text: str) -> str:

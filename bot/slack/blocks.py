@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.models import Choice, Citation, Gap, Report
-from bot.render import BADGE
+from bot.render import BADGE, VERDICT, area_of, gap_count, no_gaps, provenance, sources, surfaces_label, why_label
 
 MAX_BLOCKS = 50  # per message
 MAX_CHOICES = 5  # Slack shows up to 25 buttons in an actions block; a question has 2-4 options
@@ -20,12 +20,6 @@ Block = dict[str, Any]
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CUT_ENTITY = re.compile(r"&[a-z]*$")  # an escape the length limit cut in two
-VERDICT = {
-    "not_ready": "Not ready",
-    "ready_with_conditions": "Ready with conditions",
-    "ready": "Ready",
-    "insufficient_evidence": "Not enough evidence",
-}
 
 
 def escape(text: str) -> str:
@@ -74,9 +68,8 @@ def fallback(text: str) -> str:
 
 
 def cite_line(citations: Sequence[Citation]) -> str:
-    """`Playbook: source#section, …` for a context line."""
-    refs = [c.ref for c in citations]
-    return "Playbook: " + ", ".join(escape(r) for r in dict.fromkeys(refs))
+    """`Playbook: <passage title>; …` for a context line (titles, not file ids)."""
+    return "Playbook: " + escape(sources(list(citations)))
 
 
 def context(text: str) -> list[Block]:
@@ -144,8 +137,8 @@ def gap_text(n: int, gap: Gap) -> str:
     for e in gap.evidence:
         by = f" — {who(e.author)}" if e.author else ""
         lines.append(f"> “{escape(e.quote)}”{by}")
-    lines.append(f"*Why it matters:* {escape(gap.why)}")
-    lines.append(f"*Where it surfaces:* {escape(gap.surfaces)}")
+    lines.append(f"*{why_label(gap)}:* {escape(gap.why)}")
+    lines.append(f"*{surfaces_label(gap)}:* {escape(gap.surfaces)}")
     lines += ["*This week:*", *[f"• {escape(a)}" for a in gap.actions]]
     return "\n".join(lines)
 
@@ -180,11 +173,19 @@ def _gap_group(n: int, gap: Gap, gap_id: int | None) -> list[Block]:
     return blocks
 
 
+def _in_place(report: Report) -> list[Block]:
+    lines = ["*What is in place*"]
+    for item in report.in_place:
+        quotes = "; ".join(f"“{escape(e.quote)}”" for e in item.evidence)
+        lines.append(f"• *{escape(item.title)}*" + (f": {quotes}" if quotes else ""))
+    return [{"type": "divider"}, *sections("\n".join(lines))]
+
+
 def _questions(report: Report) -> list[Block]:
     if not report.open_questions:
         return []
     lines = ["*Open questions*"]
-    lines += [f"• *{escape(q.dimension)}*: {escape(q.question)}" for q in report.open_questions]
+    lines += [f"• *{escape(area_of(q.dimension, q.title))}*: {escape(q.question)}" for q in report.open_questions]
     return [{"type": "divider"}, *sections("\n".join(lines))]
 
 
@@ -213,11 +214,7 @@ def report_actions(assessment_id: int) -> Block:
 
 def _footer(report: Report, assessment_id: int | None) -> list[Block]:
     blocks = [] if assessment_id is None else [report_actions(assessment_id)]
-    reader = report.reader_version or "none"
-    note = (
-        f"Engine {report.engine} · rubric {report.rubric_version} · prompts {report.prompt_version} · reader {reader}"
-    )
-    return blocks + context(escape(note))
+    return blocks + context(escape(provenance(report)))
 
 
 def report_groups(report: Report, assessment_id: int | None = None, gap_ids: Sequence[int] = ()) -> list[list[Block]]:
@@ -226,7 +223,9 @@ def report_groups(report: Report, assessment_id: int | None = None, gap_ids: Seq
     groups = [_head(report)]
     groups += [_gap_group(n, g, i) for n, (g, i) in enumerate(zip(report.gaps, ids, strict=True), 1)]
     if not report.gaps:
-        groups.append(sections("No gaps found."))
+        groups.append(sections(no_gaps(report)))
+    if report.in_place:
+        groups.append(_in_place(report))
     groups.append(_questions(report) + _footer(report, assessment_id))
     return [g for g in groups if g]
 
@@ -254,7 +253,7 @@ def report_fallback(report: Report, part: int, parts: int) -> str:
     """Notification text for one message of the report."""
     verdict = VERDICT.get(report.verdict, report.verdict)
     suffix = f" (part {part}/{parts})" if parts > 1 else ""
-    return fallback(f"Readiness report: {verdict}, {len(report.gaps)} gaps{suffix}")
+    return fallback(f"Readiness report: {verdict}, {gap_count(len(report.gaps))}{suffix}")
 
 
 def feedback_modal(assessment_id: int, helpful: bool) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from bot.redact import scrub
 
 # Keys whose string values are the team's words (or may quote them); everything else is structure.
 STATE_TEXT_KEYS = frozenset({"text", "quote", "pilot_name"})
-REPORT_TEXT_KEYS = frozenset({"quote", "pilot_name", "rationale", "summary"})
+REPORT_TEXT_KEYS = frozenset({"quote", "pilot_name", "rationale", "summary", "why", "actions", "names"})
 
 
 def scrub_optional(text: str | None) -> str | None:
@@ -23,9 +23,18 @@ def scrub_optional(text: str | None) -> str | None:
 def scrub_fields(value: Any, keys: frozenset[str]) -> Any:
     """A copy of a JSON-like value whose strings under `keys` (at any depth) are redacted."""
     if isinstance(value, dict):
-        return {k: scrub(v) if k in keys and isinstance(v, str) else scrub_fields(v, keys) for k, v in value.items()}
+        return {k: _scrub_value(v) if k in keys else scrub_fields(v, keys) for k, v in value.items()}
     if isinstance(value, list):
         return [scrub_fields(v, keys) for v in value]
+    return value
+
+
+def _scrub_value(value: Any) -> Any:
+    """A text field's value redacted: a string, or a list of strings (a gap's actions)."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [scrub(v) for v in value]
     return value
 
 

@@ -5,7 +5,12 @@ const SESSION_KEY = "coach.session";
 const API_KEY = "coach.apiKey";
 const CLIENT_KEY = "coach.client"; // this browser's id: without API keys, the list of interviews is its own
 const SEVERITY = { critical: "Critical", high: "High", medium: "Medium" };
-const VERDICT = { not_ready: "Not ready", ready_with_conditions: "Ready with conditions", ready: "Ready" };
+const VERDICT = {
+  not_ready: "Not ready",
+  ready_with_conditions: "Ready with conditions",
+  ready: "Ready",
+  insufficient_evidence: "Not enough to judge yet",
+};
 const STATE_LABEL = { done: "covered", skipped: "skipped", current: "in progress", pending: "to do" };
 
 const $ = (id) => document.getElementById(id);
@@ -289,9 +294,11 @@ function renderReport(report) {
   agentic.textContent = report.agentic ? "Agentic system: it acts on its own, so governance and observability weigh more." : "";
   drawChart();
   $("gaps").replaceChildren(...report.gaps.map(renderGap));
-  if (!report.gaps.length) $("gaps").append(el("li", "no-gaps", "No gaps found."));
-  renderOpenQuestions(report.open_questions);
-  $("report-meta").textContent = `Engine ${report.engine} · rubric ${report.rubric_version} · prompts ${report.prompt_version}`;
+  const none = report.verdict === "insufficient_evidence" ? "No gaps found so far, but most areas are still open questions." : "No gaps found.";
+  if (!report.gaps.length) $("gaps").append(el("li", "no-gaps", none));
+  renderOpenQuestions(report.open_questions, report.in_place || []);
+  const version = (v, prefix) => (v || "").replace(prefix, "") || "none";
+  $("report-meta").textContent = `Made by the ${report.engine} engine · rubric ${report.rubric_version} · prompt set ${version(report.prompt_version, "prompts-")}`;
   document.dispatchEvent(new CustomEvent("coach:report", { detail: report })); // followup.js
 }
 
@@ -305,24 +312,35 @@ function renderGap(gap) {
     if (ev.author) quote.append(el("cite", "", ` ${ev.author}`));
     li.append(quote);
   }
-  li.append(el("p", "why", gap.why));
-  if (gap.surfaces) li.append(el("p", "surfaces muted", `Where it will surface: ${gap.surfaces}`));
+  const why = gap.why_basis === "team" ? "Why it matters for this pilot: " : "Why it matters (general, from the playbook): ";
+  li.append(el("p", "why", why + gap.why));
+  if (gap.surfaces) li.append(el("p", "surfaces muted", `${gap.surfaced ? "Where it surfaced" : "Where it will surface"}: ${gap.surfaces}`));
   li.append(el("h4", "", "This week"));
   const actions = el("ul", "actions");
   gap.actions.forEach((a) => actions.append(el("li", "", a)));
   li.append(actions);
   if (gap.citations.length) {
     const sources = el("p", "sources muted", "Playbook: ");
-    const where = (c) => (c.location ? `${c.source} ${c.location}` : c.section ? `${c.source}#${c.section}` : c.source);
-    sources.append(gap.citations.map((c) => `${c.title || c.source} (${where(c)})`).join("; "));
+    const label = (c) => (c.title || c.source) + (c.location ? `, ${c.location}` : "");
+    sources.append([...new Set(gap.citations.map(label))].join("; "));
     li.append(sources);
   }
   return li;
 }
 
-function renderOpenQuestions(questions) {
+function renderOpenQuestions(questions, inPlace) {
   const box = $("open-questions");
   box.replaceChildren();
+  if (inPlace.length) {
+    box.append(el("h3", "", "What is in place"));
+    const ready = el("ul", "in-place");
+    for (const item of inPlace) {
+      const li = el("li", "", item.title);
+      for (const ev of item.evidence) li.append(el("blockquote", "evidence", `“${ev.quote}”`));
+      ready.append(li);
+    }
+    box.append(ready);
+  }
   if (!questions.length) return;
   box.append(el("h3", "", "Open questions"));
   const list = el("ul", "open");

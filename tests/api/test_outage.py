@@ -149,7 +149,8 @@ def test_an_open_circuit_shows_in_readyz_and_metrics_and_reports_name_the_fallba
     assert ready.json()["checks"]["llm_circuit"].startswith("ok (open: the model failed 2 times within 60 s")
     assert metric(text, "coach_llm_circuit_state", state="open") == 1
     assert metric(text, "coach_llm_circuit_state", state="closed") == 0
-    assert metric(text, "coach_llm_short_circuits_total") == 5  # 6 dimensions and the agentic check, less 2
+    # 6 dimensions, the agentic check and each gap's composed actions, less the 2 calls that failed
+    assert metric(text, "coach_llm_short_circuits_total") == 5 + len(report.gaps)
     assert metric(text, "coach_llm_circuit_opens_total") == 1
 
 

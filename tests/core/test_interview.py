@@ -49,9 +49,10 @@ def test_interview_covers_every_dimension_and_reports_gaps(coach: Coach) -> None
     assert gov.severity == "critical"  # agentic modifier
     assert any("audit log" in e.quote for e in gov.evidence)  # the team's own words
     assert gov.citations and gov.actions
-    order = [(g.severity, g.surfaces_after_days) for g in report.gaps]
+    # docs/report-schema.md "Ordering": severity, then the playbook's four moves, then how soon it surfaces
+    order = [(g.severity, g.move or 9, g.surfaces_after_days) for g in report.gaps]
     rank = {"critical": 0, "high": 1, "medium": 2}
-    assert order == sorted(order, key=lambda o: (rank[o[0]], o[1]))
+    assert order == sorted(order, key=lambda o: (rank[o[0]], o[1], o[2]))
 
 
 def test_every_message_is_stored_before_the_reply(coach: Coach) -> None:

@@ -22,6 +22,8 @@ def _llm(body: dict[str, Any]) -> Reply:
         return Reply("Bring risk and compliance in before the next milestone [1].")
     if "agentic" in text.lower() and "Is this system agentic" in text:
         return JSONReply({"agentic": False, "evidence": []})
+    if "Write the actions as JSON" in text:
+        return JSONReply({"actions": ["Agree the next step with the team this week."]})
     if "follow-up" in text.lower() or "follow up" in text.lower():
         return Reply("Could you say more about that?")
     return JSONReply({"status": "gap", "severity": "critical", "evidence": [], "confidence": 0.9})

@@ -48,7 +48,9 @@ def test_html_holds_every_gap_with_severity_evidence_and_actions(coach: Coach) -
             assert html.escape(e.quote) in page
         for a in g.actions:
             assert f"<li>{html.escape(a)}</li>" in page
-    assert f"reader {html.escape(report.reader_version or 'none')}" in page and "<footer>" in page
+    reader = report.reader_version.removeprefix("reader-")
+    assert f"and reader {html.escape(reader or 'none')}" in page and "<footer>" in page
+    assert "prompts-" not in page and ".md#" not in page  # versions and citations in words, no ids
     assert "@page { size: A4" in page and "break-inside: avoid" in page
     assert "<link" not in page and "<script" not in page and "src=" not in page  # self-contained
 

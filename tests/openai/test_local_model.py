@@ -156,9 +156,9 @@ def test_assess_through_the_local_model(server: str, data_dir: Path, tmp_path: P
         for k, n in usage["by_outcome"].items()  # type: ignore[union-attr]
         if n != before["by_outcome"].get(k, 0)  # type: ignore[union-attr]
     }
-    # every judgement and the agentic check parsed at the first try; the one error is the first
-    # call's json_schema, which this server answers with 500: `auto` moved on to json_object
-    assert outcomes == {"ok": len(judged) + 1, "error": 1}
+    # every judgement, the agentic check and each gap's composed actions parsed at the first try; the
+    # one error is the first call's json_schema, which this server answers with 500: `auto` moved on
+    assert outcomes == {"ok": len(judged) + 1 + len(report["gaps"]), "error": 1}
     assert usage["prompt_tokens"] - before["prompt_tokens"] > 1000  # type: ignore[operator]
     assert usage["completion_tokens"] > before["completion_tokens"]  # type: ignore[operator]
 
