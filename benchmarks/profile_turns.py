@@ -40,13 +40,20 @@ def build(data_dir: Path):  # type: ignore[no-untyped-def]
     return coach
 
 
-def interview(coach, times: list[tuple[int, float]]) -> None:  # type: ignore[no-untyped-def]
-    """One whole interview; records (turn number, seconds) for each message."""
+def interview(coach, times: list[tuple[int, float]], final: cProfile.Profile | None = None) -> None:  # type: ignore[no-untyped-def]
+    """One whole interview; records (turn number, seconds) for each message.
+
+    With `final`, only the report-building turn (the one that ends the interview) is profiled."""
     sid = coach.start_session(pilot_name="bench").session_id
     for n in range(MAX_TURNS):
+        final_turn = final is not None and answer(n + 1) == answer(MAX_TURNS)  # the script's last answer
+        if final_turn:
+            final.enable()
         start = time.perf_counter()
         turn = coach.send_message(sid, answer(n))
         times.append((n, time.perf_counter() - start))
+        if final_turn:
+            final.disable()
         if turn.done:
             return
 
@@ -58,19 +65,26 @@ def main() -> None:
     parser.add_argument("--data-dir")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--final-only", action="store_true", help="profile only the report-building turn")
     args = parser.parse_args()
     coach = build(Path(args.data_dir or tempfile.mkdtemp(prefix="profile-turns-")))
     interview(coach, [])  # warm
+    plain: list[tuple[int, float]] = []
+    cpu = time.process_time()
+    for _ in range(args.sessions):
+        interview(coach, plain)  # unprofiled: CPU seconds per turn, all threads of the process
+    cpu_ms = (time.process_time() - cpu) * 1000 / len(plain)
     times: list[tuple[int, float]] = []
     profile = cProfile.Profile()
-    profile.enable()
+    if not args.final_only:
+        profile.enable()
     for _ in range(args.sessions):
-        interview(coach, times)
+        interview(coach, times, profile if args.final_only else None)
     profile.disable()
     last = max(n for n, _ in times)
     ms = [t * 1000 for _, t in times]
     final = [t * 1000 for n, t in times if n == last]
-    print(f"{len(times)} turns, load average {os.getloadavg()[0]:.2f}")
+    print(f"{len(times)} turns, load average {os.getloadavg()[0]:.2f}; unprofiled CPU per turn {cpu_ms:.1f} ms")
     print(f"turn ms: mean {statistics.mean(ms):.1f}, p50 {statistics.median(ms):.1f}, max {max(ms):.1f}")
     print(f"final (report) turn ms: mean {statistics.mean(final):.1f}")
     out = io.StringIO()

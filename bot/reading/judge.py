@@ -6,14 +6,19 @@ policy (`reading:` in rubric.yaml) to those probabilities. No phrase lists here.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 
 from bot.knowledge import Dimension, ReadingPolicy
 from bot.models import Evidence, Judgement, Severity, Statement, Status
+from bot.reading.memo import Memo
 from bot.reading.reader import Reader, Reading
 from bot.text import clauses, quote
 
 GAP_LIKE = ("gap", "planned", "partial")  # a plan, a pending approval or a partial build is not in place
+MEMO_STATEMENTS = 8192  # statements whose clauses are kept read (an interview re-reads its answers each turn)
+MEMO_CHARS = 2000  # longer texts (whole documents) are read once and not kept
 
 
 @dataclass(frozen=True)
@@ -45,11 +50,51 @@ class Clause:
         return self.weight(area, policy) * self.reading.status["in_place"]
 
 
+StatementKey = tuple[str, str | None, str]
+
+
+def statement_key(s: Statement) -> StatementKey:
+    """What a statement's reading depends on: its words, who said them and the area asked about."""
+    return (s.text, s.author, s.topic)
+
+
+class ReadMemo:
+    """Each statement split into clauses and read once per reader, not once per judgement.
+
+    An interview judges every area from all its answers several times a turn; without this each
+    call re-split every answer and looked every clause up again. Bounded; thread-safe."""
+
+    def __init__(self, size: int = MEMO_STATEMENTS) -> None:
+        self._kept: Memo[tuple[Clause, ...]] = Memo(size)
+
+    def read(self, reader: Reader, statements: list[Statement]) -> list[Clause]:
+        """Every clause of every statement, read (from the memo where it can)."""
+        keys = [statement_key(s) for s in statements]
+        found = {k: v for k in keys if (v := self._kept.get(k)) is not None}
+        fresh = {k: s for k, s in zip(keys, statements, strict=True) if k not in found}
+        for key, read in zip(fresh, _read_each(reader, list(fresh.values())), strict=True):
+            found[key] = self._kept.put(key, read) if len(key[0]) <= MEMO_CHARS else read
+        return [c for k in keys for c in found[k]]
+
+
+def _read_each(reader: Reader, statements: list[Statement]) -> list[tuple[Clause, ...]]:
+    """Per statement, its clauses read in one batch for all of them."""
+    parts = [[c for c in clauses(s.text) if c] for s in statements]
+    readings = iter(reader.read([c for p in parts for c in p]))
+    return [tuple(Clause(next(readings), s.author, s.topic) for _ in p) for p, s in zip(parts, statements, strict=True)]
+
+
+_MEMOS: weakref.WeakKeyDictionary[Reader, ReadMemo] = weakref.WeakKeyDictionary()  # one per reader
+_MEMOS_LOCK = threading.Lock()
+
+
 def read_statements(reader: Reader, statements: list[Statement]) -> list[Clause]:
-    """Every clause of every statement, read once."""
-    items = [(c, s) for s in statements for c in clauses(s.text) if c]
-    readings = reader.read([c for c, _ in items])
-    return [Clause(r, s.author, s.topic) for r, (_, s) in zip(readings, items, strict=True)]
+    """Every clause of every statement, read once (and remembered, per reader, for the next judgement)."""
+    with _MEMOS_LOCK:
+        memo = _MEMOS.get(reader)
+        if memo is None:
+            memo = _MEMOS[reader] = ReadMemo()
+    return memo.read(reader, statements)
 
 
 def _evidence(scored: list[tuple[float, Clause]], floor: float) -> list[Evidence]:

@@ -65,7 +65,7 @@ class TurnsMixin(StoreBase):
         now = utcnow()
         user = self.message_row(turn.session_id, "user", turn.user_text, turn.author, now=now)
         coach = self.message_row(turn.session_id, "coach", turn.reply, meta=turn.reply_meta, now=now)
-        state = scrub_state(copy.deepcopy(turn.state))
+        state = scrub_state(turn.state)  # a redacted copy: the caller's dict is left as it was
         try:
             with self._tx() as db:
                 row = db.get(SessionRow, turn.session_id, with_for_update=True)
@@ -96,7 +96,7 @@ class TurnsMixin(StoreBase):
 
     def find_turn(self, session_id: str, key: str) -> StoredTurn | None:
         """The turn stored with this idempotency key in this session, if any."""
-        with self._tx() as db:
+        with self._read() as db:
             row = db.scalars(select(TurnKeyRow).filter_by(session_id=session_id, key=key)).first()
             if row is None:
                 return None
