@@ -49,7 +49,7 @@ class StoreBase:
             raise unreachable(self.engine.url, exc) from exc
 
     @contextmanager
-    def _read(self) -> Iterator[Session]:
+    def _read_tx(self) -> Iterator[Session]:
         """One short transaction that only reads: on SQLite it takes no write lock, so reads do not
         queue behind other sessions' commits (nor hold theirs up)."""
         try:

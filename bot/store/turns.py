@@ -96,7 +96,7 @@ class TurnsMixin(StoreBase):
 
     def find_turn(self, session_id: str, key: str) -> StoredTurn | None:
         """The turn stored with this idempotency key in this session, if any."""
-        with self._read() as db:
+        with self._read_tx() as db:
             row = db.scalars(select(TurnKeyRow).filter_by(session_id=session_id, key=key)).first()
             if row is None:
                 return None
