@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def _coach():  # type: ignore[no-untyped-def]
     from bot.factory import build_coach  # heavy imports only when a command runs
 
-    return build_coach(settings_from_cli())
+    return build_coach(settings_from_cli(), lazy=True)  # the index opens only if a search needs it
 
 
 def _print_sources(citations: list[Citation]) -> None:

@@ -45,6 +45,7 @@ def index_command() -> None:
     are skipped, and a file that cannot be read keeps what was indexed from it before."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from bot.citation_cache import clear as clear_citations
     from bot.index import index_knowledge
 
     settings = settings_from_cli()
@@ -57,6 +58,7 @@ def index_command() -> None:
             progress=lambda done, total: bar.update(embedding, completed=done, total=total),
             reading=lambda done, total: bar.update(reading, completed=done, total=total),
         )
+    clear_citations(settings)  # passages may have changed without any file changing (a new chunker)
     console.print(_summary_table(summary))
     for source, why in summary.skipped:
         err_console.print(escape(f"Skipped {source}: {why}"))

@@ -38,12 +38,14 @@ def url_for(host: str, port: int) -> str:
 
 def _ensure_index(settings: Settings) -> None:
     """Index the playbook first when the index is empty (a fresh clone), in a child process."""
+    from bot.citation_cache import clear as clear_citations
     from bot.index import open_index
 
     if open_index(settings).count() > 0:
         return
     console.print("[dim]The playbook index is empty: indexing it now (once).[/dim]")
     summary = index_in_child(settings)
+    clear_citations(settings)
     console.print(f"[dim]Indexed {summary.chunks} passages in {summary.seconds:.1f} s.[/dim]")
 
 
