@@ -84,7 +84,7 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
             row = db.get(SessionRow, session_id)
             if row is None or (owner is not None and row.owner != owner):
                 raise no_session(session_id)
-            return SessionRecord.of(row)
+            return SessionRecord.of(row, fresh=True)  # a read transaction of its own: the row goes with it
 
     def find_session(self, external_key: str) -> SessionRecord | None:
         """The session tied to an outside key (e.g. a Slack thread), if any."""
