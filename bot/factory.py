@@ -79,9 +79,11 @@ def build_coach(settings: Settings, lazy: bool = False) -> Coach:
     if lazy:
         index = cast("PlaybookIndex", LazyIndex(settings))
     else:
+        from bot.embeddings import get_embedder
         from bot.index import open_index
 
         index = open_index(settings)
+        get_embedder()  # before the reader: loading it second raised the server's peak memory by ~50 MB
     offline = OfflineEngine(knowledge.rubric, embed, get_reader())
     prompts = load_prompts(settings.prompts_dir)
     engine = build_engine(settings, offline, prompts, recorder=store)
