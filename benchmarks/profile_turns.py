@@ -87,6 +87,8 @@ def main() -> None:
     print(f"{len(times)} turns, load average {os.getloadavg()[0]:.2f}; unprofiled CPU per turn {cpu_ms:.1f} ms")
     print(f"turn ms: mean {statistics.mean(ms):.1f}, p50 {statistics.median(ms):.1f}, max {max(ms):.1f}")
     print(f"final (report) turn ms: mean {statistics.mean(final):.1f}")
+    if os.environ.get("PROFILE_OUT"):
+        profile.dump_stats(os.environ["PROFILE_OUT"])
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
     print(out.getvalue())
