@@ -1,15 +1,17 @@
 """HTTP benchmark: interview turns/s and p50/p99 latency of POST /v1/sessions/{id}/messages.
 
-Run: .venv/bin/python benchmarks/bench_api.py [--sessions 20] [--concurrency 4]
+Run: .venv/bin/python benchmarks/bench_api.py [--sessions 20] [--concurrency 4] [--json]
 The coach (offline engine, SQLite, embedded Chroma) and a bare FastAPI JSON echo endpoint are
 each served by uvicorn on 127.0.0.1 in their own subprocess and driven by the same httpx
 client code in the same run, so the ratio shows what the coach adds over the framework. Peak
-RSS is the server process's VmHWM. The playbook is indexed first if the data dir is empty.
+RSS is the server process's VmHWM. The playbook is indexed first if the data dir is empty, in a
+process of its own (as `coach serve` does), so the server's peak is what serving costs.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -20,6 +22,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 from pydantic import BaseModel
@@ -59,16 +62,28 @@ def echo_app():  # type: ignore[no-untyped-def]
     return app
 
 
-def coach_app(data_dir: Path):  # type: ignore[no-untyped-def]
-    """The real app over the offline engine, rate limiting off, playbook indexed."""
+def coach_settings(data_dir: Path):  # type: ignore[no-untyped-def]
+    """The offline engine over the data dir, rate limiting off."""
     from bot.config import get_settings
+
+    return get_settings(data_dir=data_dir, engine="offline", rate_limit_per_minute=0, api_keys=[])
+
+
+def coach_app(data_dir: Path):  # type: ignore[no-untyped-def]
+    """The real app over the offline engine, as `coach serve` builds it (the index is ready)."""
     from bot.factory import build_coach, create_app
+
+    settings = coach_settings(data_dir)
+    return create_app(settings, build_coach(settings))
+
+
+def prepare_index(data_dir: Path) -> None:
+    """Index the playbook when the data dir is empty (run in its own process, as `coach serve` does)."""
     from bot.index import index_knowledge, open_index
 
-    settings = get_settings(data_dir=data_dir, engine="offline", rate_limit_per_minute=0, api_keys=[])
+    settings = coach_settings(data_dir)
     if open_index(settings).count() == 0:
         index_knowledge(settings)
-    return create_app(settings, build_coach(settings))
 
 
 def serve(kind: str, port: int, data_dir: Path) -> None:
@@ -158,9 +173,13 @@ def measure(work: Callable[[list[float], threading.Lock], int], jobs: int, concu
 def run(args: argparse.Namespace) -> None:
     """Benchmark both servers and print the comparison."""
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="bench-api-"))
+    subprocess.run([sys.executable, __file__, "--serve", "index", "--data-dir", str(data_dir)], cwd=ROOT, check=True)
     coach = Server("coach", data_dir)
     try:
-        print(f"coach server ready in {coach.wait_ready('/readyz'):.1f} s (data dir {data_dir})")
+        ready = coach.wait_ready("/readyz")
+        print(
+            f"coach server ready in {ready:.1f} s (data dir {data_dir})", file=sys.stderr if args.json else sys.stdout
+        )
         interview(coach.url, [], threading.Lock())  # warm: first report, caches
         result = measure(lambda lat, lock: interview(coach.url, lat, lock), args.sessions, args.concurrency)
         coach_rss = coach.peak_rss_mb()
@@ -179,8 +198,32 @@ def run(args: argparse.Namespace) -> None:
     report(result, baseline, coach_rss, echo_rss, args)
 
 
+def as_json(coach: dict[str, float], echo: dict[str, float], coach_rss: float, echo_rss: float) -> dict[str, Any]:
+    """The machine-readable result: one object per server, plus the run's conditions."""
+
+    def one(r: dict[str, float], rss: float) -> dict[str, float]:
+        return {
+            "turns_per_s": round(r["rate"], 1),
+            "p50_ms": round(r["p50"], 1),
+            "p99_ms": round(r["p99"], 1),
+            "peak_rss_mb": round(rss, 1),
+            "turns": int(r["turns"]),
+        }
+
+    return {
+        "coach": one(coach, coach_rss),
+        "echo": one(echo, echo_rss),
+        "ratio": round(coach["rate"] / echo["rate"], 3),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "cpus": os.cpu_count(),
+    }
+
+
 def report(coach: dict[str, float], echo: dict[str, float], coach_rss: float, echo_rss: float, args) -> None:  # type: ignore[no-untyped-def]
-    """Print the table and the ratio."""
+    """Print the table and the ratio (or, with --json, one JSON object)."""
+    if args.json:
+        print(json.dumps(as_json(coach, echo, coach_rss, echo_rss)))
+        return
     print(f"\n{args.sessions} sessions, {args.concurrency} concurrent clients, {os.cpu_count()} CPUs")
     print(f"{'server':<8}{'turns':>7}{'turns/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'peak RSS MiB':>14}")
     for name, r, rss in (("coach", coach, coach_rss), ("echo", echo, echo_rss)):
@@ -197,10 +240,13 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20, help="interviews to run (each to done)")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads")
     parser.add_argument("--data-dir", help="coach data dir (default: a new temp dir, indexed first)")
-    parser.add_argument("--serve", choices=["coach", "echo"], help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    parser.add_argument("--serve", choices=["coach", "echo", "index"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
+    if args.serve == "index":
+        prepare_index(Path(args.data_dir))
+    elif args.serve:
         serve(args.serve, args.port, Path(args.data_dir))
     else:
         run(args)

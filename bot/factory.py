@@ -6,20 +6,17 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from bot.checkins.clock import Clock
-from bot.checkins.notify import LogNotifier, Notifier
-from bot.checkins.pilots import Checkins
-from bot.checkins.runner import Runner as CheckinRunner
+import numpy as np
+
 from bot.config import Settings
-from bot.embeddings import get_embedder
 from bot.engine.fallback import build_engine
 from bot.engine.offline import OfflineEngine
-from bot.index import open_index
 from bot.knowledge import load_knowledge, load_rubric
 from bot.periodic import Runner
 from bot.prompts import load_prompts
@@ -33,17 +30,61 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
     from slack_bolt import App
 
+    from bot.checkins.clock import Clock
+    from bot.checkins.notify import Notifier
+    from bot.checkins.pilots import Checkins
+    from bot.index import PlaybookIndex
+# Chroma, the embedder and the check-ins are imported where they are first needed: a command
+# that never searches (`coach assess` with its citations cached) never loads them.
+
 log = logging.getLogger(__name__)
 CHECKIN_SECONDS = 60  # how often due check-ins are looked for
 INBOX_SECONDS = 60  # how often the Slack inbox replays messages a crash left unstored
 
 
-def build_coach(settings: Settings) -> Coach:
-    """Open the store, the index and the engine named in the settings."""
+class LazyIndex:
+    """The playbook index, opened on first use; until then Chroma is not even imported."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._index: PlaybookIndex | None = None
+        self._lock = threading.Lock()
+
+    def opened(self) -> PlaybookIndex:
+        """The index itself, opened now if it was not yet."""
+        with self._lock:
+            if self._index is None:
+                from bot.index import open_index
+
+                self._index = open_index(self._settings)
+            return self._index
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.opened(), name)
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """The process-wide embedder's vectors; the model loads on the first call, not at build time."""
+    from bot.embeddings import get_embedder
+
+    return get_embedder().embed(texts)
+
+
+def build_coach(settings: Settings, lazy: bool = False) -> Coach:
+    """Open the store, the index and the engine named in the settings.
+
+    With `lazy` (one-shot commands) the index opens, and the embedder loads, on first use."""
     knowledge = load_knowledge(settings.knowledge_dir, settings.knowledge_dirs)
     store = open_store(settings)
-    index = open_index(settings)
-    offline = OfflineEngine(knowledge.rubric, get_embedder().embed, get_reader())
+    if lazy:
+        index = cast("PlaybookIndex", LazyIndex(settings))
+    else:
+        from bot.embeddings import get_embedder
+        from bot.index import open_index
+
+        index = open_index(settings)
+        get_embedder()  # before the reader: loading it second raised the server's peak memory by ~50 MB
+    offline = OfflineEngine(knowledge.rubric, embed, get_reader())
     prompts = load_prompts(settings.prompts_dir)
     engine = build_engine(settings, offline, prompts, recorder=store)
     return Coach(settings, knowledge, store, index, engine, prompts.version, offline.reader_version)
@@ -51,6 +92,8 @@ def build_coach(settings: Settings) -> Coach:
 
 def build_checkins(coach: Coach, clock: Clock | None = None, settings: Settings | None = None) -> Checkins:
     """Check-ins on the coach's database, rubric and engine; `settings` (the app's) default to the coach's."""
+    from bot.checkins.pilots import Checkins
+
     engine, rubric = coach.store.engine, coach.rubric
     return Checkins(
         engine,
@@ -65,6 +108,8 @@ def build_checkins(coach: Coach, clock: Clock | None = None, settings: Settings 
 
 def build_checkins_from_settings(settings: Settings, clock: Clock | None = None) -> Checkins:
     """Check-ins without the index or engine: enough to list, schedule and send."""
+    from bot.checkins.pilots import Checkins
+
     engine = make_engine(settings)
     check_connection(engine)
     prepare_schema(engine, settings.db_auto_migrate)
@@ -75,6 +120,8 @@ def build_checkins_from_settings(settings: Settings, clock: Clock | None = None)
 
 def notifier_for(settings: Settings, service: Checkins, printer: Callable[[str], Any] | None = None) -> Notifier:
     """Slack when a bot token is configured, else the log."""
+    from bot.checkins.notify import LogNotifier
+
     if settings.slack_bot_token is None:
         return LogNotifier(printer)
     from bot.checkins.png import legend
@@ -90,6 +137,8 @@ def worker_id(prefix: str = "") -> str:
 
 def checkin_job(service: Checkins, notifier: Notifier) -> Callable[[], None]:
     """One pass of the check-in runner: what is due now, under this process's worker id."""
+    from bot.checkins.runner import Runner as CheckinRunner
+
     runner, worker = CheckinRunner(service), worker_id()
 
     def tick() -> None:

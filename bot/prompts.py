@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.errors import ConfigError
+from bot.knowledge import safe_load
 
 if TYPE_CHECKING:
     from langchain_core.messages import BaseMessage
@@ -140,7 +141,7 @@ def _error_where(err: ValidationError) -> str:
 def load_prompt(path: Path) -> PromptTemplate:
     """Load and validate one prompt file; errors name the file and the field."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise PromptError(f"{path}: cannot read the prompt file ({exc})") from exc
     except yaml.YAMLError as exc:

@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from bot.assess import build_report
+from bot.citation_cache import CitationCache, query_for
 from bot.engine.base import Engine
 from bot.engine.grounding import citation
 from bot.knowledge import Dimension, Rubric
@@ -43,10 +44,18 @@ class Reports:
     """Makes reports with the engine; serves a session's report without making it twice."""
 
     def __init__(
-        self, rubric: Rubric, engine: Engine, index: PlaybookIndex, store: Store, prompt_version: str, reader: str
+        self,
+        rubric: Rubric,
+        engine: Engine,
+        index: PlaybookIndex,
+        store: Store,
+        prompt_version: str,
+        reader: str,
+        cache: CitationCache | None = None,
     ) -> None:
         self.rubric, self.engine, self.index, self.store = rubric, engine, index, store
         self.prompt_version, self.reader_version = prompt_version, reader
+        self.cache = cache  # each area's citations on disk: a cold start needs no index for them
         self._citations: dict[str, list[Citation]] = {}
         self._interim: OrderedDict[tuple[str, int], Report] = OrderedDict()
         self._lock = threading.Lock()  # guards the interim reports
@@ -120,6 +129,11 @@ class Reports:
 
     def _dimension_citations(self, dim: Dimension) -> list[Citation]:
         if dim.id not in self._citations:
-            passages = self.index.search(f"{dim.title}: {dim.summary}", k=2, dimension=dim.id)
-            self._citations[dim.id] = [readable(citation(p), p.title) for p in passages]
-        return self._citations[dim.id]
+            kept = self.cache.get(dim.id) if self.cache is not None else None
+            if kept is None:
+                passages = self.index.search(query_for(dim.title, dim.summary), k=2, dimension=dim.id)
+                kept = [readable(citation(p), p.title) for p in passages]
+                if self.cache is not None:
+                    self.cache.put(dim.id, kept)
+            self._citations[dim.id] = kept
+        return [c.model_copy() for c in self._citations[dim.id]]

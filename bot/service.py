@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.citation_cache import CitationCache
 from bot.coach_records import CoachRecords
 from bot.config import Settings
 from bot.documents.convert import convert_bytes
@@ -81,7 +82,8 @@ class Coach(CoachRecords):
         self.prompt_version = prompt_version
         self.reader_version = reader_version
         self.interview = Interview(self.rubric, engine, self.ask)
-        self.reports = Reports(self.rubric, engine, index, store, prompt_version, reader_version)
+        cache = CitationCache.for_settings(settings, self.rubric)
+        self.reports = Reports(self.rubric, engine, index, store, prompt_version, reader_version, cache)
         self.turn_attempts = TURN_ATTEMPTS
 
     # -- sessions ------------------------------------------------------------

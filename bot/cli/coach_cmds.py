@@ -5,24 +5,24 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.markdown import Markdown
 from rich.markup import escape
 
 from bot.cli.common import console, err_console, settings_from_cli, user_errors
-from bot.documents.errors import too_large
 from bot.errors import InvalidInput
-from bot.models import Choice, Citation
-from bot.render import print_report, to_json, to_markdown
-from bot.render_docx import to_docx
-from bot.render_html import to_html
+
+if TYPE_CHECKING:
+    from bot.models import Choice, Citation
+# The renderers, pydantic models and the coach are imported inside the commands: `coach --help`
+# and the light commands never load them (tests/core/test_cli_startup.py).
 
 
 def _coach():  # type: ignore[no-untyped-def]
     from bot.factory import build_coach  # heavy imports only when a command runs
 
-    return build_coach(settings_from_cli())
+    return build_coach(settings_from_cli(), lazy=True)  # the index opens only if a search needs it
 
 
 def _print_sources(citations: list[Citation]) -> None:
@@ -54,6 +54,10 @@ def chat(
     resume: str = typer.Option(None, "--resume", help="Session id to continue."),
 ) -> None:
     """Run the readiness interview in the terminal."""
+    from rich.markdown import Markdown
+
+    from bot.render import print_report
+
     with user_errors():
         coach = _coach()
         if resume:
@@ -97,6 +101,9 @@ def assess(
     pilot: str = typer.Option(None, "--pilot", help="Name of the pilot."),
 ) -> None:
     """Assess a pilot write-up (a one-pager, a steerco deck, a status update); quotes name their page or slide."""
+    from bot.documents.errors import too_large
+    from bot.render import print_report, to_json, to_markdown
+
     with user_errors():
         if file == "-":
             report = _coach().assess_text(sys.stdin.buffer.read(), pilot_name=pilot)
@@ -121,6 +128,8 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Print answer and citations as JSON."),
 ) -> None:
     """Answer a question from the playbook, with citations."""
+    from rich.markdown import Markdown
+
     with user_errors():
         answer = _coach().ask(question)
         if as_json:
@@ -136,6 +145,10 @@ def report(
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file (needed for docx)."),
 ) -> None:
     """Show or export the report of an interview session."""
+    from bot.render import print_report, to_json, to_markdown
+    from bot.render_docx import to_docx
+    from bot.render_html import to_html
+
     with user_errors():
         if fmt not in ("terminal", "md", "json", "html", "docx"):
             raise InvalidInput(f"Unknown format {fmt!r}: use terminal, md, json, html or docx.")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
-from bot.config import Settings, get_settings
 from bot.errors import CoachError
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 console = Console()
 err_console = Console(stderr=True)
@@ -17,6 +20,8 @@ err_console = Console(stderr=True)
 
 def settings_from_cli() -> Settings:
     """Settings from the environment; a bad value is reported in one sentence."""
+    from bot.config import get_settings  # pydantic-settings: only when a command runs, not for --help
+
     try:
         return get_settings()
     except Exception as exc:  # pydantic ValidationError: name the variable

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from bot.cli.common import console, err_console, settings_from_cli, user_errors
-from bot.index import IndexSummary, Passage, index_knowledge, open_index
+
+if TYPE_CHECKING:
+    from bot.index import IndexSummary, Passage
+# bot.index (chromadb, onnxruntime) is imported inside the commands, never for `coach --help`.
 
 EMPTY_INDEX = "The index is empty: run `coach index` first."
 
@@ -41,6 +43,11 @@ def _summary_table(summary: IndexSummary) -> Table:
 def index_command() -> None:
     """Read, chunk and embed the playbook and your folders (PDF, DOCX, PPTX, HTML, Markdown); unchanged files
     are skipped, and a file that cannot be read keeps what was indexed from it before."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from bot.citation_cache import clear as clear_citations
+    from bot.index import index_knowledge
+
     settings = settings_from_cli()
     columns = (TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with user_errors(), Progress(*columns, console=console, transient=True) as bar:
@@ -51,6 +58,7 @@ def index_command() -> None:
             progress=lambda done, total: bar.update(embedding, completed=done, total=total),
             reading=lambda done, total: bar.update(reading, completed=done, total=total),
         )
+    clear_citations(settings)  # passages may have changed without any file changing (a new chunker)
     console.print(_summary_table(summary))
     for source, why in summary.skipped:
         err_console.print(escape(f"Skipped {source}: {why}"))
@@ -78,6 +86,8 @@ def search_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search the playbook index and show the best passages with their source."""
+    from bot.index import open_index
+
     settings = settings_from_cli()
     with user_errors():
         index = open_index(settings)

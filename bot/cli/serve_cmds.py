@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli.common import console, err_console, settings_from_cli, user_errors
-from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.index import IndexSummary
 
 LOOPBACK_NAMES = {"localhost"}
 NO_KEYS = (
@@ -33,14 +37,28 @@ def url_for(host: str, port: int) -> str:
 
 
 def _ensure_index(settings: Settings) -> None:
-    """Index the playbook first when the index is empty (a fresh clone)."""
-    from bot.index import index_knowledge, open_index
+    """Index the playbook first when the index is empty (a fresh clone), in a child process."""
+    from bot.citation_cache import clear as clear_citations
+    from bot.index import open_index
 
     if open_index(settings).count() > 0:
         return
     console.print("[dim]The playbook index is empty: indexing it now (once).[/dim]")
-    summary = index_knowledge(settings)
+    summary = index_in_child(settings)
+    clear_citations(settings)
     console.print(f"[dim]Indexed {summary.chunks} passages in {summary.seconds:.1f} s.[/dim]")
+
+
+def index_in_child(settings: Settings) -> IndexSummary:
+    """`index_knowledge` in a fresh process: the embedder's batch buffers (about 500 MB at the peak)
+    are freed with it, so the server's resident memory never holds them. Errors come back as raised."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from bot.index import index_knowledge
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(index_knowledge, settings).result()
 
 
 def serve_command(

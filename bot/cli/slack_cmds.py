@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli.common import console, err_console, settings_from_cli, user_errors
-from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 from bot.errors import ConfigError
 
 MISSING_TOKENS = (

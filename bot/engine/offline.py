@@ -15,6 +15,7 @@ from bot.engine.grounding import OUT_OF_SCOPE, composed_answer
 from bot.knowledge import Dimension, Question, Rubric
 from bot.models import Evidence, GroundedAnswer, Judgement, Statement
 from bot.reading import judge as reading
+from bot.reading.memo import Memo
 from bot.reading.reader import Reader
 from bot.reading.scope import ScopeModel, get_howto, get_meaning, get_polarity, get_scope, get_yesno
 from bot.text import pieces, quote, words
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 Embed = Callable[[list[str]], np.ndarray]
 _VECTOR_CACHE: dict[str, np.ndarray] = {}  # text vectors, shared by engines in a process
+JUDGEMENTS_KEPT = 4096  # (area, statements) judgements kept per engine
 VECTOR_CACHE_SIZE = 50_000  # ~75 MB of 384-d float32: bounded, so a long-running server can't grow forever
 
 
@@ -45,6 +47,7 @@ class OfflineEngine(EngineDefaults):
         self.reader = reader
         self._scope = scope
         self._warm_lock = threading.Lock()
+        self._judged: Memo[Judgement] = Memo(JUDGEMENTS_KEPT)
 
     @property
     def scope_version(self) -> str:
@@ -85,9 +88,15 @@ class OfflineEngine(EngineDefaults):
 
     # -- reading answers -----------------------------------------------------
     def judge(self, dimension: Dimension, statements: list[Statement]) -> Judgement:
-        """Gap, ready or unknown for one dimension, with the clauses that decided it."""
-        read = reading.read_statements(self.reader, statements)
-        return reading.judge(dimension, read, self.rubric.reading)
+        """Gap, ready or unknown for one dimension, with the clauses that decided it.
+
+        Kept per dimension and the statements that feed it: a turn asks again about areas whose
+        answers have not changed, and the report turn re-judges every area."""
+        key = (dimension.id, tuple(reading.statement_key(s) for s in statements))
+        if (kept := self._judged.get(key)) is None:
+            read = reading.read_statements(self.reader, statements)
+            kept = self._judged.put(key, reading.judge(dimension, read, self.rubric.reading))
+        return kept.model_copy(deep=True)
 
     def detect_agentic(self, statements: list[Statement]) -> tuple[bool, list[Evidence]]:
         """True when the team describes a system that acts without a person in between."""

@@ -6,15 +6,20 @@ policy (`reading:` in rubric.yaml) to those probabilities. No phrase lists here.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 
 from bot.knowledge import Dimension, ReadingPolicy
 from bot.models import Evidence, Judgement, Severity, Statement, Status
+from bot.reading.memo import Memo
 from bot.reading.reader import Reader, Reading
 from bot.text import clauses, quote
 
 GAP_LIKE = ("gap", "planned", "partial")  # a plan, a pending approval or a partial build is not in place
 STATED = {"ready": "in_place", "gap": "gap", "unknown": "unsure"}  # a picked quick reply's status, as a reading
+MEMO_STATEMENTS = 8192  # statements whose clauses are kept read (an interview re-reads its answers each turn)
+MEMO_CHARS = 2000  # longer texts (whole documents) are read once and not kept
 
 
 @dataclass(frozen=True)
@@ -65,11 +70,53 @@ def stated(statement: Statement, labels: list[str]) -> Reading:
     )
 
 
+StatementKey = tuple[str, str | None, str, str | None]
+
+
+def statement_key(s: Statement) -> StatementKey:
+    """What a statement's reading depends on: its words, who said them, the area asked about and the
+    quick reply's status when one was picked."""
+    return (s.text, s.author, s.topic, s.status)
+
+
+class ReadMemo:
+    """Each statement split into clauses and read once per reader, not once per judgement.
+
+    An interview judges every area from all its answers several times a turn; without this each
+    call re-split every answer and looked every clause up again. Bounded; thread-safe."""
+
+    def __init__(self, size: int = MEMO_STATEMENTS) -> None:
+        self._kept: Memo[tuple[Clause, ...]] = Memo(size)
+
+    def read(self, reader: Reader, statements: list[Statement]) -> list[Clause]:
+        """Every clause of every statement, read (from the memo where it can)."""
+        keys = [statement_key(s) for s in statements]
+        found = {k: v for k in keys if (v := self._kept.get(k)) is not None}
+        fresh = {k: s for k, s in zip(keys, statements, strict=True) if k not in found}
+        for key, read in zip(fresh, _read_each(reader, list(fresh.values())), strict=True):
+            found[key] = self._kept.put(key, read) if len(key[0]) <= MEMO_CHARS else read
+        return [c for k in keys for c in found[k]]
+
+
+def _read_each(reader: Reader, statements: list[Statement]) -> list[tuple[Clause, ...]]:
+    """Per statement, its clauses read in one batch for all of them."""
+    parts = [[c for c in clauses(s.text) if c] for s in statements]
+    readings = iter(reader.read([c for p in parts for c in p]))
+    return [tuple(Clause(next(readings), s.author, s.topic) for _ in p) for p, s in zip(parts, statements, strict=True)]
+
+
+_MEMOS: weakref.WeakKeyDictionary[Reader, ReadMemo] = weakref.WeakKeyDictionary()  # one per reader
+_MEMOS_LOCK = threading.Lock()
+
+
 def read_statements(reader: Reader, statements: list[Statement]) -> list[Clause]:
-    """Every clause of every statement, read once; a picked quick reply is not read but taken as meant."""
-    items = [(c, s) for s in statements if s.status is None for c in clauses(s.text) if c]
-    readings = reader.read([c for c, _ in items])
-    read = [Clause(r, s.author, s.topic) for r, (_, s) in zip(readings, items, strict=True)]
+    """Every clause of every statement, read once (and remembered, per reader, for the next
+    judgement); a picked quick reply is not read but taken as meant."""
+    with _MEMOS_LOCK:
+        memo = _MEMOS.get(reader)
+        if memo is None:
+            memo = _MEMOS[reader] = ReadMemo()
+    read = memo.read(reader, [s for s in statements if s.status is None])
     labels = list(STATED.values()) + ["partial", "planned", "off_pilot"]
     return read + [Clause(stated(s, labels), s.author, s.topic) for s in statements if s.status is not None]
 

@@ -108,7 +108,7 @@ class AssessmentsMixin(StoreBase):
             .order_by(AssessmentRow.created_at.desc(), AssessmentRow.id.desc())
             .limit(1)
         )
-        with self._tx() as db:
+        with self._read_tx() as db:
             row = db.scalars(query).first()
             return Report.model_validate({**row.report, "assessment_id": row.id}) if row else None
 
@@ -125,13 +125,13 @@ class AssessmentsMixin(StoreBase):
 
     def get_assessment(self, assessment_id: int, owner: str | None = None) -> AssessmentRecord:
         """One stored assessment; NotFound when it is missing or (with `owner`) someone else's."""
-        with self._tx() as db:
+        with self._read_tx() as db:
             return AssessmentRecord.of(_assessment_row(db, assessment_id, owner))
 
     def list_gaps(self, assessment_id: int, owner: str | None = None) -> list[GapRecord]:
         """The gaps of one assessment, in report order; with `owner`, only that owner's."""
         query = select(GapRow).filter_by(assessment_id=assessment_id).order_by(GapRow.id)
-        with self._tx() as db:
+        with self._read_tx() as db:
             if owner is not None:
                 _assessment_row(db, assessment_id, owner)
             return [GapRecord.of(r) for r in db.scalars(query)]

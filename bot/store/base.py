@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.errors import InvalidInput, NotFound
-from bot.redact import redact, redact_secrets
-from bot.store.db import unreachable, utcnow
+from bot.store.db import READ_ONLY, unreachable, utcnow
+from bot.store.scrub import redacted
 from bot.store.tables import ROLES, MessageRow
 
 
@@ -37,12 +37,23 @@ class StoreBase:
         self.engine = engine
         self.settings = settings
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._readers = sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
         """One short transaction; a lost connection becomes ServiceUnavailable."""
         try:
             with self._sessions.begin() as db:
+                yield db
+        except OperationalError as exc:
+            raise unreachable(self.engine.url, exc) from exc
+
+    @contextmanager
+    def _read_tx(self) -> Iterator[Session]:
+        """One short transaction that only reads: on SQLite it takes no write lock, so reads do not
+        queue behind other sessions' commits (nor hold theirs up)."""
+        try:
+            with self._readers.begin() as db:
                 yield db
         except OperationalError as exc:
             raise unreachable(self.engine.url, exc) from exc
@@ -58,11 +69,10 @@ class StoreBase:
     ) -> MessageRow:
         """A transcript row, redacted (the original kept only when the settings say so)."""
         check_choice(role, ROLES, "role")
-        unsecret = redact_secrets(text)  # secrets never reach the database, not even in originals
-        found = redact(unsecret)
+        unsecret, found = redacted(text)  # secrets never reach the database, not even in originals
         meta = copy.deepcopy(meta or {})
         if found.counts:
-            meta.setdefault("redactions", found.counts)
+            meta.setdefault("redactions", dict(found.counts))
         kept = unsecret if self.settings.keep_original_transcript else found.text
         return MessageRow(
             session_id=session_id,

@@ -26,6 +26,7 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 # busy_timeout first: switching a new file to WAL already waits for the lock when replicas start at once
 SQLITE_PRAGMAS = ("busy_timeout=15000", "journal_mode=WAL", "foreign_keys=ON")
 PG_CONNECT_TIMEOUT_S = 5
+READ_ONLY = "coach_read_only"  # execution option: a transaction that only reads (no write lock on SQLite)
 
 
 def utcnow() -> datetime:
@@ -137,8 +138,11 @@ def _sqlite_engine(url: URL, settings: Settings) -> Engine:
 
 
 def _begin_immediate(conn: Any) -> None:
-    """Take SQLite's write lock at the start of every transaction."""
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    """Take SQLite's write lock at the start of every transaction that may write.
+
+    A read-only transaction (the READ_ONLY execution option) begins deferred instead: under WAL it
+    reads a consistent snapshot without waiting behind, or holding up, a writer's commit."""
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def unreachable(url: URL | str, exc: BaseException) -> ServiceUnavailable:

@@ -28,15 +28,16 @@ class SessionRecord:
     client: str | None = None
 
     @classmethod
-    def of(cls, row: SessionRow) -> SessionRecord:
-        """Copy a row into a record."""
+    def of(cls, row: SessionRow, fresh: bool = False) -> SessionRecord:
+        """Copy a row into a record; `fresh`: the row was just read and is dropped after, so its
+        state (parsed from JSON for this read alone) is handed over without a deep copy."""
         return cls(
             id=row.id,
             owner=row.owner,
             channel=row.channel,
             external_key=row.external_key,
             pilot_name=row.pilot_name,
-            state=copy.deepcopy(row.state or {}),
+            state=(row.state or {}) if fresh else copy.deepcopy(row.state or {}),
             status=row.status,
             created_at=row.created_at,
             updated_at=row.updated_at,

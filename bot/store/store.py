@@ -84,15 +84,15 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
 
     def get_session(self, session_id: str, owner: str | None = None) -> SessionRecord:
         """The session, or NotFound when it is missing or belongs to another owner."""
-        with self._tx() as db:
+        with self._read_tx() as db:
             row = db.get(SessionRow, session_id)
             if row is None or (owner is not None and row.owner != owner):
                 raise no_session(session_id)
-            return SessionRecord.of(row)
+            return SessionRecord.of(row, fresh=True)  # a read transaction of its own: the row goes with it
 
     def find_session(self, external_key: str) -> SessionRecord | None:
         """The session tied to an outside key (e.g. a Slack thread), if any."""
-        with self._tx() as db:
+        with self._read_tx() as db:
             row = db.scalars(select(SessionRow).filter_by(external_key=external_key)).first()
             return SessionRecord.of(row) if row else None
 
@@ -131,7 +131,7 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
             query = query.filter_by(owner=owner)
         if client is not None:
             query = query.filter_by(client=client)
-        with self._tx() as db:
+        with self._read_tx() as db:
             return [SessionRecord.of(r) for r in db.scalars(query)]
 
     def latest_session_with_key(self, owner: str, key_prefix: str) -> SessionRecord | None:
@@ -187,7 +187,7 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
     def list_messages(self, session_id: str) -> list[MessageRecord]:
         """The session's turns in the order they were stored."""
         query = select(MessageRow).filter_by(session_id=session_id).order_by(MessageRow.id)
-        with self._tx() as db:
+        with self._read_tx() as db:
             return [MessageRecord.of(r) for r in db.scalars(query)]
 
     # --- lifecycle ------------------------------------------------------------------

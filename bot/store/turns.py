@@ -6,7 +6,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.errors import Conflict
@@ -65,38 +65,43 @@ class TurnsMixin(StoreBase):
         now = utcnow()
         user = self.message_row(turn.session_id, "user", turn.user_text, turn.author, now=now)
         coach = self.message_row(turn.session_id, "coach", turn.reply, meta=turn.reply_meta, now=now)
-        state = scrub_state(copy.deepcopy(turn.state))
+        state = scrub_state(turn.state)  # a redacted copy: the caller's dict is left as it was
         try:
             with self._tx() as db:
-                row = db.get(SessionRow, turn.session_id, with_for_update=True)
-                if row is None:
+                # the version and owner only: the old state is replaced, never read (nor parsed)
+                found = db.execute(
+                    select(SessionRow.version, SessionRow.owner).filter_by(id=turn.session_id).with_for_update()
+                ).first()
+                if found is None:
                     raise no_session(turn.session_id)
-                if (row.version or 0) != turn.version:
+                if (found.version or 0) != turn.version:
                     raise changed(turn.session_id)
                 db.add_all([user, coach])
                 assessment_id, gap_ids = None, []
                 if turn.report is not None:
-                    assessment_id = write_assessment(db, turn.report, turn.session_id, row.owner)
+                    assessment_id = write_assessment(db, turn.report, turn.session_id, found.owner)
                     db.flush()
                     gap_ids = list(
                         db.scalars(select(GapRow.id).filter_by(assessment_id=assessment_id).order_by(GapRow.id))
                     )
-                row.state = state
-                row.status = turn.status
-                row.version = (row.version or 0) + 1
-                row.updated_at = now
+                version = turn.version + 1
+                db.execute(
+                    update(SessionRow)
+                    .filter_by(id=turn.session_id, version=found.version)
+                    .values(state=state, status=turn.status, version=version, updated_at=now)
+                )
                 db.flush()
                 if turn.key:
                     db.add(_key_row(turn, coach.id, assessment_id, gap_ids))
                 return StoredTurn(
-                    turn.session_id, turn.text_hash, coach.text, turn.result, assessment_id, gap_ids, row.version
+                    turn.session_id, turn.text_hash, coach.text, turn.result, assessment_id, gap_ids, version
                 )
         except IntegrityError as exc:  # the same key stored by a concurrent retry
             raise changed(turn.session_id) from exc
 
     def find_turn(self, session_id: str, key: str) -> StoredTurn | None:
         """The turn stored with this idempotency key in this session, if any."""
-        with self._tx() as db:
+        with self._read_tx() as db:
             row = db.scalars(select(TurnKeyRow).filter_by(session_id=session_id, key=key)).first()
             if row is None:
                 return None

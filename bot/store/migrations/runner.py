@@ -9,6 +9,7 @@ Alembic is imported only when a database is opened, not by `import bot.store` (~
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from sqlalchemy import Connection, Engine, MetaData, inspect, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from bot.errors import ServiceUnavailable
-from bot.store.db import safe_url, unreachable
+from bot.store.db import READ_ONLY, safe_url, unreachable
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -76,6 +77,33 @@ def head_revision() -> str:
     return head
 
 
+_REVISION_LINE = re.compile(r"""^(revision|down_revision)\s*(?::[^=\n]*)?=\s*["']([^"'\n]+)["']\s*$""", re.M)
+
+
+@cache
+def quick_head() -> str | None:
+    """The head revision read from the version files' own `revision`/`down_revision` lines, without
+    importing Alembic (~0.3 s of a cold start); None unless that gives exactly one head."""
+    revisions, parents = set(), set()
+    for path in (SCRIPTS / "versions").glob("v*.py"):
+        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        if "revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        parents.add(found.get("down_revision"))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def recorded_revision(conn: Connection) -> str | None:
+    """The one revision in the version table, read with plain SQL; None when there is not exactly one."""
+    try:
+        rows = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    except SQLAlchemyError:
+        return None
+    return rows[0] if len(rows) == 1 else None
+
+
 @contextmanager
 def locked(engine: Engine) -> Iterator[Connection]:
     """One transaction holding the migration lock; other upgraders wait for its commit."""
@@ -88,6 +116,14 @@ def locked(engine: Engine) -> Iterator[Connection]:
 
 def upgrade_database(engine: Engine) -> SchemaState:
     """Bring the schema to head (idempotent); a database made before migrations is adopted in place."""
+    quick = quick_head()
+    if quick is not None:
+        try:
+            with engine.execution_options(**{READ_ONLY: True}).connect() as conn:  # the usual case: no Alembic
+                if recorded_revision(conn) == quick:
+                    return SchemaState(quick, quick, quick)
+        except OperationalError as exc:
+            raise unreachable(engine.url, exc) from exc
     from alembic import command
     from alembic.util.exc import CommandError
 

@@ -1,0 +1,98 @@
+"""Profile interview turns in one process: where a turn's time goes, by function (cProfile).
+
+Run: .venv/bin/python benchmarks/profile_turns.py [--sessions 10] [--data-dir DIR] [--top 25]
+The coach is built as `coach serve` builds it (offline engine, SQLite, embedded Chroma); the
+playbook is indexed first, in this process, when the data dir is empty. One warm interview runs
+before the profiled ones, so caches that live for the process are filled as in a warm server.
+Prints the per-turn times (mean, slowest: the final, report-building turn) and the top functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.api.script import MAX_TURNS, answer  # noqa: E402
+
+
+def build(data_dir: Path):  # type: ignore[no-untyped-def]
+    """The coach over the offline engine, the playbook indexed."""
+    from bot.config import get_settings
+    from bot.factory import build_coach, warm_up
+    from bot.index import index_knowledge, open_index
+
+    settings = get_settings(data_dir=data_dir, engine="offline", rate_limit_per_minute=0, api_keys=[])
+    if open_index(settings).count() == 0:
+        index_knowledge(settings)
+    coach = build_coach(settings)
+    warm_up(coach)
+    return coach
+
+
+def interview(coach, times: list[tuple[int, float]], final: cProfile.Profile | None = None) -> None:  # type: ignore[no-untyped-def]
+    """One whole interview; records (turn number, seconds) for each message.
+
+    With `final`, only the report-building turn (the one that ends the interview) is profiled."""
+    sid = coach.start_session(pilot_name="bench").session_id
+    for n in range(MAX_TURNS):
+        final_turn = final is not None and answer(n + 1) == answer(MAX_TURNS)  # the script's last answer
+        if final_turn:
+            final.enable()
+        start = time.perf_counter()
+        turn = coach.send_message(sid, answer(n))
+        times.append((n, time.perf_counter() - start))
+        if final_turn:
+            final.disable()
+        if turn.done:
+            return
+
+
+def main() -> None:
+    """Build, warm, profile, print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--data-dir")
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--final-only", action="store_true", help="profile only the report-building turn")
+    args = parser.parse_args()
+    coach = build(Path(args.data_dir or tempfile.mkdtemp(prefix="profile-turns-")))
+    interview(coach, [])  # warm
+    plain: list[tuple[int, float]] = []
+    cpu = time.process_time()
+    for _ in range(args.sessions):
+        interview(coach, plain)  # unprofiled: CPU seconds per turn, all threads of the process
+    cpu_ms = (time.process_time() - cpu) * 1000 / len(plain)
+    times: list[tuple[int, float]] = []
+    profile = cProfile.Profile()
+    if not args.final_only:
+        profile.enable()
+    for _ in range(args.sessions):
+        interview(coach, times, profile if args.final_only else None)
+    profile.disable()
+    last = max(n for n, _ in times)
+    ms = [t * 1000 for _, t in times]
+    final = [t * 1000 for n, t in times if n == last]
+    print(f"{len(times)} turns, load average {os.getloadavg()[0]:.2f}; unprofiled CPU per turn {cpu_ms:.1f} ms")
+    print(f"turn ms: mean {statistics.mean(ms):.1f}, p50 {statistics.median(ms):.1f}, max {max(ms):.1f}")
+    print(f"final (report) turn ms: mean {statistics.mean(final):.1f}")
+    if os.environ.get("PROFILE_OUT"):
+        profile.dump_stats(os.environ["PROFILE_OUT"])
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
+    print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
