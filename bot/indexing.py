@@ -1,0 +1,97 @@
+"""`coach index` as a service: read the playbook and the user's folders, then sync the index.
+
+An unchanged set of files is recognised from one manifest hash kept in the lexical store, without
+opening Chroma (importing chromadb alone costs more than the whole check)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bot.chunking import MAX_CHARS, OVERLAP_CHARS
+from bot.config import Settings
+from bot.documents.folders import load_folder
+from bot.knowledge import Document, load_knowledge
+from bot.lexical_store import LexicalStore
+
+Progress = Callable[[int, int], None]
+CHUNKING = f"chunks:{MAX_CHARS}:{OVERLAP_CHARS}:embed_sha"  # part of the manifest: new chunking, new sync
+
+
+@dataclass
+class IndexSummary:
+    """What a sync did; added, removed and unchanged count chunks, embedded counts new vectors."""
+
+    documents: int
+    chunks: int
+    added: int
+    removed: int
+    unchanged: int
+    seconds: float
+    embedded: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, why) for unreadable files
+
+
+def lexical_path(settings: Settings) -> Path:
+    """Where the lexical store of this index lives (one file per Chroma store and collection)."""
+    if not settings.chroma_url:
+        return settings.data_dir / "lexical" / f"{settings.collection}.sqlite3"
+    url = urlparse(settings.chroma_url)
+    return settings.data_dir / "lexical" / f"{url.hostname}-{url.port or 0}-{settings.collection}.sqlite3"
+
+
+def manifest_of(documents: Sequence[Document], skipped: Sequence[tuple[str, str]]) -> str:
+    """One hash of every document's source and content hash (and what was skipped)."""
+    digest = hashlib.sha256(CHUNKING.encode())
+    for source, sha in sorted((d.source, d.sha256) for d in documents):
+        digest.update(f"\x00{source}\x00{sha}".encode())
+    for source, _ in sorted(skipped):
+        digest.update(f"\x00skipped\x00{source}".encode())
+    return digest.hexdigest()
+
+
+def _unchanged(settings: Settings, store: LexicalStore, manifest: str) -> bool:
+    """True when the embedded index was last synced with exactly these files and finished."""
+    if settings.chroma_url or not (settings.chroma_path / "chroma.sqlite3").is_file():
+        return False  # a shared server may have been changed from elsewhere: let the sync look
+    return store.get("manifest") == manifest and store.get("writing") != "1"
+
+
+def index_knowledge(
+    settings: Settings, progress: Progress | None = None, reading: Progress | None = None
+) -> IndexSummary:
+    """Load the playbook and the user's folders (PDF, DOCX, PPTX, HTML, Markdown) and sync the index.
+
+    A user file that cannot be read is skipped with its reason, and keeps what was indexed before."""
+    start = time.perf_counter()
+    documents = load_knowledge(settings.knowledge_dir).documents
+    store = LexicalStore(lexical_path(settings))
+    try:
+        known = store.doc_hashes()
+        skipped: list[tuple[str, str]] = []
+        for extra in settings.knowledge_dirs:
+            folder = load_folder(extra, f"{extra.name}/", known, settings.max_upload_bytes, progress=reading)
+            documents += folder.documents
+            skipped += folder.skipped
+        manifest = manifest_of(documents, skipped)
+        if _unchanged(settings, store, manifest):
+            held = store.stored_count()
+            seconds = round(time.perf_counter() - start, 3)
+            return IndexSummary(len(documents), held, 0, 0, held, seconds, skipped=skipped)
+    finally:
+        store.close()
+    from bot.index import open_index  # chromadb loads only when something changed
+
+    index = open_index(settings)
+    try:
+        keep = frozenset(source for source, _ in skipped)
+        summary = index.sync(documents, progress=progress, keep=keep, manifest=manifest)
+    finally:
+        index.close()
+    summary.skipped = skipped
+    summary.seconds = round(time.perf_counter() - start, 3)
+    return summary
