@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +25,8 @@ Mode = Literal["hybrid", "dense", "lexical"]
 Progress = Callable[[int, int], None]
 RRF_K = 60
 PAGE = 2000
+MIN_SHARE = 0.05  # below this share of the chunks, a dimension filter goes straight to Chroma
+MAX_WIDE = 400
 RECHECK_SECONDS = 2.0  # how stale a Chroma server's view may get before the lexical side re-checks it
 
 
@@ -124,10 +127,34 @@ class PlaybookIndex(IndexWrites):
         """Rebuild the lexical store from Chroma when it does not match the collection (first use of
         an index built before it existed, a crash mid-write, or a write by another machine)."""
         revision = str((collection.metadata or {}).get("revision") or "")
-        store_ok = self.store.get("revision") == revision and self.store.get("writing") != "1"
-        if not store_ok or self.store.count() != self._chroma_count():
-            self._rebuild_lexical(revision)
+        if self._where == "embedded" and self.store.stored_count():
+            # the store beside an embedded Chroma commits last: it says what happened
+            if self.store.get("writing") == "1":
+                self._roll_back(revision)
+            elif self.store.get("revision") != revision:
+                with self._guard():
+                    collection.modify(metadata={"revision": self.store.get("revision")})
+        else:
+            store_ok = self.store.get("revision") == revision and self.store.get("writing") != "1"
+            if not revision:  # written by an older coach, or never: only the counts can tell
+                store_ok = store_ok and self.store.stored_count() == self._chroma_count()
+            if not store_ok:
+                self._rebuild_lexical(revision)
         self._checked = time.monotonic()
+
+    def _roll_back(self, revision: str) -> None:
+        """After a crash mid-write, bring Chroma back to the lexical store (which commits last): drop
+        vectors it does not know, and forget the documents whose vectors went, so a sync redoes them."""
+        stored = self.store.sources_by_id()
+        held: set[str] = set()
+        with self._guard():
+            for offset in range(0, self._collection.count(), PAGE):
+                held.update(self._collection.get(include=[], limit=PAGE, offset=offset)["ids"])
+            extra = sorted(held - stored.keys())
+            for i in range(0, len(extra), PAGE):
+                self._collection.delete(ids=extra[i : i + PAGE])
+        missing = sorted(stored.keys() - held)
+        self.store.write([], missing, {stored[cid]: "" for cid in missing}, revision)
 
     def _recheck(self) -> None:
         if self._where == "embedded" or time.monotonic() - self._checked < RECHECK_SECONDS:
@@ -147,9 +174,11 @@ class PlaybookIndex(IndexWrites):
             total = self._collection.count()
             for offset in range(0, total, PAGE):
                 got = self._collection.get(include=["metadatas", "documents"], limit=PAGE, offset=offset)
-                for cid, meta, doc in zip(got["ids"], got["metadatas"] or [], got["documents"] or [], strict=True):
-                    added.append((cid, str(doc), dict(meta), lexical_text(dict(meta), str(doc))))
-                    docs[str(meta["source"])] = str(meta.get("doc_sha256") or "")
+                texts = got["documents"] or [None] * len(got["ids"])
+                for cid, meta, doc in zip(got["ids"], got["metadatas"] or [], texts, strict=True):
+                    added.append((cid, doc or "", dict(meta), lexical_text(dict(meta), doc or "")))
+                    # a text the embedded store does not keep in Chroma is read again on the next sync
+                    docs[str(meta["source"])] = str(meta.get("doc_sha256") or "") if doc is not None else ""
         self.store.write(added, [], docs, revision)
 
     # ---- searching -----------------------------------------------------------------------------
@@ -187,17 +216,34 @@ class PlaybookIndex(IndexWrites):
         if total == 0:
             return []
         vector = self.embedder.embed([query])
+        share = 1.0 if dims is None else self.store.share(dims)
+        if share == 0.0:
+            return []
+        if dims is None or share < MIN_SHARE:
+            return self._query(vector, min(n, total), dims)
+        # Chroma's metadata filter costs tens of times an unfiltered search at 100k chunks: ask the
+        # unfiltered index for enough neighbours that n of them should be in the dimensions, and
+        # let Chroma filter only when they are not
+        wide = self._query(vector, min(math.ceil(n / share), MAX_WIDE, total), None)
+        inside = [p for p in wide if p.dimension in dims][:n]
+        return inside if len(inside) == min(n, round(share * total)) else self._query(vector, min(n, total), dims)
+
+    def _query(self, vector: np.ndarray, n: int, dims: list[str] | None) -> list[Passage]:
+        include = ["metadatas", "distances"] if self._where == "embedded" else ["metadatas", "distances", "documents"]
         with self._guard():
             got = self._collection.query(
                 query_embeddings=vector,  # type: ignore[arg-type]
-                n_results=min(n, total),
+                n_results=n,
                 where=_dimension_filter(dims),
-                include=["documents", "metadatas", "distances"],
+                include=include,  # type: ignore[arg-type]
             )
-        docs, metas, dists = got["documents"], got["metadatas"], got["distances"]
-        assert docs is not None and metas is not None and dists is not None
-        rows = zip(got["ids"][0], docs[0], metas[0], dists[0], strict=True)
-        return [_passage(Row(cid, str(doc), dict(meta)), 1.0 - float(dist)) for cid, doc, meta, dist in rows]
+        ids, metas, dists = got["ids"][0], got["metadatas"], got["distances"]
+        assert metas is not None and dists is not None
+        texts = self.store.texts(ids)
+        if got["documents"] is not None:
+            texts.update({cid: str(doc) for cid, doc in zip(ids, got["documents"][0], strict=True) if doc is not None})
+        rows = zip(ids, metas[0], dists[0], strict=True)
+        return [_passage(Row(cid, texts.get(cid, ""), dict(meta)), 1.0 - float(dist)) for cid, meta, dist in rows]
 
     def _lexical(self, query: str, n: int, dims: list[str] | None) -> list[Passage]:
         return [_passage(row, score) for row, score in self.store.top(query, n, dims)]

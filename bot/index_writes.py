@@ -37,6 +37,7 @@ class IndexWrites:
     """The writing half of PlaybookIndex (kept apart so each half stays readable)."""
 
     _collection: Any
+    _where: str
     store: LexicalStore
 
     def _guard(self) -> AbstractContextManager[None]:  # provided by PlaybookIndex
@@ -143,7 +144,8 @@ class IndexWrites:
             with self._guard():
                 self._collection.add(
                     ids=[c.id for c in batch],
-                    documents=[c.text for c in batch],
+                    # the texts live in the lexical store; a shared server keeps them too, for other machines
+                    documents=None if self._where == "embedded" else [c.text for c in batch],
                     embeddings=part,  # type: ignore[arg-type]
                     metadatas=[c.metadata() for c in batch],  # type: ignore[misc]
                 )

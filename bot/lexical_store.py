@@ -106,6 +106,26 @@ class LexicalStore:
         sql = f"SELECT row, chunk_id, text, meta FROM chunks WHERE row IN ({marks})"
         return {r: Row(cid, text, json.loads(meta)) for r, cid, text, meta in self._db.execute(sql, list(rows))}
 
+    def texts(self, chunk_ids: Sequence[str]) -> dict[str, str]:
+        """chunk id -> text, for the ids held."""
+        marks = ",".join("?" * len(chunk_ids))
+        return dict(self._db.execute(f"SELECT chunk_id, text FROM chunks WHERE chunk_id IN ({marks})", list(chunk_ids)))
+
+    def share(self, dimensions: Sequence[str]) -> float:
+        """The fraction of chunks in these dimensions."""
+        with self._lock:
+            self.refresh()
+            bm25 = self._bm25
+            if not bm25.count:
+                return 0.0
+            labels = [self._labels[d] for d in dimensions if d in self._labels]
+            live = bm25.labels[: bm25.size][bm25.alive[: bm25.size]]
+            return float(np.isin(live, labels).sum()) / bm25.count
+
+    def sources_by_id(self) -> dict[str, str]:
+        """chunk id -> source of every chunk held."""
+        return dict(self._db.execute("SELECT chunk_id, source FROM chunks"))
+
     def stored_count(self) -> int:
         """Number of chunks in the file (without loading the BM25 index)."""
         return int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])

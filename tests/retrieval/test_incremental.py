@@ -122,11 +122,14 @@ def test_a_crash_mid_write_is_repaired_from_chroma(settings: Settings, docs_dir:
     index = open_index(settings)
     index.sync(iter_documents(docs_dir))
     expected = _lexical(index)
-    index.store.begin_writing()  # as if the process died between Chroma and the lexical store
+    index.store.begin_writing()  # the process dies after writing to Chroma, before the lexical store
+    index._collection.add(ids=["orphan"], embeddings=get_embedder().embed(["orphan"]), metadatas=[{"source": "x.md"}])
     assert LexicalStore(lexical_path(settings)).get("writing") == "1"
     reopened = open_index(settings)
     assert reopened.store.get("writing") == ""
+    assert reopened._collection.get(ids=["orphan"])["ids"] == []  # Chroma rolled back to the store
     assert _lexical(reopened) == expected
+    assert reopened.count() == index._collection.count()
 
 
 def _index_in_subprocess(data_dir: Path, playbook: Path) -> dict[str, object]:
