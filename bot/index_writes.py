@@ -88,6 +88,11 @@ class IndexWrites:
             embedded=embedded,
         )
 
+    def update_documents(self, documents: Sequence[Document], progress: Progress | None = None) -> IndexSummary:
+        """Add or replace these documents only; every other indexed document stays as it is."""
+        others = frozenset(self.store.doc_hashes()) - {d.source for d in documents}
+        return self.sync(documents, progress=progress, keep=others)
+
     def add_chunks(
         self, chunks: Sequence[Chunk], embeddings: np.ndarray | None = None, progress: Progress | None = None
     ) -> int:
@@ -120,8 +125,8 @@ class IndexWrites:
                 part = kept[i : i + WRITE_BATCH]
                 self._collection.update(ids=[c.id for c in part], metadatas=[c.metadata() for c in part])
         rows = [_row(c) for c in [*added, *kept]]
-        meta = {"manifest": manifest} if manifest else {}
-        self.store.write(rows, [*removed, *(c.id for c in kept)], docs, revision, **meta)
+        # only a full sync from `coach index` records a manifest; any other write clears it
+        self.store.write(rows, [*removed, *(c.id for c in kept)], docs, revision, manifest=manifest)
         with self._guard():
             self._collection.modify(metadata={"revision": revision})
         self._tune(self.store.count())
