@@ -6,6 +6,7 @@ opening Chroma (importing chromadb alone costs more than the whole check)."""
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,6 @@ from bot.chunking import MAX_CHARS, OVERLAP_CHARS
 from bot.config import Settings
 from bot.documents.folders import load_folder
 from bot.knowledge import Document, load_knowledge
-from bot.lexical_store import LexicalStore
 
 Progress = Callable[[int, int], None]
 CHUNKING = f"chunks:{MAX_CHARS}:{OVERLAP_CHARS}:embed_sha"  # part of the manifest: new chunking, new sync
@@ -54,11 +54,27 @@ def manifest_of(documents: Sequence[Document], skipped: Sequence[tuple[str, str]
     return digest.hexdigest()
 
 
-def _unchanged(settings: Settings, store: LexicalStore, manifest: str) -> bool:
+def _read_store(path: Path) -> tuple[dict[str, str], dict[str, str], int]:
+    """The lexical store's meta values, document hashes and chunk count, read with plain sqlite3
+    (no numpy, no chromadb: this is all an unchanged `coach index` needs)."""
+    if not path.is_file():
+        return {}, {}, 0
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        docs = dict(db.execute("SELECT source, sha256 FROM docs"))
+        return meta, docs, int(db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+    except sqlite3.Error:
+        return {}, {}, 0  # not created yet, or from elsewhere: the sync will sort it out
+    finally:
+        db.close()
+
+
+def _unchanged(settings: Settings, meta: dict[str, str], manifest: str) -> bool:
     """True when the embedded index was last synced with exactly these files and finished."""
     if settings.chroma_url or not (settings.chroma_path / "chroma.sqlite3").is_file():
         return False  # a shared server may have been changed from elsewhere: let the sync look
-    return store.get("manifest") == manifest and store.get("writing") != "1"
+    return meta.get("manifest") == manifest and meta.get("writing") != "1"
 
 
 def index_knowledge(
@@ -69,21 +85,16 @@ def index_knowledge(
     A user file that cannot be read is skipped with its reason, and keeps what was indexed before."""
     start = time.perf_counter()
     documents = load_knowledge(settings.knowledge_dir).documents
-    store = LexicalStore(lexical_path(settings))
-    try:
-        known = store.doc_hashes()
-        skipped: list[tuple[str, str]] = []
-        for extra in settings.knowledge_dirs:
-            folder = load_folder(extra, f"{extra.name}/", known, settings.max_upload_bytes, progress=reading)
-            documents += folder.documents
-            skipped += folder.skipped
-        manifest = manifest_of(documents, skipped)
-        if _unchanged(settings, store, manifest):
-            held = store.stored_count()
-            seconds = round(time.perf_counter() - start, 3)
-            return IndexSummary(len(documents), held, 0, 0, held, seconds, skipped=skipped)
-    finally:
-        store.close()
+    meta, known, held = _read_store(lexical_path(settings))
+    skipped: list[tuple[str, str]] = []
+    for extra in settings.knowledge_dirs:
+        folder = load_folder(extra, f"{extra.name}/", known, settings.max_upload_bytes, progress=reading)
+        documents += folder.documents
+        skipped += folder.skipped
+    manifest = manifest_of(documents, skipped)
+    if _unchanged(settings, meta, manifest):
+        seconds = round(time.perf_counter() - start, 3)
+        return IndexSummary(len(documents), held, 0, 0, held, seconds, skipped=skipped)
     from bot.index import open_index  # chromadb loads only when something changed
 
     index = open_index(settings)

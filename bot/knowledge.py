@@ -22,6 +22,11 @@ DIMENSION_IDS = (
 )
 Severity = Literal["critical", "high", "medium"]
 DOC_SUFFIXES = (".md", ".markdown", ".txt")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the rubric parses ~10x faster
+
+
+def _yaml(text: str) -> object:
+    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
 
 
 class KnowledgeError(ConfigError):
@@ -187,7 +192,7 @@ def _field_path(err: ValidationError) -> str:
 def load_rubric(path: Path) -> Rubric:
     """Load and validate the rubric YAML; errors name the file and the field."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise KnowledgeError(f"{path}: rubric file not found") from exc
     except yaml.YAMLError as exc:
@@ -206,7 +211,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, object], str]:
     if len(parts) != 2:
         raise KnowledgeError(f"{path}: front matter is not closed with '---'")
     try:
-        meta = yaml.safe_load(parts[0].lstrip("-\n")) or {}
+        meta = _yaml(parts[0].lstrip("-\n")) or {}
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{path}: front matter is not valid YAML ({exc})") from exc
     if not isinstance(meta, dict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -13,7 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bot.cli.common import console, err_console, settings_from_cli, user_errors
-from bot.index import IndexSummary, Passage, index_knowledge, open_index
+from bot.indexing import IndexSummary, index_knowledge  # no chromadb import when nothing changed
+
+if TYPE_CHECKING:
+    from bot.index import Passage
 
 EMPTY_INDEX = "The index is empty: run `coach index` first."
 
@@ -78,6 +81,8 @@ def search_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search the playbook index and show the best passages with their source."""
+    from bot.index import open_index
+
     settings = settings_from_cli()
     with user_errors():
         index = open_index(settings)

@@ -138,7 +138,8 @@ def _index_in_subprocess(data_dir: Path, playbook: Path) -> dict[str, object]:
         "from bot.indexing import index_knowledge;"
         f"s = index_knowledge(Settings(data_dir=Path({str(data_dir)!r}), knowledge_dir=Path({str(playbook)!r}),"
         " knowledge_dirs=[]));"
-        "print(json.dumps({'added': s.added, 'unchanged': s.unchanged, 'chromadb': 'chromadb' in sys.modules}))"
+        "print(json.dumps({'added': s.added, 'unchanged': s.unchanged, 'chromadb': 'chromadb' in sys.modules,"
+        " 'numpy': 'numpy' in sys.modules}))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
@@ -149,7 +150,7 @@ def test_an_unchanged_playbook_is_skipped_from_its_manifest(tmp_path: Path, play
     first = index_knowledge(settings)
     assert first.added > 0
     again = _index_in_subprocess(settings.data_dir, playbook_dir)
-    assert again == {"added": 0, "unchanged": first.chunks, "chromadb": False}  # Chroma not even imported
+    assert again == {"added": 0, "unchanged": first.chunks, "chromadb": False, "numpy": False}  # not even imported
     write_doc(playbook_dir, "extra.md", "governance", "Extra", "## Note\n\nA new note on audit logs.")
     changed = _index_in_subprocess(settings.data_dir, playbook_dir)
     assert changed["added"] == 1 and changed["chromadb"] is True
