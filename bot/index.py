@@ -129,11 +129,8 @@ class PlaybookIndex(IndexWrites):
         revision = str((collection.metadata or {}).get("revision") or "")
         if self._where == "embedded" and self.store.stored_count():
             # the store beside an embedded Chroma commits last: it says what happened
-            if self.store.get("writing") == "1":
+            if self.store.get("writing") == "1" or self.store.stored_count() != self._chroma_count():
                 self._roll_back(revision)
-            elif self.store.get("revision") != revision:
-                with self._guard():
-                    collection.modify(metadata={"revision": self.store.get("revision")})
         else:
             store_ok = self.store.get("revision") == revision and self.store.get("writing") != "1"
             if not revision:  # written by an older coach, or never: only the counts can tell
@@ -154,7 +151,7 @@ class PlaybookIndex(IndexWrites):
             for i in range(0, len(extra), PAGE):
                 self._collection.delete(ids=extra[i : i + PAGE])
         missing = sorted(stored.keys() - held)
-        self.store.write([], missing, {stored[cid]: "" for cid in missing}, revision)
+        self.store.write([], missing, {stored[cid]: "" for cid in missing}, self.store.get("revision") or revision)
 
     def _recheck(self) -> None:
         if self._where == "embedded" or time.monotonic() - self._checked < RECHECK_SECONDS:
@@ -204,14 +201,15 @@ class PlaybookIndex(IndexWrites):
         candidates = max(4 * k, 20)
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dense")
-        dense_leg = self._pool.submit(self._dense, query, candidates, dims)  # embedding and HNSW beside BM25
+        dense_leg = self._pool.submit(self._dense, query, candidates, dims, k)  # embedding and HNSW beside BM25
         lexical = self._lexical(query, candidates, dims)
         dense = dense_leg.result()
         by_id = {p.chunk_id: p for p in [*lexical, *dense]}
         fused = reciprocal_rank_fusion([[p.chunk_id for p in dense], [p.chunk_id for p in lexical]], k=RRF_K)
         return [replace(by_id[cid], score=round(score, 6)) for cid, score in fused[:k]]
 
-    def _dense(self, query: str, n: int, dims: list[str] | None) -> list[Passage]:
+    def _dense(self, query: str, n: int, dims: list[str] | None, need: int | None = None) -> list[Passage]:
+        """The n nearest chunks (in the dimensions); a filtered hybrid search needs only `need` of them."""
         total = self.store.count()
         if total == 0:
             return []
@@ -226,7 +224,8 @@ class PlaybookIndex(IndexWrites):
         # let Chroma filter only when they are not
         wide = self._query(vector, min(math.ceil(n / share), MAX_WIDE, total), None)
         inside = [p for p in wide if p.dimension in dims][:n]
-        return inside if len(inside) == min(n, round(share * total)) else self._query(vector, min(n, total), dims)
+        enough = min(need or n, round(share * total))
+        return inside if len(inside) >= enough else self._query(vector, min(n, total), dims)
 
     def _query(self, vector: np.ndarray, n: int, dims: list[str] | None) -> list[Passage]:
         include = ["metadatas", "distances"] if self._where == "embedded" else ["metadatas", "distances", "documents"]

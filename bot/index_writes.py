@@ -127,8 +127,9 @@ class IndexWrites:
         rows = [_row(c) for c in [*added, *kept]]
         # only a full sync from `coach index` records a manifest; any other write clears it
         self.store.write(rows, [*removed, *(c.id for c in kept)], docs, revision, manifest=manifest)
-        with self._guard():
-            self._collection.modify(metadata={"revision": revision})
+        if self._where != "embedded":  # other machines learn of the change from the shared collection
+            with self._guard():
+                self._collection.modify(metadata={"revision": revision})
         self._tune(self.store.count())
         return embedded
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -23,6 +24,7 @@ STOPWORDS = frozenset(
 _SUFFIXES = (("ies", "y"), ("sses", "ss"), ("'s", ""))
 
 
+@lru_cache(maxsize=1 << 18)  # a corpus repeats its words: stem each once
 def stem(word: str) -> str:
     """Light English stemming: plural and possessive endings only (stable, predictable)."""
     for suffix, repl in _SUFFIXES:

@@ -165,32 +165,35 @@ class LexicalStore:
         self._bm25, self._labels = Bm25(), {}
         self._seq = int(self._db.execute("SELECT coalesce(max(seq), 0) FROM log").fetchone()[0])
         self._bm25.vocab = dict(self._db.execute("SELECT term, tid FROM vocab ORDER BY tid"))
-        got = self._db.execute("SELECT row, dimension, tids, tfs FROM chunks ORDER BY row").fetchall()
+        self._index_rows(self._db.execute("SELECT row, dimension, tids, tfs FROM chunks ORDER BY row").fetchall())
+
+    def _follow(self) -> None:
+        vocab = self._db.execute("SELECT term, tid FROM vocab WHERE tid >= ?", (len(self._bm25.vocab),))
+        self._bm25.vocab.update(dict(vocab))
+        changes = self._db.execute("SELECT seq, row, tids FROM log WHERE seq > ? ORDER BY seq", (self._seq,)).fetchall()
+        for _, row, tids in changes:
+            if tids is not None:
+                self._bm25.remove(row, np.frombuffer(tids, dtype=np.int32))
+        added = [row for _, row, tids in changes if tids is None]
+        for i in range(0, len(added), 500):
+            marks = ",".join("?" * len(added[i : i + 500]))
+            sql = f"SELECT row, dimension, tids, tfs FROM chunks WHERE row IN ({marks}) ORDER BY row"
+            self._index_rows(self._db.execute(sql, added[i : i + 500]).fetchall())
+        self._seq = changes[-1][0] if changes else self._seq
+
+    def _index_rows(self, got: list[tuple[int, str, bytes, bytes]]) -> None:
+        """Add stored rows to the BM25 index: one by one when few, in one go when many."""
+        if len(got) < 64:
+            for row, dim, term_blob, tf_blob in got:
+                label = self._labels.setdefault(dim, len(self._labels))
+                ids, counts = np.frombuffer(term_blob, dtype=np.int32), np.frombuffer(tf_blob, dtype=np.int32)
+                self._bm25.add(row, ids, counts, label)
+            return
         rows = np.array([g[0] for g in got], dtype=np.int64)
         labels = np.array([self._labels.setdefault(g[1], len(self._labels)) for g in got], dtype=np.int32)
         tids = [np.frombuffer(g[2], dtype=np.int32) for g in got]
         tfs = [np.frombuffer(g[3], dtype=np.int32) for g in got]
         self._bm25.add_many(rows, tids, tfs, labels)
-
-    def _index_row(self, row: int, dim: str, tids: bytes, tfs: bytes) -> None:
-        label = self._labels.setdefault(dim, len(self._labels))
-        self._bm25.add(row, np.frombuffer(tids, dtype=np.int32), np.frombuffer(tfs, dtype=np.int32), label)
-
-    def _follow(self) -> None:
-        new_terms = self._db.execute(
-            "SELECT term, tid FROM vocab WHERE tid >= ? ORDER BY tid", (len(self._bm25.vocab),)
-        )
-        self._bm25.vocab.update(dict(new_terms))
-        for seq, row, tids in self._db.execute(
-            "SELECT seq, row, tids FROM log WHERE seq > ? ORDER BY seq", (self._seq,)
-        ):
-            self._seq = seq
-            if tids is not None:
-                self._bm25.remove(row, np.frombuffer(tids, dtype=np.int32))
-                continue
-            got = self._db.execute("SELECT dimension, tids, tfs FROM chunks WHERE row = ?", (row,)).fetchone()
-            if got is not None:
-                self._index_row(row, *got)
 
     # ---- writing ---------------------------------------------------------------------------------
 
@@ -230,7 +233,7 @@ class LexicalStore:
             self._db.execute(f"DELETE FROM chunks WHERE chunk_id IN ({marks})", part)
 
     def _add(self, added: Sequence[tuple[str, str, dict[str, Any], str]]) -> None:
-        vocab: dict[str, int] = dict(self._db.execute("SELECT term, tid FROM vocab"))
+        vocab = dict(self._bm25.vocab)  # refreshed: the same as the file's
         start = int(self._db.execute("SELECT coalesce(max(row), 0) FROM chunks").fetchone()[0])
         start = max(start, int(self._db.execute("SELECT coalesce(max(row), 0) FROM log").fetchone()[0]))
         records, before = [], len(vocab)

@@ -154,3 +154,17 @@ def test_an_unchanged_playbook_is_skipped_from_its_manifest(tmp_path: Path, play
     write_doc(playbook_dir, "extra.md", "governance", "Extra", "## Note\n\nA new note on audit logs.")
     changed = _index_in_subprocess(settings.data_dir, playbook_dir)
     assert changed["added"] == 1 and changed["chromadb"] is True
+
+
+def test_a_filtered_dense_search_equals_chromas_own_filter(settings: Settings, docs_dir: Path) -> None:
+    for n in range(12):  # enough chunks outside the filter that the wide search must skip some
+        write_doc(docs_dir, f"more{n}.md", "workflow_adoption", f"More {n}", f"## Part\n\nAdoption note {n}.")
+    index = open_index(settings)
+    index.sync(iter_documents(docs_dir))
+    query = "who reviews the audit trail before launch"
+    for dims in (["governance"], ["governance", "data_pipeline"], ["workflow_adoption"]):
+        ours = [p.chunk_id for p in index.search(query, k=3, dimension=dims, mode="dense")]
+        where = {"dimension": dims[0]} if len(dims) == 1 else {"dimension": {"$in": dims}}
+        vector = get_embedder().embed([query])
+        chroma = index._collection.query(query_embeddings=vector, n_results=3, where=where, include=[])
+        assert ours == chroma["ids"][0][: len(ours)] and ours, dims
