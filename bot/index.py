@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
@@ -81,7 +80,6 @@ class PlaybookIndex(IndexWrites):
         self._ef = ReadinessEmbeddingFunction()
         self._embedder = embedder
         self.store = store
-        self._pool: ThreadPoolExecutor | None = None
         self._checked = 0.0
         with self._guard():
             self._collection = client.get_or_create_collection(
@@ -199,11 +197,10 @@ class PlaybookIndex(IndexWrites):
         if mode == "lexical":
             return self._lexical(query, k, dims)
         candidates = max(4 * k, 20)
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dense")
-        dense_leg = self._pool.submit(self._dense, query, candidates, dims, k)  # embedding and HNSW beside BM25
+        # the legs run one after the other: BM25 takes a fraction of a millisecond, less than
+        # handing the dense leg to another thread costs on a busy machine (measured, see benchmarks/)
         lexical = self._lexical(query, candidates, dims)
-        dense = dense_leg.result()
+        dense = self._dense(query, candidates, dims, k)
         by_id = {p.chunk_id: p for p in [*lexical, *dense]}
         fused = reciprocal_rank_fusion([[p.chunk_id for p in dense], [p.chunk_id for p in lexical]], k=RRF_K)
         return [replace(by_id[cid], score=round(score, 6)) for cid, score in fused[:k]]
@@ -228,29 +225,29 @@ class PlaybookIndex(IndexWrites):
         return inside if len(inside) >= enough else self._query(vector, min(n, total), dims)
 
     def _query(self, vector: np.ndarray, n: int, dims: list[str] | None) -> list[Passage]:
-        include = ["metadatas", "distances"] if self._where == "embedded" else ["metadatas", "distances", "documents"]
+        """Ask Chroma for neighbours; their texts and metadata come from the lexical store (a Chroma
+        server also returns them, for chunks another machine added since the store last looked)."""
+        remote = self._where != "embedded"
         with self._guard():
             got = self._collection.query(
                 query_embeddings=vector,  # type: ignore[arg-type]
                 n_results=n,
                 where=_dimension_filter(dims),
-                include=include,  # type: ignore[arg-type]
+                include=["distances", "metadatas", "documents"] if remote else ["distances"],  # type: ignore[list-item]
             )
-        ids, metas, dists = got["ids"][0], got["metadatas"], got["distances"]
-        assert metas is not None and dists is not None
-        texts = self.store.texts(ids)
-        if got["documents"] is not None:
-            texts.update({cid: str(doc) for cid, doc in zip(ids, got["documents"][0], strict=True) if doc is not None})
-        rows = zip(ids, metas[0], dists[0], strict=True)
-        return [_passage(Row(cid, texts.get(cid, ""), dict(meta)), 1.0 - float(dist)) for cid, meta, dist in rows]
+        ids, dists = got["ids"][0], got["distances"]
+        assert dists is not None
+        rows = self.store.by_ids(ids)
+        if remote and got["metadatas"] is not None and got["documents"] is not None:
+            for cid, meta, doc in zip(ids, got["metadatas"][0], got["documents"][0], strict=True):
+                rows.setdefault(cid, Row(cid, str(doc or ""), dict(meta)))
+        return [_passage(rows[cid], 1.0 - float(d)) for cid, d in zip(ids, dists[0], strict=True) if cid in rows]
 
     def _lexical(self, query: str, n: int, dims: list[str] | None) -> list[Passage]:
         return [_passage(row, score) for row, score in self.store.top(query, n, dims)]
 
     def close(self) -> None:
-        """Stop the search thread and close the lexical store."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
+        """Close the lexical store."""
         self.store.close()
 
 

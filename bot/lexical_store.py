@@ -106,10 +106,12 @@ class LexicalStore:
         sql = f"SELECT row, chunk_id, text, meta FROM chunks WHERE row IN ({marks})"
         return {r: Row(cid, text, json.loads(meta)) for r, cid, text, meta in self._db.execute(sql, list(rows))}
 
-    def texts(self, chunk_ids: Sequence[str]) -> dict[str, str]:
-        """chunk id -> text, for the ids held."""
+    def by_ids(self, chunk_ids: Sequence[str]) -> dict[str, Row]:
+        """chunk id -> stored chunk, for the ids held."""
         marks = ",".join("?" * len(chunk_ids))
-        return dict(self._db.execute(f"SELECT chunk_id, text FROM chunks WHERE chunk_id IN ({marks})", list(chunk_ids)))
+        sql = f"SELECT chunk_id, text, meta FROM chunks WHERE chunk_id IN ({marks})"
+        with self._lock:
+            return {cid: Row(cid, text, json.loads(meta)) for cid, text, meta in self._db.execute(sql, list(chunk_ids))}
 
     def share(self, dimensions: Sequence[str]) -> float:
         """The fraction of chunks in these dimensions."""
