@@ -63,7 +63,8 @@ class LexicalStore:
 
     def get(self, key: str) -> str:
         """A value of the meta table ('' when unset)."""
-        found = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        with self._lock:  # one connection, shared by the server's threads
+            found = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return str(found[0]) if found else ""
 
     def _put(self, **values: str) -> None:
