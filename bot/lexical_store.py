@@ -178,10 +178,12 @@ class LexicalStore:
             if tids is not None:
                 self._bm25.remove(row, np.frombuffer(tids, dtype=np.int32))
         added = [row for _, row, tids in changes if tids is None]
+        got: list[tuple[int, str, bytes, bytes]] = []
         for i in range(0, len(added), 500):
             marks = ",".join("?" * len(added[i : i + 500]))
             sql = f"SELECT row, dimension, tids, tfs FROM chunks WHERE row IN ({marks}) ORDER BY row"
-            self._index_rows(self._db.execute(sql, added[i : i + 500]).fetchall())
+            got += self._db.execute(sql, added[i : i + 500]).fetchall()
+        self._index_rows(got)  # one merge into the postings, however many rows came
         self._seq = changes[-1][0] if changes else self._seq
 
     def _index_rows(self, got: list[tuple[int, str, bytes, bytes]]) -> None:
