@@ -80,6 +80,7 @@ class Bm25:
         self._tail: dict[int, tuple[list[int], list[int]]] = {}
         self._tail_size = 0
         self._dead = 0
+        self._pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def _reserve(self, rows: int) -> None:
         self.size = max(self.size, rows)
@@ -101,8 +102,10 @@ class Bm25:
         if self._tail_size > max(4096, len(self._rows) // 16):
             self.compact()
 
-    def add_many(self, rows: np.ndarray, tids: list[np.ndarray], tfs: list[np.ndarray], labels: np.ndarray) -> None:
-        """Index many new rows at once (loading a stored index)."""
+    def add_many(
+        self, rows: np.ndarray, tids: list[np.ndarray], tfs: list[np.ndarray], labels: np.ndarray, compact: bool = True
+    ) -> None:
+        """Index many new rows at once; with compact=False they wait (unsearchable) for the next compact()."""
         if not len(rows):
             return
         self._reserve(int(rows.max()) + 1)
@@ -114,7 +117,9 @@ class Bm25:
         self._df += np.bincount(all_tids, minlength=len(self._df))
         self._total += float(all_tfs.sum())
         self.count += len(rows)
-        self.compact((all_tids, all_rows, all_tfs))
+        self._pending.append((all_tids, all_rows, all_tfs))
+        if compact:
+            self.compact()
 
     def remove(self, row: int, tids: np.ndarray) -> None:
         """Forget one row (its term ids are needed to correct document frequencies)."""
@@ -128,14 +133,14 @@ class Bm25:
         if self._dead > max(1024, self.count // 4):
             self.compact()
 
-    def compact(self, extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> None:
-        """Fold the tail (and extra term, row, count postings) into the term-major arrays and
-        drop removed rows' postings."""
+    def compact(self) -> None:
+        """Fold the tail and pending bulk postings into the term-major arrays and drop removed rows'."""
         terms = np.repeat(np.arange(len(self._indptr) - 1), np.diff(self._indptr))
         tail_terms = [np.full(len(r), t) for t, (r, _) in self._tail.items()]
         tail_rows = [np.asarray(r, dtype=np.int32) for r, _ in self._tail.values()]
         tail_tfs = [np.asarray(c, dtype=np.float32) for _, c in self._tail.values()]
-        more = [[e] for e in extra] if extra else [[], [], []]
+        more = [[p[i] for p in self._pending] for i in range(3)]
+        self._pending = []
         terms = np.concatenate([terms, *tail_terms, *more[0]]).astype(np.int64)
         rows = np.concatenate([self._rows, *tail_rows, *more[1]]).astype(np.int32)
         tfs = np.concatenate([self._tfs, *tail_tfs, *more[2]]).astype(np.float32)

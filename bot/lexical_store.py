@@ -30,6 +30,7 @@ CREATE INDEX IF NOT EXISTS chunks_embed ON chunks(embed_sha);
 CREATE TABLE IF NOT EXISTS docs(source TEXT PRIMARY KEY, sha256 TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS log(seq INTEGER PRIMARY KEY AUTOINCREMENT, row INTEGER NOT NULL, tids BLOB);
 """
+BULK = 5000  # rows tokenised, written or loaded per slice: bounds memory at 100k chunks
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ class LexicalStore:
         self._bm25, self._labels = Bm25(), {}
         self._seq = int(self._db.execute("SELECT coalesce(max(seq), 0) FROM log").fetchone()[0])
         self._bm25.vocab = dict(self._db.execute("SELECT term, tid FROM vocab ORDER BY tid"))
-        self._index_rows(self._db.execute("SELECT row, dimension, tids, tfs FROM chunks ORDER BY row").fetchall())
+        self._index_query("SELECT row, dimension, tids, tfs FROM chunks ORDER BY row")
 
     def _follow(self) -> None:
         vocab = self._db.execute("SELECT term, tid FROM vocab WHERE tid >= ?", (len(self._bm25.vocab),))
@@ -178,16 +179,19 @@ class LexicalStore:
             if tids is not None:
                 self._bm25.remove(row, np.frombuffer(tids, dtype=np.int32))
         added = [row for _, row, tids in changes if tids is None]
-        got: list[tuple[int, str, bytes, bytes]] = []
-        for i in range(0, len(added), 500):
-            marks = ",".join("?" * len(added[i : i + 500]))
-            sql = f"SELECT row, dimension, tids, tfs FROM chunks WHERE row IN ({marks}) ORDER BY row"
-            got += self._db.execute(sql, added[i : i + 500]).fetchall()
-        self._index_rows(got)  # one merge into the postings, however many rows came
+        if len(added) < 64:
+            marks = ",".join("?" * len(added))
+            self._index_rows(
+                self._db.execute(
+                    f"SELECT row, dimension, tids, tfs FROM chunks WHERE row IN ({marks})", added
+                ).fetchall()
+            )
+        else:  # a bulk insert by another writer: its rows are the newest
+            self._index_query("SELECT row, dimension, tids, tfs FROM chunks WHERE row >= ? ORDER BY row", [min(added)])
         self._seq = changes[-1][0] if changes else self._seq
 
-    def _index_rows(self, got: list[tuple[int, str, bytes, bytes]]) -> None:
-        """Add stored rows to the BM25 index: one by one when few, in one go when many."""
+    def _index_rows(self, got: list[tuple[int, str, bytes, bytes]], compact: bool = True) -> None:
+        """Add stored rows to the BM25 index: one by one when few, in bulk when many."""
         if len(got) < 64:
             for row, dim, term_blob, tf_blob in got:
                 label = self._labels.setdefault(dim, len(self._labels))
@@ -198,7 +202,14 @@ class LexicalStore:
         labels = np.array([self._labels.setdefault(g[1], len(self._labels)) for g in got], dtype=np.int32)
         tids = [np.frombuffer(g[2], dtype=np.int32) for g in got]
         tfs = [np.frombuffer(g[3], dtype=np.int32) for g in got]
-        self._bm25.add_many(rows, tids, tfs, labels)
+        self._bm25.add_many(rows, tids, tfs, labels, compact=compact)
+
+    def _index_query(self, sql: str, args: Sequence[Any] = ()) -> None:
+        """Add the rows a query returns in slices (bounded memory) and merge the postings once."""
+        cursor = self._db.execute(sql, list(args))
+        while got := cursor.fetchmany(BULK):
+            self._index_rows(got, compact=False)
+        self._bm25.compact()
 
     # ---- writing ---------------------------------------------------------------------------------
 
@@ -241,17 +252,18 @@ class LexicalStore:
         vocab = dict(self._bm25.vocab)  # refreshed: the same as the file's
         start = int(self._db.execute("SELECT coalesce(max(row), 0) FROM chunks").fetchone()[0])
         start = max(start, int(self._db.execute("SELECT coalesce(max(row), 0) FROM log").fetchone()[0]))
-        records, before = [], len(vocab)
-        for offset, (cid, text, meta, lexical_text) in enumerate(added, start=start + 1):
-            terms, counts, _ = term_counts(lexical_text)
-            tids = np.array([vocab.setdefault(t, len(vocab)) for t in terms], dtype=np.int32)
-            row = (offset, cid, str(meta["source"]), str(meta["dimension"]), str(meta.get("embed_sha") or ""))
-            blobs = (tids.tobytes(), np.asarray(counts, dtype=np.int32).tobytes())
-            records.append((*row, json.dumps(meta), text, *blobs))
-        fresh = [(t, i) for t, i in vocab.items() if i >= before]
-        self._db.executemany("INSERT INTO vocab(term, tid) VALUES (?, ?)", fresh)
-        self._db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
-        self._db.executemany("INSERT INTO log(row, tids) VALUES (?, NULL)", [(r[0],) for r in records])
+        for first in range(0, len(added), BULK):
+            records, before = [], len(vocab)
+            for offset, (cid, text, meta, lexical_text) in enumerate(added[first : first + BULK], start + first + 1):
+                terms, counts, _ = term_counts(lexical_text)
+                tids = np.array([vocab.setdefault(t, len(vocab)) for t in terms], dtype=np.int32)
+                row = (offset, cid, str(meta["source"]), str(meta["dimension"]), str(meta.get("embed_sha") or ""))
+                blobs = (tids.tobytes(), np.asarray(counts, dtype=np.int32).tobytes())
+                records.append((*row, json.dumps(meta), text, *blobs))
+            fresh = [(t, i) for t, i in vocab.items() if i >= before]
+            self._db.executemany("INSERT INTO vocab(term, tid) VALUES (?, ?)", fresh)
+            self._db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
+            self._db.executemany("INSERT INTO log(row, tids) VALUES (?, NULL)", [(r[0],) for r in records])
 
     def begin_writing(self) -> str:
         """Mark the store as being changed (a crash before `write` leaves it marked) and return a revision."""

@@ -168,3 +168,21 @@ def test_a_filtered_dense_search_equals_chromas_own_filter(settings: Settings, d
         vector = get_embedder().embed([query])
         chroma = index._collection.query(query_embeddings=vector, n_results=3, where=where, include=[])
         assert ours == chroma["ids"][0][: len(ours)] and ours, dims
+
+
+def _rows(n: int, prefix: str) -> list[tuple[str, str, dict[str, object], str]]:
+    meta = {"source": f"{prefix}.md", "dimension": "governance", "title": prefix, "section_title": "s"}
+    texts = [f"{TEXTS[i % len(TEXTS)]} note {prefix} {i}" for i in range(n)]
+    return [(f"{prefix}-{i}", t, {**meta, "section": str(i)}, t) for i, t in enumerate(texts)]
+
+
+def test_a_bulk_write_by_another_process_is_followed_like_a_fresh_load(tmp_path: Path) -> None:
+    writer, reader = LexicalStore(tmp_path / "a.sqlite3"), LexicalStore(tmp_path / "a.sqlite3")
+    writer.write(_rows(10, "small"), [], {"small.md": "1"}, "r1")
+    assert [r.chunk_id for r, _ in reader.top("audit trail", 3)]  # the reader has loaded the first rows
+    writer.write(_rows(300, "bulk"), ["small-1", "small-2"], {"bulk.md": "2"}, "r2")  # the bulk path
+    fresh = LexicalStore(tmp_path / "a.sqlite3")
+    for query in ["audit trail", "budget owner note bulk 17", "pilot"]:
+        followed = [(r.chunk_id, round(s, 5)) for r, s in reader.top(query, 20)]
+        assert followed == [(r.chunk_id, round(s, 5)) for r, s in fresh.top(query, 20)], query
+    assert reader.count() == fresh.count() == 308
