@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 import numpy as np
@@ -15,8 +15,8 @@ import numpy as np
 from bot.config import Settings
 from bot.embeddings import ReadinessEmbeddingFunction, get_embedder
 from bot.errors import ConfigError, ServiceUnavailable
-from bot.index_writes import IndexWrites, lexical_text
-from bot.indexing import IndexSummary, index_knowledge, lexical_path
+from bot.index_writes import Embedder, IndexWrites, lexical_text
+from bot.indexing import IndexSummary, Plan, lexical_path, plan_index
 from bot.lexical import reciprocal_rank_fusion
 from bot.lexical_store import LexicalStore, Row
 
@@ -27,12 +27,6 @@ PAGE = 2000
 MIN_SHARE = 0.05  # below this share of the chunks, a dimension filter goes straight to Chroma
 MAX_WIDE = 400
 RECHECK_SECONDS = 2.0  # how stale a Chroma server's view may get before the lexical side re-checks it
-
-
-class Embedder(Protocol):
-    """What the index needs from an embedding model."""
-
-    def embed(self, texts: list[str]) -> np.ndarray: ...
 
 
 @dataclass
@@ -54,13 +48,6 @@ def _dimension_filter(dims: list[str] | None) -> dict[str, Any] | None:
     if dims is None:
         return None
     return {"dimension": dims[0]} if len(dims) == 1 else {"dimension": {"$in": dims}}
-
-
-def ef_search_for(count: int) -> int:
-    """HNSW search beam by collection size: exact at playbook scale, narrower (and fast) at wiki scale."""
-    if count <= 5_000:
-        return 200
-    return 128 if count <= 20_000 else 64
 
 
 class PlaybookIndex(IndexWrites):
@@ -298,4 +285,27 @@ def open_index(settings: Settings, embedder: Embedder | None = None) -> Playbook
     return PlaybookIndex(client, settings.collection, store, where=settings.chroma_url, embedder=embedder)
 
 
-__all__ = ["IndexSummary", "Passage", "PlaybookIndex", "index_knowledge", "open_index"]
+def run_plan(settings: Settings, plan: Plan, progress: Progress | None = None) -> IndexSummary:
+    """Sync the index with a plan's documents (nothing to do when the plan found no change)."""
+    if plan.summary is not None:
+        return plan.summary
+    index = open_index(settings)
+    try:
+        keep = frozenset(source for source, _ in plan.skipped)
+        summary = index.sync(plan.documents, progress=progress, keep=keep, manifest=plan.manifest)
+    finally:
+        index.close()
+    summary.skipped = plan.skipped
+    summary.seconds = round(time.perf_counter() - plan.start, 3)
+    return summary
+
+
+def index_knowledge(
+    settings: Settings, progress: Progress | None = None, reading: Progress | None = None
+) -> IndexSummary:
+    """Load the playbook and the user's folders and sync the index; a file that cannot be read is
+    skipped with its reason, and keeps what was indexed before."""
+    return run_plan(settings, plan_index(settings, reading), progress)
+
+
+__all__ = ["IndexSummary", "Passage", "PlaybookIndex", "index_knowledge", "open_index", "run_plan"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -14,13 +14,25 @@ from bot.indexing import IndexSummary
 from bot.knowledge import Document
 
 if TYPE_CHECKING:
-    from bot.index import Embedder
     from bot.lexical_store import LexicalStore
 
 Progress = Callable[[int, int], None]
 EMBED_BATCH = 256  # chunks embedded between progress reports
 WRITE_BATCH = 4096  # chunks per Chroma insert when the vectors are at hand
 GET_BATCH = 500
+
+
+class Embedder(Protocol):
+    """What the index needs from an embedding model."""
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+def ef_search_for(count: int) -> int:
+    """HNSW search beam by collection size: exact at playbook scale, narrower (and fast) at wiki scale."""
+    if count <= 5_000:
+        return 200
+    return 128 if count <= 20_000 else 64
 
 
 def lexical_text(meta: dict[str, Any], text: str) -> str:
@@ -184,8 +196,6 @@ class IndexWrites:
 
     def _tune(self, count: int) -> None:
         """Set the HNSW search beam for the collection's size, when it changes tier."""
-        from bot.index import ef_search_for
-
         ef = ef_search_for(count)
         if self.store.get("ef_search") == str(ef):
             return

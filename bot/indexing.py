@@ -77,12 +77,21 @@ def _unchanged(settings: Settings, meta: dict[str, str], manifest: str) -> bool:
     return meta.get("manifest") == manifest and meta.get("writing") != "1"
 
 
-def index_knowledge(
-    settings: Settings, progress: Progress | None = None, reading: Progress | None = None
-) -> IndexSummary:
-    """Load the playbook and the user's folders (PDF, DOCX, PPTX, HTML, Markdown) and sync the index.
+@dataclass
+class Plan:
+    """What `coach index` found: the documents, what was skipped, their manifest, and a summary
+    when nothing changed since the last sync (then Chroma need not be opened at all)."""
 
-    A user file that cannot be read is skipped with its reason, and keeps what was indexed before."""
+    documents: list[Document]
+    skipped: list[tuple[str, str]]
+    manifest: str
+    start: float
+    summary: IndexSummary | None = None
+
+
+def plan_index(settings: Settings, reading: Progress | None = None) -> Plan:
+    """Load the playbook and the user's folders (PDF, DOCX, PPTX, HTML, Markdown) and compare their
+    manifest with the last sync's. A file that cannot be read is skipped with its reason."""
     start = time.perf_counter()
     documents = load_knowledge(settings.knowledge_dir).documents
     meta, known, held = _read_store(lexical_path(settings))
@@ -91,18 +100,8 @@ def index_knowledge(
         folder = load_folder(extra, f"{extra.name}/", known, settings.max_upload_bytes, progress=reading)
         documents += folder.documents
         skipped += folder.skipped
-    manifest = manifest_of(documents, skipped)
-    if _unchanged(settings, meta, manifest):
+    plan = Plan(documents, skipped, manifest_of(documents, skipped), start)
+    if _unchanged(settings, meta, plan.manifest):
         seconds = round(time.perf_counter() - start, 3)
-        return IndexSummary(len(documents), held, 0, 0, held, seconds, skipped=skipped)
-    from bot.index import open_index  # chromadb loads only when something changed
-
-    index = open_index(settings)
-    try:
-        keep = frozenset(source for source, _ in skipped)
-        summary = index.sync(documents, progress=progress, keep=keep, manifest=manifest)
-    finally:
-        index.close()
-    summary.skipped = skipped
-    summary.seconds = round(time.perf_counter() - start, 3)
-    return summary
+        plan.summary = IndexSummary(len(documents), held, 0, 0, held, seconds, skipped=skipped)
+    return plan

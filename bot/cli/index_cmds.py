@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bot.cli.common import console, err_console, settings_from_cli, user_errors
-from bot.indexing import IndexSummary, index_knowledge  # no chromadb import when nothing changed
+from bot.indexing import IndexSummary, plan_index  # no chromadb import when nothing changed
 
 if TYPE_CHECKING:
     from bot.index import Passage
@@ -49,11 +49,12 @@ def index_command() -> None:
     with user_errors(), Progress(*columns, console=console, transient=True) as bar:
         reading = bar.add_task("Reading", total=None)
         embedding = bar.add_task("Embedding", total=None)
-        summary = index_knowledge(
-            settings,
-            progress=lambda done, total: bar.update(embedding, completed=done, total=total),
-            reading=lambda done, total: bar.update(reading, completed=done, total=total),
-        )
+        plan = plan_index(settings, reading=lambda done, total: bar.update(reading, completed=done, total=total))
+        summary = plan.summary
+        if summary is None:
+            from bot.index import run_plan
+
+            summary = run_plan(settings, plan, lambda done, total: bar.update(embedding, completed=done, total=total))
     console.print(_summary_table(summary))
     for source, why in summary.skipped:
         err_console.print(escape(f"Skipped {source}: {why}"))

@@ -13,8 +13,8 @@ import numpy as np
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.embeddings import get_embedder
-from bot.index import PlaybookIndex, open_index
-from bot.indexing import index_knowledge, lexical_path
+from bot.index import PlaybookIndex, index_knowledge, open_index
+from bot.indexing import lexical_path
 from bot.knowledge import iter_documents
 from bot.lexical import Bm25, term_counts, tokenize
 from bot.lexical_store import LexicalStore
@@ -132,16 +132,25 @@ def test_a_crash_mid_write_is_repaired_from_chroma(settings: Settings, docs_dir:
     assert reopened.count() == index._collection.count()
 
 
+SCRIPT = """
+import json, sys
+from pathlib import Path
+from bot.config import Settings
+from bot.indexing import plan_index
+settings = Settings(data_dir=Path(sys.argv[1]), knowledge_dir=Path(sys.argv[2]), knowledge_dirs=[])
+plan = plan_index(settings)  # what `coach index` does first
+summary = plan.summary
+if summary is None:
+    from bot.index import run_plan
+    summary = run_plan(settings, plan)
+loaded = {name: name in sys.modules for name in ("chromadb", "numpy")}
+print(json.dumps({"added": summary.added, "unchanged": summary.unchanged, **loaded}))
+"""
+
+
 def _index_in_subprocess(data_dir: Path, playbook: Path) -> dict[str, object]:
-    code = (
-        "import json, sys; from pathlib import Path; from bot.config import Settings;"
-        "from bot.indexing import index_knowledge;"
-        f"s = index_knowledge(Settings(data_dir=Path({str(data_dir)!r}), knowledge_dir=Path({str(playbook)!r}),"
-        " knowledge_dirs=[]));"
-        "print(json.dumps({'added': s.added, 'unchanged': s.unchanged, 'chromadb': 'chromadb' in sys.modules,"
-        " 'numpy': 'numpy' in sys.modules}))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    args = [sys.executable, "-c", SCRIPT, str(data_dir), str(playbook)]
+    out = subprocess.run(args, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
