@@ -31,6 +31,11 @@ class Chunk:
     ordinal: int
     location: str = ""  # 'p.3' or 'slide 7' for PDFs and decks
 
+    @property
+    def embed_sha(self) -> str:
+        """Hash of the embedded text: a chunk with the same text reuses the vector already computed."""
+        return hashlib.sha256(self.embed_text.encode()).hexdigest()[:32]
+
     def metadata(self) -> dict[str, str | int]:
         """Flat metadata as Chroma stores it."""
         return {
@@ -42,6 +47,7 @@ class Chunk:
             "doc_sha256": self.doc_sha256,
             "ordinal": self.ordinal,
             "location": self.location,
+            "embed_sha": self.embed_sha,
         }
 
 

@@ -1,31 +1,32 @@
-"""The playbook index: chunks in Chroma (dense) plus BM25 over the same texts, fused."""
+"""The playbook index: chunks in Chroma (dense) plus a persisted, incremental BM25 (lexical), fused."""
 
 from __future__ import annotations
 
-import threading
+import math
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 from urllib.parse import urlparse
 
 import numpy as np
 
-from bot.chunking import Chunk, chunk_document
 from bot.config import Settings
-from bot.documents.folders import load_folder
 from bot.embeddings import ReadinessEmbeddingFunction, get_embedder
 from bot.errors import ConfigError, ServiceUnavailable
-from bot.knowledge import Document, load_knowledge
-from bot.lexical import LexicalIndex, reciprocal_rank_fusion
+from bot.index_writes import Embedder, IndexWrites, lexical_text
+from bot.indexing import IndexSummary, Plan, lexical_path, plan_index
+from bot.lexical import reciprocal_rank_fusion
+from bot.lexical_store import LexicalStore, Row
 
 Mode = Literal["hybrid", "dense", "lexical"]
 Progress = Callable[[int, int], None]
 RRF_K = 60
-ADD_BATCH = 128
 PAGE = 2000
+MIN_SHARE = 0.05  # below this share of the chunks, a dimension filter goes straight to Chroma
+MAX_WIDE = 400
+RECHECK_SECONDS = 2.0  # how stale a Chroma server's view may get before the lexical side re-checks it
 
 
 @dataclass
@@ -43,49 +44,43 @@ class Passage:
     location: str = ""  # 'p.3' or 'slide 7' when the passage comes from a PDF or a deck
 
 
-@dataclass
-class IndexSummary:
-    """What a sync did; added, removed and unchanged count chunks."""
-
-    documents: int
-    chunks: int
-    added: int
-    removed: int
-    unchanged: int
-    seconds: float
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (source, why) for unreadable files
-
-
-def _dimension_filter(dimension: str | Sequence[str] | None) -> dict[str, Any] | None:
-    if dimension is None:
+def _dimension_filter(dims: list[str] | None) -> dict[str, Any] | None:
+    if dims is None:
         return None
-    if isinstance(dimension, str):
-        return {"dimension": dimension}
-    dims = list(dimension)
     return {"dimension": dims[0]} if len(dims) == 1 else {"dimension": {"$in": dims}}
 
 
-class PlaybookIndex:
+class PlaybookIndex(IndexWrites):
     """Chunks of the playbook in a Chroma collection, searchable dense, lexical or hybrid."""
 
-    def __init__(self, client: Any, collection_name: str, where: str = "embedded") -> None:
+    def __init__(
+        self,
+        client: Any,
+        collection_name: str,
+        store: LexicalStore,
+        where: str = "embedded",
+        embedder: Embedder | None = None,
+    ) -> None:
         self._client = client
         self._name = collection_name
         self._where = where
         self._ef = ReadinessEmbeddingFunction()
-        self._lexical: LexicalIndex | None = None
-        self._rebuild_lock = threading.Lock()
-        self._metas: dict[str, dict[str, Any]] = {}
-        self._texts: dict[str, str] = {}
-        self._dims = np.array([], dtype=str)  # dimension of each lexical row, for filters
+        self._embedder = embedder
+        self.store = store
+        self._checked = 0.0
         with self._guard():
             self._collection = client.get_or_create_collection(
                 collection_name,
                 embedding_function=self._ef,
-                # a wide search beam and single-threaded inserts: at playbook scale (hundreds to a
-                # few thousand chunks) that makes the approximate search exact and repeatable
-                configuration={"hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": 200, "num_threads": 1}},
+                # ef_search starts wide (exact at playbook scale) and narrows as the collection grows
+                configuration={"hnsw": {"space": "cosine", "ef_construction": 128, "ef_search": 200, "num_threads": 2}},
             )
+        self._check_lexical(self._collection)
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedding model (the process-wide MiniLM unless one was given)."""
+        return self._embedder or get_embedder()
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
@@ -104,119 +99,71 @@ class PlaybookIndex:
 
     def count(self) -> int:
         """Number of chunks in the index."""
-        with self._guard():
-            return int(self._collection.count())
-
-    def _existing(self) -> dict[str, tuple[str, list[str]]]:
-        """source -> (document hash, chunk ids) for what the collection holds now."""
-        found: dict[str, tuple[str, list[str]]] = {}
-        for ids, metas, _ in self._pages(include=["metadatas"]):
-            for cid, meta in zip(ids, metas, strict=True):
-                sha, cids = found.setdefault(str(meta["source"]), (str(meta["doc_sha256"]), []))
-                cids.append(cid)
-        return found
-
-    def _pages(self, include: list[str]) -> Iterator[tuple[list[str], list[Any], list[Any]]]:
-        with self._guard():
-            total = self._collection.count()
-            for offset in range(0, total, PAGE):
-                got = self._collection.get(include=include, limit=PAGE, offset=offset)
-                metas = got.get("metadatas") or [{}] * len(got["ids"])
-                docs = got.get("documents") or [""] * len(got["ids"])
-                yield list(got["ids"]), list(metas), list(docs)
+        self._recheck()
+        return self.store.count()
 
     def known_hashes(self) -> dict[str, str]:
         """source -> content hash of every document the index holds."""
-        return {source: sha for source, (sha, _) in self._existing().items()}
+        return self.store.doc_hashes()
 
-    def sync(
-        self, documents: Sequence[Document], progress: Progress | None = None, keep: frozenset[str] = frozenset()
-    ) -> IndexSummary:
-        """Make the index match the documents; unchanged documents are not re-embedded, and the
-        sources in `keep` (files that could not be read this time) keep what was indexed before."""
-        start = time.perf_counter()
-        existing = self._existing()
-        wanted = {doc.source: doc for doc in documents}
-        stale = [
-            s for s, (sha, _) in existing.items() if s not in keep and (s not in wanted or wanted[s].sha256 != sha)
-        ]
-        fresh = [d for d in documents if d.source not in existing or d.source in stale]
-        removed_ids = [cid for s in stale for cid in existing[s][1]]
-        new_chunks = [c for d in fresh for c in chunk_document(d)]
+    # ---- keeping the lexical side in step with Chroma --------------------------------------------
+
+    def _check_lexical(self, collection: Any) -> None:
+        """Rebuild the lexical store from Chroma when it does not match the collection (first use of
+        an index built before it existed, a crash mid-write, or a write by another machine)."""
+        revision = str((collection.metadata or {}).get("revision") or "")
+        if self._where == "embedded" and self.store.stored_count():
+            # the store beside an embedded Chroma commits last: it says what happened
+            if self.store.get("writing") == "1" or self.store.stored_count() != self._chroma_count():
+                self._roll_back(revision)
+        else:
+            store_ok = self.store.get("revision") == revision and self.store.get("writing") != "1"
+            if not revision:  # written by an older coach, or never: only the counts can tell
+                store_ok = store_ok and self.store.stored_count() == self._chroma_count()
+            if not store_ok:
+                self._rebuild_lexical(revision)
+        self._checked = time.monotonic()
+
+    def _roll_back(self, revision: str) -> None:
+        """After a crash mid-write, bring Chroma back to the lexical store (which commits last): drop
+        vectors it does not know, and forget the documents whose vectors went, so a sync redoes them."""
+        stored = self.store.sources_by_id()
+        held: set[str] = set()
         with self._guard():
-            for i in range(0, len(removed_ids), PAGE):
-                self._collection.delete(ids=removed_ids[i : i + PAGE])
-        self.add_chunks(new_chunks, progress=progress)
-        if removed_ids or new_chunks:
-            self._touch()
-        unchanged = sum(len(ids) for s, (_, ids) in existing.items() if s not in stale)
-        return IndexSummary(
-            documents=len(wanted),
-            chunks=self.count(),
-            added=len(new_chunks),
-            removed=len(removed_ids),
-            unchanged=unchanged,
-            seconds=round(time.perf_counter() - start, 3),
-        )
+            for offset in range(0, self._collection.count(), PAGE):
+                held.update(self._collection.get(include=[], limit=PAGE, offset=offset)["ids"])
+            extra = sorted(held - stored.keys())
+            for i in range(0, len(extra), PAGE):
+                self._collection.delete(ids=extra[i : i + PAGE])
+        missing = sorted(stored.keys() - held)
+        self.store.write([], missing, {stored[cid]: "" for cid in missing}, self.store.get("revision") or revision)
 
-    def add_chunks(
-        self,
-        chunks: Sequence[Chunk],
-        embeddings: np.ndarray | None = None,
-        progress: Progress | None = None,
-    ) -> None:
-        """Embed (unless vectors are given) and add chunks in batches, reporting progress."""
-        total = len(chunks)
-        for i in range(0, total, ADD_BATCH):
-            batch = chunks[i : i + ADD_BATCH]
-            if embeddings is not None:
-                vectors = embeddings[i : i + ADD_BATCH]
-            else:
-                vectors = get_embedder().embed([c.embed_text for c in batch])
-            with self._guard():
-                self._collection.upsert(
-                    ids=[c.id for c in batch],
-                    documents=[c.text for c in batch],
-                    embeddings=vectors,  # type: ignore[arg-type]
-                    metadatas=[c.metadata() for c in batch],  # type: ignore[misc]
-                )
-            if progress:
-                progress(min(i + ADD_BATCH, total), total)
-        self._lexical = None
-        if progress and not total:
-            progress(0, 0)
-
-    def _touch(self) -> None:
-        """Record a new revision so other processes rebuild their BM25 cache."""
+    def _recheck(self) -> None:
+        if self._where == "embedded" or time.monotonic() - self._checked < RECHECK_SECONDS:
+            return
         with self._guard():
-            self._collection.modify(metadata={"revision": uuid.uuid4().hex})
+            self._check_lexical(self._client.get_collection(self._name, embedding_function=self._ef))
 
-    def _revision(self) -> tuple[object, int]:
+    def _chroma_count(self) -> int:
         with self._guard():
-            fresh = self._client.get_collection(self._name, embedding_function=self._ef)
-            return (fresh.metadata or {}).get("revision"), int(fresh.count())
+            return int(self._collection.count())
 
-    def _lexical_index(self) -> tuple[LexicalIndex, dict[str, dict[str, Any]], dict[str, str]]:
-        """BM25 over the chunk texts stored in Chroma, cached until the index changes.
+    def _rebuild_lexical(self, revision: str) -> None:
+        self.store.reset()
+        added: list[tuple[str, str, dict[str, Any], str]] = []
+        docs: dict[str, str | None] = {}
+        with self._guard():
+            total = self._collection.count()
+            for offset in range(0, total, PAGE):
+                got = self._collection.get(include=["metadatas", "documents"], limit=PAGE, offset=offset)
+                texts = got["documents"] or [None] * len(got["ids"])
+                for cid, meta, doc in zip(got["ids"], got["metadatas"] or [], texts, strict=True):
+                    added.append((cid, doc or "", dict(meta), lexical_text(dict(meta), doc or "")))
+                    # a text the embedded store does not keep in Chroma is read again on the next sync
+                    docs[str(meta["source"])] = str(meta.get("doc_sha256") or "") if doc is not None else ""
+        self.store.write(added, [], docs, revision)
 
-        Built into locals and swapped in under a lock: concurrent searches on a freshly opened
-        index must never see half-filled tables (they raised KeyError)."""
-        fingerprint = self._revision()
-        with self._rebuild_lock:
-            if self._lexical is None or self._lexical.fingerprint != fingerprint:
-                ids: list[str] = []
-                texts: list[str] = []
-                metas: dict[str, dict[str, Any]] = {}
-                chunk_texts: dict[str, str] = {}
-                for page_ids, page_metas, docs in self._pages(include=["metadatas", "documents"]):
-                    for cid, meta, doc in zip(page_ids, page_metas, docs, strict=True):
-                        ids.append(cid)
-                        texts.append(f"{meta['title']}\n{meta['section_title']}\n{doc}")
-                        metas[cid], chunk_texts[cid] = dict(meta), str(doc)
-                self._dims = np.array([metas[cid]["dimension"] for cid in ids], dtype=str)
-                self._metas, self._texts = metas, chunk_texts
-                self._lexical = LexicalIndex(ids, texts, fingerprint)
-            return self._lexical, self._metas, self._texts
+    # ---- searching -----------------------------------------------------------------------------
 
     def search(
         self,
@@ -230,57 +177,78 @@ class PlaybookIndex:
             raise ConfigError(f"Unknown search mode {mode!r}: use hybrid, dense or lexical.")
         if not query.strip() or k <= 0:
             return []
-        if dimension is not None and not isinstance(dimension, str):
-            dimension = list(dimension) or None  # an empty list means no filter
-        where = _dimension_filter(dimension)
-        candidates = max(4 * k, 20)
+        dims = [dimension] if isinstance(dimension, str) else (list(dimension) or None) if dimension else None
+        self._recheck()
         if mode == "dense":
-            return self._dense(query, k, where)
-        lexical = self._lexical_top(query, candidates if mode == "hybrid" else k, dimension)
+            return self._dense(query, k, dims)
         if mode == "lexical":
-            return lexical
-        dense = self._dense(query, candidates, where)
+            return self._lexical(query, k, dims)
+        candidates = max(4 * k, 20)
+        # the legs run one after the other: BM25 takes a fraction of a millisecond, less than
+        # handing the dense leg to another thread costs on a busy machine (measured, see benchmarks/)
+        lexical = self._lexical(query, candidates, dims)
+        dense = self._dense(query, candidates, dims, k)
         by_id = {p.chunk_id: p for p in [*lexical, *dense]}
         fused = reciprocal_rank_fusion([[p.chunk_id for p in dense], [p.chunk_id for p in lexical]], k=RRF_K)
         return [replace(by_id[cid], score=round(score, 6)) for cid, score in fused[:k]]
 
-    def _dense(self, query: str, n: int, where: dict[str, Any] | None) -> list[Passage]:
-        total = self.count()
+    def _dense(self, query: str, n: int, dims: list[str] | None, need: int | None = None) -> list[Passage]:
+        """The n nearest chunks (in the dimensions); a filtered hybrid search needs only `need` of them."""
+        total = self.store.count()
         if total == 0:
             return []
-        vector = get_embedder().embed([query])
+        vector = self.embedder.embed([query])
+        share = 1.0 if dims is None else self.store.share(dims)
+        if share == 0.0:
+            return []
+        if dims is None or share < MIN_SHARE:
+            return self._query(vector, min(n, total), dims)
+        # Chroma's metadata filter costs tens of times an unfiltered search at 100k chunks: ask the
+        # unfiltered index for enough neighbours that n of them should be in the dimensions, and
+        # let Chroma filter only when they are not
+        wide = self._query(vector, min(math.ceil(n / share), MAX_WIDE, total), None)
+        inside = [p for p in wide if p.dimension in dims][:n]
+        enough = min(need or n, round(share * total))
+        return inside if len(inside) >= enough else self._query(vector, min(n, total), dims)
+
+    def _query(self, vector: np.ndarray, n: int, dims: list[str] | None) -> list[Passage]:
+        """Ask Chroma for neighbours; their texts and metadata come from the lexical store (a Chroma
+        server also returns them, for chunks another machine added since the store last looked)."""
+        remote = self._where != "embedded"
         with self._guard():
             got = self._collection.query(
                 query_embeddings=vector,  # type: ignore[arg-type]
-                n_results=min(n, total),
-                where=where,
-                include=["documents", "metadatas", "distances"],
+                n_results=n,
+                where=_dimension_filter(dims),
+                include=["distances", "metadatas", "documents"] if remote else ["distances"],  # type: ignore[list-item]
             )
-        docs, metas, dists = got["documents"], got["metadatas"], got["distances"]
-        assert docs is not None and metas is not None and dists is not None
-        rows = zip(got["ids"][0], docs[0], metas[0], dists[0], strict=True)
-        return [_passage(cid, doc, meta, 1.0 - float(dist)) for cid, doc, meta, dist in rows]
+        ids, dists = got["ids"][0], got["distances"]
+        assert dists is not None
+        rows = self.store.by_ids(ids)
+        if remote and got["metadatas"] is not None and got["documents"] is not None:
+            for cid, meta, doc in zip(ids, got["metadatas"][0], got["documents"][0], strict=True):
+                rows.setdefault(cid, Row(cid, str(doc or ""), dict(meta)))
+        return [_passage(rows[cid], 1.0 - float(d)) for cid, d in zip(ids, dists[0], strict=True) if cid in rows]
 
-    def _lexical_top(self, query: str, n: int, dimension: str | Sequence[str] | None) -> list[Passage]:
-        lexical, metas, texts = self._lexical_index()
-        allowed = None
-        if dimension is not None:
-            dims = [dimension] if isinstance(dimension, str) else list(dimension)
-            allowed = np.isin(self._dims, dims)
-        top = lexical.top(query, n, allowed)
-        return [_passage(cid, texts[cid], metas[cid], score) for cid, score in top]
+    def _lexical(self, query: str, n: int, dims: list[str] | None) -> list[Passage]:
+        return [_passage(row, score) for row, score in self.store.top(query, n, dims)]
+
+    def close(self) -> None:
+        """Close the lexical store."""
+        self.store.close()
 
 
-def _passage(cid: str, text: Any, meta: Any, score: float) -> Passage:
+def _passage(row: Row, score: float) -> Passage:
+    meta = row.meta
     return Passage(
-        text=str(text),
+        text=row.text,
         source=str(meta["source"]),
         section=str(meta["section"]),
         section_title=str(meta["section_title"]),
         title=str(meta["title"]),
         dimension=str(meta["dimension"]),
         score=round(score, 6),
-        chunk_id=cid,
+        chunk_id=row.chunk_id,
         location=str(meta.get("location") or ""),
     )
 
@@ -291,16 +259,17 @@ def _unreachable(where: str) -> str:
     return f"Cannot reach the Chroma server at {where}: start it or unset COACH_CHROMA_URL."
 
 
-def open_index(settings: Settings) -> PlaybookIndex:
+def open_index(settings: Settings, embedder: Embedder | None = None) -> PlaybookIndex:
     """Open the index: embedded Chroma under the data dir, or a server at COACH_CHROMA_URL."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    store = LexicalStore(lexical_path(settings))
     if not settings.chroma_url:
         settings.chroma_path.mkdir(parents=True, exist_ok=True)
         client = chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
-        return PlaybookIndex(client, settings.collection)
+        return PlaybookIndex(client, settings.collection, store, embedder=embedder)
     url = urlparse(settings.chroma_url)
     ssl = url.scheme == "https"
     try:
@@ -311,24 +280,32 @@ def open_index(settings: Settings) -> PlaybookIndex:
             settings=chroma_settings,
         )
     except Exception as exc:  # chromadb raises ValueError/httpx errors on a dead server
+        store.close()
         raise ServiceUnavailable(_unreachable(settings.chroma_url)) from exc
-    return PlaybookIndex(client, settings.collection, where=settings.chroma_url)
+    return PlaybookIndex(client, settings.collection, store, where=settings.chroma_url, embedder=embedder)
+
+
+def run_plan(settings: Settings, plan: Plan, progress: Progress | None = None) -> IndexSummary:
+    """Sync the index with a plan's documents (nothing to do when the plan found no change)."""
+    if plan.summary is not None:
+        return plan.summary
+    index = open_index(settings)
+    try:
+        keep = frozenset(source for source, _ in plan.skipped)
+        summary = index.sync(plan.documents, progress=progress, keep=keep, manifest=plan.manifest)
+    finally:
+        index.close()
+    summary.skipped = plan.skipped
+    summary.seconds = round(time.perf_counter() - plan.start, 3)
+    return summary
 
 
 def index_knowledge(
     settings: Settings, progress: Progress | None = None, reading: Progress | None = None
 ) -> IndexSummary:
-    """Load the playbook and the user's folders (PDF, DOCX, PPTX, HTML, Markdown) and sync the index.
+    """Load the playbook and the user's folders and sync the index; a file that cannot be read is
+    skipped with its reason, and keeps what was indexed before."""
+    return run_plan(settings, plan_index(settings, reading), progress)
 
-    A user file that cannot be read is skipped with its reason, and keeps what was indexed before."""
-    documents = load_knowledge(settings.knowledge_dir).documents
-    index = open_index(settings)
-    known = index.known_hashes()
-    skipped: list[tuple[str, str]] = []
-    for extra in settings.knowledge_dirs:
-        folder = load_folder(extra, f"{extra.name}/", known, settings.max_upload_bytes, progress=reading)
-        documents += folder.documents
-        skipped += folder.skipped
-    summary = index.sync(documents, progress=progress, keep=frozenset(source for source, _ in skipped))
-    summary.skipped = skipped
-    return summary
+
+__all__ = ["IndexSummary", "Passage", "PlaybookIndex", "index_knowledge", "open_index", "run_plan"]

@@ -1,15 +1,12 @@
-"""BM25 ranking over the indexed chunk texts, and reciprocal rank fusion."""
+"""BM25 ranking over the indexed chunk texts (incremental, per row), and reciprocal rank fusion."""
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
-import bm25s
 import numpy as np
-
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import; keep it quiet
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 STOPWORDS = frozenset(
@@ -27,6 +24,7 @@ STOPWORDS = frozenset(
 _SUFFIXES = (("ies", "y"), ("sses", "ss"), ("'s", ""))
 
 
+@lru_cache(maxsize=1 << 18)  # a corpus repeats its words: stem each once
 def stem(word: str) -> str:
     """Light English stemming: plural and possessive endings only (stable, predictable)."""
     for suffix, repl in _SUFFIXES:
@@ -42,43 +40,158 @@ def tokenize(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
-class LexicalIndex:
-    """An in-memory BM25 index over a fixed list of chunk texts (rebuilt when they change)."""
+K1, B = 1.5, 0.75  # the Lucene BM25 constants (as bm25s uses them)
 
-    def __init__(self, ids: Sequence[str], texts: Sequence[str], fingerprint: object = None):
-        self.ids = list(ids)
-        self.fingerprint = fingerprint
-        self._bm25: bm25s.BM25 | None = None
-        corpus = [tokenize(t) or [""] for t in texts]
-        if corpus:
-            self._bm25 = bm25s.BM25()
-            self._bm25.index(corpus, show_progress=False)
 
-    def __len__(self) -> int:
-        return len(self.ids)
+def term_counts(text: str) -> tuple[list[str], list[int], int]:
+    """A text's distinct terms, how often each occurs, and its length in terms (at least 1)."""
+    counts: dict[str, int] = {}
+    for token in tokenize(text) or [""]:  # an empty text is one empty term, as bm25s indexed it
+        counts[token] = counts.get(token, 0) + 1
+    return list(counts), list(counts.values()), sum(counts.values())
+
+
+def _grow(array: np.ndarray, size: int) -> np.ndarray:
+    if size <= len(array):
+        return array
+    grown = np.zeros(max(size, 2 * len(array), 64), dtype=array.dtype)
+    grown[: len(array)] = array
+    return grown
+
+
+class Bm25:
+    """BM25 over rows that are added and removed one by one (no rebuild).
+
+    Postings live in a compact term-major array plus a small tail of recent additions, which is
+    folded in once it grows; removed rows are masked until then. Scores equal a fresh build's."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self._df = np.zeros(0, dtype=np.int64)
+        self.lengths = np.zeros(0, dtype=np.float32)
+        self.alive = np.zeros(0, dtype=bool)
+        self.labels = np.zeros(0, dtype=np.int32)  # a small code per row (the dimension), for filters
+        self._total = 0.0
+        self.count = 0  # live rows
+        self.size = 0  # highest row + 1
+        self._indptr = np.zeros(1, dtype=np.int64)
+        self._rows = np.zeros(0, dtype=np.int32)
+        self._tfs = np.zeros(0, dtype=np.float32)
+        self._tail: dict[int, tuple[list[int], list[int]]] = {}
+        self._tail_size = 0
+        self._dead = 0
+        self._pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def _reserve(self, rows: int) -> None:
+        self.size = max(self.size, rows)
+        self.lengths, self.alive = _grow(self.lengths, rows), _grow(self.alive, rows)
+        self.labels, self._df = _grow(self.labels, rows), _grow(self._df, len(self.vocab))
+
+    def add(self, row: int, tids: np.ndarray, tfs: np.ndarray, label: int = 0) -> None:
+        """Index one row: its distinct term ids (already in the vocabulary) and their counts."""
+        self._reserve(row + 1)
+        self.lengths[row], self.alive[row], self.labels[row] = float(tfs.sum()), True, label
+        self._df[tids] += 1
+        for tid, tf in zip(tids.tolist(), tfs.tolist(), strict=True):
+            rows, counts = self._tail.setdefault(tid, ([], []))
+            rows.append(row)
+            counts.append(tf)
+        self._tail_size += len(tids)
+        self._total += float(tfs.sum())
+        self.count += 1
+        if self._tail_size > max(4096, len(self._rows) // 16):
+            self.compact()
+
+    def add_many(
+        self, rows: np.ndarray, tids: list[np.ndarray], tfs: list[np.ndarray], labels: np.ndarray, compact: bool = True
+    ) -> None:
+        """Index many new rows at once; with compact=False they wait (unsearchable) for the next compact()."""
+        if not len(rows):
+            return
+        self._reserve(int(rows.max()) + 1)
+        all_rows = np.repeat(rows, [len(t) for t in tids]).astype(np.int32)
+        all_tids = np.concatenate(tids).astype(np.int64)
+        all_tfs = np.concatenate(tfs).astype(np.float32)
+        self.lengths[rows] = np.bincount(all_rows, weights=all_tfs, minlength=len(self.lengths))[rows]
+        self.alive[rows], self.labels[rows] = True, labels
+        self._df += np.bincount(all_tids, minlength=len(self._df))
+        self._total += float(all_tfs.sum())
+        self.count += len(rows)
+        self._pending.append((all_tids, all_rows, all_tfs))
+        if compact:
+            self.compact()
+
+    def remove(self, row: int, tids: np.ndarray) -> None:
+        """Forget one row (its term ids are needed to correct document frequencies)."""
+        if row >= len(self.alive) or not self.alive[row]:
+            return
+        self.alive[row] = False
+        self._df[tids] -= 1
+        self._total -= float(self.lengths[row])
+        self.count -= 1
+        self._dead += 1
+        if self._dead > max(1024, self.count // 4):
+            self.compact()
+
+    def compact(self) -> None:
+        """Fold the tail and pending bulk postings into the term-major arrays and drop removed rows'."""
+        terms = np.repeat(np.arange(len(self._indptr) - 1), np.diff(self._indptr))
+        tail_terms = [np.full(len(r), t) for t, (r, _) in self._tail.items()]
+        tail_rows = [np.asarray(r, dtype=np.int32) for r, _ in self._tail.values()]
+        tail_tfs = [np.asarray(c, dtype=np.float32) for _, c in self._tail.values()]
+        more = [[p[i] for p in self._pending] for i in range(3)]
+        self._pending = []
+        terms = np.concatenate([terms, *tail_terms, *more[0]]).astype(np.int64)
+        rows = np.concatenate([self._rows, *tail_rows, *more[1]]).astype(np.int32)
+        tfs = np.concatenate([self._tfs, *tail_tfs, *more[2]]).astype(np.float32)
+        keep = self.alive[rows] if len(rows) else np.zeros(0, dtype=bool)
+        terms, rows, tfs = terms[keep], rows[keep], tfs[keep]
+        order = np.lexsort((rows, terms))
+        self._rows, self._tfs = rows[order], tfs[order]
+        self._indptr = np.zeros(len(self.vocab) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(terms, minlength=len(self.vocab)), out=self._indptr[1:])
+        self._tail, self._tail_size, self._dead = {}, 0, 0
+
+    def _postings(self, tid: int) -> tuple[np.ndarray, np.ndarray]:
+        rows, tfs = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        if tid + 1 < len(self._indptr):
+            start, end = self._indptr[tid], self._indptr[tid + 1]
+            rows, tfs = self._rows[start:end], self._tfs[start:end]
+        if tid in self._tail:
+            extra_rows, extra_tfs = self._tail[tid]
+            rows = np.concatenate([rows, np.asarray(extra_rows, dtype=np.int32)])
+            tfs = np.concatenate([tfs, np.asarray(extra_tfs, dtype=np.float32)])
+        return rows, tfs
 
     def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every chunk for the query (zeros when no query word is known)."""
-        if self._bm25 is None:
-            return np.zeros(0, dtype=np.float32)
-        vocab = self._bm25.vocab_dict
-        token_ids = [vocab[t] for t in tokenize(query) if t in vocab]
-        if not token_ids:
-            return np.zeros(len(self.ids), dtype=np.float32)
-        return np.asarray(self._bm25.get_scores_from_ids(token_ids), dtype=np.float32)
+        """BM25 score of every row for the query (a repeated query word counts again)."""
+        scores = np.zeros(self.size, dtype=np.float32)
+        if not self.count:
+            return scores
+        avg = self._total / self.count
+        for tid in (self.vocab[t] for t in tokenize(query) if t in self.vocab):
+            rows, tfs = self._postings(tid)
+            df = float(self._df[tid]) if tid < len(self._df) else 0.0
+            if not df:
+                continue
+            idf = np.float32(np.log(1 + (self.count - df + 0.5) / (df + 0.5)))
+            norm = K1 * ((1 - B) + B * self.lengths[rows] / np.float32(avg))
+            scores[rows] += idf * tfs / (norm + tfs)
+        scores[~self.alive[: self.size]] = 0.0
+        return scores
 
-    def top(self, query: str, n: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
-        """The n best (chunk id, score) pairs with a positive score, optionally masked."""
+    def top(self, query: str, n: int, labels: list[int] | None = None) -> list[tuple[int, float]]:
+        """The n best (row, score) pairs with a positive score, optionally only rows with these labels."""
         scores = self.scores(query)
-        if allowed is not None and len(scores):
-            scores = np.where(allowed, scores, 0.0)
+        if labels is not None and len(scores):
+            scores[~np.isin(self.labels[: self.size], labels)] = 0.0
         positive = int(np.count_nonzero(scores > 0))
         n = min(n, positive)
         if n <= 0:
             return []
         best = np.argpartition(-scores, n - 1)[:n]
-        best = best[np.argsort(-scores[best], kind="stable")]
-        return [(self.ids[i], float(scores[i])) for i in best]
+        best = best[np.lexsort((best, -scores[best]))]  # ties: the earlier row first
+        return [(int(i), float(scores[i])) for i in best]
 
 
 def reciprocal_rank_fusion(

@@ -12,10 +12,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from bot.cli.common import console, err_console, settings_from_cli, user_errors
+from bot.indexing import IndexSummary, plan_index  # no chromadb import when nothing changed
 
 if TYPE_CHECKING:
-    from bot.index import IndexSummary, Passage
-# bot.index (chromadb, onnxruntime) is imported inside the commands, never for `coach --help`.
+    from bot.index import Passage
 
 EMPTY_INDEX = "The index is empty: run `coach index` first."
 
@@ -46,19 +46,19 @@ def index_command() -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from bot.citation_cache import clear as clear_citations
-    from bot.index import index_knowledge
 
     settings = settings_from_cli()
     columns = (TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with user_errors(), Progress(*columns, console=console, transient=True) as bar:
         reading = bar.add_task("Reading", total=None)
         embedding = bar.add_task("Embedding", total=None)
-        summary = index_knowledge(
-            settings,
-            progress=lambda done, total: bar.update(embedding, completed=done, total=total),
-            reading=lambda done, total: bar.update(reading, completed=done, total=total),
-        )
-    clear_citations(settings)  # passages may have changed without any file changing (a new chunker)
+        plan = plan_index(settings, reading=lambda done, total: bar.update(reading, completed=done, total=total))
+        summary = plan.summary
+        if summary is None:
+            from bot.index import run_plan
+
+            summary = run_plan(settings, plan, lambda done, total: bar.update(embedding, completed=done, total=total))
+            clear_citations(settings)  # passages may have changed without any file changing (a new chunker)
     console.print(_summary_table(summary))
     for source, why in summary.skipped:
         err_console.print(escape(f"Skipped {source}: {why}"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from bot.chunking import MAX_CHARS, chunk_document, slugify, split_long, split_sections
@@ -70,7 +71,9 @@ def test_chunks_carry_metadata_and_heading_prefixed_text() -> None:
         "doc_sha256": "abc",
         "ordinal": 0,
         "location": "",
+        "embed_sha": hashlib.sha256(first.embed_text.encode()).hexdigest()[:32],
     }
+    assert chunks[1].embed_sha != first.embed_sha
 
 
 def test_chunk_ids_are_stable_and_unique() -> None:

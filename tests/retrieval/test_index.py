@@ -28,7 +28,7 @@ def test_second_sync_adds_nothing(settings: Settings, docs_dir: Path) -> None:
     assert again.chunks == first.chunks
 
 
-def test_editing_one_document_re_embeds_only_that_document(settings: Settings, docs_dir: Path) -> None:
+def test_editing_one_document_embeds_only_its_new_chunk(settings: Settings, docs_dir: Path) -> None:
     index = open_index(settings)
     _sync(index, docs_dir)
     before = {(p.source, p.chunk_id) for p in index.search("pilot", k=50, mode="lexical")}
@@ -36,11 +36,11 @@ def test_editing_one_document_re_embeds_only_that_document(settings: Settings, d
     path.write_text(path.read_text() + "\n## Budget\n\nRecurring OpEx needs an owner.\n")
     seen: list[tuple[int, int]] = []
     summary = _sync(index, docs_dir, seen)
-    assert (summary.added, summary.removed) == (2, 1)
-    assert seen[-1] == (2, 2)  # only the edited document's two chunks were embedded
+    assert (summary.added, summary.removed, summary.embedded) == (1, 0, 1)  # the old section is kept
+    assert seen[-1] == (1, 1)  # only the new section was written
     after = {(p.source, p.chunk_id) for p in index.search("pilot", k=50, mode="lexical")}
     assert {x for x in before if x[0] != "owner.md"} == {x for x in after if x[0] != "owner.md"}
-    assert summary.chunks == summary.unchanged + 2
+    assert summary.chunks == summary.unchanged + 1
     hits = index.search("who pays the recurring OpEx", k=1)
     assert hits[0].source == "owner.md" and hits[0].section == "budget"
 

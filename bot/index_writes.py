@@ -1,0 +1,209 @@
+"""Writing the index: chunk-level sync, vectors reused by content hash, batched Chroma inserts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from bot.chunking import Chunk, chunk_document
+from bot.indexing import IndexSummary
+from bot.knowledge import Document
+
+if TYPE_CHECKING:
+    from bot.lexical_store import LexicalStore
+
+Progress = Callable[[int, int], None]
+EMBED_BATCH = 256  # chunks embedded between progress reports
+WRITE_BATCH = 4096  # chunks per Chroma insert when the vectors are at hand
+GET_BATCH = 500
+
+
+class Embedder(Protocol):
+    """What the index needs from an embedding model."""
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+def ef_search_for(count: int) -> int:
+    """HNSW search beam by collection size: exact at playbook scale, narrower (and fast) at wiki scale."""
+    if count <= 5_000:
+        return 200
+    return 128 if count <= 20_000 else 64
+
+
+def lexical_text(meta: dict[str, Any], text: str) -> str:
+    """What BM25 reads of a chunk: its document title, its heading and its text."""
+    return f"{meta['title']}\n{meta['section_title']}\n{text}"
+
+
+def _row(chunk: Chunk) -> tuple[str, str, dict[str, Any], str]:
+    meta: dict[str, Any] = chunk.metadata()
+    return chunk.id, chunk.text, meta, lexical_text(meta, chunk.text)
+
+
+class IndexWrites:
+    """The writing half of PlaybookIndex (kept apart so each half stays readable)."""
+
+    _collection: Any
+    _where: str
+    store: LexicalStore
+
+    def _guard(self) -> AbstractContextManager[None]:  # provided by PlaybookIndex
+        raise NotImplementedError
+
+    def _recheck(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def embedder(self) -> Embedder:
+        raise NotImplementedError
+
+    def sync(
+        self,
+        documents: Sequence[Document],
+        progress: Progress | None = None,
+        keep: frozenset[str] = frozenset(),
+        manifest: str = "",
+    ) -> IndexSummary:
+        """Make the index match the documents. Unchanged documents are not read again; in a changed
+        one only chunks whose text is new are embedded. Sources in `keep` (files that could not be
+        read this time) keep what was indexed before."""
+        start = time.perf_counter()
+        self._recheck()
+        known = self.store.doc_hashes()
+        wanted = {doc.source: doc for doc in documents}
+        stale = [s for s, sha in known.items() if s not in keep and (s not in wanted or wanted[s].sha256 != sha)]
+        fresh = [d for d in documents if d.source not in known or d.source in stale]
+        old = self.store.chunks_of(stale)
+        new_chunks = [c for d in fresh for c in chunk_document(d)]
+        new_ids = {c.id for c in new_chunks}
+        removed = [cid for cid in old if cid not in new_ids]
+        added = [c for c in new_chunks if c.id not in old]
+        kept = [c for c in new_chunks if c.id in old]  # same text and place: only the document hash moved
+        docs: dict[str, str | None] = {s: None for s in stale if s not in wanted}
+        docs.update({d.source: d.sha256 for d in fresh})
+        embedded = 0
+        if added or removed or kept or docs or manifest != self.store.get("manifest"):
+            embedded = self._write(added, removed, kept, docs, progress, manifest=manifest)
+        count = self.store.count()
+        return IndexSummary(
+            documents=len(wanted),
+            chunks=count,
+            added=len(added),
+            removed=len(removed),
+            unchanged=count - len(added),
+            seconds=round(time.perf_counter() - start, 3),
+            embedded=embedded,
+        )
+
+    def update_documents(self, documents: Sequence[Document], progress: Progress | None = None) -> IndexSummary:
+        """Add or replace these documents only; every other indexed document stays as it is."""
+        others = frozenset(self.store.doc_hashes()) - {d.source for d in documents}
+        return self.sync(documents, progress=progress, keep=others)
+
+    def add_chunks(
+        self, chunks: Sequence[Chunk], embeddings: np.ndarray | None = None, progress: Progress | None = None
+    ) -> int:
+        """Add chunks in batches: given vectors, or reused from chunks with the same text, or embedded.
+
+        Returns how many were embedded; chunks already indexed are left as they are."""
+        held = self.store.chunks_of(sorted({c.source for c in chunks}))
+        new = [i for i, c in enumerate(chunks) if c.id not in held]
+        vectors = embeddings[new] if embeddings is not None else None
+        docs: dict[str, str | None] = {c.source: c.doc_sha256 for c in chunks}
+        return self._write([chunks[i] for i in new], [], [], docs, progress, vectors=vectors)
+
+    def _write(
+        self,
+        added: Sequence[Chunk],
+        removed: Sequence[str],
+        kept: Sequence[Chunk],
+        docs: dict[str, str | None],
+        progress: Progress | None,
+        vectors: np.ndarray | None = None,
+        manifest: str = "",
+    ) -> int:
+        """Change Chroma, then the lexical store in one transaction, then stamp both with one revision."""
+        revision = self.store.begin_writing()  # a crash from here on leaves the store marked for a rebuild
+        embedded = self._insert(added, vectors, progress)
+        with self._guard():
+            for i in range(0, len(removed), WRITE_BATCH):
+                self._collection.delete(ids=list(removed[i : i + WRITE_BATCH]))
+            for i in range(0, len(kept), WRITE_BATCH):
+                part = kept[i : i + WRITE_BATCH]
+                self._collection.update(ids=[c.id for c in part], metadatas=[c.metadata() for c in part])
+        rows = [_row(c) for c in [*added, *kept]]
+        # only a full sync from `coach index` records a manifest; any other write clears it
+        self.store.write(rows, [*removed, *(c.id for c in kept)], docs, revision, manifest=manifest)
+        if self._where != "embedded":  # other machines learn of the change from the shared collection
+            with self._guard():
+                self._collection.modify(metadata={"revision": revision})
+        self._tune(self.store.count())
+        return embedded
+
+    def _insert(self, chunks: Sequence[Chunk], vectors: np.ndarray | None, progress: Progress | None) -> int:
+        """Insert chunks into Chroma in large batches; returns how many had to be embedded."""
+        total, embedded = len(chunks), 0
+        if progress:
+            progress(0, total)
+        reuse = {} if vectors is not None else self._reusable(chunks)
+        step = WRITE_BATCH if vectors is not None else EMBED_BATCH
+        for i in range(0, total, step):
+            batch = chunks[i : i + step]
+            if vectors is not None:
+                part = vectors[i : i + step]
+            else:
+                part, fresh = self._vectors(batch, reuse)
+                embedded += fresh
+            with self._guard():
+                self._collection.add(
+                    ids=[c.id for c in batch],
+                    # the texts live in the lexical store; a shared server keeps them too, for other machines
+                    documents=None if self._where == "embedded" else [c.text for c in batch],
+                    embeddings=part,  # type: ignore[arg-type]
+                    metadatas=[c.metadata() for c in batch],  # type: ignore[misc]
+                )
+            if progress:
+                progress(min(i + step, total), total)
+        return embedded
+
+    def _vectors(self, batch: Sequence[Chunk], reuse: dict[str, np.ndarray]) -> tuple[np.ndarray, int]:
+        """Vectors for a batch: reused where the same text is already indexed, embedded otherwise."""
+        out = np.zeros((len(batch), 384), dtype=np.float32)
+        todo = [i for i, c in enumerate(batch) if c.embed_sha not in reuse]
+        for i, c in enumerate(batch):
+            if c.embed_sha in reuse:
+                out[i] = reuse[c.embed_sha]
+        if todo:
+            out[todo] = self.embedder.embed([batch[i].embed_text for i in todo])
+        return out, len(todo)
+
+    def _reusable(self, chunks: Sequence[Chunk]) -> dict[str, np.ndarray]:
+        """embedding-text hash -> vector already in Chroma, for chunks whose text is indexed somewhere."""
+        holders = self.store.ids_by_embed_sha(c.embed_sha for c in chunks)
+        by_id = {cid: sha for sha, cid in holders.items()}
+        out: dict[str, np.ndarray] = {}
+        for ids in _batches(list(by_id), GET_BATCH):
+            with self._guard():
+                got = self._collection.get(ids=ids, include=["embeddings"])
+            for cid, vector in zip(got["ids"], got["embeddings"] if got["embeddings"] is not None else [], strict=True):
+                out[by_id[cid]] = np.asarray(vector, dtype=np.float32)
+        return out
+
+    def _tune(self, count: int) -> None:
+        """Set the HNSW search beam for the collection's size, when it changes tier."""
+        ef = ef_search_for(count)
+        if self.store.get("ef_search") == str(ef):
+            return
+        with self._guard():
+            self._collection.modify(configuration={"hnsw": {"ef_search": ef}})
+        self.store.set_meta(ef_search=str(ef))
+
+
+def _batches(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
