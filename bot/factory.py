@@ -87,6 +87,12 @@ def build_gates(store: Store, settings: Settings, clock: Clock | None = None) ->
     return Gates(store.engine, settings, rubric, load_gate_policy(settings.knowledge_dir), store.audit, clock)
 
 
+def portfolio_services(settings: Settings) -> tuple[Portfolio, Gates]:
+    """The portfolio and the gate on the configured database, without the index or engine (the CLI's)."""
+    store = open_store(settings)
+    return build_portfolio(store, settings), build_gates(store, settings)
+
+
 def notifier_for(settings: Settings, service: Checkins, printer: Callable[[str], Any] | None = None) -> Notifier:
     """Slack when a bot token is configured, else the log."""
     if settings.slack_bot_token is None:
