@@ -76,7 +76,9 @@ def rig(indexed_settings: Settings, database_url: str) -> Iterator[Rig]:
     clock = ManualClock(START)
     try:
         with TestClient(create_app(settings, coach, clock), raise_server_exceptions=False) as client:
-            ids = {k: client.get("/v1/whoami", headers=h).json()["identity"] for k, h in zip("abc", (A, B, C))}
+            ids = {
+                k: client.get("/v1/whoami", headers=h).json()["identity"] for k, h in zip("abc", (A, B, C), strict=True)
+            }
             yield Rig(client, coach, clock, ids)
     finally:
         coach.store.close()

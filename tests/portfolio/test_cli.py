@@ -49,7 +49,8 @@ def test_gate_from_the_terminal(rig: Rig, cli: CliRunner, tmp_path: Path) -> Non
     opened = cli.invoke(app, args)
     assert opened.exit_code == 0, opened.output
     assert "# Go/no-go review: Claims triage" in opened.output
-    assert cli.invoke(app, ["gate", "sign", str(pid), "--role", "business_owner", "--signoff", "approve"]).exit_code == 0
+    signed = cli.invoke(app, ["gate", "sign", str(pid), "--role", "business_owner", "--signoff", "approve"])
+    assert signed.exit_code == 0, signed.output
     refused = cli.invoke(app, ["gate", "sign", str(pid), "--role", "risk", "--signoff", "approve"])
     assert refused.exit_code == 1 and "Only Rita Risk" in refused.output and "Traceback" not in refused.output
     assert [r.actor for r in rig.coach.store.list_audit(subject=f"pilot:{pid}", kind="gate.signoff_refused")] == [

@@ -108,8 +108,9 @@ def test_a_rejection_allows_only_no_go_and_items_can_be_closed(rig: Rig) -> None
     assert changed.status_code == 200
     first = changed.json()["items"][0]
     assert (first["status"], first["owner"]) == ("done", "Kim")
-    assert rig.client.patch(f"/v1/pilots/{pid}/gate/items/{item}", json={"status": "x"}, headers=A).status_code == 422
-    assert rig.client.patch(f"/v1/pilots/{pid}/gate/items/{item}", json={"status": "open"}, headers=B).status_code == 404
+    path = f"/v1/pilots/{pid}/gate/items/{item}"
+    assert rig.client.patch(path, json={"status": "x"}, headers=A).status_code == 422
+    assert rig.client.patch(path, json={"status": "open"}, headers=B).status_code == 404  # b signs, b does not own
     for headers, role in ((A, "business_owner"), (A, "engineering"), (B, "operations")):
         _sign(rig, pid, headers, role)
     _sign(rig, pid, B, "risk", "reject", "No DPIA")

@@ -7,7 +7,7 @@ import csv
 import io
 from datetime import timedelta
 
-from tests.portfolio.conftest import A, B, HEALTHY, Rig
+from tests.portfolio.conftest import HEALTHY, A, B, Rig
 
 
 def _portfolio(rig: Rig, headers: dict[str, str], **params: str) -> dict:
@@ -87,4 +87,3 @@ def test_the_page_is_served_with_its_script(rig: Rig) -> None:
     assert page.status_code == 200 and "/static/portfolio.js" in page.text
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert rig.client.get("/static/portfolio.js").status_code == 200
-
