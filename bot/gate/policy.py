@@ -64,5 +64,9 @@ def load_gate_policy(knowledge_dir: Path) -> GatePolicy:
         return GatePolicy.model_validate(data)
     except FileNotFoundError as exc:
         raise KnowledgeError(f"{path}: gate policy file not found") from exc
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise KnowledgeError(f"{path}: invalid gate policy ({exc})") from exc
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path}: not valid YAML ({exc})") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the file"
+        raise KnowledgeError(f"{path}: {where}: {first['msg']}") from exc

@@ -6,7 +6,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -41,8 +41,8 @@ class PilotLine:
     open_gaps: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)
+        """JSON-ready form (shallow: the fields hold only JSON values; asdict's deep copy is ~10x slower)."""
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}
 
 
 def status_of(pilot: Pilot, gaps: list[PilotGap], stall: Stall, now: datetime) -> str:
@@ -147,7 +147,7 @@ def to_csv(lines: Sequence[PilotLine], dimensions: Sequence[str]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*CSV_COLUMNS, *[f"level_{d}" for d in dimensions]])
     for line in lines:
-        row = asdict(line)
+        row = line.to_dict()
         row["trend"] = line.trend["direction"]
         row["stall_reasons"] = "; ".join(line.stall_reasons)
         row.update({f"open_{s}": line.open_by_severity.get(s, 0) for s in SEVERITIES})
