@@ -136,3 +136,24 @@ def test_bad_requests_say_what_to_send(rig: Rig) -> None:
     _open(rig, pid)
     assert _sign(rig, pid, A, "ceo").status_code == 422
     assert _sign(rig, pid, A, "business_owner", "maybe").status_code == 422
+
+
+def test_a_stranger_walking_ids_finds_no_review_and_changes_nothing(rig: Rig) -> None:
+    pids = [rig.pilot(A, "Claims triage"), rig.pilot(A, "Meter agent")]
+    _open(rig, pids[0])
+    before = rig.client.get(f"/v1/pilots/{pids[0]}/gate", headers=A).json()
+    decision = {"decision": "no_go", "rationale": "x"}
+    for pid in range(1, 11):
+        base = f"/v1/pilots/{pid}/gate"
+        for resp in (
+            rig.client.get(base, headers=C),
+            rig.client.get(f"{base}/export", headers=C),
+            rig.client.post(base, json={"signers": _signers(rig)}, headers=C),
+            _sign(rig, pid, C, "risk"),
+            rig.client.post(f"{base}/decision", json=decision, headers=C),
+            rig.client.patch(f"{base}/items/1", json={"status": "done"}, headers=C),
+        ):
+            assert resp.status_code == 404, (pid, resp.request.method, resp.request.url, resp.text)
+    assert rig.client.get(f"/v1/pilots/{pids[0]}/gate", headers=A).json() == before
+    assert [r.actor for r in _refusals(rig, pids[0])] == [rig.ids["c"]]
+    assert rig.client.get("/v1/portfolio", headers=C).json()["pilots"] == []
