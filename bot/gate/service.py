@@ -7,7 +7,7 @@ named signer may read the review of a pilot they don't own. Refused sign-offs ar
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -161,7 +161,7 @@ class Gates(StoreBase):
                 raise NotFound(f"No item {item_id} in the review of pilot {pilot_id}: see its items with GET.")
             row.status = status or row.status
             row.owner_name = _text(owner, NAME_CHARS, "item owner") if owner else row.owner_name
-            row.due_at = due_at or row.due_at
+            row.due_at = (due_at if due_at.tzinfo else due_at.replace(tzinfo=UTC)) if due_at else row.due_at
             row.updated_at = self.clock.now()
             view = self._view(db, gate, pilot)
         self.audit("gate.item_changed", f"pilot:{pilot_id}", {"item_id": item_id, "status": row.status}, caller)

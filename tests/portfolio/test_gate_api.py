@@ -109,6 +109,8 @@ def test_a_rejection_allows_only_no_go_and_items_can_be_closed(rig: Rig) -> None
     first = changed.json()["items"][0]
     assert (first["status"], first["owner"]) == ("done", "Kim")
     path = f"/v1/pilots/{pid}/gate/items/{item}"
+    due = rig.client.patch(path, json={"due_at": "2026-04-01"}, headers=A).json()["items"][0]
+    assert (due["due_at"], due["status"], due["owner"]) == ("2026-04-01T00:00:00+00:00", "done", "Kim")
     assert rig.client.patch(path, json={"status": "x"}, headers=A).status_code == 422
     assert rig.client.patch(path, json={"status": "open"}, headers=B).status_code == 404  # b signs, b does not own
     for headers, role in ((A, "business_owner"), (A, "engineering"), (B, "operations")):
