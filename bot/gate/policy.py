@@ -7,10 +7,12 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from bot.config import PROJECT_ROOT
 from bot.errors import InvalidInput
 from bot.knowledge import KnowledgeError
 
 GATE_FILE = "gate.yaml"
+DEFAULT_DIR = PROJECT_ROOT / "knowledge"
 
 
 class DecisionRule(BaseModel):
@@ -57,8 +59,11 @@ class GatePolicy(BaseModel):
 
 
 def load_gate_policy(knowledge_dir: Path) -> GatePolicy:
-    """Load and validate `gate.yaml` from the playbook folder; errors name the file and the field."""
+    """Load and validate `gate.yaml` from the playbook folder (the project's own when the folder has
+    none, so a playbook written before the gate still serves); errors name the file and the field."""
     path = knowledge_dir / GATE_FILE
+    if not path.exists() and knowledge_dir.is_dir():
+        path = DEFAULT_DIR / GATE_FILE
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         return GatePolicy.model_validate(data)

@@ -77,6 +77,8 @@ def test_a_broken_policy_names_its_file(tmp_path: Path) -> None:
         load_gate_policy(tmp_path)
     with pytest.raises(KnowledgeError, match="not found"):
         load_gate_policy(tmp_path / "missing")
+    (tmp_path / "older").mkdir()  # a playbook from before the gate: the project's policy
+    assert load_gate_policy(tmp_path / "older") == POLICY
 
 
 def _line(name: str, owner: str, verdict: str, stalled: bool) -> PilotLine:
