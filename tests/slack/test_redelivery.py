@@ -131,6 +131,8 @@ def test_an_old_events_table_gains_done_at_in_place(replicas: tuple[Store, Store
         conn.execute(text("DROP TABLE slack_events"))
         conn.execute(text("DROP TABLE alembic_version"))
         conn.execute(text("DROP TABLE turn_keys"))  # added after that release
+        for table in ("gate_signers", "gate_items", "gates"):  # added after that release too
+            conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text(f"CREATE TABLE slack_events (event_id VARCHAR(64) PRIMARY KEY, received_at {stamp})"))
     assert claim_event(engines[0], "EvBEFORE", now=utcnow() - 2 * LEASE)  # inserts only the old columns
     start = threading.Barrier(2)
