@@ -89,6 +89,7 @@ test: lint imports typecheck pytest evals
 bench: install-test
 	$(BIN)/python benchmarks/bench_retrieval.py --sizes 1000,10000
 	$(BIN)/python benchmarks/bench_api.py
+	$(BIN)/python benchmarks/bench_portfolio.py
 	$(BIN)/python benchmarks/bench_reader.py
 	$(BIN)/python benchmarks/bench_documents.py
 

@@ -17,12 +17,15 @@ import numpy as np
 from bot.config import Settings
 from bot.engine.fallback import build_engine
 from bot.engine.offline import OfflineEngine
+from bot.gate.policy import load_gate_policy
+from bot.gate.service import Gates
 from bot.knowledge import load_knowledge, load_rubric
 from bot.periodic import Runner
+from bot.portfolio.service import Portfolio
 from bot.prompts import load_prompts
 from bot.reading.reader import get_reader
 from bot.service import Coach
-from bot.store import open_store
+from bot.store import Store, open_store
 from bot.store.db import check_connection, make_engine
 from bot.store.migrations import prepare_schema
 
@@ -118,6 +121,23 @@ def build_checkins_from_settings(settings: Settings, clock: Clock | None = None)
     )
 
 
+def build_portfolio(store: Store, settings: Settings, clock: Clock | None = None) -> Portfolio:
+    """The portfolio over the store's database and the settings' rubric."""
+    return Portfolio(store.engine, settings, load_rubric(settings.knowledge_dir / "rubric.yaml"), clock)
+
+
+def build_gates(store: Store, settings: Settings, clock: Clock | None = None) -> Gates:
+    """The go/no-go gate: the rubric's "what good looks like", the gate policy, and the store's audit log."""
+    rubric = load_rubric(settings.knowledge_dir / "rubric.yaml")
+    return Gates(store.engine, settings, rubric, load_gate_policy(settings.knowledge_dir), store.audit, clock)
+
+
+def portfolio_services(settings: Settings) -> tuple[Portfolio, Gates]:
+    """The portfolio and the gate on the configured database, without the index or engine (the CLI's)."""
+    store = open_store(settings)
+    return build_portfolio(store, settings), build_gates(store, settings)
+
+
 def notifier_for(settings: Settings, service: Checkins, printer: Callable[[str], Any] | None = None) -> Notifier:
     """Slack when a bot token is configured, else the log."""
     from bot.checkins.notify import LogNotifier
@@ -183,12 +203,16 @@ class Server:
 
     def mount(self, app: FastAPI, coach: Coach) -> None:
         """Add the pilots API and, when configured, Slack; register their periodic jobs."""
+        from bot.api.gate import mount_gate
         from bot.api.pilots import mount_pilots
+        from bot.api.portfolio import mount_portfolio
         from bot.slack.http import mount_slack
 
         checkins = build_checkins(coach, self.clock, self.settings)
         app.state.checkins = checkins
         mount_pilots(app, checkins)
+        mount_portfolio(app, build_portfolio(coach.store, self.settings, checkins.clock))
+        mount_gate(app, build_gates(coach.store, self.settings, checkins.clock))
         self.jobs.add("checkins", checkin_job(checkins, notifier_for(self.settings, checkins)), CHECKIN_SECONDS)
         if self.settings.slack_enabled and self.settings.slack_signing_secret is not None:
             bolt = build_bolt(self.settings, coach, checkins)

@@ -142,7 +142,10 @@ def test_no_two_parts_import_each_other() -> None:
     assert not graph.chain_exists("bot.checkins", "bot.api", as_packages=True)
 
 
-@pytest.mark.parametrize("package", ["bot.api", "bot.slack", "bot.cli", "bot.checkins", "bot.store", "bot.reading"])
+@pytest.mark.parametrize(
+    "package",
+    ["bot.api", "bot.slack", "bot.cli", "bot.checkins", "bot.store", "bot.reading", "bot.gate", "bot.portfolio"],
+)
 def test_no_two_modules_of_a_package_import_each_other(package: str) -> None:
     graph = grimp.build_graph("bot")
     modules = sorted(m for m in graph.modules if m.startswith(package + "."))

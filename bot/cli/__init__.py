@@ -20,9 +20,18 @@ def _register_all() -> None:
 
     Imported here, not at the top, so that importing one command module (as tests do) does not
     import them all (the index's, for one, loads chromadb)."""
-    from bot.cli import coach_cmds, db_cmds, eval_cmds, index_cmds, pilot_cmds, serve_cmds, slack_cmds
+    from bot.cli import (
+        coach_cmds,
+        db_cmds,
+        eval_cmds,
+        index_cmds,
+        pilot_cmds,
+        portfolio_cmds,
+        serve_cmds,
+        slack_cmds,
+    )
 
-    for module in (index_cmds, coach_cmds, serve_cmds, slack_cmds, pilot_cmds, eval_cmds, db_cmds):
+    for module in (index_cmds, coach_cmds, serve_cmds, slack_cmds, pilot_cmds, portfolio_cmds, eval_cmds, db_cmds):
         module.register(app)
 
 

@@ -15,6 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, MetaData, inspect, text
 
 import bot.checkins.tables  # noqa: F401  (registers the check-in tables on Base.metadata)
+import bot.gate.tables  # noqa: F401  (registers the gate tables)
 import bot.store.slack_events  # noqa: F401  (registers the Slack event table)
 import bot.store.tables  # noqa: F401
 from bot.config import PROJECT_ROOT, Settings
