@@ -28,10 +28,10 @@ async function registerPilot(event) {
   const body = {
     assessment_id: state.report.assessment_id,
     name: value("fu-name"),
-    business_owner: value("fu-owner"),
     sponsor: value("fu-sponsor"),
     timezone: value("fu-tz") || "UTC",
   };
+  if (value("fu-owner")) body.business_owner = value("fu-owner");
   if (value("fu-channel")) body.channel = value("fu-channel");
   const status = $("followup-status");
   $("fu-send").disabled = true;
