@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +27,7 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 # busy_timeout first: switching a new file to WAL already waits for the lock when replicas start at once
 SQLITE_PRAGMAS = ("busy_timeout=15000", "journal_mode=WAL", "foreign_keys=ON")
+SQLITE_PRAGMA_WAIT_S = 15.0  # as long as the busy timeout
 PG_CONNECT_TIMEOUT_S = 5
 READ_ONLY = "coach_read_only"  # execution option: a transaction that only reads (no write lock on SQLite)
 
@@ -94,9 +97,25 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
     try:
         for pragma in SQLITE_PRAGMAS:
-            cursor.execute(f"PRAGMA {pragma}")
+            _pragma(cursor, pragma)
     finally:
         cursor.close()
+
+
+def _pragma(cursor: Any, pragma: str, wait_s: float = SQLITE_PRAGMA_WAIT_S) -> None:
+    """Run one PRAGMA, waiting out a lock: SQLite can refuse `journal_mode=WAL` at once ("database
+    is locked") without calling the busy handler while another replica creates the file's schema."""
+    deadline = time.monotonic() + wait_s
+    delay = 0.02
+    while True:
+        try:
+            cursor.execute(f"PRAGMA {pragma}")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
 
 def make_engine(settings: Settings) -> Engine:

@@ -25,8 +25,10 @@ WRITE_UP = (
 
 @pytest.fixture
 def copied(indexed_settings: Settings, tmp_path: Path) -> Settings:
-    """A data dir of its own holding a copy of the indexed playbook (real Chroma files)."""
+    """A data dir of its own holding a copy of the indexed playbook (real Chroma files and the
+    lexical store beside them, which holds the passages' texts)."""
     shutil.copytree(indexed_settings.chroma_path, tmp_path / "data" / "chroma")
+    shutil.copytree(indexed_settings.data_dir / "lexical", tmp_path / "data" / "lexical")
     return make_settings(tmp_path / "data")
 
 

@@ -77,3 +77,20 @@ def test_bad_database_url_is_a_config_error(tmp_path: Path, url: str, says: str)
     with pytest.raises(ConfigError, match=says) as info:
         open_store(store_settings(tmp_path, database_url=url))
     assert "hunter2pass" not in str(info.value)
+
+
+def test_a_locked_pragma_is_waited_out_not_failed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+    import threading
+
+    from bot.store.db import _pragma
+
+    path = tmp_path / "locked.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")  # another replica mid-way through creating the schema
+    threading.Timer(0.3, lambda: holder.execute("COMMIT")).start()
+    other = sqlite3.connect(path, timeout=0, isolation_level=None, check_same_thread=False)
+    _pragma(other.cursor(), "journal_mode=WAL", wait_s=5.0)  # refused at first, then done once released
+    assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    other.close()
+    holder.close()
