@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.checkins.messages import checkin_text
 from bot.checkins.pilots import Checkins
 from bot.config import Settings
 from bot.factory import build_checkins, build_coach
@@ -56,3 +58,20 @@ def assess(coach: Coach, text: str = STALLED_TEXT, name: str = "Claims triage", 
     coach.assess_text(text, pilot_name=name, owner=owner)
     with coach.store.engine.connect() as conn:
         return int(conn.execute(select(func.max(AssessmentRow.id))).scalar_one())
+
+
+GAP_LINE = re.compile(r"^(\d+)\. \[\w+\] (.+?)(?: \(last reported: [^)]*\))?$", re.MULTILINE)
+
+
+def numbered(message: str) -> dict[str, int]:
+    """Gap title -> the number a check-in message shows next to it."""
+    return {m[2]: int(m[1]) for m in GAP_LINE.finditer(message)}
+
+
+def gap_numbers(checkins: Checkins, pilot_id: int) -> dict[str, int]:
+    """Dimension -> the number the pilot's next check-in gives each open gap, read from that message,
+    so a test answers the way a team member would without assuming how the report ranks gaps."""
+    gaps = checkins.gaps(pilot_id)
+    message = checkin_text(checkins.pilot(pilot_id), gaps, questions=checkins.questions(pilot_id, only_open=True))
+    by_title = numbered(message)
+    return {g.dimension: by_title[g.title] for g in gaps if g.title in by_title}

@@ -19,7 +19,7 @@ from bot.checkins.runner import Runner
 from bot.cli import pilot_cmds
 from bot.factory import create_app
 from bot.service import Coach
-from tests.checkins.conftest import assess
+from tests.checkins.conftest import assess, numbered
 from tests.checkins.doubles import ManualClock, MemoryNotifier
 
 MON_9 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -48,13 +48,17 @@ def test_the_first_check_in_is_a_baseline_and_later_ones_ask_what_moved(
     [first] = _checkin_posts(notifier)
     assert first.startswith("*First check-in: Claims*") and "records a baseline" in first
     assert "what moved" not in first and "since last week" not in first and "(now" not in first
-    assert "1. [critical] No production data pipeline\n" in first
-    checkins.answer_checkin(pilot.id, "1 in progress: ingestion job drafted by 2026-03-20")
+    shown = numbered(first)  # every open gap numbered once, 1 to 5, with no state yet
+    assert set(shown) == {g.title for g in checkins.gaps(pilot.id)} and sorted(shown.values()) == [1, 2, 3, 4, 5]
+    assert f"{shown['No production data pipeline']}. [critical] No production data pipeline\n" in first
+    checkins.answer_checkin(pilot.id, f"{shown['No production data pipeline']} in progress: ingestion job drafted "
+                                      "by 2026-03-20")  # fmt: skip
     _run_until(runner, clock, notifier, MON_9 + timedelta(days=7, hours=1))
     second = _checkin_posts(notifier)[1]
     assert second.startswith("*Weekly check-in: Claims*") and "what moved since the last check-in?" in second
     assert "No production data pipeline (last reported: in progress, target 2026-03-20)" in second
-    assert "2. [critical] No governance or guardrails\n" in second  # never reported on: no state shown
+    governance = numbered(second)["No governance or guardrails"]
+    assert f"{governance}. [critical] No governance or guardrails\n" in second  # never reported on: no state shown
 
 
 def test_without_a_business_owner_the_sponsor_is_escalated_and_the_missing_owner_comes_first(
@@ -69,7 +73,9 @@ def test_without_a_business_owner_the_sponsor_is_escalated_and_the_missing_owner
     _run_until(runner, clock, notifier, MON_9 + timedelta(hours=1))
     [first] = _checkin_posts(notifier)
     assert "No business owner is named yet, so escalations go to the sponsor <@U0SPONS1>" in first
-    assert f"coach pilots set-owner {pilot.id}" in first and "1. [critical] No production data pipeline" in first
+    assert f"coach pilots set-owner {pilot.id}" in first
+    shown = numbered(first)  # the missing owner is not a numbered line: the report's five gaps are 1 to 5
+    assert "No named business owner" not in shown and sorted(shown.values()) == [1, 2, 3, 4, 5]
     _run_until(runner, clock, notifier, MON_9 + timedelta(days=14, hours=1))  # two check-ins, no answer
     escalation = next(p.text for p in notifier.posts if p.key.startswith("escalation:"))
     assert "To <@U0SPONS1> (sponsor; no business owner is named):" in escalation

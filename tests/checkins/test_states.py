@@ -13,7 +13,7 @@ from bot.checkins.records import AnswerResult, GapChange, Pilot, PilotGap
 from bot.checkins.runner import Runner
 from bot.checkins.stall import STATE_RULES, ClosedCheckin, detect_stall
 from bot.service import Coach
-from tests.checkins.conftest import START, assess
+from tests.checkins.conftest import START, assess, gap_numbers
 from tests.checkins.doubles import ManualClock, MemoryNotifier
 
 MON_9 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -40,7 +40,9 @@ def pilot_id(coach: Coach, checkins: Checkins) -> int:
 
 
 def test_no_change_keeps_in_progress_and_blocked(checkins: Checkins, pilot_id: int) -> None:
-    checkins.answer_checkin(pilot_id, "1 in progress: ingestion job drafted\n2 blocked: waiting on legal")
+    n = gap_numbers(checkins, pilot_id)
+    first = f"{n['data_pipeline']} in progress: ingestion job drafted\n{n['governance']} blocked: waiting on legal"
+    checkins.answer_checkin(pilot_id, first)
     result = checkins.answer_checkin(pilot_id, "no change")
     states = _states(checkins, pilot_id)
     assert (states["data_pipeline"], states["governance"]) == ("in_progress", "blocked")
@@ -49,7 +51,8 @@ def test_no_change_keeps_in_progress_and_blocked(checkins: Checkins, pilot_id: i
     assert marks["data_pipeline"] == (False, "in_progress") and marks["governance"] == (False, "blocked")
     assert "No governance or guardrails: open (not mentioned)" not in result.summary
     assert "blocked" in result.summary and "unchanged (still in progress)" not in result.summary  # baseline words
-    checkins.answer_checkin(pilot_id, "2 still waiting")  # a line without a status word keeps the state too
+    waiting = f"{gap_numbers(checkins, pilot_id)['governance']} still waiting"
+    checkins.answer_checkin(pilot_id, waiting)  # a line without a status word keeps the state too
     assert _states(checkins, pilot_id)["governance"] == "blocked"
 
 
@@ -57,8 +60,10 @@ def test_blocked_for_two_check_ins_escalates_naming_the_gap(
     checkins: Checkins, clock: ManualClock, pilot_id: int
 ) -> None:
     notifier, runner = MemoryNotifier(), Runner(checkins)
-    moving = "1 in progress: ingestion drafted\n3 in progress: COO reviewing\n4 in progress: training booked\n"
-    _week(runner, clock, notifier, moving + "2 blocked: waiting on legal", checkins, pilot_id)
+    n = gap_numbers(checkins, pilot_id)
+    moving = (f"{n['data_pipeline']} in progress: ingestion drafted\n{n['roi_ownership']} in progress: COO reviewing\n"
+              f"{n['workflow_adoption']} in progress: training booked\n")  # fmt: skip
+    _week(runner, clock, notifier, moving + f"{n['governance']} blocked: waiting on legal", checkins, pilot_id)
     assert checkins.stall(pilot_id).reasons == []  # blocked once: not yet
     kept = _week(runner, clock, notifier, "no change", checkins, pilot_id)  # "no change" keeps it blocked
     assert kept is not None and not kept.baseline
@@ -76,7 +81,9 @@ def test_in_progress_escalates_after_four_check_ins_without_a_date_or_past_its_d
     checkins: Checkins, clock: ManualClock, pilot_id: int
 ) -> None:
     notifier, runner = MemoryNotifier(), Runner(checkins)
-    dated = "1 in progress: feed by 2026-03-27\n" + "\n".join(f"{i} in progress: work under way" for i in range(2, 6))
+    n = gap_numbers(checkins, pilot_id)
+    dated = "\n".join(f"{i} in progress: " + ("feed by 2026-03-27" if dim == "data_pipeline" else "work under way")
+                      for dim, i in n.items())  # fmt: skip
     _week(runner, clock, notifier, dated, checkins, pilot_id)
     assert {g.dimension: g.target_date for g in checkins.gaps(pilot_id)}["data_pipeline"] == date(2026, 3, 27)
     for _ in range(3):
@@ -130,9 +137,11 @@ def test_status_trend_and_reasons_agree_in_words(checkins: Checkins, clock: Manu
     assert fresh.weeks_since_close is None and fresh.since_close == "none closed yet (followed for 0 weeks)"
     assert fresh.headline == "Active: no trend yet; no stall rule is met."
     notifier, runner = MemoryNotifier(), Runner(checkins)
-    _week(runner, clock, notifier, "1 in progress: ingestion drafted\n2 blocked: legal\n3 in progress: COO on it",
-          checkins, pilot_id)  # fmt: skip
-    _week(runner, clock, notifier, "4 in progress: training booked\n5 in progress: alerts drafted", checkins, pilot_id)
+    n = gap_numbers(checkins, pilot_id)
+    _week(runner, clock, notifier, f"{n['data_pipeline']} in progress: ingestion drafted\n{n['governance']} blocked: "
+          f"legal\n{n['roi_ownership']} in progress: COO on it", checkins, pilot_id)  # fmt: skip
+    _week(runner, clock, notifier, f"{n['workflow_adoption']} in progress: training booked\n"
+          f"{n['mlops_observability']} in progress: alerts drafted", checkins, pilot_id)  # fmt: skip
     summary = checkins.summary(pilot_id)
     assert summary.trend == "improving" and summary.status == "stalled"
     assert summary.headline == (
@@ -140,7 +149,8 @@ def test_status_trend_and_reasons_agree_in_words(checkins: Checkins, clock: Manu
         "'No governance or guardrails' was blocked at the last 2 check-ins."
     )
     assert summary.since_close == "none closed yet (followed for 1 week)" and summary.weeks_since_close is None
-    checkins.answer_checkin(pilot_id, "2 resolved: legal signed off the risk review")
+    governance = gap_numbers(checkins, pilot_id)["governance"]
+    checkins.answer_checkin(pilot_id, f"{governance} resolved: legal signed off the risk review")
     closed = checkins.summary(pilot_id)
     assert closed.weeks_since_close == 0 and closed.since_close == "this week" and closed.status == "active"
     assert closed.headline == "Active: readiness is improving; no stall rule is met."
