@@ -78,7 +78,7 @@ def test_the_portfolio_page(page: Any, served: tuple[str, ManualClock], tmp_path
     headlines = {p["pilot"]["name"]: p["headline"] for p in listed}
     assert stalled_row.get_attribute("title") == headlines["Claims triage"]
     moving_row = page.locator("#heatmap tbody tr", has_text="Meter agent")
-    assert "last close: this week" in moving_row.inner_text()
+    assert "stalled" not in moving_row.inner_text() and moving_row.get_attribute("title") == headlines["Meter agent"]
     assert "2 pilot(s)" in page.inner_text("#totals") and page.locator("#critical li").count() >= 1
     page.select_option("#f-stalled", "true")
     page.click("#filters button[type=submit]")
