@@ -11,7 +11,7 @@ from bot.checkins.records import PilotGap, Stall
 from bot.checkins.schedule import next_due
 from bot.checkins.stall import ClosedCheckin, detect_stall, last_close
 from bot.checkins.tables import CheckinRow, DimensionLevelRow, PilotGapRow, PilotQuestionRow, PilotRow
-from bot.checkins.trend import average, points_from_rows
+from bot.checkins.trend import TrendPoint, average, points_from_rows
 from bot.errors import NotFound
 
 CLOSED_CHECKINS = ("answered", "missed")
@@ -103,7 +103,11 @@ def stall_of(db: Session, pilot: PilotRow, now: datetime, stall_weeks: int) -> S
 
 def rose_since(db: Session, pilot_id: int, gaps: list[PilotGap], pilot: PilotRow) -> bool:
     """Whether the average readiness level rose since the last gap closed (or since registration)."""
-    points = points_from_rows(level_rows(db, pilot_id))
-    since = last_close(gaps, pilot.created_at)
+    return rose(points_from_rows(level_rows(db, pilot_id)), gaps, pilot.created_at)
+
+
+def rose(points: list[TrendPoint], gaps: list[PilotGap], created_at: datetime) -> bool:
+    """Whether the average level rose since the last gap closed (or since `created_at`), from the trend."""
+    since = last_close(gaps, created_at)
     before = [p for p in points if p.at <= since] or points[:1]
     return bool(points) and average(points[-1]) > average(before[-1]) + 0.01

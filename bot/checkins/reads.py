@@ -115,8 +115,9 @@ class CheckinReads(StoreBase):
         stall = self._stall(db, row)
         waiting = None if pilot.paused else q.scheduled(db, row.id)  # paused: nothing is coming
         asked = len(q.question_rows(db, row.id, only_open=True))
-        status, trend, now = _status(pilot, gaps, asked, stall, self.clock.now()), direction(points), self.clock.now()
-        weeks, since = _since_close(gaps, row.created_at, now)
+        now = self.clock.now()
+        status, trend = pilot_status(pilot, gaps, asked, stall, now), direction(points)
+        weeks, since = since_close(gaps, row.created_at, now)
         return PilotSummary(
             pilot=pilot,
             status=status,
@@ -186,7 +187,7 @@ def _weeks(n: int) -> str:
     return f"{n} week{'s' if n != 1 else ''}"
 
 
-def _since_close(gaps: list[PilotGap], created_at: Any, now: Any) -> tuple[int | None, str]:
+def since_close(gaps: list[PilotGap], created_at: Any, now: Any) -> tuple[int | None, str]:
     """Whole weeks since a gap last closed, in words too; None when none has closed yet."""
     closed = [g.closed_at for g in gaps if g.closed_at is not None]
     if not closed:
@@ -195,7 +196,7 @@ def _since_close(gaps: list[PilotGap], created_at: Any, now: Any) -> tuple[int |
     return weeks, "this week" if weeks == 0 else f"{_weeks(weeks)} ago"
 
 
-def _status(pilot: Pilot, gaps: list[PilotGap], questions: int, stall: Stall, now: Any) -> str:
+def pilot_status(pilot: Pilot, gaps: list[PilotGap], questions: int, stall: Stall, now: Any) -> str:
     """paused, snoozed, done (no open gaps or questions), stalled or active."""
     if pilot.paused:
         return "paused"

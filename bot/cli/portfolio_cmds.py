@@ -65,13 +65,13 @@ def portfolio(
 
 def _print_portfolio(view: dict[str, Any]) -> None:
     dims = [d["id"] for d in view["dimensions"]]
-    table = Table("id", "name", "owner", "stage", "verdict", *[d[:8] for d in dims], "open c/h/m", "stalled", "trend")
+    table = Table("id", "name", "owner", "stage", "verdict", *[d[:8] for d in dims], "open c/h/m", "stalled",
+                  "last close", "trend")  # fmt: skip
     for p in view["pilots"]:
         sev = p["open_by_severity"]
-        stalled = f"{p['weeks_since_progress']} wk" if p["stalled"] else "no"
-        table.add_row(str(p["id"]), p["name"], p["business_owner"], p["stage"], p["verdict"] or "-",
+        table.add_row(str(p["id"]), p["name"], p["business_owner"] or "not named", p["stage"], p["verdict"] or "-",
                       *[str(p["levels"].get(d, "-")) for d in dims], f"{sev['critical']}/{sev['high']}/{sev['medium']}",
-                      stalled, p["trend"]["direction"])  # fmt: skip
+                      "yes" if p["stalled"] else "no", p["since_close"], p["trend"]["direction"])  # fmt: skip
     console.print(table if view["pilots"] else "No pilots yet: register one with `coach pilots add`.")
     agg = view["aggregates"]
     console.print(f"{agg['pilots']} pilot(s), {agg['stalled']} stalled; verdicts {agg['per_verdict']}", markup=False)

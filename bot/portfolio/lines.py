@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.checkins.records import SEVERITY_ORDER, Pilot, PilotGap, Stall
-from bot.checkins.stall import detect_stall, last_close, weeks_between
+from bot.checkins.messages import headline
+from bot.checkins.queries import rose
+from bot.checkins.reads import pilot_status, since_close
+from bot.checkins.records import SEVERITY_ORDER
+from bot.checkins.stall import detect_stall, weeks_between
 from bot.checkins.trend import direction, points_from_rows
 from bot.portfolio.rows import PilotData
 
@@ -35,25 +38,17 @@ class PilotLine:
     open_by_severity: dict[str, int]
     stalled: bool
     stall_reasons: list[str]
-    weeks_since_progress: int
+    weeks_since_close: int | None  # None: no gap has closed yet (as in GET /v1/pilots)
     trend: dict[str, Any]
     gate: dict[str, Any] | None
     open_gaps: list[dict[str, Any]] = field(default_factory=list)
+    since_close: str = ""  # "2 weeks ago", "none closed yet (followed for 3 weeks)"
+    headline: str = ""  # status, trend and stall reasons in one sentence: the check-ins' own
+    open_questions: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (shallow: the fields hold only JSON values; asdict's deep copy is ~10x slower)."""
         return {f: getattr(self, f) for f in self.__dataclass_fields__}
-
-
-def status_of(pilot: Pilot, gaps: list[PilotGap], stall: Stall, now: datetime) -> str:
-    """paused, snoozed, done (no open gaps), stalled or active: the check-ins' status words."""
-    if pilot.paused:
-        return "paused"
-    if pilot.snoozed_until is not None and pilot.snoozed_until > now:
-        return "snoozed"
-    if not any(g.is_open for g in gaps):
-        return "done"
-    return "stalled" if stall.stalled else "active"
 
 
 def stage_of(status: str, gate: dict[str, Any] | None) -> str:
@@ -64,11 +59,15 @@ def stage_of(status: str, gate: dict[str, Any] | None) -> str:
 
 
 def line_of(data: PilotData, now: datetime, stall_weeks: int) -> PilotLine:
-    """One pilot's row, judged with the check-ins' own stall rules."""
+    """One pilot's row, judged as `GET /v1/pilots` judges it: the check-ins' own stall rules (with
+    readiness rising since the last close), status, weeks since a close and headline."""
     pilot, gaps = data.pilot, data.gaps
-    stall = detect_stall(gaps, data.closed, pilot.created_at, now, stall_weeks)
     points = points_from_rows(data.levels)
-    status = status_of(pilot, gaps, stall, now)
+    rising = rose(points, gaps, pilot.created_at)
+    stall = detect_stall(gaps, data.closed, pilot.created_at, now, stall_weeks, rising=rising)
+    status, trend = pilot_status(pilot, gaps, data.open_questions, stall, now), direction(points)
+    weeks, since = since_close(gaps, pilot.created_at, now)
+    # the check-ins' order: severity, then registration (the report's order: its four moves within a severity)
     open_gaps = sorted((g for g in gaps if g.is_open), key=lambda g: SEVERITY_ORDER.get(g.severity, 9))
     return PilotLine(
         id=pilot.id,
@@ -83,9 +82,9 @@ def line_of(data: PilotData, now: datetime, stall_weeks: int) -> PilotLine:
         open_by_severity={s: sum(1 for g in open_gaps if g.severity == s) for s in SEVERITIES},
         stalled=stall.stalled,
         stall_reasons=list(stall.reasons),
-        weeks_since_progress=weeks_between(last_close(gaps, pilot.created_at), now),
+        weeks_since_close=weeks,
         trend={
-            "direction": direction(points),
+            "direction": trend,
             "at": [p.at.isoformat() for p in points],
             "average": [round(_mean(p.levels.values()), 2) for p in points],
         },
@@ -93,6 +92,9 @@ def line_of(data: PilotData, now: datetime, stall_weeks: int) -> PilotLine:
         open_gaps=[
             {"dimension": g.dimension, "title": g.title, "severity": g.severity, "status": g.status} for g in open_gaps
         ],
+        since_close=since,
+        headline=headline(status, trend, stall.reasons),
+        open_questions=data.open_questions,
     )
 
 
@@ -138,7 +140,8 @@ def matches(line: PilotLine, owner: str | None, verdict: str | None, stalled: bo
 
 
 CSV_COLUMNS = ("id", "name", "business_owner", "sponsor", "stage", "status", "verdict", "agentic", "stalled",
-               "weeks_since_progress", "trend", *[f"open_{s}" for s in SEVERITIES], "stall_reasons")  # fmt: skip
+               "weeks_since_close", "since_close", "trend", *[f"open_{s}" for s in SEVERITIES], "open_questions",
+               "stall_reasons", "headline")  # fmt: skip
 
 
 def to_csv(lines: Sequence[PilotLine], dimensions: Sequence[str]) -> str:

@@ -7,13 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from bot.checkins.queries import CLOSED_CHECKINS
 from bot.checkins.records import Pilot, PilotGap
 from bot.checkins.stall import ClosedCheckin
-from bot.checkins.tables import CheckinRow, DimensionLevelRow, PilotGapRow, PilotRow
+from bot.checkins.tables import CheckinRow, DimensionLevelRow, PilotGapRow, PilotQuestionRow, PilotRow
 from bot.gate.queries import gate_summaries
 from bot.store.tables import AssessmentRow
 
@@ -29,10 +29,11 @@ class PilotData:
     verdict: str | None = None
     agentic: bool = False
     gate: dict[str, Any] | None = None
+    open_questions: int = 0  # still asked at each check-in: a pilot with any is not done
 
 
 GAP_COLUMNS = (PilotGapRow.id, PilotGapRow.pilot_id, PilotGapRow.dimension, PilotGapRow.title, PilotGapRow.severity,
-               PilotGapRow.status, PilotGapRow.updated_at, PilotGapRow.closed_at)  # fmt: skip
+               PilotGapRow.status, PilotGapRow.updated_at, PilotGapRow.closed_at, PilotGapRow.target_date)  # fmt: skip
 LEVEL_COLUMNS = (DimensionLevelRow.pilot_id, DimensionLevelRow.checkin_id, DimensionLevelRow.dimension,
                  DimensionLevelRow.level, DimensionLevelRow.status, DimensionLevelRow.at)  # fmt: skip
 
@@ -40,7 +41,8 @@ LEVEL_COLUMNS = (DimensionLevelRow.pilot_id, DimensionLevelRow.checkin_id, Dimen
 def _gap(row: Any) -> PilotGap:
     """A gap without its evidence (the portfolio never shows quotes)."""
     return PilotGap(id=row.id, dimension=row.dimension, title=row.title, severity=row.severity, status=row.status,
-                    evidence=[], updated_at=row.updated_at, closed_at=row.closed_at)  # fmt: skip
+                    evidence=[], updated_at=row.updated_at, closed_at=row.closed_at,
+                    target_date=row.target_date)  # fmt: skip
 
 
 def _ids(owner: str | None) -> Select[Any]:
@@ -68,6 +70,9 @@ def load(db: Session, owner: str | None) -> list[PilotData]:
     closed = checkins.where(CheckinRow.status.in_(CLOSED_CHECKINS)).order_by(CheckinRow.pilot_id, CheckinRow.due_at)
     for cid, pid, status in db.execute(closed):
         found[pid].closed.append(ClosedCheckin(cid, status, statuses.get(cid, {})))
+    asked = select(PilotQuestionRow.pilot_id, func.count()).where(PilotQuestionRow.pilot_id.in_(ids))
+    for pid, n in db.execute(asked.where(PilotQuestionRow.status == "open").group_by(PilotQuestionRow.pilot_id)):
+        found[pid].open_questions = n
     _add_reports(db, found)
     for pid, gate in gate_summaries(db, list(found)).items():
         found[pid].gate = gate

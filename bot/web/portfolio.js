@@ -76,8 +76,9 @@ function drawHeatmap(view) {
   for (const p of view.pilots) {
     const row = add(body, "tr");
     row.dataset.pilot = String(p.id);
+    row.title = p.headline; // the check-ins' one-sentence status, trend and reasons
     add(row, "th", p.name).scope = "row";
-    add(row, "td", p.business_owner || "-");
+    add(row, "td", p.business_owner || "not named");
     add(row, "td", p.stage.replaceAll("_", " "));
     add(row, "td", (p.verdict || "unknown").replaceAll("_", " ") + (p.agentic ? " · agentic" : ""));
     const sev = p.open_by_severity;
@@ -90,7 +91,8 @@ function drawHeatmap(view) {
     const trend = add(row, "td");
     trend.appendChild(spark(p.trend.average));
     add(trend, "span", ` ${p.trend.direction}`);
-    const stall = add(row, "td", p.stalled ? `stalled, ${p.weeks_since_progress} wk` : "no", p.stalled ? "stalled" : "");
+    const stall = add(row, "td", p.stalled ? "stalled" : "no", p.stalled ? "stalled" : "");
+    add(stall, "div", `last close: ${p.since_close}`, "since");
     if (p.stalled) {
       const list = add(stall, "ul", undefined, "reasons");
       for (const reason of p.stall_reasons) add(list, "li", reason);

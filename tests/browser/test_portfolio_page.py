@@ -43,12 +43,11 @@ def served(indexed_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Ma
     coach, clock = build_coach(settings), ManualClock(START)
     try:
         with serve_in_thread(create_app(settings, coach, clock)) as url, httpx.Client(base_url=url, timeout=60) as http:
-            stuck = _pilot(http, KEY_A, "Claims triage", DOC, "Dana Lee")
+            _pilot(http, KEY_A, "Claims triage", DOC, "Dana Lee")
             moving = _pilot(http, KEY_A, "Meter agent", HEALTHY, "Priya")
             _pilot(http, KEY_B, "Fraud scoring", DOC, "Bob")
-            clock.advance(timedelta(weeks=1))
-            for pid in (stuck, moving):
-                http.post(f"/v1/pilots/{pid}/checkins", json={"text": "1 in progress"}, headers=bearer(KEY_A))
+            clock.advance(timedelta(weeks=1))  # the stuck pilot never answers: nothing closes, nothing rises
+            http.post(f"/v1/pilots/{moving}/checkins", json={"text": "1 in progress"}, headers=bearer(KEY_A))
             clock.advance(timedelta(weeks=3))
             http.post(f"/v1/pilots/{moving}/checkins", json={"text": "1 resolved: done"}, headers=bearer(KEY_A))
             yield url, clock
@@ -72,7 +71,14 @@ def test_the_portfolio_page(page: Any, served: tuple[str, ManualClock], tmp_path
     assert all(any(f"lvl-{n}" in c for n in range(1, 6)) for c in classes), classes
     assert page.locator("#heatmap svg.spark polyline").count() == 2
     stalled_row = page.locator("#heatmap tbody tr", has_text="Claims triage")
-    assert "no gap closed in 4 weeks" in stalled_row.inner_text()
+    text = stalled_row.inner_text()  # the check-ins' own words, as GET /v1/pilots gives them
+    assert "no gap has closed in the 4 weeks since check-ins began" in text
+    assert "last close: none closed yet (followed for 4 weeks)" in text
+    listed = httpx.get(f"{url}/v1/pilots", headers=bearer(KEY_A)).json()["pilots"]
+    headlines = {p["pilot"]["name"]: p["headline"] for p in listed}
+    assert stalled_row.get_attribute("title") == headlines["Claims triage"]
+    moving_row = page.locator("#heatmap tbody tr", has_text="Meter agent")
+    assert "stalled" not in moving_row.inner_text() and moving_row.get_attribute("title") == headlines["Meter agent"]
     assert "2 pilot(s)" in page.inner_text("#totals") and page.locator("#critical li").count() >= 1
     page.select_option("#f-stalled", "true")
     page.click("#filters button[type=submit]")

@@ -37,7 +37,8 @@ def test_portfolio_lists_every_pilot_or_one_keys(rig: Rig, cli: CliRunner) -> No
     # the CLI runs on the real clock: pilots registered on the rig's March clock have stalled since
     rows = list(csv.DictReader(io.StringIO(cli.invoke(app, ["portfolio", "--csv", "--stalled"]).output)))
     assert sorted(r["name"] for r in rows) == ["Claims triage", "Fraud scoring"]
-    assert all(r["stalled"] == "True" and "no gap closed" in r["stall_reasons"] for r in rows)
+    assert all(r["stalled"] == "True" and "no gap has closed in the" in r["stall_reasons"] for r in rows)
+    assert all(r["weeks_since_close"] == "" and r["since_close"].startswith("none closed yet") for r in rows)
     assert cli.invoke(app, ["portfolio", "--csv", "--moving"]).output.count("\n") == 1  # the header only
 
 

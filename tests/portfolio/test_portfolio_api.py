@@ -44,28 +44,59 @@ def test_a_line_agrees_with_the_pilot_and_its_report(rig: Rig) -> None:
 
 
 def test_stalls_match_the_checkins_and_show_in_the_aggregates(rig: Rig) -> None:
-    pids = [rig.pilot(A, "Claims triage"), rig.pilot(A, "Meter agent", HEALTHY)]
+    # nothing closed; a close; readiness rising (work started) but past the target date it gave; no gaps at all
+    names = ("Claims triage", "Meter agent", "Routing bot")
+    pids = [*(rig.pilot(A, n) for n in names), rig.pilot(A, "Healthy one", HEALTHY)]
+    rig.clock.advance(timedelta(days=1))  # the answers come after registration: a rise is a later point
     rig.client.post(f"/v1/pilots/{pids[1]}/checkins", json={"text": "1 resolved: the data contract is signed"},
                     headers=A)  # fmt: skip
+    rig.client.post(f"/v1/pilots/{pids[2]}/checkins", json={"text": "1 in progress: done by 2026-03-13"}, headers=A)
     rig.clock.advance(timedelta(weeks=4))
     view = _portfolio(rig, A)
     listed = {p["pilot"]["id"]: p for p in rig.client.get("/v1/pilots", headers=A).json()["pilots"]}
+    assert [p["id"] for p in view["pilots"]] == pids
     for line in view["pilots"]:
         summary = listed[line["id"]]
-        assert line["status"] == summary["status"]
-        assert line["stall_reasons"] == summary["stall_reasons"]
-        assert line["weeks_since_progress"] == summary["weeks_since_close"]
-    first = next(p for p in view["pilots"] if p["id"] == pids[0])
-    assert first["stalled"] and first["weeks_since_progress"] == 4
-    assert any("no gap closed in 4 weeks" in r for r in first["stall_reasons"])
+        for field in ("status", "stall_reasons", "weeks_since_close", "since_close", "headline", "open_by_severity",
+                      "open_questions"):  # fmt: skip
+            assert line[field] == summary[field], field
+        assert line["stalled"] == bool(summary["stall_reasons"]) and line["trend"]["direction"] == summary["trend"]
+    first, moved, rising, healthy = view["pilots"]
+    assert first["stalled"] and first["weeks_since_close"] is None
+    assert first["since_close"] == "none closed yet (followed for 4 weeks)"
+    nothing = "no gap has closed in the 4 weeks since check-ins began and readiness has not risen"
+    assert nothing in first["stall_reasons"]
+    assert first["headline"].startswith("Stalled: ")
+    assert (moved["weeks_since_close"], moved["since_close"]) == (4, "4 weeks ago")
+    # readiness rose since registration, so "no gap closed" is not a reason; the passed target date is
+    assert rising["stalled"] and rising["weeks_since_close"] is None
+    assert not any("no gap has closed" in r for r in rising["stall_reasons"])
+    assert any("still in progress after its target date 2026-03-13" in r for r in rising["stall_reasons"])
+    assert (healthy["status"], healthy["stage"], healthy["stalled"]) == ("done", "ready_for_review", False)
     agg = view["aggregates"]
-    assert agg["stalled"] == sum(1 for p in view["pilots"] if p["stalled"]) >= 1
-    assert sum(agg["per_verdict"].values()) == 2
+    assert agg["stalled"] == sum(1 for p in view["pilots"] if p["stalled"]) >= 2
+    assert sum(agg["per_verdict"].values()) == 4
     oldest = agg["oldest_critical"]
     assert oldest and all(o["weeks_open"] == 4 for o in oldest)
     assert {o["pilot_id"] for o in oldest} <= set(pids)
     top = agg["common_gaps"][0]
     assert top["pilots"] == max(g["pilots"] for g in agg["common_gaps"])
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(rig.client.get("/v1/portfolio.csv", headers=A).text))}
+    assert (rows["Claims triage"]["weeks_since_close"], rows["Meter agent"]["weeks_since_close"]) == ("", "4")
+    assert rows["Claims triage"]["headline"] == first["headline"]
+
+
+def test_a_pilot_without_a_business_owner_shows_it_as_its_first_gap(rig: Rig) -> None:
+    pid = rig.pilot(A, "Claims triage", business_owner=None)
+    [line] = _portfolio(rig, A)["pilots"]
+    [summary] = rig.client.get("/v1/pilots", headers=A).json()["pilots"]
+    assert line["business_owner"] == "" and line["open_gaps"][0]["title"] == "No named business owner"
+    assert line["open_by_severity"] == summary["open_by_severity"] and line["headline"] == summary["headline"]
+    named = rig.client.post(f"/v1/pilots/{pid}/business-owner", json={"business_owner": "Dana"}, headers=A)
+    assert named.status_code == 200, named.text
+    [line] = _portfolio(rig, A)["pilots"]
+    assert line["business_owner"] == "Dana" and line["weeks_since_close"] == 0 and line["since_close"] == "this week"
+    assert "No named business owner" not in {g["title"] for g in line["open_gaps"]}
 
 
 def test_filters_by_owner_verdict_and_stalled(rig: Rig) -> None:

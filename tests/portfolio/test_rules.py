@@ -83,7 +83,8 @@ def test_a_broken_policy_names_its_file(tmp_path: Path) -> None:
 
 def _line(name: str, owner: str, verdict: str, stalled: bool) -> PilotLine:
     return PilotLine(1, name, owner, "Sam", "following", "active", verdict, False, {"governance": 2},
-                     {"critical": 1, "high": 0, "medium": 0}, stalled, [], 0, {"direction": "new"}, None)  # fmt: skip
+                     {"critical": 1, "high": 0, "medium": 0}, stalled, [], None, {"direction": "new"},
+                     None)  # fmt: skip
 
 
 def test_csv_rows_are_safe_to_open_in_a_spreadsheet_and_filters_match() -> None:
@@ -91,6 +92,7 @@ def test_csv_rows_are_safe_to_open_in_a_spreadsheet_and_filters_match() -> None:
     [row] = list(csv.DictReader(io.StringIO(to_csv([line], ["governance", "roi_ownership"]))))
     assert row["name"].startswith("'=") and row["business_owner"] == "'@Dana"
     assert (row["level_governance"], row["level_roi_ownership"], row["open_critical"]) == ("2", "", "1")
+    assert row["weeks_since_close"] == ""  # none closed yet: an empty cell, not 0
     assert matches(line, "dana", "not_ready", True) and matches(line, "SAM", None, None)
     assert not matches(line, "priya", None, None) and not matches(line, None, "ready", None)
     assert not matches(line, None, None, False)
