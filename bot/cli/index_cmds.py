@@ -12,10 +12,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from bot.cli.common import console, err_console, settings_from_cli, user_errors
-from bot.indexing import IndexSummary, plan_index  # no chromadb import when nothing changed
 
 if TYPE_CHECKING:
     from bot.index import Passage
+    from bot.indexing import IndexSummary
+# bot.indexing (pydantic, the chunker) is imported inside `coach index`, and bot.index (chromadb,
+# onnxruntime) only when something changed: `coach --help` loads neither.
 
 EMPTY_INDEX = "The index is empty: run `coach index` first."
 
@@ -46,6 +48,7 @@ def index_command() -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from bot.citation_cache import clear as clear_citations
+    from bot.indexing import plan_index  # no chromadb import when nothing changed
 
     settings = settings_from_cli()
     columns = (TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

@@ -23,13 +23,13 @@ print("\\nLOADED=" + json.dumps(sorted(m for m in sys.modules if m.split(".")[0]
 """
 
 
-def loaded_after(*args: str, data_dir: str | None = None) -> list[str]:
+def loaded_after(*args: str, data_dir: str | None = None, heavy: tuple[str, ...] = HEAVY) -> list[str]:
     """The heavy modules a fresh `coach ARGS` process has imported by the time it exits."""
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "COLUMNS": "100"}
     if data_dir is not None:
         env["COACH_DATA_DIR"] = data_dir
     done = subprocess.run(
-        [sys.executable, "-c", PROBE % (HEAVY,), *args],
+        [sys.executable, "-c", PROBE % (heavy,), *args],
         capture_output=True,
         text=True,
         env=env,
@@ -44,6 +44,11 @@ def loaded_after(*args: str, data_dir: str | None = None) -> list[str]:
 
 def test_help_imports_no_heavy_library() -> None:
     assert loaded_after("--help") == []
+
+
+def test_help_does_not_even_build_the_rubric_models() -> None:
+    """`coach --help` lists commands: no pydantic, no rubric or chunker (bot.indexing pulled them in)."""
+    assert loaded_after("--help", heavy=(*HEAVY, "pydantic", "pydantic_settings", "yaml", "numpy")) == []
 
 
 def test_each_command_help_imports_no_heavy_library() -> None:
