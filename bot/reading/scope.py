@@ -18,7 +18,7 @@ import json
 import re
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -132,31 +132,32 @@ def load_scope(path: Path = SCOPE_PATH) -> ScopeModel:
     return model
 
 
-@lru_cache(maxsize=1)
+@cache
+def _shipped(path: Path) -> ScopeModel:
+    """A shipped head, loaded on first use (never at import) and kept."""
+    return load_scope(path)
+
+
 def get_scope() -> ScopeModel:
-    """The shipped scope model, loaded on first use (never at import)."""
-    return load_scope()
+    """The shipped scope model."""
+    return _shipped(SCOPE_PATH)
 
 
-@lru_cache(maxsize=1)
 def get_polarity() -> ScopeModel:
-    """The shipped yes/no head, loaded on first use (never at import)."""
-    return load_scope(POLARITY_PATH)
+    """The shipped yes/no head."""
+    return _shipped(POLARITY_PATH)
 
 
-@lru_cache(maxsize=1)
 def get_meaning() -> ScopeModel:
-    """The shipped "asks what a term means" head, loaded on first use."""
-    return load_scope(MEANING_PATH)
+    """The shipped "asks what a term means" head."""
+    return _shipped(MEANING_PATH)
 
 
-@lru_cache(maxsize=1)
 def get_yesno() -> ScopeModel:
-    """The shipped "is a yes/no question" head, loaded on first use."""
-    return load_scope(YESNO_PATH)
+    """The shipped "is a yes/no question" head."""
+    return _shipped(YESNO_PATH)
 
 
-@lru_cache(maxsize=1)
 def get_howto() -> ScopeModel:
-    """The shipped "asks what to do" head, loaded on first use."""
-    return load_scope(HOWTO_PATH)
+    """The shipped "asks what to do" head."""
+    return _shipped(HOWTO_PATH)
