@@ -70,6 +70,11 @@ def _read_store(path: Path) -> tuple[dict[str, str], dict[str, str], int]:
         db.close()
 
 
+def indexed_chunks(settings: Settings) -> int:
+    """How many chunks the local lexical store holds (0 when there is none), without opening Chroma."""
+    return _read_store(lexical_path(settings))[2]
+
+
 def _unchanged(settings: Settings, meta: dict[str, str], manifest: str) -> bool:
     """True when the embedded index was last synced with exactly these files and finished."""
     if settings.chroma_url or not (settings.chroma_path / "chroma.sqlite3").is_file():

@@ -39,14 +39,26 @@ def url_for(host: str, port: int) -> str:
 def _ensure_index(settings: Settings) -> None:
     """Index the playbook first when the index is empty (a fresh clone), in a child process."""
     from bot.citation_cache import clear as clear_citations
-    from bot.index import open_index
 
-    if open_index(settings).count() > 0:
+    if _has_index(settings):
         return
     console.print("[dim]The playbook index is empty: indexing it now (once).[/dim]")
     summary = index_in_child(settings)
     clear_citations(settings)
     console.print(f"[dim]Indexed {summary.chunks} passages in {summary.seconds:.1f} s.[/dim]")
+
+
+def _has_index(settings: Settings) -> bool:
+    """True when the playbook is indexed. Embedded Chroma is not opened in this process to find
+    out: chromadb keeps one client per path, and one opened before the child indexes never sees the
+    segments the child writes (the first search then fails with "Nothing found on disk")."""
+    if settings.chroma_url:
+        from bot.index import open_index
+
+        return open_index(settings).count() > 0
+    from bot.indexing import indexed_chunks
+
+    return indexed_chunks(settings) > 0
 
 
 def index_in_child(settings: Settings) -> IndexSummary:

@@ -102,3 +102,16 @@ def test_serves_the_api_and_the_page(api_settings: Settings, tmp_path: Path) -> 
         proc.terminate()
         output = proc.communicate(timeout=30)[0]
     assert f"http://127.0.0.1:{port}" in output
+
+
+def test_serve_on_a_fresh_data_dir_indexes_then_answers_from_the_new_index(tmp_path: Path) -> None:
+    """The first `coach serve` indexes in a child process; the server's own Chroma client must see
+    what the child wrote (one opened before the child ran never did: "Nothing found on disk")."""
+    from bot.cli.serve_cmds import _ensure_index
+    from bot.factory import build_coach
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path / "fresh")
+    _ensure_index(settings)
+    answer = build_coach(settings).ask("what is a steering committee?")
+    assert answer.in_scope and answer.citations, answer.answer
