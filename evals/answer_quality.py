@@ -9,41 +9,34 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.models import GroundedAnswer
-from evals.metrics import rate
+from evals.metrics import Tally
 from evals.qa import cites, load_cases
+from evals.readability import readability_problems
+
+__all__ = ["readability_problems"]  # re-exported: callers judge answers the way this suite does
 
 SPLITS = ("dev", "frozen")
-MIN_WORDS = 15
-_MARK = re.compile(r"\[\d+\]")
-_SENT = re.compile(r"(?<=[.!?:])\s+|\n+")
-# an opener that leans on text the answer does not contain
-_DANGLING = re.compile(
-    r"^(?:this|that|these|those|they|it|its|such|second|third|fourth|fifth|finally|lastly|next|also|but|and|however)\b",
-    re.I,
-)
-_QUOTED = re.compile(r"[\"“][^\"”]{3,}[\"”]")
+# a key's last word shorter than this must be a whole word ("no" is not "not", "now" or "know");
+# longer keys may be stems ("approv" matches "approval")
+STEM_MIN = 4
 Ask = Callable[[str], GroundedAnswer]
+CHECKS = ("answered", "key_idea", "right_area", "readable")
 
 
-def readability_problems(text: str) -> list[str]:
-    """What makes an answer unreadable on its own: too short, a dangling opener, a quoted
-    phrase list, a promised list that never follows, 'Second,' without a 'First,'."""
-    plain = _MARK.sub("", text)
-    sentences = [s.strip(" -") for s in _SENT.split(plain) if s.strip(" -")]
-    out = []
-    if len(plain.split()) < MIN_WORDS:
-        out.append(f"fewer than {MIN_WORDS} words")
-    if sentences and _DANGLING.match(sentences[0]):
-        out.append(f"dangling opener: {sentences[0][:40]!r}")
-    if any(len(_QUOTED.findall(s)) >= 2 for s in sentences):
-        out.append("quotes a phrase list")
-    lines = [ln.strip() for ln in plain.splitlines() if ln.strip()]
-    for i, line in enumerate(lines):
-        if line.endswith(":") and not (i + 1 < len(lines) and re.match(r"^(?:[-*]|\d+[.)])\s", lines[i + 1])):
-            out.append("a promised list does not follow")
-    if re.search(r"(?:^|[.!?]\s+)Second,", plain) and not re.search(r"\bFirst,", plain):
-        out.append("'Second,' with no 'First,'")
-    return out
+def key_pattern(key: str) -> re.Pattern[str]:
+    """A key idea as a pattern: it starts at a word start, its words may be split by any spacing,
+    and a short last word must end there (a plural s allowed)."""
+    words = key.lower().split()
+    body = r"\s+".join(re.escape(w) for w in words)
+    left = r"(?<!\w)" if re.match(r"\w", words[0]) else ""
+    tail = re.search(r"\w+$", words[-1])
+    right = r"s?(?!\w)" if tail and len(tail.group()) < STEM_MIN else ""
+    return re.compile(left + body + right, re.I)
+
+
+def key_found(text: str, keys: list[str]) -> bool:
+    """Any one of the key ideas occurs in the text, matched on word boundaries."""
+    return any(key_pattern(k).search(text) for k in keys)
 
 
 def _area_hit(answer: GroundedAnswer, areas: list[str]) -> bool:
@@ -57,14 +50,13 @@ def _area_hit(answer: GroundedAnswer, areas: list[str]) -> bool:
 def question_row(ask: Ask, case: dict[str, Any]) -> dict[str, Any]:
     """Ask one in-scope question and judge the answer."""
     ans = ask(case["question"])
-    lower = ans.answer.lower()
     answered = ans.in_scope
     problems = readability_problems(ans.answer) if answered else []
     return {
         "case": case["id"],
         "question": case["question"],
         "answered": answered,
-        "key_idea": answered and any(k.lower() in lower for k in case["key"]),
+        "key_idea": answered and key_found(ans.answer, case["key"]),
         "right_area": answered and _area_hit(ans, case["areas"]),
         "cited": answered and cites(ans),
         "readable": answered and not problems,
@@ -74,21 +66,59 @@ def question_row(ask: Ask, case: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def split_metrics(rows: list[dict[str, Any]], declines: list[dict[str, Any]]) -> dict[str, Any]:
+def declines(ask: Ask, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Ask each off-topic case; whether it was declined, and the reply."""
+    out = []
+    for case in cases:
+        ans = ask(case["question"])
+        out.append({**case, "declined": not ans.in_scope, "answer": ans.answer})
+    return out
+
+
+def split_tallies(rows: list[dict[str, Any]], offtopic: list[dict[str, Any]]) -> dict[str, Tally]:
+    """Hits and totals per measure (readable counts answered questions only), misses by case."""
+    t = {k: Tally() for k in (*CHECKS, "cited", "declined", "near_miss_declined")}
+    for r in rows:
+        for k in ("answered", "key_idea", "right_area", "cited"):
+            t[k].add(r[k], r["case"])
+        if r["answered"]:
+            t["readable"].add(r["readable"], f"{r['case']}: {'; '.join(r['problems'])}")
+    for d in offtopic:
+        t["declined"].add(d["declined"], f"{d['id']}: answered ({d['kind']})")
+        if d["kind"] == "near-miss":
+            t["near_miss_declined"].add(d["declined"], d["id"])
+    return t
+
+
+def split_metrics(rows: list[dict[str, Any]], offtopic: list[dict[str, Any]]) -> dict[str, Any]:
     """Rates over one split's questions and off-topic cases."""
-    near = [d for d in declines if d["kind"] == "near-miss"]
-    answered = [r for r in rows if r["answered"]]
+    t = split_tallies(rows, offtopic)
     return {
         "questions": len(rows),
-        "answered_rate": rate(len(answered), len(rows)),
-        "key_idea_rate": rate(sum(r["key_idea"] for r in rows), len(rows)),
-        "right_area_rate": rate(sum(r["right_area"] for r in rows), len(rows)),
-        "citation_rate": rate(sum(r["cited"] for r in rows), len(rows)),
-        "readable_rate": rate(sum(r["readable"] for r in answered), len(answered)),
-        "offtopic": len(declines),
-        "decline_rate": rate(sum(d["declined"] for d in declines), len(declines)),
-        "near_miss_decline_rate": rate(sum(d["declined"] for d in near), len(near)),
+        "answered_rate": t["answered"].rate(),
+        "key_idea_rate": t["key_idea"].rate(),
+        "right_area_rate": t["right_area"].rate(),
+        "citation_rate": t["cited"].rate(),
+        "readable_rate": t["readable"].rate(),
+        "offtopic": len(offtopic),
+        "decline_rate": t["declined"].rate(),
+        "near_miss_decline_rate": t["near_miss_declined"].rate(),
     }
+
+
+def case_misses(rows: list[dict[str, Any]], offtopic: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per question that missed a check and per off-topic question answered."""
+    out = []
+    for r in rows:
+        wrong = [k for k in CHECKS if not r[k]]
+        if wrong:
+            out.append({**r, "problem": "missing: " + ", ".join(wrong)})
+    out += [
+        {"case": d["id"], "question": d["question"], "problem": f"answered ({d['kind']})"}
+        for d in offtopic
+        if not d["declined"]
+    ]
+    return out
 
 
 def run(ask: Ask) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -98,17 +128,9 @@ def run(ask: Ask) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     for split in SPLITS:
         cases = load_cases(f"answer_quality/{split}.yaml")
         rows = [question_row(ask, c) for c in cases["questions"]]
-        declines = [{**c, "declined": not ask(c["question"]).in_scope} for c in cases["offtopic"]]
-        metrics[split] = split_metrics(rows, declines)
+        offtopic = declines(ask, cases["offtopic"])
+        metrics[split] = split_metrics(rows, offtopic)
         if split == "frozen":  # held out: its figures are reported, its misses are not shown to tune on
             continue
-        for r in rows:
-            wrong = [k for k in ("answered", "key_idea", "right_area", "readable") if not r[k]]
-            if wrong:
-                misses.append({"split": split, **r, "problem": "missing: " + ", ".join(wrong)})
-        misses += [
-            {"split": split, "case": d["id"], "question": d["question"], "problem": f"answered ({d['kind']})"}
-            for d in declines
-            if not d["declined"]
-        ]
+        misses += [{"split": split, **m} for m in case_misses(rows, offtopic)]
     return metrics, misses

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from bot.service import Coach
 from evals import gaps
-from evals.metrics import rate
+from evals.metrics import Tally, rate
 
 if TYPE_CHECKING:
     from bot.reading.reader import Reader
 
 FROZEN = Path(__file__).resolve().parent.parent / "training" / "data" / "frozen"
 HEADS = ("area", "status", "autonomy")
+WRITEUP_MEASURES = ("gap_recall", "gap_precision", "ready", "no_false_critical", "agentic", "lead", "severity")
 
 
 def _norm(text: str) -> str:
@@ -54,42 +55,48 @@ def writeup_rows(coach: Coach, folder: Path | None = None) -> list[dict[str, Any
     return rows
 
 
+def writeup_tallies(rows: list[dict[str, Any]]) -> dict[str, Tally]:
+    """Hits, totals and per-case misses of every write-up measure (`writeup_metrics` rates them)."""
+    t = {k: Tally() for k in WRITEUP_MEASURES}
+    for r in rows:
+        case, healthy, critical = r["case"], all(v == "ready" for v in r["expected"].values()), []
+        for dim, exp in r["expected"].items():
+            pred, where = r["predicted"].get(dim, "unknown"), f"{case} {dim}"
+            if exp == "gap":
+                t["gap_recall"].add(pred == "gap", f"{where}: gap read as {pred}")
+            if pred == "gap":
+                t["gap_precision"].add(exp == "gap", f"{where}: read as a gap, labelled {exp}")
+            if exp == "ready":
+                t["ready"].add(pred == "ready", f"{where}: in place, read as {pred}")
+            if r["predicted_severity"].get(dim) == "critical" and (exp == "ready" or healthy):
+                critical.append(dim)
+            if exp == "gap" and pred == "gap" and dim in r["severity"]:
+                got = r["predicted_severity"].get(dim)
+                t["severity"].add(r["severity"][dim] == got, f"{where}: severity {got}, labelled {r['severity'][dim]}")
+            if exp == pred and exp in ("gap", "ready") and r["evidence"].get(dim) and dim in r["lead"]:
+                quote = r["lead"][dim]
+                t["lead"].add(_lead_ok(quote, r["evidence"][dim]), f"{where}: lead quote {quote!r}")
+        t["no_false_critical"].add(not critical, f"{case}: critical on in-place {', '.join(critical)}")
+        if r["agentic"] is not None:
+            said = r["predicted_agentic"]
+            t["agentic"].add(r["agentic"] == said, f"{case}: agentic read as {said}, labelled {r['agentic']}")
+    return t
+
+
 def writeup_metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Gap recall and precision, in-place recognition, false criticals, agentic, lead evidence."""
-    tp = fp = fn = ready_n = ready_ok = lead_n = lead_ok = sev_n = sev_ok = 0
-    false_critical_cases = 0
-    for r in rows:
-        healthy = all(v == "ready" for v in r["expected"].values())
-        bad = False
-        for dim, exp in r["expected"].items():
-            pred = r["predicted"].get(dim, "unknown")
-            tp += exp == "gap" and pred == "gap"
-            fp += exp != "gap" and pred == "gap"
-            fn += exp == "gap" and pred != "gap"
-            if exp == "ready":
-                ready_n += 1
-                ready_ok += pred == "ready"
-            critical = r["predicted_severity"].get(dim) == "critical"
-            bad = bad or (critical and (exp == "ready" or healthy))
-            if exp == "gap" and pred == "gap" and dim in r["severity"]:
-                sev_n += 1
-                sev_ok += r["severity"][dim] == r["predicted_severity"].get(dim)
-            if exp == pred and exp in ("gap", "ready") and r["evidence"].get(dim) and dim in r["lead"]:
-                lead_n += 1
-                lead_ok += _lead_ok(r["lead"][dim], r["evidence"][dim])
-        false_critical_cases += bad
-    precision, recall = rate(tp, tp + fp, empty=1.0), rate(tp, tp + fn, empty=1.0)
-    agentic = [r for r in rows if r["agentic"] is not None]
+    t = writeup_tallies(rows)
+    precision, recall = t["gap_precision"].rate(), t["gap_recall"].rate()
     return {
         "cases": len(rows),
         "gap_recall": recall,
         "gap_precision": precision,
         "gap_f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
-        "ready_recognised": rate(ready_ok, ready_n, empty=1.0),
-        "false_critical_cases": false_critical_cases,
-        "agentic_accuracy": rate(sum(r["agentic"] == r["predicted_agentic"] for r in agentic), len(agentic)),
-        "lead_evidence_right": rate(lead_ok, lead_n, empty=1.0),
-        "severity_accuracy": rate(sev_ok, sev_n, empty=1.0),
+        "ready_recognised": t["ready"].rate(),
+        "false_critical_cases": len(t["no_false_critical"].misses),
+        "agentic_accuracy": t["agentic"].rate(),
+        "lead_evidence_right": t["lead"].rate(),
+        "severity_accuracy": t["severity"].rate(),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 # A figure: digits with optional thousands separators/decimals, or a spelled-out percent.
@@ -14,6 +15,29 @@ _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
 def rate(hits: int, total: int, empty: float = 1.0) -> float:
     """hits / total rounded to 3 places; `empty` when there is nothing to count."""
     return round(hits / total, 3) if total else empty
+
+
+@dataclass
+class Tally:
+    """Hits out of n for one measure, with a line for every miss (for a probe's per-case report)."""
+
+    hits: int = 0
+    n: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, ok: bool, miss: str) -> None:
+        """Count one case; remember `miss` when it failed."""
+        self.n += 1
+        self.hits += ok
+        if not ok:
+            self.misses.append(miss)
+
+    def rate(self, empty: float = 1.0) -> float:
+        """hits / n, as `rate` rounds it."""
+        return rate(self.hits, self.n, empty)
+
+    def __str__(self) -> str:
+        return f"{self.rate()} ({self.hits}/{self.n})"
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, float]:

@@ -2,20 +2,22 @@
 
 Prints one JSON object: gap recall and precision, in-place areas recognised, false critical gaps,
 "not sure" areas reported as open questions, agentic accuracy, and answers to a full report
-(median and max). The probe folders under training/data/probes/ are never tuned on.
+(median and max). `--json OUT` also writes it with every interview's outcome; `--transcripts DIR`
+writes each interview's transcript and outcome there (`<id>.md` to read, `<id>.json` in full).
+The probe folders under training/data/probes/ are never tuned on.
 """
 
 from __future__ import annotations
 
 import json
 import statistics
-import sys
+from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bot.config import get_settings
-from evals.context import EvalContext
 from evals.gaps import Outcome, run_personas
+from evals.probe_cli import arguments, eval_context, write_json
 
 
 def probe_metrics(outcomes: list[Outcome]) -> dict[str, Any]:
@@ -52,11 +54,37 @@ def probe_metrics(outcomes: list[Outcome]) -> dict[str, Any]:
     }
 
 
-def main() -> None:
+def transcript_text(outcome: Outcome) -> str:
+    """One interview as markdown: the outcome per area, then every turn."""
+    lines = [f"# {outcome.case_id}", "", f"complete: {outcome.complete}, answers: {outcome.turns}"]
+    lines.append(f"agentic: expected {outcome.expected_agentic}, got {outcome.predicted_agentic}")
+    lines += ["", "| area | expected | got | severity expected | severity got |", "|---|---|---|---|---|"]
+    for dim, exp in outcome.expected.items():
+        sev = (outcome.expected_severity.get(dim) or "", outcome.predicted_severity.get(dim) or "")
+        lines.append(f"| {dim} | {exp} | {outcome.predicted.get(dim, 'unknown')} | {sev[0]} | {sev[1]} |")
+    lines.append("")
+    lines += [f"**{who}:** {text}\n" for who, text in outcome.transcript]
+    return "\n".join(lines)
+
+
+def write_transcripts(outcomes: list[Outcome], folder: Path) -> None:
+    """`<id>.md` (outcome and transcript to read) and `<id>.json` (the whole outcome) per interview."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for o in outcomes:
+        (folder / f"{o.case_id}.md").write_text(transcript_text(o), encoding="utf-8")
+        (folder / f"{o.case_id}.json").write_text(json.dumps(asdict(o), indent=1) + "\n", encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
     """Run the probe folder given on the command line and print its figures."""
-    folder = Path(sys.argv[1])
-    coach = EvalContext(get_settings()).coach()
-    print(json.dumps(probe_metrics(run_personas(coach, folder)), indent=2))
+    args = arguments("evals.probe_interviews", __doc__ or "", argv, transcripts=True)
+    with eval_context() as ctx:
+        outcomes = run_personas(ctx.coach(), args.folder)
+    metrics = probe_metrics(outcomes)
+    print(json.dumps(metrics, indent=2))
+    if args.transcripts:
+        write_transcripts(outcomes, args.transcripts)
+    write_json(args.json, {"folder": str(args.folder), "metrics": metrics, "outcomes": [asdict(o) for o in outcomes]})
 
 
 if __name__ == "__main__":
