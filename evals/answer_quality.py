@@ -77,10 +77,12 @@ def declines(ask: Ask, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def split_tallies(rows: list[dict[str, Any]], offtopic: list[dict[str, Any]]) -> dict[str, Tally]:
     """Hits and totals per measure (readable counts answered questions only), misses by case."""
-    t = {k: Tally() for k in (*CHECKS, "cited", "declined", "near_miss_declined")}
+    t = {k: Tally() for k in (*CHECKS, "on_target", "cited", "declined", "near_miss_declined")}
     for r in rows:
         for k in ("answered", "key_idea", "right_area", "cited"):
             t[k].add(r[k], r["case"])
+        # "answered" only means "not declined"; on target also carries the key idea from the right area
+        t["on_target"].add(r["key_idea"] and r["right_area"], r["case"])
         if r["answered"]:
             t["readable"].add(r["readable"], f"{r['case']}: {'; '.join(r['problems'])}")
     for d in offtopic:

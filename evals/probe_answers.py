@@ -2,9 +2,9 @@
 
 DIR holds `questions.yaml` in the answer-quality format (`questions` with id, question, key and
 areas; `offtopic` with id, kind and question). Each question is asked of the offline coach and
-judged as the answer_quality suite judges it (`evals.answer_quality`); printed: answered, key idea,
-right area, cited, readable, off-topic and near misses declined, with counts, then every miss by
-case. The probe folders under training/data/probes/ are never tuned on.
+judged as the answer_quality suite judges it (`evals.answer_quality`); printed: answered (not
+declined), key idea, right area, on target (both), cited, readable, off-topic and near misses
+declined, with counts, then every miss by case. The probe folders under training/data/probes/ are never tuned on.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ LABELS = {
     "answered": "answered",
     "key_idea": "key idea",
     "right_area": "right area",
+    "on_target": "on target (key idea and right area)",
     "cited": "cited",
     "readable": "readable (of answered)",
     "declined": "off-topic declined",

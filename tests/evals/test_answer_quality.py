@@ -89,7 +89,11 @@ def _row(case: str, **checks: bool) -> dict[str, object]:
 
 
 def test_tallies_rates_and_misses_agree() -> None:
-    rows = [_row("q1"), _row("q2", key_idea=False), _row("q3", answered=False, key_idea=False, readable=False)]
+    rows = [
+        _row("q1"),
+        _row("q2", key_idea=False),
+        _row("q3", answered=False, key_idea=False, right_area=False, readable=False),
+    ]
     off = [
         {"id": "o1", "kind": "near-miss", "question": "choir?", "declined": True},
         {"id": "o2", "kind": "other", "question": "capital?", "declined": False},
@@ -97,12 +101,13 @@ def test_tallies_rates_and_misses_agree() -> None:
     t = split_tallies(rows, off)
     assert (t["key_idea"].hits, t["key_idea"].n, t["key_idea"].misses) == (1, 3, ["q2", "q3"])
     assert (t["readable"].hits, t["readable"].n) == (2, 2)  # readability counts answered questions only
+    assert (t["on_target"].hits, t["on_target"].misses) == (1, ["q2", "q3"])
     metrics = split_metrics(rows, off)
     assert metrics["key_idea_rate"] == 0.333 and metrics["answered_rate"] == 0.667
     assert metrics["decline_rate"] == 0.5 and metrics["near_miss_decline_rate"] == 1.0
     problems = {m["case"]: m["problem"] for m in case_misses(rows, off)}
     assert problems == {
         "q2": "missing: key_idea",
-        "q3": "missing: answered, key_idea, readable",
+        "q3": "missing: answered, key_idea, right_area, readable",
         "o2": "answered (other)",
     }

@@ -57,6 +57,7 @@ def test_answer_runner_prints_the_figures_and_every_miss(ctx: EvalContext) -> No
     metrics = answer_quality.split_metrics(result["rows"], result["offtopic"])
     assert text.splitlines()[0].endswith(": 2 questions, 2 off-topic")
     assert _line(text, "key idea").endswith(f"{metrics['key_idea_rate']} ({result['tallies']['key_idea'].hits}/2)")
+    assert _line(text, "on target").endswith(f"({result['tallies']['on_target'].hits}/2)")
     assert _line(text, "off-topic declined").endswith("/2)")
     assert _line(text, "near misses declined").endswith("/1)")
     assert "q2: missing: " in text and "key_idea" in _line(text, "  q2:")  # no answer says "zebra crossing"
