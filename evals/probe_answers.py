@@ -43,7 +43,7 @@ def measure(ctx: EvalContext, folder: Path) -> dict[str, Any]:
 
 def render(result: dict[str, Any]) -> str:
     """The figures, then each case that missed and what it missed."""
-    figures = {LABELS[k]: t for k, t in result["tallies"].items()}
+    figures = {label: result["tallies"][k] for k, label in LABELS.items()}
     head = f"answer probe {result['folder']}: {len(result['rows'])} questions, {len(result['offtopic'])} off-topic"
     cases = [f"  {m['case']}: {m['problem']}" for m in answer_quality.case_misses(result["rows"], result["offtopic"])]
     misses = ["", f"cases that missed ({len(cases)}):", *cases] if cases else []
