@@ -1,0 +1,92 @@
+"""Re-fit the rubric's reading policy for the shipped reader on the in-sample eval sets only.
+
+A build-time tool, like training/train_reader.py: it reads the model in bot/assets/reader once,
+then scores a grid of `reading:` policies (rubric.yaml) on evals/cases answers and assessments
+(and, with --interview, the scripted personas). The frozen split and the probes play no part in
+the fit; `--probe` only reports a dev probe's figures for the chosen policy.
+
+    PYTHONPATH=$PWD .venv/bin/python -m training.fit_reading --grid gap_min=0.4,0.5 gap_share=0.7,1.0
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings
+from bot.engine.offline import OfflineEngine
+from bot.knowledge import ReadingPolicy
+from bot.reading.memo import Memo
+from bot.service import Coach
+from evals import frozen, gaps
+from evals.context import EvalContext
+
+
+def set_policy(coach: Coach, policy: ReadingPolicy) -> None:
+    """Judge with this policy from now on (and forget judgements made under the last one).
+
+    The coach, its interview and its offline engine share one rubric object."""
+    coach.rubric.reading = policy
+    engine = coach.engine
+    if isinstance(engine, OfflineEngine):
+        engine._judged = Memo(engine._judged.size)
+
+
+def summary(name: str, outcomes: list[gaps.Outcome]) -> dict[str, Any]:
+    """The figures the gate watches for one in-sample set."""
+    m = gaps.gap_metrics(outcomes)
+    out = {f"{name}.{k}": m["overall"][k] for k in ("f1", "precision", "recall")}
+    for key in ("severity_accuracy", "status_accuracy", "false_critical_on_healthy", "agentic_accuracy"):
+        if key in m:
+            out[f"{name}.{key}"] = m[key]
+    return out
+
+
+def score(coach: Coach, interview: bool) -> dict[str, Any]:
+    """In-sample figures for the coach's current policy."""
+    out = summary("answers", gaps.run_answers(coach)) | summary("assessments", gaps.run_assessments(coach))
+    if interview:
+        out |= summary("interview", gaps.run_personas(coach))
+    f1 = [v for k, v in out.items() if k.endswith(".f1")]
+    out["mean_f1"] = round(sum(f1) / len(f1), 4)
+    return out
+
+
+def grid(specs: list[str], base: ReadingPolicy) -> list[ReadingPolicy]:
+    """Every combination of `field=v1,v2` values over the base policy."""
+    fields = [(s.split("=")[0], [float(v) for v in s.split("=")[1].split(",")]) for s in specs]
+    names = [f for f, _ in fields]
+    return [
+        base.model_copy(update=dict(zip(names, combo, strict=True)))
+        for combo in itertools.product(*(v for _, v in fields))
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--grid", nargs="*", default=[], help="field=v1,v2 ... (fields of ReadingPolicy)")
+    parser.add_argument("--interview", action="store_true", help="also run the scripted personas (slow)")
+    parser.add_argument("--probe", nargs="*", default=[], help="dev probe folders to report for each policy")
+    parser.add_argument("--out", type=Path, help="write every row as JSON lines here")
+    args = parser.parse_args()
+    ctx = EvalContext(Settings())
+    coach = ctx.coach()
+    base = coach.rubric.reading
+    rows = []
+    for policy in grid(args.grid, base) or [base]:
+        set_policy(coach, policy)
+        row: dict[str, Any] = {"policy": policy.model_dump()} | score(coach, args.interview)
+        for folder in args.probe:
+            metrics = frozen.writeup_metrics(frozen.writeup_rows(coach, Path(folder)))
+            row |= {f"{Path(folder).name}.{k}": v for k, v in metrics.items()}
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    if args.out:
+        args.out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
