@@ -23,6 +23,7 @@ from bot.reading.memo import Memo
 from bot.service import Coach
 from evals import frozen, gaps
 from evals.context import EvalContext
+from evals.probe_interviews import probe_metrics
 
 
 def set_policy(coach: Coach, policy: ReadingPolicy) -> None:
@@ -70,6 +71,7 @@ def main() -> None:
     parser.add_argument("--grid", nargs="*", default=[], help="field=v1,v2 ... (fields of ReadingPolicy)")
     parser.add_argument("--interview", action="store_true", help="also run the scripted personas (slow)")
     parser.add_argument("--probe", nargs="*", default=[], help="dev probe folders to report for each policy")
+    parser.add_argument("--interview-probe", nargs="*", default=[], help="dev interview probe folders to report")
     parser.add_argument("--out", type=Path, help="write every row as JSON lines here")
     args = parser.parse_args()
     ctx = EvalContext(Settings())
@@ -82,6 +84,9 @@ def main() -> None:
         for folder in args.probe:
             metrics = frozen.writeup_metrics(frozen.writeup_rows(coach, Path(folder)))
             row |= {f"{Path(folder).name}.{k}": v for k, v in metrics.items()}
+        for folder in args.interview_probe:
+            found = probe_metrics(gaps.run_personas(coach, Path(folder)))
+            row |= {f"{Path(folder).name}.{k}": v for k, v in found.items() if not isinstance(v, list)}
         rows.append(row)
         print(json.dumps(row), flush=True)
     if args.out:
