@@ -78,7 +78,7 @@ def main() -> None:
     coach = ctx.coach()
     base = coach.rubric.reading
     rows = []
-    for policy in grid(args.grid, base) or [base]:
+    for policy in grid(args.grid, base):
         set_policy(coach, policy)
         row: dict[str, Any] = {"policy": policy.model_dump()} | score(coach, args.interview)
         for folder in args.probe:
