@@ -16,6 +16,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from bot.config import Settings
 from bot.engine.offline import OfflineEngine
 from bot.knowledge import ReadingPolicy
@@ -24,6 +26,8 @@ from bot.service import Coach
 from evals import frozen, gaps
 from evals.context import EvalContext
 from evals.probe_interviews import probe_metrics
+
+THRESHOLDS = Path(__file__).resolve().parent.parent / "evals" / "thresholds.yaml"
 
 
 def set_policy(coach: Coach, policy: ReadingPolicy) -> None:
@@ -36,22 +40,30 @@ def set_policy(coach: Coach, policy: ReadingPolicy) -> None:
         engine._judged = Memo(engine._judged.size)
 
 
-def summary(name: str, outcomes: list[gaps.Outcome]) -> dict[str, Any]:
-    """The figures the gate watches for one in-sample set."""
-    m = gaps.gap_metrics(outcomes)
-    out = {f"{name}.{k}": m["overall"][k] for k in ("f1", "precision", "recall")}
-    for key in ("severity_accuracy", "status_accuracy", "false_critical_on_healthy", "agentic_accuracy"):
-        if key in m:
-            out[f"{name}.{key}"] = m[key]
+def flat(prefix: str, metrics: dict[str, Any]) -> dict[str, Any]:
+    """Nested metrics as the dotted paths evals/thresholds.yaml uses."""
+    out: dict[str, Any] = {}
+    for key, value in metrics.items():
+        if isinstance(value, dict):
+            out |= flat(f"{prefix}.{key}", value)
+        else:
+            out[f"{prefix}.{key}"] = value
     return out
 
 
+def misses(row: dict[str, Any], bounds: dict[str, dict[str, float]]) -> list[str]:
+    """The gate's bounds on these sets that the row does not meet (bounds on other suites are skipped)."""
+    low = [k for k, v in bounds.get("min", {}).items() if k in row and row[k] < v]
+    return low + [k for k, v in bounds.get("max", {}).items() if k in row and row[k] > v]
+
+
 def score(coach: Coach, interview: bool) -> dict[str, Any]:
-    """In-sample figures for the coach's current policy."""
-    out = summary("answers", gaps.run_answers(coach)) | summary("assessments", gaps.run_assessments(coach))
+    """In-sample figures for the coach's current policy, under the gate's metric names."""
+    out = flat("answers.coach", gaps.gap_metrics(gaps.run_answers(coach)))
+    out |= flat("assessments.coach", gaps.gap_metrics(gaps.run_assessments(coach)))
     if interview:
-        out |= summary("interview", gaps.run_personas(coach))
-    f1 = [v for k, v in out.items() if k.endswith(".f1")]
+        out |= flat("interview.coach", gaps.gap_metrics(gaps.run_personas(coach)))
+    f1 = [v for k, v in out.items() if k.endswith(".overall.f1")]
     out["mean_f1"] = round(sum(f1) / len(f1), 4)
     return out
 
@@ -77,10 +89,12 @@ def main() -> None:
     ctx = EvalContext(Settings())
     coach = ctx.coach()
     base = coach.rubric.reading
+    bounds = yaml.safe_load(THRESHOLDS.read_text(encoding="utf-8"))
     rows = []
     for policy in grid(args.grid, base):
         set_policy(coach, policy)
         row: dict[str, Any] = {"policy": policy.model_dump()} | score(coach, args.interview)
+        row["gate_misses"] = misses(row, bounds)
         for folder in args.probe:
             metrics = frozen.writeup_metrics(frozen.writeup_rows(coach, Path(folder)))
             row |= {f"{Path(folder).name}.{k}": v for k, v in metrics.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.knowledge import ReadingPolicy
 from bot.models import Statement
 from bot.service import Coach
-from training.fit_reading import grid, set_policy
+from training.fit_reading import flat, grid, misses, set_policy
 
 GAP = "We trained it on a hand-cleaned CSV export; there is no production feed."
 
@@ -29,3 +29,17 @@ def test_a_new_policy_is_used_for_the_next_judgement_not_a_remembered_one(coach:
     finally:
         set_policy(coach, kept)
     assert coach.engine.judge(dim, [Statement(text=GAP, topic=dim.id)]).status == "gap"
+
+
+def test_figures_take_the_gates_names_and_only_in_sample_bounds_are_checked() -> None:
+    row = flat("answers.coach", {"overall": {"f1": 0.7, "recall": 0.9}, "false_critical_on_healthy": 1})
+    assert row == {
+        "answers.coach.overall.f1": 0.7,
+        "answers.coach.overall.recall": 0.9,
+        "answers.coach.false_critical_on_healthy": 1,
+    }
+    bounds = {
+        "min": {"answers.coach.overall.f1": 0.75, "answers.coach.overall.recall": 0.8, "frozen.gap_recall": 0.9},
+        "max": {"answers.coach.false_critical_on_healthy": 0},
+    }
+    assert misses(row, bounds) == ["answers.coach.overall.f1", "answers.coach.false_critical_on_healthy"]
