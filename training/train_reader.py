@@ -292,7 +292,7 @@ def main() -> None:
         "--consistency", type=float, default=0.0, help="weight of the loss that reads a family's wordings alike"
     )
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--version", default="reader-2026.12.1")
+    parser.add_argument("--version", default="reader-2026.12.5")
     parser.add_argument("--out", default=str(OUT), help="folder for reader.onnx, reader.json and tokenizer.json")
     parser.add_argument(
         "--extra", nargs="*", default=[], help="candidate .jsonl files to train on besides training/data/train/"
