@@ -42,7 +42,7 @@ $(TRAIN_VENV)/.installed: pyproject.toml
 	touch $@
 
 train-reader: $(TRAIN_VENV)/.installed
-	$(TRAIN_VENV)/bin/python -m training.train_reader
+	$(TRAIN_VENV)/bin/python -m training.train_reader --consistency 1.0 --version reader-2026.12.5
 	$(MAKE) install
 	$(BIN)/python -m training.card
 

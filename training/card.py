@@ -45,6 +45,9 @@ def main() -> None:
         f"{hp['epochs']} epochs max (best dev epoch kept), lr {hp['lr']}, batch {hp['batch']}, seed {hp['seed']}, "
         f"{hp.get('loss', 'cross-entropy per head, label smoothing 0.05')}, max {meta['max_tokens']} tokens"
     )
+    if hp.get("consistency"):
+        training += f", consistency loss (weight {hp['consistency']}) reading each contrast family's wordings alike"
+
     text = f"""# Reader model card: `{meta["version"]}`
 
 The coach's offline reader. For each clause a team writes it gives calibrated probabilities for

@@ -169,7 +169,7 @@ def train(args: argparse.Namespace) -> None:
 
     frozen_rows = load_jsonl([DATA / "frozen" / "clauses.jsonl"])
     frozen = {" ".join(r["text"].lower().split()) for r in frozen_rows}
-    rows = load_jsonl(sorted((DATA / "train").glob("*.jsonl")))
+    rows = load_jsonl(sorted((DATA / "train").glob("*.jsonl")) + [Path(x) for x in args.extra])
     train_rows, dev_rows = split(rows, frozen)
     rng = random.Random(SEED)
     train_rows = augment(train_rows, rng)
@@ -219,8 +219,9 @@ def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args) -
     """ONNX (fp32), then dynamic int8; temperatures fitted on dev; figures into the card."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    tmp = OUT / "reader-fp32.onnx"
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / "reader-fp32.onnx"
     ids, mask = encode(tokenizer, ["a sample clause for export", "another"])
     torch.onnx.export(
         model,
@@ -233,10 +234,10 @@ def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args) -
         opset_version=17,
         dynamo=False,
     )
-    final = OUT / "reader.onnx"
+    final = out / "reader.onnx"
     quantize_dynamic(str(tmp), str(final), weight_type=QuantType.QInt8)
     tmp.unlink()
-    shutil.copy(base / "tokenizer.json", OUT / "tokenizer.json")
+    shutil.copy(base / "tokenizer.json", out / "tokenizer.json")
 
     dev_logits = onnx_logits(final, tokenizer, [r["text"] for r in dev_rows])
     temps = {}
@@ -265,7 +266,7 @@ def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args) -
             "consistency": args.consistency,
         },
     }
-    (OUT / "reader.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    (out / "reader.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     print(json.dumps({k: meta[k] for k in ("version", "sha256", "dev_accuracy_int8", "frozen_accuracy_int8")}))
 
 
@@ -291,7 +292,11 @@ def main() -> None:
         "--consistency", type=float, default=0.0, help="weight of the loss that reads a family's wordings alike"
     )
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--version", default="reader-2026.12.1")
+    parser.add_argument("--version", default="reader-2026.12.5")
+    parser.add_argument("--out", default=str(OUT), help="folder for reader.onnx, reader.json and tokenizer.json")
+    parser.add_argument(
+        "--extra", nargs="*", default=[], help="candidate .jsonl files to train on besides training/data/train/"
+    )
     train(parser.parse_args())
 
 

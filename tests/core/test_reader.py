@@ -79,7 +79,7 @@ def test_the_reading_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> Non
             "Nobody copies anything by hand.",
             "status",
             "in_place",
-            marks=pytest.mark.xfail(strict=True, reason="known misread of reader-2026.12.2"),
+            marks=pytest.mark.xfail(strict=True, reason="known misread of reader-2026.12.5"),
         ),
         ("production approval pending FCU committee (Oct)", "status", "planned"),
         ("We hand-clean the CSV export every Monday before the model runs.", "status", "gap"),

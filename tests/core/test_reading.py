@@ -10,7 +10,7 @@ from bot.text import clauses
 
 # Known misreads of the shipped reader, kept visible: strict, so a retrained reader that gets
 # them right fails here until the mark is removed (evals/README.md lists them too).
-MISREAD = pytest.mark.xfail(strict=True, reason="known misread of reader-2026.12.2; fix with training data")
+MISREAD = pytest.mark.xfail(strict=True, reason="known misread of reader-2026.12.5; fix with training data")
 
 CASES = [
     ("data_pipeline", "We trained it on a hand-cleaned CSV export; there is no production feed.", "gap"),
@@ -21,7 +21,6 @@ CASES = [
         "governance",
         "Governance was designed in, not bolted on: compliance signed off the policy.",
         "ready",
-        marks=MISREAD,
     ),
     ("mlops_observability", "No monitoring, no on-call and no rollback plan.", "gap"),
     ("mlops_observability", "Not sure, you'd have to ask the vendor.", "unknown"),
@@ -33,7 +32,6 @@ CASES = [
         "workflow_adoption",
         "Nine in ten claims handlers use it every day without anyone chasing them.",
         "ready",
-        marks=MISREAD,
     ),
     ("roi_ownership", "There was never any doubt who owns it: the COO signed the savings target.", "ready"),
     (
@@ -126,7 +124,6 @@ def test_labelled_sections_of_a_document_count_as_answers_about_that_area(coach:
     ]
 
 
-@MISREAD
 def test_labelled_sections_read_as_in_place(coach: Coach) -> None:
     doc = (
         "Status of the claims assistant.\n\n"
