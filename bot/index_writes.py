@@ -136,7 +136,7 @@ class IndexWrites:
             for i in range(0, len(kept), WRITE_BATCH):
                 part = kept[i : i + WRITE_BATCH]
                 self._collection.update(ids=[c.id for c in part], metadatas=[c.metadata() for c in part])
-        rows = [_row(c) for c in [*added, *kept]]
+        rows = (_row(c) for part in (added, kept) for c in part)  # built a slice at a time by the store
         # only a full sync from `coach index` records a manifest; any other write clears it
         self.store.write(rows, [*removed, *(c.id for c in kept)], docs, revision, manifest=manifest)
         if self._where != "embedded":  # other machines learn of the change from the shared collection

@@ -12,6 +12,7 @@ import threading
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ class LexicalStore:
         self._labels: dict[str, int] = {}
         self._state: tuple[str, str] = ("", "")  # (generation, revision) the memory reflects
         self._seq = 0
+        self._seen: int | None = None  # PRAGMA data_version when the memory was last checked
 
     def close(self) -> None:
         """Close the database connection."""
@@ -156,14 +158,18 @@ class LexicalStore:
     def refresh(self) -> None:
         """Bring the in-memory BM25 up to date with the file: follow the log, or reload."""
         with self._lock:
-            state = (self.get("generation"), self.get("revision"))
-            if state == self._state:
+            # data_version moves only when another connection commits: most searches stop here
+            seen = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+            if seen == self._seen and self._state != ("", ""):
                 return
-            if state[0] != self._state[0]:
-                self._load()
-            else:
-                self._follow()
-            self._state = state
+            state = (self.get("generation"), self.get("revision"))
+            if state != self._state:
+                if state[0] != self._state[0]:
+                    self._load()
+                else:
+                    self._follow()
+                self._state = state
+            self._seen = seen
 
     def _load(self) -> None:
         self._bm25, self._labels = Bm25(), {}
@@ -215,14 +221,16 @@ class LexicalStore:
 
     def write(
         self,
-        added: Sequence[tuple[str, str, dict[str, Any], str]],
+        added: Iterable[tuple[str, str, dict[str, Any], str]],
         removed: Sequence[str],
         docs: dict[str, str | None],
         revision: str,
         **meta: str,
     ) -> None:
         """One transaction: add (chunk id, text, metadata, lexical text) rows, remove chunk ids,
-        set or drop (None) document hashes, and record the new revision and meta values."""
+        set or drop (None) document hashes, and record the new revision and meta values.
+
+        `added` is read a slice at a time, so a generator keeps 100k rows from being held at once."""
         with self._lock:
             self.refresh()
             self._db.execute("BEGIN IMMEDIATE")
@@ -234,6 +242,7 @@ class LexicalStore:
                 self._db.executemany("INSERT OR REPLACE INTO docs(source, sha256) VALUES (?, ?)", upserts)
                 self._put(revision=revision, writing="", **meta)
                 self._db.execute("COMMIT")
+                self._seen = None  # this connection's own commit does not move data_version
             except BaseException:
                 self._db.execute("ROLLBACK")
                 self._state = ("", "")  # reload from the file on next use
@@ -248,18 +257,20 @@ class LexicalStore:
             self._db.executemany("INSERT INTO log(row, tids) VALUES (?, ?)", gone)
             self._db.execute(f"DELETE FROM chunks WHERE chunk_id IN ({marks})", part)
 
-    def _add(self, added: Sequence[tuple[str, str, dict[str, Any], str]]) -> None:
+    def _add(self, added: Iterable[tuple[str, str, dict[str, Any], str]]) -> None:
         vocab = dict(self._bm25.vocab)  # refreshed: the same as the file's
         start = int(self._db.execute("SELECT coalesce(max(row), 0) FROM chunks").fetchone()[0])
         start = max(start, int(self._db.execute("SELECT coalesce(max(row), 0) FROM log").fetchone()[0]))
-        for first in range(0, len(added), BULK):
+        rows = iter(added)
+        while part := list(islice(rows, BULK)):
             records, before = [], len(vocab)
-            for offset, (cid, text, meta, lexical_text) in enumerate(added[first : first + BULK], start + first + 1):
+            for offset, (cid, text, meta, lexical_text) in enumerate(part, start + 1):
                 terms, counts, _ = term_counts(lexical_text)
                 tids = np.array([vocab.setdefault(t, len(vocab)) for t in terms], dtype=np.int32)
                 row = (offset, cid, str(meta["source"]), str(meta["dimension"]), str(meta.get("embed_sha") or ""))
                 blobs = (tids.tobytes(), np.asarray(counts, dtype=np.int32).tobytes())
                 records.append((*row, json.dumps(meta), text, *blobs))
+            start += len(part)
             fresh = [(t, i) for t, i in vocab.items() if i >= before]
             self._db.executemany("INSERT INTO vocab(term, tid) VALUES (?, ?)", fresh)
             self._db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", records)

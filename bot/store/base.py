@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +31,21 @@ def no_session(session_id: str) -> NotFound:
     return NotFound(f"No session {session_id}: start a new one.")
 
 
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
+def writer_lock(engine: Engine) -> AbstractContextManager[object]:
+    """This process's writers to one SQLite file queue here, not in SQLite's busy handler.
+
+    SQLite's handler polls with sleeps of up to 100 ms, so a turn that found the write lock taken
+    could wait ~100 ms after it was freed; a thread lock hands it over at once. PostgreSQL: no lock."""
+    if engine.url.get_backend_name() != "sqlite":
+        return nullcontext()
+    with _WRITERS_GUARD:
+        return _WRITERS.setdefault(engine.url.render_as_string(hide_password=False), threading.RLock())
+
+
 class StoreBase:
     """Holds the engine and settings; each public method runs in one short transaction."""
 
@@ -38,12 +54,13 @@ class StoreBase:
         self.settings = settings
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._readers = sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+        self._writer = writer_lock(engine)
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
         """One short transaction; a lost connection becomes ServiceUnavailable."""
         try:
-            with self._sessions.begin() as db:
+            with self._writer, self._sessions.begin() as db:
                 yield db
         except OperationalError as exc:
             raise unreachable(self.engine.url, exc) from exc
