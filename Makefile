@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test index lint imports typecheck pytest evals bench bench-reader train-reader train-scope clean lock audit slack-transcript
+.PHONY: run test install install-test index lint imports typecheck pytest evals bench bench-reader train-reader train-scope train-tense clean lock audit slack-transcript
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ train-reader: $(TRAIN_VENV)/.installed
 # Output: bot/assets/scope/{scope,meaning,yesno,howto}.json.
 train-scope: install
 	$(BIN)/python -m training.train_scope
+
+# The tense head (has the setback a clause reports already happened?) is a softmax head over the same
+# MiniLM vectors plus hashed word features: numpy only. Output: bot/assets/tense/{tense.json,README.md}.
+train-tense: install
+	$(BIN)/python -m training.train_tense
 
 install: $(VENV)/.installed
 

@@ -18,6 +18,7 @@ from bot.models import (
     Statement,
     Verdict,
 )
+from bot.reading.tense import ClauseTense, shipped_tense
 from bot.report_text import (
     actions_for,
     area_texts,
@@ -78,9 +79,9 @@ def rank_key(gap: Gap) -> tuple[int, int, int]:
 
 def _gap(dim: Dimension, j: Judgement, severity: Severity, cites: list[Citation], said: GapWords) -> Gap:
     texts = area_texts(dim, said.statements, j.evidence)
-    named = names_in(texts, said.vocabulary)
+    named = names_in(texts, said.vocabulary, said.tense)
     why, basis = why_for(dim, j.evidence)
-    surfaces, surfaced = surfaces_for(dim, texts)
+    surfaces, surfaced = surfaces_for(dim, texts, said.tense)
     composed = said.compose(dim, texts, [n.text for n in named]) if said.compose else None
     composed = checked_actions(composed, said.team_words, said.vocabulary)
     return Gap(
@@ -102,12 +103,26 @@ def _gap(dim: Dimension, j: Judgement, severity: Severity, cites: list[Citation]
 
 
 class GapWords:
-    """What a gap's text is built from: the team's statements, the playbook's vocabulary, an engine."""
+    """What a gap's text is built from: the team's statements, the playbook's vocabulary, an engine,
+    and the trained tense head (loaded on the first gap: a report with none never needs it)."""
 
     def __init__(self, rubric: Rubric, statements: Sequence[Statement], compose: ComposeActions | None) -> None:
         self.statements, self.compose = list(statements), compose
         self.vocabulary = coach_words(rubric)
         self.team_words = "\n".join(s.text for s in self.statements)
+        self._tense: ClauseTense | None = None
+
+    @property
+    def tense_version(self) -> str:
+        """The tense head's version when a gap used it, else ''."""
+        return self._tense.version if self._tense else ""
+
+    @property
+    def tense(self) -> ClauseTense:
+        """The shipped tense head, bound to the embedder on first use."""
+        if self._tense is None:
+            self._tense = shipped_tense()
+        return self._tense
 
 
 def _count(n: int, noun: str) -> str:
@@ -206,4 +221,5 @@ def build_report(
         rubric_version=rubric.version,
         prompt_version=prompt_version,
         reader_version=reader_version,
+        tense_version=said.tense_version,
     )

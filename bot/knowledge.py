@@ -80,9 +80,6 @@ class Dimension(BaseModel):
     move: int | None = Field(default=None, description="the playbook's this-week move (1-4) for this gap, if any")
     stakes: str = Field(default="", description="why it matters, without asserting the team's facts")
     surfaced: str = Field(default="", description="where it surfaced, in the past tense, when it already has")
-    surfaces_event: list[str] = Field(
-        default_factory=list, description="words naming the surfacing event in the team's past-tense clause"
-    )
     doc: str
     questions: list[Question] = Field(min_length=1)
     signals: Signals

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-REPORT_SCHEMA_VERSION = "1.1"
+REPORT_SCHEMA_VERSION = "1.2"
 Status = Literal["gap", "unknown", "ready"]
 Severity = Literal["critical", "high", "medium"]
 Verdict = Literal["not_ready", "ready_with_conditions", "ready", "insufficient_evidence"]
@@ -146,6 +146,7 @@ class Report(BaseModel):
     rubric_version: str
     prompt_version: str
     reader_version: str = ""  # the trained reader behind the offline judgements (and the fallback)
+    tense_version: str = ""  # 1.2: the trained tense head behind "where it surfaced" (empty when no gap needed it)
     created_at: datetime = Field(default_factory=utcnow)
 
 

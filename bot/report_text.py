@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from bot.facts import Named, mentioned, named_things
 from bot.knowledge import Action, Dimension, Rubric
 from bot.models import Evidence, Statement, WhyBasis
+from bot.reading.tense import ClauseTense
 from bot.redact import scrub
 from bot.text import clauses
 
@@ -21,18 +22,7 @@ MAX_QUOTE_CHARS = 220
 SLOT_LIMIT = {"who": 2, "groups": 2, "systems": 3, "when": 1}
 SLOT_KINDS = {"who": ("person", "role"), "groups": ("group",), "systems": ("system",), "when": ("date",)}
 _SLOT = re.compile(r"\{(\w+)\}")
-# Tense is grammar: a past auxiliary, "already", "ago", "last <period>", or a subject and a regular
-# past verb ("we rolled", "usage dropped"). A format rule, like the sentence splitter.
-_PAST = re.compile(
-    r"\b(?:was|were|had|did|wasn't|weren't|hadn't|didn't|already|ago|"
-    r"last (?:week|month|quarter|year|sprint|spring|summer|autumn|fall|winter))\b"
-    r"|\b(?:we|they|it|he|she|i|users?|people|everyone|nobody|someone|usage|they've|we've)\s+\w+ed\b",
-    re.I,
-)
-
 _REDACTED = re.compile(r"\[[A-Z_]+\]")  # what redaction leaves in place of a secret or a personal detail
-# A conditional or hypothetical clause ("if usage dropped we would notice") reports no event.
-_CONDITIONAL = re.compile(r"\b(?:if|would|could|might|unless|whether)\b", re.I)
 
 
 def coach_words(rubric: Rubric) -> frozenset[str]:
@@ -53,25 +43,16 @@ def area_texts(dim: Dimension, statements: Sequence[Statement], evidence: Sequen
     return list(dict.fromkeys([*said, *(e.quote for e in evidence)]))
 
 
-def is_past(clause: str) -> bool:
-    """True when the clause is in a past tense and not a conditional (grammar, not meaning)."""
-    return bool(_PAST.search(clause)) and not _CONDITIONAL.search(clause)
+def has_surfaced(texts: Iterable[str], tense: ClauseTense) -> bool:
+    """True when the trained tense head says one of the team's clauses reports a setback that already
+    happened, at or above its calibrated threshold (the report never asserts a false past)."""
+    parts = [c for t in texts for c in clauses(t)]
+    return any(tense.happened(parts))
 
 
-def has_surfaced(dim: Dimension, texts: Iterable[str]) -> bool:
-    """True when the team says, in the past tense, that the surfacing event already happened."""
-    events = [e.lower() for e in dim.surfaces_event]
-    for text in texts:
-        for clause in clauses(text):
-            low = clause.lower()
-            if is_past(clause) and any(e in low for e in events):
-                return True
-    return False
-
-
-def surfaces_for(dim: Dimension, texts: Iterable[str]) -> tuple[str, bool]:
+def surfaces_for(dim: Dimension, texts: Iterable[str], tense: ClauseTense) -> tuple[str, bool]:
     """Where the gap surfaces: the past-tense text when the team says it already did."""
-    if dim.surfaced and has_surfaced(dim, texts):
+    if dim.surfaced and has_surfaced(texts, tense):
         return dim.surfaced, True
     return dim.surfaces, False
 
@@ -118,12 +99,20 @@ def actions_for(dim: Dimension, named: Sequence[Named]) -> list[str]:
     return [fill_action(a, filled) for a in dim.actions]
 
 
-def names_in(texts: Iterable[str], rubric_words: frozenset[str]) -> list[Named]:
+def names_in(texts: Iterable[str], rubric_words: frozenset[str], tense: ClauseTense) -> list[Named]:
     """The named things in the team's words (the coach's own vocabulary left out). A date counts only
-    when a clause not in the past tense names it: a deadline ahead, not a rollout that happened."""
+    when a clause the tense head reads as now or ahead names it: a deadline, not a rollout that happened."""
     texts = [_REDACTED.sub(" , ", scrub(t)) for t in texts]  # a secret or personal detail is never a name
-    ahead = [c for t in texts for c in clauses(t) if not is_past(c)]
-    dates = {n.text for n in named_things(ahead, rubric_words) if n.kind == "date"}
+    dated = {
+        c: [n.text for n in named_things([c], rubric_words) if n.kind == "date"] for t in texts for c in clauses(t)
+    }
+    dated = {c: found for c, found in dated.items() if found}  # only clauses naming a date need the head
+    dates = {
+        d
+        for (c, found), over in zip(dated.items(), tense.in_the_past(list(dated)), strict=True)
+        if not over
+        for d in found
+    }
     return [n for n in named_things(texts, rubric_words) if n.kind != "date" or n.text in dates]
 
 

@@ -17,7 +17,7 @@ from bot.errors import Conflict
 from bot.interview import Interview, InterviewState, OnToken, Reply, is_question
 from bot.knowledge import Knowledge
 from bot.limits import clean_text
-from bot.models import GroundedAnswer, Report, Turn
+from bot.models import Choice, GroundedAnswer, Report, Turn
 from bot.render import verdict_label
 from bot.reports import Reports, engine_turn, engine_used
 from bot.store.scrub import scrub_report
@@ -58,6 +58,7 @@ class SessionView:
     channel: str
     created_at: str
     titles: dict[str, str] = field(default_factory=dict)  # each dimension's ready title, in progress order
+    choices: list[Choice] = field(default_factory=list)  # answer options to the question asked last (for a reload)
 
 
 class Coach(CoachRecords):
@@ -251,6 +252,7 @@ class Coach(CoachRecords):
             channel=rec.channel,
             created_at=rec.created_at.isoformat(),
             titles={d.id: d.ready_title for d in self.rubric.dimensions},
+            choices=self.interview.choices(state),
         )
 
     def report(self, session_id: str, owner: str | None = None) -> Report:

@@ -116,6 +116,11 @@ class SessionOut(BaseModel):
     created_at: str
     progress: list[ProgressItem]
     messages: list[MessageOut]
+    choices: list[Choice] = Field(
+        default_factory=list,
+        description="Answer options to the question the coach asked last (what to ask next, once done), so a client "
+        "that reloads the transcript can show them again.",
+    )
 
 
 class AssessmentIn(BaseModel):

@@ -221,6 +221,7 @@ def get_session(
         created_at=view.created_at,
         progress=progress,
         messages=[MessageOut(**m) for m in view.messages],
+        choices=view.choices,
     )
 
 

@@ -159,6 +159,7 @@ async function resume(sessionId) {
   state.sessionId = view.session_id;
   for (const m of view.messages) addBubble(m.role === "user" ? "user" : "coach", m.text);
   renderProgress(view);
+  if (window.showChoices) showChoices(view.choices); // the last question's quick replies, after a reload
   if (view.done) await loadReport(false);
 }
 

@@ -48,5 +48,13 @@ def test_the_schema_documents_choices(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     schemas = spec["components"]["schemas"]
     assert set(schemas["Choice"]["properties"]) == {"label", "value", "status"}
-    for name in ("TurnOut", "SessionStarted"):
+    for name in ("TurnOut", "SessionStarted", "SessionOut"):
         assert schemas[name]["properties"]["choices"]["items"] == {"$ref": "#/components/schemas/Choice"}
+
+
+def test_a_reloaded_session_returns_the_last_questions_options(client: TestClient) -> None:
+    sid, turn = _to_first_area(client)
+    view = client.get(f"/v1/sessions/{sid}").json()
+    assert view["choices"] == turn["choices"] and len(view["choices"]) == 3  # the question still open
+    nxt = client.post(f"/v1/sessions/{sid}/messages", json={"text": turn["choices"][0]["value"]}).json()
+    assert client.get(f"/v1/sessions/{sid}").json()["choices"] == nxt["choices"] != turn["choices"]

@@ -17,7 +17,7 @@ def test_report_of_a_new_session_says_there_is_not_enough_to_judge(client: TestC
     assert resp.status_code == 200
     report = Report.model_validate(resp.json())
     assert report.verdict == "insufficient_evidence"
-    assert report.schema_version == "1.1"
+    assert report.schema_version == "1.2"
     assert not report.gaps and not report.in_place
     assert len(report.open_questions) == 6 and all(q.title for q in report.open_questions)
     assert "6 of 6 areas are still open" in report.summary

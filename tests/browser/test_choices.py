@@ -60,3 +60,17 @@ def test_a_question_after_the_report_is_answered(page: Any, base_url: str) -> No
     _click(page, "What do we do first?")
     assert page.locator(FINISHED).last.locator(".text").inner_text().startswith("Start with production data pipeline")
     assert page.console_errors == []
+
+
+def test_the_last_questions_buttons_come_back_after_a_reload(page: Any, base_url: str) -> None:
+    _to_first_area(page, base_url)
+    before = page.locator("#choices button").all_inner_texts()
+    assert before == ["Automated feed", "One-off or hand-made extract", "Not sure"]
+    page.reload()
+    page.locator(FINISHED).last.wait_for()
+    page.locator("#choices button").first.wait_for()
+    assert page.locator("#choices button").all_inner_texts() == before
+    _click(page, "Automated feed")  # and a click still answers the question it belongs to
+    assert page.locator(".bubble.user .text").last.inner_text() == "It flows automatically from the source systems."
+    assert "Automated feed" not in page.locator("#choices button").all_inner_texts()
+    assert page.console_errors == []
