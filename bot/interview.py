@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from bot.engine.base import Engine
 from bot.interview_commands import HANDLERS
-from bot.interview_judge import judge_area
 from bot.interview_replies import (
     AFTER_REPORT,
     CONFIRM_ID,
@@ -94,7 +93,7 @@ class Interview:
             if dim.id in state.skipped:
                 out[dim.id] = Judgement(dimension=dim.id, status="unknown", rationale="skipped")
             else:
-                out[dim.id] = judge_area(self.engine, dim, state.statements)
+                out[dim.id] = self.engine.judge(dim, state.statements)
         return out
 
     def progress(self, state: InterviewState) -> dict[str, str]:
@@ -160,7 +159,7 @@ class Interview:
         if state.confirming:
             return self._take_confirmation(state, dim, text, author, choice, rest)
         state.statements += answer_statements(dim.id, qid, text, author, choice, rest)
-        if self.settled(judge_area(self.engine, dim, state.statements)):
+        if self.settled(self.engine.judge(dim, state.statements)):
             return self.advance(state)
         return self._next_question(state, dim, state.question_idx + 1)
 
@@ -192,7 +191,7 @@ class Interview:
             state.confirming = False
             return self._next_question(state, dim, 0, "Then let me ask. " if choice.value == NO else "")
         state.statements.append(Statement(text=text, author=author, topic=dim.id, question_id=qid))
-        if self.settled(judge_area(self.engine, dim, state.statements)):
+        if self.settled(self.engine.judge(dim, state.statements)):
             return self.advance(state)
         state.confirming = False
         return self._next_question(state, dim, 0)
@@ -235,7 +234,7 @@ class Interview:
                     continue
                 break
             dim = self.rubric.dimension(ident)
-            prior = judge_area(self.engine, dim, state.statements)
+            prior = self.engine.judge(dim, state.statements)
             if self.settled(prior, self.policy.confirm):  # kept, so the confirmation is judged once
                 state.confirming, state.confirm_status = True, prior.status
                 state.confirm_quote = prior.evidence[0].quote

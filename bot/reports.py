@@ -11,7 +11,6 @@ from bot.assess import build_report
 from bot.citation_cache import CitationCache, query_for
 from bot.engine.base import Engine
 from bot.engine.grounding import citation
-from bot.interview_judge import judge_area
 from bot.knowledge import Dimension, Rubric
 from bot.models import Citation, Judgement, Report, Statement
 
@@ -124,7 +123,7 @@ class Reports:
         judgements, engines = {}, {}
         for dim in self.rubric.dimensions:
             if dim.id not in skipped:
-                judgements[dim.id] = judge_area(self.engine, dim, statements)
+                judgements[dim.id] = self.engine.judge(dim, statements)
                 engines[dim.id] = engine_used(self.engine)
         return judgements, engines
 
