@@ -48,9 +48,10 @@ train-reader: $(TRAIN_VENV)/.installed
 
 # The question heads (in scope? asks what a term means? a yes/no? a how-to?) are logistic-regression
 # heads over the product's own MiniLM vectors: numpy only, a few minutes (5-fold choice).
-# Output: bot/assets/scope/{scope,meaning,yesno,howto}.json.
+# Output: bot/assets/scope/{scope,meaning,yesno,howto}.json; then the unit-kind head (unitkind.json).
 train-scope: install
 	$(BIN)/python -m training.train_scope
+	$(BIN)/python -m training.train_unitkind
 
 # The tense head (has the setback a clause reports already happened?) is a softmax head over the same
 # MiniLM vectors plus hashed word features: numpy only. Output: bot/assets/tense/{tense.json,README.md}.

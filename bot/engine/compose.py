@@ -19,15 +19,18 @@ from bot.text import unwrap
 
 if TYPE_CHECKING:
     from bot.index import Passage
+    from bot.reading.unitkind import UnitKinds
 
 Vectors = Callable[[Sequence[str]], np.ndarray]
 RANK_PRIOR = 0.08  # per place down the retrieval ranking: the fused ranking is usually right
 MAX_WORDS = 110  # a window stops growing past this
 DEFINED_PENALTY = 0.1
+TOP = 4  # passages read for units: the best retrieved
 SUPPORT_BELOW = 120  # a shorter answer gains a supporting unit from another passage...
 SUPPORT_TOP = 3  # ...among the best three retrieved...
 SUPPORT_MARGIN = 0.15  # ...when it is nearly as close to the question
-ADVICE_WEIGHT = 0.15  # a how-to question favours the playbook's advice sections by this much
+FIT_WEIGHT = 0.3  # how much a passage's kind (advice, story, ...) fitting the question type counts; read
+# per passage, not per sentence: a story's closing lesson reads like advice but is still a story
 TOPIC_WEIGHT = 0.3  # how much the whole passage's closeness to the question counts beside the sentence's
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _MD = re.compile(r"\*\*|__|`")
@@ -161,14 +164,12 @@ _DEFINES = re.compile(
 
 @dataclass(frozen=True)
 class Intent:
-    """What the trained question heads say the question asks for (bot/reading/scope.py)."""
+    """What the trained question heads say the question asks for (bot/reading/scope.py), and the
+    trained unit-kind head that says how well each passage answers that (bot/reading/unitkind.py)."""
 
     meaning: bool = False  # what a term means: a definition opens the answer
-    favour: frozenset[str] = frozenset()  # a how-to: sections (heading slugs or files) that give advice
-
-
-def _favoured(passage: Passage, favour: frozenset[str]) -> bool:
-    return passage.section in favour or passage.source in favour
+    asks: str = "other"  # define, howto, yesno or other
+    kinds: UnitKinds | None = None  # None: no preference by kind
 
 
 @dataclass
@@ -209,11 +210,11 @@ def definition(question: str, candidates: list[Unit]) -> Unit | None:
 
 
 def compose(
-    question: str, passages: Sequence[Passage], vectors: Vectors, intent: Intent = Intent(), top: int = 4
+    question: str, passages: Sequence[Passage], vectors: Vectors, intent: Intent = Intent(), top: int = TOP
 ) -> Composed | None:
     """Whole units that answer the question: a definition first when one is asked for, then the
-    window around the sentence (or list) closest to the question, advice favoured for a how-to
-    (`intent`, from the trained question heads); None when nothing is quotable."""
+    window around the sentence (or list) closest to the question, passages whose kind fits the
+    question type favoured (`intent`, from the trained heads); None when nothing is quotable."""
     candidates = [u for i, p in enumerate(passages[:top]) for u in units(p.text, i)]
     pool = [(u, j) for u in candidates for j in range(len(u.sentences)) if not u.sentences[j].startswith("- ")]
     pool += [(u, -1) for u in candidates if u.is_list]
@@ -221,12 +222,12 @@ def compose(
         return None
     q = vectors([question])[0]
     texts = [u.text if j < 0 else u.sentences[j] for u, j in pool]
-    topic = vectors([p.text for p in passages[:top]]) @ q  # what the whole passage is about counts too
-    ranked = (1 - TOPIC_WEIGHT) * (vectors(texts) @ q) + TOPIC_WEIGHT * topic[[u.passage for u, _ in pool]]
-    ranked -= RANK_PRIOR * np.array([u.passage for u, _ in pool])
-    if intent.favour:
-        advice = [_favoured(passages[u.passage], intent.favour) for u, _ in pool]
-        ranked += ADVICE_WEIGHT * np.array(advice)
+    whole = vectors([p.text for p in passages[:top]])
+    at = [u.passage for u, _ in pool]
+    ranked = (1 - TOPIC_WEIGHT) * (vectors(texts) @ q) + TOPIC_WEIGHT * (whole @ q)[at]  # the passage counts too
+    ranked -= RANK_PRIOR * np.array(at)
+    if intent.kinds is not None:  # a how-to wants advice, a "what is" a definition, nobody a story
+        ranked += FIT_WEIGHT * intent.kinds.answer_fit(intent.asks, whole)[at]
     if not intent.meaning:  # a term used without asking what it means: its definition is no answer
         ranked -= DEFINED_PENALTY * np.array([_defines_term_in(u, question) for u, _ in pool])
     order = [int(k) for k in np.argsort(-ranked)]

@@ -18,6 +18,7 @@ from bot.reading import judge as reading
 from bot.reading.memo import Memo
 from bot.reading.reader import Reader
 from bot.reading.scope import ScopeModel, get_howto, get_meaning, get_polarity, get_scope, get_yesno
+from bot.reading.unitkind import get_unitkinds
 from bot.text import pieces, quote, words
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class OfflineEngine(EngineDefaults):
         with self._warm_lock:
             self.reader.read(["warm up"])
             self.scope.in_scope(self._vectors(["warm up"])[0])
-            get_meaning(), get_yesno(), get_howto(), get_polarity()
+            get_meaning(), get_yesno(), get_howto(), get_polarity(), get_unitkinds()
 
     # -- reading answers -----------------------------------------------------
     def judge(self, dimension: Dimension, statements: list[Statement]) -> Judgement:
@@ -119,10 +120,19 @@ class OfflineEngine(EngineDefaults):
         if not self.in_scope(question, passages):
             return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
         vector = self._vectors([question])[0]
-        opener = get_polarity().verdict(vector) if get_yesno().says(question, vector) else ""
-        advice = frozenset(self.rubric.signal_sections.advice) if get_howto().says(question, vector) else frozenset()
-        intent = Intent(meaning=get_meaning().says(question, vector), favour=advice)
-        return composed_answer(question, passages, self._vectors, opener=opener, intent=intent)
+        yesno = get_yesno().says(question, vector)
+        opener = get_polarity().verdict(vector) if yesno else ""
+        return composed_answer(question, passages, self._vectors, opener=opener, intent=self.intent(question, vector))
+
+    def intent(self, question: str, vector: np.ndarray) -> Intent:
+        """What the trained question heads say the question asks for, with the unit-kind head."""
+        meaning = get_meaning().says(question, vector)
+        asks = "define" if meaning else next((k for k, h in self._askers() if h.says(question, vector)), "other")
+        return Intent(meaning=meaning, asks=asks, kinds=get_unitkinds())
+
+    @staticmethod
+    def _askers() -> list[tuple[str, ScopeModel]]:
+        return [("howto", get_howto()), ("yesno", get_yesno())]
 
     def answer_stream(self, question: str, passages: list[Passage]) -> Iterator[str | GroundedAnswer]:
         """Stream the extractive answer word by word, then the answer itself."""

@@ -12,6 +12,7 @@ from bot.engine.compose import Intent, compose
 from bot.errors import ConfigError
 from bot.index import Passage
 from bot.reading.scope import get_howto, get_meaning, get_yesno, load_scope, opening_features
+from bot.reading.unitkind import get_unitkinds
 
 
 def test_opening_features_are_hashed_one_hots_of_the_first_words() -> None:
@@ -53,7 +54,7 @@ def _passage(source: str, section: str, text: str, rank: int) -> Passage:
     return Passage(text, source, section, section, source, "workflow_adoption", 1.0 - rank / 10, f"c{rank}")
 
 
-def test_a_how_to_intent_favours_the_advice_sections() -> None:
+def test_a_how_to_intent_favours_the_passage_the_kind_head_reads_as_advice() -> None:
     passages = [
         _passage("w.md", "what-goes-wrong", "Users drift back to the old tool within weeks of launch.", 0),
         _passage("w.md", "what-good-looks-like", "Users drift back to the old tool, so build the new one into it.", 1),
@@ -61,7 +62,7 @@ def test_a_how_to_intent_favours_the_advice_sections() -> None:
     embed = get_embedder().embed
     question = "users drift back to the old tool, what should we do"
     plain = compose(question, passages, embed)
-    advised = compose(question, passages, embed, Intent(favour=frozenset({"what-good-looks-like"})))
+    advised = compose(question, passages, embed, Intent(asks="howto", kinds=get_unitkinds()))
     assert plain is not None and advised is not None
     assert plain.parts[0].passage == 0  # as close by meaning, and ranked first: the failure leads
     assert advised.parts[0].passage == 1  # asked what to do: the advice leads
