@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 
 from bot.assess import build_report
 from bot.citation_cache import CitationCache, query_for
+from bot.disagreements import disagreements
 from bot.engine.base import Engine
 from bot.engine.grounding import citation
 from bot.knowledge import Dimension, Rubric
 from bot.models import Citation, Judgement, Report, Statement
-from bot.respondents.disagree import disagreements
 
 if TYPE_CHECKING:
     from bot.index import PlaybookIndex

@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from bot.api.deps import Auth, RateLimited, current_owner
-from bot.api.schemas import MessageIn, TurnOut
+from bot.api.schemas import MessageIn, TurnOut, error_responses
 from bot.api.sessions import IDEMPOTENCY_DOC, SessionId, _turn_out
 from bot.api.web import HEADERS, WEB_DIR
 from bot.errors import NotFound
@@ -19,6 +19,7 @@ from bot.respondents.records import Person
 from bot.respondents.service import Respondents
 
 TOKEN_HEADER = "X-Respondent-Token"
+LEAD = (401, 404, 429)  # the lead's routes: a key, their session, the rate limit
 Owner = Annotated[str, Depends(current_owner)]
 Text = Annotated[str, Field(max_length=320)]
 
@@ -52,28 +53,28 @@ def build_router(service: Respondents) -> APIRouter:
     """The respondents routes over one service."""
     r = APIRouter(prefix="/v1", tags=["respondents"])
 
-    @r.post("/sessions/{session_id}/respondents", status_code=201)
+    @r.post("/sessions/{session_id}/respondents", status_code=201, responses=error_responses(*LEAD, 413, 422))
     def invite(session_id: SessionId, body: NewRespondents, owner: Owner) -> dict[str, Any]:
         """Name a person per area; each gets a link (its token is shown only here) to answer their areas."""
         people = [Person(p.name, p.areas, p.role, p.email) for p in body.respondents]
         return {"respondents": [i.to_dict() for i in service.invite(session_id, owner, people, owner)]}
 
-    @r.get("/sessions/{session_id}/respondents")
+    @r.get("/sessions/{session_id}/respondents", responses=error_responses(*LEAD))
     def named(session_id: SessionId, owner: Owner) -> dict[str, Any]:
         """The people named in this interview, and whether each is invited, answering or done."""
         return {"respondents": [p.to_dict() for p in service.named(session_id, owner)]}
 
-    @r.post("/sessions/{session_id}/respondents/remind")
+    @r.post("/sessions/{session_id}/respondents/remind", responses=error_responses(*LEAD))
     def remind(session_id: SessionId, owner: Owner) -> dict[str, Any]:
         """The people whose areas are still open (Slack respondents get a reminder in their thread)."""
         return {"reminded": [p.to_dict() for p in service.remind(session_id, owner, owner)]}
 
-    @r.get("/respond")
+    @r.get("/respond", responses=error_responses(404, 429))
     def own(request: Request, token: Annotated[str, Depends(respondent_token)]) -> dict[str, Any]:
         """The link holder's areas and conversation (send the link's token in X-Respondent-Token)."""
         return _guarded(request, lambda: service.own(token).to_dict())
 
-    @r.post("/respond/messages", response_model=TurnOut)
+    @r.post("/respond/messages", response_model=TurnOut, responses=error_responses(404, 413, 422, 429))
     def answer(
         request: Request,
         body: MessageIn,

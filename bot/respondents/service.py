@@ -79,6 +79,25 @@ class Respondents(StoreBase):
         self.audit("respondents.reminded", f"session:{session_id}", {"respondents": [r.id for r in out]}, caller)
         return out
 
+    def areas_named(self, text: str) -> list[str]:
+        """The areas a comma-separated list names ("data pipeline, governance"), by id or a unique
+        part of their titles; an unknown one is InvalidInput naming them all."""
+        out = []
+        for chunk in (c.strip().lower() for c in text.split(",") if c.strip()):
+            hits = [d.id for d in self.rubric.dimensions if chunk.replace(" ", "_") == d.id]
+            hits = hits or [
+                d.id for d in self.rubric.dimensions if chunk in f"{d.id} {d.title} {d.ready_title}".lower()
+            ]
+            if len(hits) != 1:
+                names = ", ".join(d.ready_title.lower() for d in self.rubric.dimensions)
+                raise InvalidInput(f"Which area is {chunk!r}? Name one of: {names}.")
+            out.append(hits[0])
+        return out
+
+    def titles(self, areas: Sequence[str]) -> str:
+        """The areas' readable names, for people: "Production data pipeline, Governance and guardrails in place"."""
+        return ", ".join(self.rubric.dimension(a).ready_title for a in areas)
+
     # --- a respondent, through their link ----------------------------------------------
 
     def own(self, token: str) -> Own:

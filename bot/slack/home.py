@@ -134,8 +134,7 @@ def publish_home(coach: Coach, client: WebClient, team: str, user: str, portfoli
     owner = workspace_owner(team)
     reports = coach.recent_reports(owner, limit=1 + EARLIER)
     views = coach.gaps(reports[0].assessment_id, owner=owner) if reports and reports[0].assessment_id else []
-    portfolio = portfolio or Portfolio(coach.store.engine, coach.settings, coach.rubric)
-    pilots = pilot_blocks(portfolio.view(owner).pilots, user)
+    pilots = pilot_blocks(portfolio.view(owner).pilots, user) if portfolio is not None else []
     client.views_publish(user_id=user, view=home_view(reports, views, pilots))
 
 

@@ -13,7 +13,6 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.errors import InvalidInput
-from bot.knowledge import Rubric
 from bot.respondents.records import Finished, Person
 from bot.respondents.service import Respondents
 from bot.service import Coach
@@ -27,21 +26,6 @@ USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 Verb = tuple[str, Callable[[dict[str, Any], WebClient, Respond], None]]  # (what the ack says, the lazy work)
 ASK_USAGE = "Name someone for areas: `/readiness ask @person data pipeline, governance [as data engineer]`."
 NO_INTERVIEW = "No interview in this channel yet: start one with `/readiness start`, then name people for its areas."
-
-
-def areas_of(text: str, rubric: Rubric) -> list[str]:
-    """The areas a comma-separated list names, by id or by a unique part of their titles."""
-    out = []
-    for chunk in (c.strip().lower() for c in text.split(",") if c.strip()):
-        hits = [d.id for d in rubric.dimensions if chunk.replace(" ", "_") == d.id]
-        hits = hits or [d.id for d in rubric.dimensions if chunk in f"{d.id} {d.title} {d.ready_title}".lower()]
-        if len(hits) != 1:
-            names = ", ".join(d.ready_title.lower() for d in rubric.dimensions)
-            raise InvalidInput(f"Which area is {chunk!r}? Name one of: {names}.")
-        out.append(hits[0])
-    if not out:
-        raise InvalidInput(ASK_USAGE)
-    return out
 
 
 def display_name(client: WebClient, user: str) -> str:
@@ -73,11 +57,13 @@ class SlackRespondents:
         if not users:
             respond(text=ASK_USAGE)
             return
-        areas = areas_of(listed, self.coach.rubric)
+        areas = self.service.areas_named(listed)
+        if not areas:
+            raise InvalidInput(ASK_USAGE)
         for user in users:
             self._ask_one(client, team, session.id, lead, user, areas, role.strip())
         who = ", ".join(f"<@{u}>" for u in users)
-        titles = ", ".join(self.coach.rubric.dimension(a).ready_title for a in areas)
+        titles = self.service.titles(areas)
         thread_of(session.external_key or "").poster(client).mrkdwn(
             f"<@{lead}> asked {who} about {escape(titles)}: they answer in a DM; the report comes when all are in."
         )
@@ -85,7 +71,7 @@ class SlackRespondents:
     def _ask_one(self, client: WebClient, team: str, session_id: str, lead: str, user: str, areas: list[str],
                  role: str) -> None:  # fmt: skip
         dm = str(client.conversations_open(users=user)["channel"]["id"])
-        titles = ", ".join(self.coach.rubric.dimension(a).ready_title for a in areas)
+        titles = self.service.titles(areas)
         ts = Poster(client, dm, None).mrkdwn(
             f"<@{lead}> asked you to answer for the readiness interview about {escape(titles)}. "
             "Reply in this thread; I'll ask one thing at a time."
@@ -105,7 +91,7 @@ class SlackRespondents:
         due = self.service.remind(session.id, workspace_owner(team), f"slack:{team}:{lead}")
         for person in due:
             if person.thread and person.thread.startswith("slack:"):
-                titles = ", ".join(self.coach.rubric.dimension(a).ready_title for a in person.areas)
+                titles = self.service.titles(person.areas)
                 thread_of(person.thread).poster(client).mrkdwn(
                     f"A reminder: <@{lead}> is waiting for your answers about {escape(titles)}. Reply here."
                 )
