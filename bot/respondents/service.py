@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from bot.errors import Conflict, InvalidInput, NotFound
+from bot.errors import CoachError, Conflict, InvalidInput, NotFound
 from bot.interview_state import InterviewState, Part
 from bot.limits import clean_text
 from bot.models import Statement, Turn, utcnow
@@ -127,7 +127,11 @@ class Respondents(StoreBase):
             if row is None:
                 return
             row.status, row.answered_at, lead_id = ("done" if state.done else "answering"), utcnow(), row.session_id
-        finished = self._share(lead_id)
+        try:
+            finished = self._share(lead_id)
+        except CoachError as exc:  # the answer is stored; their next turn shares it again
+            log.warning("respondents: could not share into the lead's interview: %s", type(exc).__name__)
+            return
         for announce in list(self.announcers.values()) if finished else []:
             try:
                 announce(finished)  # type: ignore[arg-type]
