@@ -24,6 +24,7 @@ from bot.periodic import Runner
 from bot.portfolio.service import Portfolio
 from bot.prompts import load_prompts
 from bot.reading.reader import get_reader
+from bot.respondents.service import Respondents
 from bot.service import Coach
 from bot.store import Store, open_store
 from bot.store.db import check_connection, make_engine
@@ -132,6 +133,16 @@ def build_gates(store: Store, settings: Settings, clock: Clock | None = None) ->
     return Gates(store.engine, settings, rubric, load_gate_policy(settings.knowledge_dir), store.audit, clock)
 
 
+def build_respondents(coach: Coach) -> Respondents:
+    """Several respondents over the coach; one per coach, called after each of its stored turns."""
+    for hook in coach.turn_hooks:
+        if isinstance(found := getattr(hook, "__self__", None), Respondents):
+            return found
+    service = Respondents(coach, coach.store.audit)
+    coach.turn_hooks.append(service.after_turn)
+    return service
+
+
 def portfolio_services(settings: Settings) -> tuple[Portfolio, Gates]:
     """The portfolio and the gate on the configured database, without the index or engine (the CLI's)."""
     store = open_store(settings)
@@ -177,11 +188,15 @@ def inbox_job(bolt: App, coach: Coach) -> Callable[[], object]:
     return lambda: replay_unfinished(bolt, claims)
 
 
-def build_bolt(settings: Settings, coach: Coach, checkins: Checkins, socket_mode: bool = False) -> App:
-    """The Bolt app over the coach and check-ins."""
+def build_bolt(
+    settings: Settings, coach: Coach, checkins: Checkins, socket_mode: bool = False, gates: Gates | None = None
+) -> App:
+    """The Bolt app over the coach, check-ins, several respondents and the gate's sign-off buttons."""
     from bot.slack.app import create_slack_app
 
-    return create_slack_app(settings, coach, checkins, socket_mode=socket_mode)
+    gates = gates or build_gates(coach.store, settings, checkins.clock)
+    return create_slack_app(settings, coach, checkins, socket_mode=socket_mode, respondents=build_respondents(coach),
+                            gates=gates, portfolio=build_portfolio(coach.store, settings, checkins.clock))  # fmt: skip
 
 
 def warm_up(coach: Coach) -> None:
@@ -206,16 +221,19 @@ class Server:
         from bot.api.gate import mount_gate
         from bot.api.pilots import mount_pilots
         from bot.api.portfolio import mount_portfolio
+        from bot.api.respondents import mount_respondents
         from bot.slack.http import mount_slack
 
         checkins = build_checkins(coach, self.clock, self.settings)
         app.state.checkins = checkins
         mount_pilots(app, checkins)
         mount_portfolio(app, build_portfolio(coach.store, self.settings, checkins.clock))
-        mount_gate(app, build_gates(coach.store, self.settings, checkins.clock))
+        gates = build_gates(coach.store, self.settings, checkins.clock)
+        mount_gate(app, gates)
+        mount_respondents(app, build_respondents(coach))
         self.jobs.add("checkins", checkin_job(checkins, notifier_for(self.settings, checkins)), CHECKIN_SECONDS)
         if self.settings.slack_enabled and self.settings.slack_signing_secret is not None:
-            bolt = build_bolt(self.settings, coach, checkins)
+            bolt = build_bolt(self.settings, coach, checkins, gates=gates)
             mount_slack(app, self.settings, bolt)
             self.jobs.add("slack-inbox", inbox_job(bolt, coach), INBOX_SECONDS)
 

@@ -17,7 +17,7 @@ from bot.interview_replies import (
     is_question,
     match_choice,
 )
-from bot.interview_state import COMMANDS, HELP, InterviewState, Reply, Snapshot
+from bot.interview_state import COMMANDS, HELP, InterviewState, Part, Reply, Snapshot
 from bot.knowledge import Dimension, IntroQuestion, Rubric
 from bot.models import Choice, GroundedAnswer, Judgement, Report, Statement
 from bot.text import quote
@@ -52,14 +52,16 @@ class Interview:
         return judgement.status != "unknown" and judgement.confidence >= floor and bool(judgement.evidence)
 
     # -- public --------------------------------------------------------------
-    def start(self, pilot_name: str | None = None) -> tuple[InterviewState, Reply]:
-        """A fresh state and the opening question."""
-        state = InterviewState(pilot_name=pilot_name)
+    def start(self, pilot_name: str | None = None, part: Part | None = None) -> tuple[InterviewState, Reply]:
+        """A fresh state and the opening question; `part` limits it to one respondent's areas."""
+        state = InterviewState(pilot_name=pilot_name, part=part)
         name = f" about {pilot_name}" if pilot_name else ""
-        opening = (
-            f"Hi! I'm the Readiness Coach. I'll ask you a few questions{name} and then give you "
-            "a gap list you can act on this week. Type `help` at any time.\n\n"
-        )
+        then = "and then give you a gap list you can act on this week"
+        if part is not None and not part.reports:
+            areas = ", ".join(self.rubric.dimension(a).ready_title for a in part.areas)
+            then = f"on your areas ({areas}); your answers go into one report with your colleagues'"
+        opening = f"Hi! I'm the Readiness Coach. I'll ask you a few questions{name} {then}. "
+        opening += "Type `help` at any time.\n\n"
         reply = self._enter(state)
         reply.text = opening + reply.text
         return state, reply
@@ -100,7 +102,7 @@ class Interview:
         """Per dimension: done, skipped, current or pending."""
         out = {}
         for i, (kind, ident) in enumerate(self.plan):
-            if kind != "dim":
+            if kind != "dim" or not asks(state, ident):
                 continue
             if ident in state.skipped:
                 out[ident] = "skipped"
@@ -229,10 +231,13 @@ class Interview:
         while state.step < len(self.plan):
             kind, ident = self.plan[state.step]
             if kind == "intro":
-                if self._intro[ident].names_pilot and state.pilot_name:
+                if (self._intro[ident].names_pilot and state.pilot_name) or not asks(state, ""):
                     state.step += 1
                     continue
                 break
+            if not asks(state, ident):  # answered by another respondent
+                state.step += 1
+                continue
             dim = self.rubric.dimension(ident)
             prior = self.engine.judge(dim, state.statements)
             if self.settled(prior, self.policy.confirm):  # kept, so the confirmation is judged once
@@ -246,6 +251,8 @@ class Interview:
             state.step += 1
         if state.step >= len(self.plan):
             state.done = True
+            if state.part is not None and state.part.hold:
+                return Reply(note + state.part.hold, "done", "", done=True)
             text = note + "That's everything I need. Here is your gap list."
             return Reply(text, "done", "", done=True, want_report=True, choices=list(AFTER_REPORT))
         reply = self.ask_current(state)
@@ -258,8 +265,8 @@ class Interview:
         if kind == "intro":
             return self._say(state, self._intro[ident].ask)
         dim = self.rubric.dimension(ident)
-        n = sum(1 for k, _ in self.plan[: state.step + 1] if k == "dim")
-        head = f"**{dim.ready_title}** ({n}/{len(self.rubric.dimensions)}). "
+        n = sum(1 for k, i in self.plan[: state.step + 1] if k == "dim" and asks(state, i))
+        head = f"**{dim.ready_title}** ({n}/{sum(1 for d in self.rubric.dimensions if asks(state, d.id))}). "
         if state.confirming:
             said = state.confirm_quote
             return self._say(state, f'{head}You said "{quote(said, 140)}". Is that still true?')
@@ -303,3 +310,10 @@ class Interview:
     def _after_report(self, state: InterviewState, text: str, report: Report | None, on_token: OnToken | None) -> Reply:
         """After the report: a question gets a grounded answer; anything else, what to do next."""
         return after_report(self.rubric, self.ask, text, report, on_token)
+
+
+def asks(state: InterviewState, area: str) -> bool:
+    """Whether this interview asks about `area` ("" for the opening questions): all of them unless split."""
+    if state.part is None:
+        return True
+    return state.part.intro if not area else area in state.part.areas

@@ -32,6 +32,9 @@ def cmd_status(iv: Steps, state: InterviewState) -> Reply:
 
 def cmd_report(iv: Steps, state: InterviewState) -> Reply:
     """Ask the caller for the gap list so far, saying how many areas are still open."""
+    if state.part is not None and not state.part.reports:
+        text = "The report goes to the person who asked you, once everyone has answered their areas."
+        return Reply(text, iv.topic(state), iv.question_id(state), done=state.done, choices=iv.choices(state))
     still = [k for k, v in iv.progress(state).items() if v in ("current", "pending")]
     text = "Here is your gap list."
     if still:
@@ -85,7 +88,8 @@ def cmd_back(iv: Steps, state: InterviewState) -> Reply:
 
 def cmd_restart(iv: Steps, state: InterviewState) -> Reply:
     """Start the interview over, keeping the pilot's name."""
-    fresh, reply = iv.start(state.pilot_name)
+    fresh, reply = iv.start(state.pilot_name, state.part)
+    fresh.shared = state.shared  # the other respondents' answers are theirs to restart
     for name in InterviewState.model_fields:
         setattr(state, name, getattr(fresh, name))
     return reply

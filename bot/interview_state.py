@@ -31,6 +31,15 @@ class Snapshot(BaseModel):
     confirm_status: Status | None = None
 
 
+class Part(BaseModel):
+    """One respondent's share of an interview split by area (bot/respondents): what it asks and says."""
+
+    areas: list[str] = Field(default_factory=list)  # the only areas asked here (others are answered elsewhere)
+    intro: bool = True  # ask the opening questions (the lead's interview does; a respondent's does not)
+    hold: str = ""  # said at the end instead of making the report, while others still answer
+    reports: bool = True  # False for a respondent: the report goes to the lead, not to them
+
+
 class InterviewState(BaseModel):
     """Everything needed to resume an interview; stored as JSON with the session."""
 
@@ -49,6 +58,8 @@ class InterviewState(BaseModel):
     confirm_quote: str = ""  # what they said that answered it (quoted in the confirmation)
     confirm_status: Status | None = None  # and what it means: a Yes records it with this status
     asked: list[str] = Field(default_factory=list)  # question ids asked so far, in order
+    part: Part | None = None  # set when the interview is split between several respondents
+    shared: list[Statement] = Field(default_factory=list)  # the other respondents' answers: reported, not asked
 
 
 @dataclass
@@ -70,8 +81,8 @@ class Steps(Protocol):
     rubric: Rubric
     plan: list[tuple[str, str]]
 
-    def start(self, pilot_name: str | None = None) -> tuple[InterviewState, Reply]:
-        """A fresh state and the opening question."""
+    def start(self, pilot_name: str | None = None, part: Part | None = None) -> tuple[InterviewState, Reply]:
+        """A fresh state and the opening question (`part`: one respondent's share)."""
         ...
 
     def topic(self, state: InterviewState) -> str:

@@ -127,6 +127,15 @@ class InPlace(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
+class Disagreement(BaseModel):
+    """Two respondents who read one area differently (one says in place, the other a gap): both quoted."""
+
+    dimension: str
+    title: str
+    in_place: list[Evidence] = Field(default_factory=list)  # who says it is in place, in their words
+    gap: list[Evidence] = Field(default_factory=list)  # who says it is a gap, in theirs
+
+
 class Report(BaseModel):
     """The assessment: verdict, dimensions, ranked gaps, open questions, what is in place (schema v1.1)."""
 
@@ -142,6 +151,7 @@ class Report(BaseModel):
     gaps: list[Gap]
     open_questions: list[OpenQuestion]
     in_place: list[InPlace] = Field(default_factory=list)  # what is in place, with the team's words (1.1)
+    disagreements: list[Disagreement] = Field(default_factory=list)  # respondents who disagree on an area (1.1)
     engine: str  # offline or openai, or mixed when judgements came from both (the model and its fallback)
     rubric_version: str
     prompt_version: str

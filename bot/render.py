@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from bot.models import Citation, Gap, Report
+from bot.models import Citation, Evidence, Gap, Report
 
 BADGE = {"critical": "🔴 critical", "high": "🟠 high", "medium": "🟡 medium"}
 STYLE = {"critical": "bold red", "high": "dark_orange", "medium": "yellow"}
@@ -126,7 +126,7 @@ def to_markdown(report: Report) -> str:
         out += ["**This week:**", *[f"- {md_text(a)}" for a in g.actions], ""]  # they name the team's things
         if g.citations:
             out += ["Playbook: " + no_html(sources(g.citations)), ""]
-    out += _in_place_md(report)
+    out += _in_place_md(report) + _disagreements_md(report)
     if report.open_questions:
         out += ["## Open questions", ""]
         out += [f"- **{area_of(q.dimension, q.title)}**: {no_html(q.question)}" for q in report.open_questions]
@@ -143,6 +143,19 @@ def _in_place_md(report: Report) -> list[str]:
         out.append(f"- **{no_html(item.title)}**")
         out += [f'  > "{md_text(e.quote)}"' + (f" ({md_text(e.author)})" if e.author else "") for e in item.evidence]
     return [*out, ""]
+
+
+def said_by(e: Evidence) -> str:
+    """A quote with who said it, for Markdown: '"We have a baseline" (Dana Lee, business owner)'."""
+    return f'"{md_text(e.quote)}"' + (f" ({md_text(e.author)})" if e.author else "")
+
+
+def _disagreements_md(report: Report) -> list[str]:
+    out = ["## Disagreements", ""] if report.disagreements else []
+    for d in report.disagreements:
+        out.append(f"- **{no_html(d.title)}**: the answers disagree; settle it before acting on this area.")
+        out += [f"  - In place: {said_by(e)}" for e in d.in_place] + [f"  - A gap: {said_by(e)}" for e in d.gap]
+    return [*out, ""] if out else []
 
 
 def print_report(report: Report, console: Console) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot.assess import build_report
 from bot.citation_cache import CitationCache, query_for
+from bot.disagreements import disagreements
 from bot.engine.base import Engine
 from bot.engine.grounding import citation
 from bot.knowledge import Dimension, Rubric
@@ -84,11 +85,12 @@ class Reports:
         for dim in report.dimensions:
             dim.engine = engines.get(dim.id)
         report.agentic_engine = agentic_engine
+        report.disagreements = disagreements(self.rubric, self.engine.judge, statements)
         return report
 
     def of_state(self, state: InterviewState) -> Report:
-        """The report of an interview's answers so far."""
-        return self.make(state.statements, state.pilot_name, frozenset(state.skipped))
+        """The report of an interview's answers so far (with the other respondents' when it is split)."""
+        return self.make(state.statements + state.shared, state.pilot_name, frozenset(state.skipped))
 
     def stored(self, session_id: str, state: InterviewState) -> Report:
         """A finished interview's stored report; made and stored now if the session has none."""

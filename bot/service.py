@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 TURN_ATTEMPTS = 5  # a turn re-run on the newer state when another message in its session committed first
+TurnHook = Callable[[str, InterviewState], None]  # (session id, its state as just stored)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Coach(CoachRecords):
         cache = CitationCache.for_settings(settings, self.rubric)
         self.reports = Reports(self.rubric, engine, index, store, prompt_version, reader_version, cache)
         self.turn_attempts = TURN_ATTEMPTS
+        self.turn_hooks: list[TurnHook] = []  # run after each stored turn (several respondents: bot/respondents)
 
     # -- sessions ------------------------------------------------------------
     def start_session(
@@ -146,10 +148,14 @@ class Coach(CoachRecords):
                 return self._replayed(kept, text)
             work = self._work(session_id, rec.state, text, author, key, on_token if not attempt else None)
             try:
-                return self._commit(session_id, rec.version, work)
+                turn = self._commit(session_id, rec.version, work)
             except Conflict:
                 if attempt == self.turn_attempts - 1:
                     raise
+                continue
+            for hook in self.turn_hooks:
+                hook(session_id, work.state)
+            return turn
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _work(

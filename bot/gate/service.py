@@ -6,6 +6,7 @@ named signer may read the review of a pilot they don't own. Refused sign-offs ar
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +31,7 @@ from bot.limits import clean_text
 from bot.redact import scrub
 from bot.store.base import StoreBase, check_choice
 
+log = logging.getLogger(__name__)
 Audit = Callable[[str, str, dict[str, Any], str | None], int]
 NAME_CHARS, TEXT_CHARS = 200, 4000
 
@@ -57,6 +59,7 @@ class Gates(StoreBase):
         super().__init__(engine, settings)
         self.rubric, self.policy, self.audit = rubric, policy, audit
         self.clock: Clock = clock or SystemClock()
+        self.on_open: dict[str, Callable[[Gate], object]] = {}  # told of each new review (Slack DMs its signers)
 
     # --- opening ---------------------------------------------------------------------
 
@@ -83,6 +86,11 @@ class Gates(StoreBase):
             db.flush()
             view = self._view(db, gate, pilot)
         self.audit("gate.opened", f"pilot:{pilot_id}", {"gate_id": view.id, "items": len(view.items)}, caller)
+        for notify in list(self.on_open.values()):
+            try:
+                notify(view)
+            except Exception as exc:  # the review is open; the signers can still sign through the API
+                log.warning("gate: could not send the sign-off requests: %s", type(exc).__name__)
         return view
 
     def _signers(self, signers: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:

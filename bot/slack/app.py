@@ -19,13 +19,18 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.checkins.pilots import Checkins
 from bot.config import Settings
 from bot.errors import ConfigError
+from bot.gate.service import Gates
+from bot.portfolio.service import Portfolio
+from bot.respondents.service import Respondents
 from bot.service import Coach
 from bot.slack.actions import register_actions
 from bot.slack.choices import register_choices
 from bot.slack.conversation import Conversations
 from bot.slack.files import register_files
+from bot.slack.gate_buttons import register_gate_buttons
 from bot.slack.home import register_home
 from bot.slack.listeners import done_marker, register_listeners
+from bot.slack.respondents import respondent_verbs
 from bot.slack.setup_checkins import register_checkins_setup
 
 log = logging.getLogger(__name__)
@@ -102,6 +107,9 @@ def create_slack_app(
     client: WebClient | None = None,
     process_before_response: bool = False,
     socket_mode: bool = False,
+    respondents: Respondents | None = None,
+    gates: Gates | None = None,
+    portfolio: Portfolio | None = None,
 ) -> App:
     """The Bolt app; set `process_before_response` only on FaaS (lazy listeners still ack fast).
 
@@ -123,11 +131,14 @@ def create_slack_app(
     app.use(dedupe_middleware(coach))
     convo = Conversations(coach, checkins)
     register_files(app, convo)  # before the generic message listener: Bolt runs the first that matches
-    register_listeners(app, convo)
+    verbs = respondent_verbs(coach, convo, respondents, app.client) if respondents is not None else None
+    register_listeners(app, convo, verbs)
     register_actions(app, coach)
     register_checkins_setup(app, coach, checkins)
-    register_home(app, coach)
+    register_home(app, coach, portfolio)
     register_choices(app, convo)
+    if gates is not None:
+        register_gate_buttons(app, gates)
     return app
 
 

@@ -1,5 +1,6 @@
-"""The app's Home tab: the workspace's latest report in full (every gap, its buttons and state),
-then its earlier reports. Published when someone opens the tab and after a click on it."""
+"""The app's Home tab: the viewer's pilots (those they own or sponsor, the stalled ones first, with
+why), then the workspace's latest report in full (every gap, its buttons and state), then its
+earlier reports. Published when someone opens the tab and after a click on it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from slack_sdk import WebClient
 
 from bot.coach_records import GapView
 from bot.models import Report
+from bot.portfolio.lines import PilotLine
+from bot.portfolio.service import Portfolio
 from bot.service import Coach
 from bot.slack import blocks as bk
 from bot.slack.compact import (
@@ -32,6 +35,7 @@ from bot.slack.listeners import just_ack
 log = logging.getLogger(__name__)
 MAX_HOME_BLOCKS = 100  # Slack's limit for a Home tab view
 EARLIER = 5  # earlier reports listed under the latest one
+MAX_PILOTS = 15  # the viewer's pilots listed on the tab
 EMPTY = (
     "No readiness report in this workspace yet. Run `/readiness start [pilot name]` in a channel, "
     "mention me, or send me a message here to start an interview."
@@ -85,32 +89,63 @@ def earlier_blocks(reports: Sequence[Report]) -> list[bk.Block]:
     return [{"type": "divider"}, *bk.sections("\n".join(lines))]
 
 
-def home_view(reports: Sequence[Report], views: Sequence[GapView]) -> dict[str, Any]:
-    """The Home tab: the first report in full with `views` (its gaps), then the others listed."""
+def yours(pilots: Sequence[PilotLine], user: str) -> list[PilotLine]:
+    """The pilots whose business owner or sponsor is this Slack user, stalled ones first."""
+    mine = [p for p in pilots if user in (p.business_owner, p.sponsor, f"<@{p.business_owner}>")]
+    return sorted(mine, key=lambda p: (not p.stalled, p.name.lower()))
+
+
+def _pilot_line(p: PilotLine, user: str) -> str:
+    role = "you own it" if p.business_owner == user else "you sponsor it"
+    verdict = bk.VERDICT.get(p.verdict or "", p.verdict or "not assessed")
+    line = f"• *{bk.escape(p.name)}* ({role}): {verdict}, {p.stage.replace('_', ' ')}"
+    if p.stalled:
+        line += "\n   :warning: Stalled: " + bk.escape("; ".join(p.stall_reasons) or p.headline)
+    return line
+
+
+def pilot_blocks(pilots: Sequence[PilotLine], user: str) -> list[bk.Block]:
+    """The viewer's pilots: how many, how many stalled, one line each (capped; `coach portfolio` has all)."""
+    mine = yours(pilots, user)
+    if not mine:
+        return []
+    stalled = sum(1 for p in mine if p.stalled)
+    lines = [f"*Your pilots*: {len(mine)}, {stalled} stalled"]
+    lines += [_pilot_line(p, user) for p in mine[:MAX_PILOTS]]
+    if len(mine) > MAX_PILOTS:
+        lines.append(f"…and {len(mine) - MAX_PILOTS} more: see the /portfolio page.")
+    return [*bk.sections("\n".join(lines)), {"type": "divider"}]
+
+
+def home_view(
+    reports: Sequence[Report], views: Sequence[GapView], pilots: list[bk.Block] | None = None
+) -> dict[str, Any]:
+    """The Home tab: the viewer's pilots, the first report in full with `views` (its gaps), then the others."""
     if not reports:
-        return {"type": "home", "blocks": bk.sections(EMPTY)}
-    blocks = latest_blocks(reports[0], views) + earlier_blocks(reports[1:])
+        return {"type": "home", "blocks": (pilots or []) + bk.sections(EMPTY)}
+    blocks = (pilots or []) + latest_blocks(reports[0], views) + earlier_blocks(reports[1:])
     if len(blocks) > MAX_HOME_BLOCKS:  # only with very many gaps: the file in the thread has them all
         blocks = blocks[: MAX_HOME_BLOCKS - 1] + bk.context(f"The rest is in {REPORT_FILE} in the report's thread.")
     return {"type": "home", "blocks": blocks}
 
 
-def publish_home(coach: Coach, client: WebClient, team: str, user: str) -> None:
+def publish_home(coach: Coach, client: WebClient, team: str, user: str, portfolio: Portfolio | None = None) -> None:
     """Build the workspace's Home tab and publish it for one user."""
     owner = workspace_owner(team)
     reports = coach.recent_reports(owner, limit=1 + EARLIER)
     views = coach.gaps(reports[0].assessment_id, owner=owner) if reports and reports[0].assessment_id else []
-    client.views_publish(user_id=user, view=home_view(reports, views))
+    pilots = pilot_blocks(portfolio.view(owner).pilots, user) if portfolio is not None else []
+    client.views_publish(user_id=user, view=home_view(reports, views, pilots))
 
 
-def register_home(app: App, coach: Coach) -> None:
+def register_home(app: App, coach: Coach, portfolio: Portfolio | None = None) -> None:
     """Publish the Home tab whenever someone opens it."""
 
     def on_home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") != "home" or not event.get("user"):
             return  # the Messages tab sends the same event
         try:
-            publish_home(coach, client, str(body.get("team_id") or ""), str(event["user"]))
+            publish_home(coach, client, str(body.get("team_id") or ""), str(event["user"]), portfolio)
         except Exception as exc:  # nobody to tell but the log: the tab keeps its last view
             log.warning("slack: could not publish the Home tab: %s", type(exc).__name__)
 

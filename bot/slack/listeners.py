@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -25,6 +25,8 @@ HELP = (
     "on.\n• `/readiness start [pilot name]`: start an interview in a thread here\n"
     "• `/readiness status`: progress of the latest interview in this channel\n"
     "• `/readiness report`: post its gap list so far\n"
+    "• `/readiness ask @person area, area [as role]`: that person answers those areas in a DM\n"
+    "• `/readiness remind`: nudge whoever named has not finished\n"
     "• Mention me with a question (`@coach what does good governance look like?`) for an "
     "answer from the playbook, or DM me."
 )
@@ -68,8 +70,11 @@ def just_ack(ack: Ack) -> None:
     ack()
 
 
-def register_listeners(app: App, convo: Conversations) -> None:
-    """Attach the event and command listeners to the Bolt app."""
+Verb = tuple[str, Callable[[dict[str, Any], WebClient, Respond], None]]  # a `/readiness` verb: ack text, lazy work
+
+
+def register_listeners(app: App, convo: Conversations, verbs: Mapping[str, Verb] | None = None) -> None:
+    """Attach the event and command listeners to the Bolt app (`verbs`: more `/readiness` verbs)."""
     claims = convo.coach.event_claims()
 
     def on_mention(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
@@ -114,14 +119,17 @@ def register_listeners(app: App, convo: Conversations) -> None:
     app.event("app_mention")(ack=just_ack, lazy=[on_mention])
     app.event("message")(ack=just_ack, lazy=[on_message])
     app.event("assistant_thread_started")(ack=just_ack, lazy=[on_thread_started])
-    register_command(app, convo)
+    register_command(app, convo, verbs or {})
 
 
-def register_command(app: App, convo: Conversations) -> None:
-    """`/readiness start [pilot] | status | report | help`."""
+def register_command(app: App, convo: Conversations, verbs: Mapping[str, Verb]) -> None:
+    """`/readiness start [pilot] | status | report | help`, and the `verbs` given."""
 
     def ack_command(ack: Ack, command: dict[str, Any]) -> None:
         verb = (command.get("text") or "").strip().split(" ", 1)[0].lower()
+        if verb in verbs:
+            ack(text=verbs[verb][0])
+            return
         if verb == "start":
             ack(text="Starting an interview in a thread…")
             return
@@ -140,7 +148,9 @@ def register_command(app: App, convo: Conversations) -> None:
         text = (command.get("text") or "").strip()
         verb, _, rest = text.partition(" ")
         team, channel, user = command["team_id"], command["channel_id"], command["user_id"]
-        if verb.lower() == "start":
+        if verb.lower() in verbs:
+            verbs[verb.lower()][1](command, client, respond)
+        elif verb.lower() == "start":
             start_in_channel(client, convo, command, rest.strip() or None, respond)
         elif verb.lower() == "report" and (session := convo.latest_in(team, channel)):
             convo.report(client, thread_of(session.external_key or ""), session.id, user)

@@ -13,7 +13,7 @@ from bot import models
 from bot.models import REPORT_SCHEMA_VERSION, Report
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "report-schema.md"
-MODELS = ["Report", "DimensionResult", "Gap", "OpenQuestion", "InPlace", "Evidence", "Citation"]
+MODELS = ["Report", "DimensionResult", "Gap", "OpenQuestion", "InPlace", "Disagreement", "Evidence", "Citation"]
 _SECTION = re.compile(r"^## `(\w+)`\n(.*?)(?=^## |\Z)", re.M | re.S)
 _FIELDS = re.compile(r"^\| ((?:`\w+`(?:, )?)+) \|", re.M)
 

@@ -36,7 +36,8 @@ API
 - `transcript(channel=None, thread_ts=None)`: the calls as readable text (blocks rendered).
 
 Methods answered: auth.test, chat.postMessage, chat.update, chat.postEphemeral,
-conversations.replies, users.info, files.getUploadURLExternal (+ the upload URL),
+conversations.replies, conversations.open (DM channel `D` + user id), users.info,
+files.getUploadURLExternal (+ the upload URL),
 files.completeUploadExternal, assistant.threads.setStatus / setSuggestedPrompts / setTitle,
 views.open, views.publish; anything else gets `{"ok": true}`.
 """
@@ -260,6 +261,10 @@ class FakeSlack:
         posts = self.posts(args.get("channel"), args.get("ts"))
         messages = [p.response["message"] for p in posts if p.response.get("ok")]
         return {"ok": True, "messages": messages, "has_more": False}
+
+    def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = str(args.get("users", "")).split(",")[0]
+        return {"ok": True, "channel": {"id": f"D{user}"}}  # one DM channel per user, as Slack keeps it
 
     def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         uid = str(args.get("user", ""))

@@ -131,6 +131,7 @@ def test_an_old_events_table_gains_done_at_in_place(replicas: tuple[Store, Store
         conn.execute(text("DROP TABLE slack_events"))
         conn.execute(text("DROP TABLE alembic_version"))
         conn.execute(text("DROP TABLE turn_keys"))  # added after that release
+        conn.execute(text("DROP TABLE respondents"))  # added by revision 0006
         for table in ("gate_signers", "gate_items", "gates"):  # added by revision 0005
             conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("DROP TABLE pilot_questions"))  # and these two by revision 0004

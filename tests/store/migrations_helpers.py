@@ -16,6 +16,7 @@ from sqlalchemy import Engine, MetaData, inspect, text
 
 import bot.checkins.tables  # noqa: F401  (registers the check-in tables on Base.metadata)
 import bot.gate.tables  # noqa: F401  (registers the gate tables)
+import bot.respondents.tables  # noqa: F401  (registers the respondents table)
 import bot.store.slack_events  # noqa: F401  (registers the Slack event table)
 import bot.store.tables  # noqa: F401
 from bot.config import PROJECT_ROOT, Settings

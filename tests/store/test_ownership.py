@@ -54,6 +54,7 @@ def test_an_older_database_gains_owners_from_sessions(make_store: MakeStore, rep
     with old.engine.begin() as conn:  # back to the table as it was before assessments had owners (and migrations)
         conn.execute(text("DROP TABLE alembic_version"))
         conn.execute(text("DROP TABLE turn_keys"))  # added after that release
+        conn.execute(text("DROP TABLE respondents"))  # added by revision 0006
         for table in ("gate_signers", "gate_items", "gates"):  # added by revision 0005
             conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("DROP TABLE pilot_questions"))  # and these two by revision 0004
