@@ -75,12 +75,12 @@ def _interview(rig: Rig) -> str:
     raise AssertionError("the interview did not finish")
 
 
-def _checkin(rig: Rig, assessment_id: int) -> int:
+def _checkin(rig: Rig, assessment_id: str) -> str:
     """A pilot named with personal data, and a check-in answer carrying every planted item."""
     body = {"assessment_id": assessment_id, "name": PILOT_NAME, "business_owner": "Dana", "sponsor": "Sam"}
     made = rig.client.post("/v1/pilots", json=body, headers=A)
     assert made.status_code == 201, made.text
-    pid = int(made.json()["pilot"]["id"])
+    pid = str(made.json()["pilot"]["id"])
     text = "\n".join(f"1 in progress: {p}" for p in PLANTED)
     body = {"text": text, "author": PERSONAL["email"]}
     answered = rig.client.post(f"/v1/pilots/{pid}/checkins", json=body, headers=A)
