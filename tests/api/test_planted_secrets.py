@@ -6,6 +6,7 @@ secrets nowhere. Reports, pilots and check-ins quote the redacted text.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -92,7 +93,8 @@ def _found(text: str, items: dict[str, str]) -> list[str]:
     return [label for label, raw in items.items() if raw in text]
 
 
-def test_planted_items_are_stored_redacted(rig: Rig) -> None:
+def test_planted_items_are_stored_redacted(rig: Rig, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)  # every log line the whole run writes, debug included
     session_id = _interview(rig)
     report = rig.client.get(f"/v1/sessions/{session_id}/report", headers=A)
     pid = _checkin(rig, report.json()["assessment_id"])
@@ -117,3 +119,4 @@ def test_planted_items_are_stored_redacted(rig: Rig) -> None:
     ]
     assert [_found(text, SECRETS | PERSONAL) for text in shown] == [[]] * len(shown)
     assert "[SECRET]" in tables["sessions"] and "[NAME]" in tables["pilots"]
+    assert caplog.records and _found(caplog.text, SECRETS | PERSONAL) == []  # nor in the logs
