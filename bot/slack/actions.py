@@ -9,14 +9,13 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.errors import InvalidInput, NotFound
-from bot.limits import clean_text
+from bot.limits import clean_text, is_public_id
 from bot.service import Coach
 from bot.slack import blocks as bk
 from bot.slack import compact
 from bot.slack.conversation import workspace_owner
 from bot.slack.home import publish_home
 from bot.slack.replies import Poster, run_reporting
-from bot.store.public_ids import is_public_id
 
 log = logging.getLogger(__name__)
 

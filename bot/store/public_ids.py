@@ -10,18 +10,15 @@ one is simply not found), an `int` an internal key. Adapters only ever pass the 
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.limits import valid_id
+from bot.limits import is_public_id, valid_id
 
-PUBLIC_ID = re.compile(r"[0-9a-f]{32}")
-PUBLIC_ID_PATTERN = "^[0-9a-f]{32}$"  # for API path and schema validation
-PUBLIC_ID_CHARS = 32
+__all__ = ["Ref", "is_public_id", "new_public_id", "row_by_ref", "shown"]
 Ref = int | str  # str: a public id (from outside); int: an internal key (from the services themselves)
 
 RowT = TypeVar("RowT")
@@ -30,11 +27,6 @@ RowT = TypeVar("RowT")
 def new_public_id() -> str:
     """A fresh, non-guessable public id (122 random bits, uuid4 hex)."""
     return uuid.uuid4().hex
-
-
-def is_public_id(value: object) -> bool:
-    """True when `value` has the shape of a public id (an old integer id never does)."""
-    return isinstance(value, str) and PUBLIC_ID.fullmatch(value) is not None
 
 
 def row_by_ref(db: Session, row_type: type[RowT], ref: Ref) -> RowT | None:
