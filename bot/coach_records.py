@@ -40,16 +40,16 @@ class SessionSummary:
     created_at: datetime
     updated_at: datetime
     first_answer: str | None
-    assessment_id: int | None
+    assessment_id: str | None  # the latest report's public id
     verdict: str | None
 
 
 @dataclass(frozen=True)
 class GapView:
-    """A tracked gap as adapters show it."""
+    """A tracked gap as adapters show it: named by public ids (its own and its assessment's)."""
 
-    id: int
-    assessment_id: int
+    id: str
+    assessment_id: str
     dimension: str
     severity: str
     status: str
@@ -75,7 +75,9 @@ def _summary(rec: SessionRecord, digest: SessionDigest) -> SessionSummary:
 
 
 def _gap(rec: GapRecord) -> GapView:
-    return GapView(rec.id, rec.assessment_id, rec.dimension, rec.severity, rec.status, rec.title, rec.owner)
+    return GapView(
+        rec.public_id, rec.assessment_public_id, rec.dimension, rec.severity, rec.status, rec.title, rec.owner
+    )
 
 
 class CoachRecords:
@@ -102,21 +104,21 @@ class CoachRecords:
         digests = self.store.session_digests([r.id for r in recs])
         return [_summary(r, digests[r.id]) for r in recs]
 
-    def stored_report(self, assessment_id: int, owner: str | None = None) -> Report:
-        """A stored assessment's report; NotFound when missing or (with `owner`) another owner's."""
+    def stored_report(self, assessment_id: str, owner: str | None = None) -> Report:
+        """A stored assessment's report by public id; NotFound when missing or (with `owner`) another owner's."""
         return self.store.get_assessment(assessment_id, owner=owner).report
 
     def recent_reports(self, owner: str, limit: int = 5) -> list[Report]:
         """The owner's newest stored reports first, each with its `assessment_id`."""
         return [rec.report for rec in self.store.recent_assessments(owner, limit)]
 
-    def gaps(self, assessment_id: int, owner: str | None = None) -> list[GapView]:
+    def gaps(self, assessment_id: str, owner: str | None = None) -> list[GapView]:
         """The gaps of a stored assessment, in report order."""
         return [_gap(g) for g in self.store.list_gaps(assessment_id, owner=owner)]
 
     def update_gap(
         self,
-        gap_id: int,
+        gap_id: str,
         status: str | None = None,
         assignee: str | None = None,
         actor: str | None = None,
@@ -127,7 +129,7 @@ class CoachRecords:
 
     def record_feedback(
         self,
-        assessment_id: int,
+        assessment_id: str,
         helpful: bool,
         actor: str,
         comment: str = "",
@@ -135,12 +137,12 @@ class CoachRecords:
         source: str = "slack",
     ) -> int:
         """Keep a reader's verdict on a report (and their comment) in the audit log; returns its id."""
-        self.store.get_assessment(assessment_id, owner=owner)  # another owner's report: NotFound
+        found = self.store.get_assessment(assessment_id, owner=owner)  # another owner's report: NotFound
         detail: dict[str, Any] = {"helpful": helpful}
         kind = f"{source}.feedback"
         if comment:
             detail["comment"], kind = comment, f"{source}.feedback_comment"
-        return self.store.audit(kind, f"assessment:{assessment_id}", detail, actor=actor)
+        return self.store.audit(kind, f"assessment:{found.public_id}", detail, actor=actor)
 
     def audit(self, kind: str, subject: str, detail: dict[str, Any], actor: str | None = None) -> int:
         """Append an entry to the audit log (its text redacted)."""

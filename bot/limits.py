@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from bot.errors import InputTooLarge, InvalidInput
@@ -76,3 +77,12 @@ MAX_DB_ID = 2**31 - 1
 def valid_id(value: int) -> bool:
     """True when `value` can be the id of a stored row."""
     return 1 <= value <= MAX_DB_ID
+
+
+# What records are called outside the store (bot/store/public_ids.py): uuid4 hex, 32 characters.
+PUBLIC_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def is_public_id(value: object) -> bool:
+    """True when `value` has the shape of a public id (an old integer id never does)."""
+    return isinstance(value, str) and PUBLIC_ID.fullmatch(value) is not None

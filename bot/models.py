@@ -140,7 +140,7 @@ class Report(BaseModel):
     """The assessment: verdict, dimensions, ranked gaps, open questions, what is in place (schema v1.1)."""
 
     schema_version: str = REPORT_SCHEMA_VERSION
-    assessment_id: int | None = None  # set once stored; register a pilot for check-ins with it
+    assessment_id: str | None = None  # its public id once stored; register a pilot for check-ins with it
     pilot_name: str | None = None
     verdict: Verdict
     summary: str
@@ -181,6 +181,6 @@ class Turn(BaseModel):
     options: list[str] = Field(default_factory=list)  # quick replies that make sense now (commands)
     choices: list[Choice] = Field(default_factory=list)  # answer options to the question just asked
     report: Report | None = None  # the report this turn made and stored, if it made one
-    assessment_id: int | None = None  # that report's stored id
-    gap_ids: list[int] = Field(default_factory=list)  # its gaps' stored ids, in report order
+    assessment_id: str | None = None  # that report's stored public id
+    gap_ids: list[str] = Field(default_factory=list)  # its gaps' public ids, in report order
     replayed: bool = False  # True when a retry with the same idempotency key got the stored turn back

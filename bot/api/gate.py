@@ -12,10 +12,10 @@ from pydantic import BaseModel, Field
 from bot.api.deps import current_owner
 from bot.api.schemas import cleaned, limit
 from bot.gate.service import Gates
-from bot.limits import MAX_DB_ID
 
-PilotId = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="The pilot's id.")]
-ItemId = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="The review item's id.")]
+# public ids (32 hex characters); anything else, an old integer id included, is a 404 from the service
+PilotId = Annotated[str, Path(description="The pilot's id (its `id` in GET /v1/pilots).")]
+ItemId = Annotated[str, Path(description="The review item's id (its `id` in the review's items).")]
 Name = Annotated[str, limit(200), cleaned(200, "name")]
 Word = Annotated[str, Field(min_length=1, max_length=64)]
 Owner = Annotated[str, Depends(current_owner)]
@@ -82,8 +82,9 @@ def build_router(service: Gates) -> APIRouter:
     @r.get("/pilots/{pilot_id}/gate/export", response_class=Response, responses=NOT_FOUND)
     def export_gate(pilot_id: PilotId, owner: Owner) -> Response:
         """The review and its decision record as Markdown."""
+        text = service.markdown(pilot_id, owner, owner)  # only a real public id gets past this into the header
         disposition = {"Content-Disposition": f'attachment; filename="pilot-{pilot_id}-gate.md"'}
-        return Response(service.markdown(pilot_id, owner, owner), media_type="text/markdown", headers=disposition)
+        return Response(text, media_type="text/markdown", headers=disposition)
 
     @r.post("/pilots/{pilot_id}/gate/signoffs", responses={**NOT_FOUND, 403: {"description": "Not the named person."}})
     def sign(pilot_id: PilotId, body: SignoffIn, owner: Owner) -> dict[str, Any]:

@@ -9,14 +9,13 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from bot.api.deps import current_owner
-from bot.api.schemas import PilotName, cleaned, limit
+from bot.api.schemas import PilotName, PublicRef, cleaned, limit
 from bot.api.web import HEADERS, WEB_DIR
 from bot.checkins.pilots import Checkins
 from bot.checkins.records import pilot_dict
-from bot.limits import MAX_DB_ID
 
-# ids past the 32-bit key columns cannot exist: 422 here, not a database error (500)
-PilotId = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="The pilot's id.")]
+# a public id (32 hex characters); anything else, an old integer id included, is a 404 from the service
+PilotId = Annotated[str, Path(description="The pilot's id (its `id` in GET /v1/pilots).")]
 MAX_PEOPLE = 50
 # Every text field is cleaned like a message (no NUL or binary, trimmed) and fits its column.
 Person = Annotated[str, limit(200), cleaned(200, "person")]
@@ -36,7 +35,7 @@ Owner = Annotated[str, Depends(current_owner)]
 class NewPilot(BaseModel):
     """Register a pilot from a finished assessment."""
 
-    assessment_id: int = Field(ge=1, le=MAX_DB_ID)
+    assessment_id: PublicRef = Field(description="The stored report's `assessment_id`.")
     name: PilotName
     business_owner: BusinessOwner | None = Field(
         default=None, description="Optional: while none is named, that is the first tracked gap and escalations "
@@ -75,7 +74,7 @@ def build_router(service: Checkins) -> APIRouter:
     def add_pilot(body: NewPilot, owner: Owner) -> dict[str, Any]:
         """Start weekly check-ins for a finished assessment."""
         pilot = service.register_from_assessment(**body.model_dump(), owner=owner)
-        return service.detail(pilot.id, owner)
+        return service.detail(pilot.public_id, owner)
 
     @r.get("/{pilot_id}")
     def show(pilot_id: PilotId, owner: Owner) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
 from bot.limits import clean_text
 from bot.models import Choice, Citation
@@ -27,6 +27,16 @@ def limit(max_chars: int) -> Any:
 
 
 PilotName = Annotated[str, limit(PILOT_NAME_CHARS), cleaned(PILOT_NAME_CHARS, "pilot name")]
+
+
+def _as_text(value: object) -> object:
+    """An old client's integer id becomes text, which names nothing (404, not 422)."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+# A record's public id in a body (e.g. `assessment_id`): any text up to 64 characters; the service
+# finds only real public ids (32 hex characters) and answers 404 for the rest.
+PublicRef = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=64)]
 
 
 class ErrorDetail(BaseModel):
@@ -82,7 +92,7 @@ class TurnOut(BaseModel):
         description="Answer options to the question just asked: send a `value` as the message text (evidence may "
         "follow it after a colon); `status` is what the option means for the area (gap, ready, unknown) or null.",
     )
-    assessment_id: int | None = Field(None, description="The stored report's id when this turn made one.")
+    assessment_id: str | None = Field(None, description="The stored report's public id when this turn made one.")
     replayed: bool = Field(
         False, description="True when this is the stored reply to an earlier request with the same Idempotency-Key."
     )
@@ -174,7 +184,7 @@ class SessionItem(BaseModel):
     created_at: str
     updated_at: str
     first_answer: str | None = Field(description="The team's first answer (as stored: redacted), shortened.")
-    assessment_id: int | None = Field(description="The latest stored report's id (register check-ins with it).")
+    assessment_id: str | None = Field(description="The latest stored report's public id (register check-ins with it).")
     verdict: str | None = Field(description="That report's verdict.")
 
 

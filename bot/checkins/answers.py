@@ -30,6 +30,7 @@ from bot.errors import NotFound
 from bot.limits import clean_text
 from bot.models import Judgement, Statement
 from bot.redact import scrub
+from bot.store.public_ids import Ref
 
 ANSWERABLE = ("sent", "answered", "missed")
 PLANNED_LEVEL = 3
@@ -49,7 +50,7 @@ class AnswersMixin(CheckinReads):
 
     def answer_checkin(
         self,
-        pilot_id: int,
+        pilot_id: Ref,
         text: str,
         author: str | None = None,
         owner: str | None = None,
@@ -59,9 +60,9 @@ class AnswersMixin(CheckinReads):
         # stored, read and judged redacted: the team's secrets and personal data go nowhere
         text = scrub(clean_text(text, self.settings.max_message_chars, "answer"))
         author = None if author is None else scrub(author)
-        answer_id, cid, baseline = self._store_answer(pilot_id, text, author, owner, checkin_id)
-        pilot = self.pilot(pilot_id)
-        gaps, questions = ordered_open(self.gaps(pilot_id)), self.questions(pilot_id, only_open=True)
+        pilot = self.pilot(pilot_id, owner)  # another owner's (or an unknown id): NotFound, nothing stored
+        answer_id, cid, baseline = self._store_answer(pilot.id, text, author, checkin_id)
+        gaps, questions = ordered_open(self.gaps(pilot.id)), self.questions(pilot.id, only_open=True)
         reads = self._read(gaps, questions, text, author)
         with self._tx() as db:
             changes, answered = self._apply(db, pilot, cid, gaps, questions, reads)
@@ -69,9 +70,9 @@ class AnswersMixin(CheckinReads):
             db.get(CheckinAnswerRow, answer_id).parsed = {  # type: ignore[union-attr]
                 "lines": [r.line.__dict__ for r in reads.values()]
             }
-            stall = self._stall(db, q.pilot_row(db, pilot_id, None))
+            stall = self._stall(db, q.pilot_row(db, pilot.id, None))
         return AnswerResult(
-            pilot_id=pilot_id,
+            pilot_id=pilot.public_id,
             checkin_id=cid,
             changes=changes,
             summary=summary_text(pilot, changes, answered, baseline),
@@ -80,12 +81,10 @@ class AnswersMixin(CheckinReads):
             baseline=baseline,
         )
 
-    def _store_answer(
-        self, pilot_id: int, text: str, author: str | None, owner: str | None, cid: int | None
-    ) -> tuple[int, int, bool]:
+    def _store_answer(self, pilot_id: int, text: str, author: str | None, cid: int | None) -> tuple[int, int, bool]:
         """Commit the answer before anything reads it (an answer is never lost); whether it is the baseline."""
         with self._tx() as db:
-            q.pilot_row(db, pilot_id, owner)
+            q.pilot_row(db, pilot_id, None)
             checkin = _target_checkin(db, pilot_id, cid)
             if checkin is None:  # answered before any check-in went out: an ad-hoc one
                 checkin = CheckinRow(pilot_id=pilot_id, due_at=self.clock.now(), status="answered")
@@ -221,7 +220,7 @@ def _target_checkin(db: Session, pilot_id: int, cid: int | None) -> CheckinRow |
     if cid is not None:
         row = db.get(CheckinRow, cid)
         if row is None or row.pilot_id != pilot_id:
-            raise NotFound(f"No check-in {cid} for pilot {pilot_id}: answer the latest one.")
+            raise NotFound("That check-in is not this pilot's: answer the latest one.")
         return row
     query = select(CheckinRow).filter(CheckinRow.pilot_id == pilot_id, CheckinRow.status.in_(ANSWERABLE))
     return db.scalars(query.order_by(CheckinRow.due_at.desc())).first()

@@ -81,9 +81,8 @@ class Escalations(StoreBase):
         query = select(EscalationRow).filter_by(pilot_id=pilot_id).order_by(EscalationRow.id)
         with self._tx() as s:
             return [
-                {
-                    "id": e.id,
-                    "checkin_id": e.checkin_id,
+                {  # no integer keys: the API shows only public ids
+                    "created_at": e.created_at.isoformat(),
                     "reasons": e.reasons,
                     "gaps": e.gaps,
                     "status": e.status,

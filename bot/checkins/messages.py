@@ -62,7 +62,7 @@ def owner_line(pilot: Pilot) -> str:
     """What the coach says while no business owner is named."""
     return (
         f"No business owner is named yet, so escalations go to the sponsor {mention(pilot.sponsor)}. "
-        f"Name one with `coach pilots set-owner {pilot.id} <person>`."
+        f"Name one with `coach pilots set-owner {pilot.public_id} <person>`."
     )
 
 

@@ -59,7 +59,7 @@ class LogNotifier:
     ) -> MessageRef:
         """Log the message; the ref is local to this process."""
         self._count += 1
-        channel = pilot.channel or f"pilot-{pilot.id}"
+        channel = pilot.channel or f"pilot-{pilot.public_id}"
         log.info("check-in message %s to %s:\n%s", idempotency_key, channel, text)
         if self.printer is not None:
             self.printer(f"--- {idempotency_key} -> {channel}\n{text}\n")

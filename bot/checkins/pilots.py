@@ -22,6 +22,7 @@ from bot.errors import InvalidInput
 from bot.limits import clean_text
 from bot.models import Report
 from bot.redact import scrub
+from bot.store.public_ids import Ref
 from bot.store.scrub import scrub_evidence
 
 STATUS_BY_RESULT = {"gap": "open", "ready": "resolved", "unknown": "unknown"}
@@ -45,7 +46,7 @@ class Checkins(AnswersMixin):
 
     def register_from_assessment(
         self,
-        assessment_id: int,
+        assessment_id: Ref,
         name: str,
         business_owner: str | None,
         sponsor: str,
@@ -66,9 +67,10 @@ class Checkins(AnswersMixin):
         business_owner = _maybe_person(business_owner, "business owner")
         sponsor = _person(sponsor, "sponsor")
         people = [_person(p, "person") for p in people or []]
-        report = self._assessments().get_assessment(assessment_id, owner=owner).report  # another owner's: NotFound
+        assessment = self._assessments().get_assessment(assessment_id, owner=owner)  # another owner's: NotFound
+        report = assessment.report
         with self._tx() as db:
-            found = db.scalars(select(PilotRow).filter_by(owner=owner, assessment_id=assessment_id)).first()
+            found = db.scalars(select(PilotRow).filter_by(owner=owner, assessment_id=assessment.id)).first()
             if found is not None:  # a second click on "Start weekly check-ins"
                 return Pilot.of(found)
             row = PilotRow(
@@ -80,7 +82,7 @@ class Checkins(AnswersMixin):
                 channel=channel,
                 timezone=timezone,
                 cron=cron,
-                assessment_id=assessment_id,
+                assessment_id=assessment.id,
                 created_at=self.clock.now(),
             )
             db.add(row)
@@ -92,7 +94,7 @@ class Checkins(AnswersMixin):
 
     def follow_from_chat(
         self,
-        assessment_id: int,
+        assessment_id: Ref,
         channel: str,
         started_by: str,
         owner: str,
@@ -110,8 +112,8 @@ class Checkins(AnswersMixin):
             assessment_id, found.report.pilot_name or "Untitled pilot", business_owner=business_owner,
             sponsor=sponsor or started_by, people=people, channel=channel, timezone=timezone, owner=owner,
         )  # fmt: skip
-        self._assessments().audit("slack.checkins_started", f"assessment:{assessment_id}",
-                         {"channel": channel, "pilot_id": pilot.id}, actor=started_by)  # fmt: skip
+        self._assessments().audit("slack.checkins_started", f"assessment:{found.public_id}",
+                         {"channel": channel, "pilot_id": pilot.public_id}, actor=started_by)  # fmt: skip
         return pilot
 
     def _interviewees(self, session_id: str | None) -> list[str]:
@@ -153,14 +155,14 @@ class Checkins(AnswersMixin):
                 )
             )
 
-    def set_business_owner(self, pilot_id: int, business_owner: str, owner: str | None = None) -> Pilot:
+    def set_business_owner(self, pilot_id: Ref, business_owner: str, owner: str | None = None) -> Pilot:
         """Name the business owner: the missing-owner gap closes and escalations reach them too."""
         person = _person(business_owner, "business owner")
         now = self.clock.now()
         with self._tx() as db:
             row = q.pilot_row(db, pilot_id, owner)
             row.business_owner = person
-            for gap in q.gap_rows(db, pilot_id):
+            for gap in q.gap_rows(db, row.id):
                 if gap.dimension == OWNER_GAP and gap.status != "resolved":
                     gap.status, gap.closed_at, gap.updated_at = "resolved", now, now
                     gap.evidence = [*gap.evidence, {"quote": f"business owner named: {person}", "at": now.isoformat()}]
@@ -168,56 +170,56 @@ class Checkins(AnswersMixin):
 
     # --- schedule controls -----------------------------------------------------------
 
-    def pause(self, pilot_id: int, owner: str | None = None) -> Pilot:
+    def pause(self, pilot_id: Ref, owner: str | None = None) -> Pilot:
         """Stop sending check-ins until resumed."""
         with self._tx() as db:
             row = q.pilot_row(db, pilot_id, owner)
             row.paused = True
             return Pilot.of(row)
 
-    def resume(self, pilot_id: int, owner: str | None = None) -> Pilot:
+    def resume(self, pilot_id: Ref, owner: str | None = None) -> Pilot:
         """Undo pause, snooze and skip; a check-in missed while paused moves to the next slot."""
         now = self.clock.now()
         with self._tx() as db:
             row = q.pilot_row(db, pilot_id, owner)
             row.paused, row.snoozed_until, row.skip_next = False, None, False
-            waiting = q.scheduled(db, pilot_id)
+            waiting = q.scheduled(db, row.id)
             if waiting is not None and waiting.due_at < now:
                 waiting.due_at = next_due(row.cron, row.timezone, now)
             elif waiting is None:
                 q.schedule_after(db, row, now)
             return Pilot.of(row)
 
-    def snooze(self, pilot_id: int, owner: str | None = None) -> Pilot:
+    def snooze(self, pilot_id: Ref, owner: str | None = None) -> Pilot:
         """No check-in for one week: the next one goes out at the first slot after that."""
         until = self.clock.now() + timedelta(days=SNOOZE_DAYS)
         with self._tx() as db:
             row = q.pilot_row(db, pilot_id, owner)
             row.snoozed_until = until
-            waiting = q.scheduled(db, pilot_id)
+            waiting = q.scheduled(db, row.id)
             if waiting is not None and waiting.due_at < until:
                 waiting.due_at = next_due(row.cron, row.timezone, until)
             return Pilot.of(row)
 
-    def skip(self, pilot_id: int, owner: str | None = None) -> Pilot:
+    def skip(self, pilot_id: Ref, owner: str | None = None) -> Pilot:
         """Skip the next scheduled check-in (it is recorded as skipped when it falls due)."""
         with self._tx() as db:
             row = q.pilot_row(db, pilot_id, owner)
             row.skip_next = True
             return Pilot.of(row)
 
-    def set_schedule(self, pilot_id: int, cron: str, timezone: str, owner: str | None = None) -> Pilot:
+    def set_schedule(self, pilot_id: Ref, cron: str, timezone: str, owner: str | None = None) -> Pilot:
         """Change the cron expression and zone; the waiting check-in moves to the new slot."""
         self._check_schedule(cron, timezone)
         with self._tx() as db:
             row = q.pilot_row(db, pilot_id, owner)
             row.cron, row.timezone = cron, timezone
-            waiting = q.scheduled(db, pilot_id)
+            waiting = q.scheduled(db, row.id)
             if waiting is not None:
                 waiting.due_at = next_due(cron, timezone, self.clock.now())
             return Pilot.of(row)
 
-    def control(self, action: str, pilot_id: int, owner: str | None = None) -> Pilot:
+    def control(self, action: str, pilot_id: Ref, owner: str | None = None) -> Pilot:
         """pause, resume, snooze or skip, by name (the adapters offer all four the same way)."""
         controls = {"pause": self.pause, "resume": self.resume, "snooze": self.snooze, "skip": self.skip}
         if action not in controls:

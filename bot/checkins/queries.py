@@ -13,18 +13,21 @@ from bot.checkins.stall import ClosedCheckin, detect_stall, last_close
 from bot.checkins.tables import CheckinRow, DimensionLevelRow, PilotGapRow, PilotQuestionRow, PilotRow
 from bot.checkins.trend import TrendPoint, average, points_from_rows
 from bot.errors import NotFound
+from bot.store.public_ids import Ref, row_by_ref, shown
 
 CLOSED_CHECKINS = ("answered", "missed")
 
 
-def no_pilot(pilot_id: int) -> NotFound:
+def no_pilot(pilot_id: Ref) -> NotFound:
     """The error for an unknown (or someone else's) pilot."""
-    return NotFound(f"No pilot {pilot_id}: run `coach pilots` to list the pilots you follow.")
+    return NotFound(f"No pilot {shown(pilot_id)}: run `coach pilots` to list the pilots you follow.")
 
 
-def pilot_row(db: Session, pilot_id: int, owner: str | None) -> PilotRow:
-    """The pilot's row; NotFound when missing or (with `owner`) someone else's."""
-    row = db.get(PilotRow, pilot_id)
+def pilot_row(db: Session, pilot_id: Ref, owner: str | None) -> PilotRow:
+    """The pilot's row by public id (or internal key); NotFound when missing or (with `owner`) someone else's.
+
+    Callers use `row.id` from here on: `pilot_id` may be the public id."""
+    row = row_by_ref(db, PilotRow, pilot_id)
     if row is None or (owner is not None and row.owner != owner):
         raise no_pilot(pilot_id)
     return row

@@ -33,6 +33,7 @@ from bot.config import Settings
 from bot.errors import ConfigError
 from bot.knowledge import Rubric
 from bot.store.base import StoreBase
+from bot.store.public_ids import Ref
 
 if TYPE_CHECKING:  # types only: listing and sending pilots loads neither the reader nor an engine
     from bot.engine.base import Engine as Judge
@@ -69,7 +70,7 @@ class CheckinReads(StoreBase):
             raise ConfigError("Registering a pilot needs the coach's store: build the service with build_checkins.")
         return self.store
 
-    def pilot(self, pilot_id: int, owner: str | None = None) -> Pilot:
+    def pilot(self, pilot_id: Ref, owner: str | None = None) -> Pilot:
         """One pilot, or NotFound when it is missing or belongs to another owner."""
         with self._tx() as db:
             return Pilot.of(q.pilot_row(db, pilot_id, owner))
@@ -89,7 +90,7 @@ class CheckinReads(StoreBase):
         with self._tx() as db:
             return [Checkin.of(r) for r in q.checkin_rows(db, pilot_id)]
 
-    def stall(self, pilot_id: int) -> Stall:
+    def stall(self, pilot_id: Ref) -> Stall:
         """Whether the pilot is stalled now, with reasons and the stuck gaps."""
         with self._tx() as db:
             return self._stall(db, q.pilot_row(db, pilot_id, None))
@@ -102,7 +103,7 @@ class CheckinReads(StoreBase):
         with self._tx() as db:
             return points_from_rows(q.level_rows(db, pilot_id))
 
-    def summary(self, pilot_id: int) -> PilotSummary:
+    def summary(self, pilot_id: Ref) -> PilotSummary:
         """One pilot's line in `coach pilots`."""
         with self._tx() as db:
             return self._summary(db, q.pilot_row(db, pilot_id, None))
@@ -140,15 +141,15 @@ class CheckinReads(StoreBase):
         with self._tx() as db:
             return [self._summary(db, row) for row in db.scalars(query)]
 
-    def detail(self, pilot_id: int, owner: str | None = None) -> dict[str, Any]:
-        """Pilot, gaps, check-in history, trend and stall reasons, JSON-ready."""
+    def detail(self, pilot_id: Ref, owner: str | None = None) -> dict[str, Any]:
+        """Pilot, gaps, check-in history, trend and stall reasons, JSON-ready (named by public ids)."""
         with self._tx() as db:
             row = q.pilot_row(db, pilot_id, owner)
             summary = self._summary(db, row)
-            gaps = [gap_dict(PilotGap.of(r)) for r in q.gap_rows(db, pilot_id)]
-            history = [checkin_dict(Checkin.of(c)) for c in q.checkin_rows(db, pilot_id)]
-            questions = [question_dict(PilotQuestion.of(r)) for r in q.question_rows(db, pilot_id)]
-            points = points_from_rows(q.level_rows(db, pilot_id))
+            gaps = [gap_dict(PilotGap.of(r)) for r in q.gap_rows(db, row.id)]
+            history = [checkin_dict(Checkin.of(c), row.public_id) for c in q.checkin_rows(db, row.id)]
+            questions = [question_dict(PilotQuestion.of(r)) for r in q.question_rows(db, row.id)]
+            points = points_from_rows(q.level_rows(db, row.id))
         dims = [d.id for d in self.rubric.dimensions]
         return {
             "pilot": pilot_dict(summary.pilot),
@@ -159,15 +160,15 @@ class CheckinReads(StoreBase):
             "trend": trend_dict(points, dims),
         }
 
-    def trend(self, pilot_id: int, owner: str | None = None) -> dict[str, object]:
+    def trend(self, pilot_id: Ref, owner: str | None = None) -> dict[str, object]:
         """Readiness level per dimension at each check-in, JSON-ready."""
-        self.pilot(pilot_id, owner)
-        return trend_dict(self.trend_points(pilot_id), [d.id for d in self.rubric.dimensions])
+        pilot = self.pilot(pilot_id, owner)
+        return trend_dict(self.trend_points(pilot.id), [d.id for d in self.rubric.dimensions])
 
-    def escalations(self, pilot_id: int, owner: str | None = None) -> list[dict[str, object]]:
+    def escalations(self, pilot_id: Ref, owner: str | None = None) -> list[dict[str, object]]:
         """Every escalation of a pilot, oldest first, JSON-ready."""
-        self.pilot(pilot_id, owner)
-        return Escalations(self.engine, self.settings).history(pilot_id)
+        pilot = self.pilot(pilot_id, owner)
+        return Escalations(self.engine, self.settings).history(pilot.id)
 
     def find_by_thread(self, channel: str, thread_ts: str) -> tuple[Pilot, int] | None:
         """The pilot and check-in whose Slack message started this thread, if any."""

@@ -18,7 +18,8 @@ OWNER_GAP_TITLE = "No named business owner"
 
 @dataclass(frozen=True)
 class Pilot:
-    """A followed pilot and its schedule."""
+    """A followed pilot and its schedule. `id` and `assessment_id` are internal keys; adapters show
+    `public_id` and `assessment_public_id` (pilot_dict does)."""
 
     id: int
     owner: str
@@ -34,6 +35,8 @@ class Pilot:
     skip_next: bool
     assessment_id: int | None
     created_at: datetime
+    public_id: str = ""
+    assessment_public_id: str | None = None
 
     @classmethod
     def of(cls, row: PilotRow) -> Pilot:
@@ -53,6 +56,8 @@ class Pilot:
             skip_next=bool(row.skip_next),
             assessment_id=row.assessment_id,
             created_at=row.created_at,
+            public_id=row.public_id,
+            assessment_public_id=row.assessment_public_id,
         )
 
 
@@ -69,6 +74,7 @@ class PilotGap:
     updated_at: datetime
     closed_at: datetime | None
     target_date: date | None = None
+    public_id: str = ""
 
     @property
     def is_open(self) -> bool:
@@ -93,6 +99,7 @@ class PilotGap:
             updated_at=row.updated_at,
             closed_at=row.closed_at,
             target_date=row.target_date,
+            public_id=row.public_id,
         )
 
 
@@ -226,8 +233,8 @@ class QuestionChange:
 class AnswerResult:
     """What an answer changed, the summary to post back, and whether the pilot stalled."""
 
-    pilot_id: int
-    checkin_id: int
+    pilot_id: str  # the pilot's public id
+    checkin_id: int  # internal: not in to_dict
     changes: list[GapChange]
     summary: str
     stall_reasons: list[str]
@@ -235,21 +242,32 @@ class AnswerResult:
     baseline: bool = False  # the answer to the first check-in: where each gap stands, not what moved
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)
+        """JSON-ready form (without the check-in's integer key)."""
+        out = asdict(self)
+        del out["checkin_id"]
+        return out
+
+
+def public(out: dict[str, Any], **renamed: str) -> dict[str, Any]:
+    """A record's dict as adapters show it: `id` (and each `renamed` key) holds the public id that
+    was in `public_id` (or the named key), never the integer key."""
+    out["id"] = out.pop("public_id")
+    for key, source in renamed.items():
+        out[key] = out.pop(source)
+    return out
 
 
 def pilot_dict(p: Pilot) -> dict[str, Any]:
-    """A pilot as JSON-ready data."""
-    out = asdict(p)
+    """A pilot as JSON-ready data (named by public ids)."""
+    out = public(asdict(p), assessment_id="assessment_public_id")
     out["created_at"] = p.created_at.isoformat()
     out["snoozed_until"] = p.snoozed_until.isoformat() if p.snoozed_until else None
     return out
 
 
 def gap_dict(g: PilotGap) -> dict[str, Any]:
-    """A gap as JSON-ready data."""
-    out = asdict(g)
+    """A gap as JSON-ready data (named by its public id)."""
+    out = public(asdict(g))
     out["updated_at"] = g.updated_at.isoformat()
     out["closed_at"] = g.closed_at.isoformat() if g.closed_at else None
     out["target_date"] = g.target_date.isoformat() if g.target_date else None
@@ -257,15 +275,18 @@ def gap_dict(g: PilotGap) -> dict[str, Any]:
 
 
 def question_dict(question: PilotQuestion) -> dict[str, Any]:
-    """An open (or answered) question as JSON-ready data."""
+    """An open (or answered) question as JSON-ready data (its area names it: no integer key)."""
     out = asdict(question)
+    del out["id"]
     out["answered_at"] = question.answered_at.isoformat() if question.answered_at else None
     return out
 
 
-def checkin_dict(c: Checkin) -> dict[str, Any]:
-    """A check-in as JSON-ready data."""
+def checkin_dict(c: Checkin, pilot: str) -> dict[str, Any]:
+    """A check-in as JSON-ready data, under its pilot's public id (its due time names it: no integer keys)."""
     out = asdict(c)
+    del out["id"]
+    out["pilot_id"] = pilot
     for key, value in out.items():
         if isinstance(value, datetime):
             out[key] = value.isoformat()

@@ -14,10 +14,13 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from bot.store.db import Base, JSONType, utcnow
+from bot.store.public_ids import new_public_id
+from bot.store.tables import AssessmentRow
 
 # A gap keeps its last reported state until a new one is given ("no change" keeps it).
 PILOT_GAP_STATUSES = ("open", "in_progress", "resolved", "blocked")
@@ -40,6 +43,8 @@ class PilotRow(Base):
     __tablename__ = "pilots"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # the id the API, Slack and the CLI use (random; see bot/store/public_ids.py); NULL never after 0006
+    public_id: Mapped[str] = mapped_column(String(32), nullable=True, unique=True, index=True, default=new_public_id)
     owner: Mapped[str] = mapped_column(String(200), index=True)
     name: Mapped[str] = mapped_column(String(300))
     # "" while none is named (a tracked gap; Pilot.business_owner is None). The column stays NOT NULL:
@@ -55,6 +60,10 @@ class PilotRow(Base):
     skip_next: Mapped[bool] = mapped_column(Boolean, default=False)
     assessment_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # read with the row, not a column: the assessment's public id, which the API shows instead of its key
+    assessment_public_id: Mapped[str | None] = column_property(
+        select(AssessmentRow.public_id).where(AssessmentRow.id == assessment_id).scalar_subquery()
+    )
 
 
 class PilotGapRow(Base):
@@ -64,6 +73,8 @@ class PilotGapRow(Base):
     __table_args__ = (UniqueConstraint("pilot_id", "dimension"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # the id the API, Slack and the CLI use (random; see bot/store/public_ids.py); NULL never after 0006
+    public_id: Mapped[str] = mapped_column(String(32), nullable=True, unique=True, index=True, default=new_public_id)
     pilot_id: Mapped[int] = mapped_column(ForeignKey("pilots.id", ondelete="CASCADE"), index=True)
     dimension: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(Text)

@@ -43,7 +43,7 @@ def list_pilots(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"
         for r in rows:
             nxt = r.next_due.strftime("%Y-%m-%d %H:%M UTC") if r.next_due else _no_next(r.status)
             table.add_row(
-                str(r.pilot.id),
+                r.pilot.public_id,
                 r.pilot.name,
                 r.headline,
                 _gaps(r.open_by_severity),
@@ -58,8 +58,11 @@ def _no_next(status: str) -> str:
     return "none while paused" if status == "paused" else "-"
 
 
+PILOT_ID = "The pilot's id (the first column of `coach pilots`)."
+
+
 @pilots_app.command("show")
-def show(pilot_id: int) -> None:
+def show(pilot_id: str = typer.Argument(..., help=PILOT_ID)) -> None:
     """Gaps, check-in history and the trend chart of one pilot."""
     from bot.checkins.trend import text_chart
 
@@ -76,14 +79,14 @@ def show(pilot_id: int) -> None:
         for question in detail["questions"]:
             console.print(f"  question ({question['status']}): {question['question']}", markup=False)
         for c in detail["checkins"]:
-            console.print(f"  check-in {c['id']} due {c['due_at'][:16]} {c['status']}", markup=False)
+            console.print(f"  check-in due {c['due_at'][:16]} {c['status']}", markup=False)
         dims = [d.id for d in svc.rubric.dimensions]
-        console.print(text_chart(svc.trend_points(pilot_id), dims), markup=False)
+        console.print(text_chart(svc.trend_points(svc.pilot(pilot_id).id), dims), markup=False)
 
 
 @pilots_app.command("add")
 def add(
-    assessment: int = typer.Option(..., "--from-assessment", help="Assessment id."),
+    assessment: str = typer.Option(..., "--from-assessment", help="The report's assessment_id."),
     name: str = typer.Option(..., "--name"),
     business_owner: str = typer.Option(
         None, "--business-owner", help="Optional: while missing it is the first gap and escalations go to the sponsor."
@@ -99,31 +102,31 @@ def add(
         svc = _service(full=True)
         pilot = svc.register_from_assessment(assessment, name, business_owner, sponsor, people, channel, tz, cron)
         console.print(
-            f"Pilot {pilot.id} '{pilot.name}' registered; first check-in (a baseline) "
+            f"Pilot {pilot.public_id} '{pilot.name}' registered; first check-in (a baseline) "
             f"{svc.summary(pilot.id).next_due:%Y-%m-%d %H:%M} UTC.",
             markup=False,
         )
         if pilot.business_owner is None:
             console.print(f"No business owner yet: escalations go to the sponsor. Name one with "
-                          f"`coach pilots set-owner {pilot.id} <person>`.", markup=False)  # fmt: skip
+                          f"`coach pilots set-owner {pilot.public_id} <person>`.", markup=False)  # fmt: skip
 
 
 @pilots_app.command("set-owner")
-def set_owner(pilot_id: int, business_owner: str) -> None:
+def set_owner(pilot_id: str = typer.Argument(..., help=PILOT_ID), business_owner: str = typer.Argument(...)) -> None:
     """Name a pilot's business owner (closes the missing-owner gap)."""
     with user_errors():
         pilot = _service().set_business_owner(pilot_id, business_owner)
-        console.print(f"Pilot {pilot.id} '{pilot.name}': business owner {pilot.business_owner}.", markup=False)
+        console.print(f"Pilot {pilot.public_id} '{pilot.name}': business owner {pilot.business_owner}.", markup=False)
 
 
 def _control(action: str) -> None:
-    def command(pilot_id: int) -> None:
+    def command(pilot_id: str = typer.Argument(..., help=PILOT_ID)) -> None:
         with user_errors():
             svc = _service()
             pilot = svc.control(action, pilot_id)
             nxt = svc.summary(pilot.id).next_due
             after = f"next check-in {nxt:%Y-%m-%d %H:%M} UTC" if nxt else "no check-ins until resumed"
-            console.print(f"Pilot {pilot.id} '{pilot.name}': {action} done; {after}.", markup=False)
+            console.print(f"Pilot {pilot.public_id} '{pilot.name}': {action} done; {after}.", markup=False)
 
     command.__doc__ = f"{action.capitalize()} a pilot's weekly check-ins."
     pilots_app.command(action)(command)
@@ -143,15 +146,24 @@ def due(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> No
         runner = Runner(svc)
         items = runner.due(svc.clock.now())
         stalled = runner.stalled()
-        if as_json:
+        if as_json:  # named by public ids, like the API
+            refs = {key: svc.pilot(key).public_id for key in {i.pilot_id for i in items}}
             out = {
-                "due": [i.__dict__ | {"due_at": i.due_at.isoformat()} for i in items],
-                "stalled": [{"pilot_id": p.id, "name": p.name, "reasons": s.reasons} for p, s in stalled],
+                "due": [
+                    {
+                        "kind": i.kind,
+                        "pilot_id": refs.get(i.pilot_id),
+                        "pilot_name": i.pilot_name,
+                        "due_at": i.due_at.isoformat(),
+                    }
+                    for i in items
+                ],  # fmt: skip
+                "stalled": [{"pilot_id": p.public_id, "name": p.name, "reasons": s.reasons} for p, s in stalled],
             }
             typer.echo(json.dumps(out, indent=2))
             return
         for i in items:
-            console.print(f"{i.kind} {i.checkin_id} for '{i.pilot_name}' due {i.due_at:%Y-%m-%d %H:%M} UTC")
+            console.print(f"{i.kind} for '{i.pilot_name}' due {i.due_at:%Y-%m-%d %H:%M} UTC")
         for p, s in stalled:
             console.print(f"[red]stalled[/red] '{p.name}': {'; '.join(s.reasons)}")
         if not items and not stalled:

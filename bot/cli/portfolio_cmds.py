@@ -92,7 +92,7 @@ def _print_gate(gate: Gate, as_json: bool) -> None:
 
 @gate_app.command("open")
 def open_gate(
-    pilot_id: int,
+    pilot_id: str,
     signers: list[str] = typer.Option(..., "--signer", help="ROLE=NAME=IDENTITY, once per role."),
     item_owners: list[str] = typer.Option([], "--item-owner", help="AREA=NAME: who owns that area's items."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -105,7 +105,7 @@ def open_gate(
 
 
 @gate_app.command("show")
-def show(pilot_id: int, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def show(pilot_id: str, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """The pilot's latest review: items, sign-offs and the decision."""
     with user_errors():
         _print_gate(_services()[1].show(pilot_id, CLI_IDENTITY, None), as_json)
@@ -113,7 +113,7 @@ def show(pilot_id: int, as_json: bool = typer.Option(False, "--json", help="Prin
 
 @gate_app.command("sign")
 def sign(
-    pilot_id: int,
+    pilot_id: str,
     role: str = typer.Option(..., "--role"),
     signoff: str = typer.Option(..., "--signoff", help="approve, approve_with_conditions or reject."),
     comment: str = typer.Option("", "--comment"),
@@ -126,8 +126,8 @@ def sign(
 
 @gate_app.command("item")
 def item(
-    pilot_id: int,
-    item_id: int,
+    pilot_id: str,
+    item_id: str,
     status: str = typer.Option(None, "--status", help="open, done or waived."),
     owner: str = typer.Option(None, "--owner"),
     due: datetime = typer.Option(None, "--due", formats=["%Y-%m-%d"], help="YYYY-MM-DD"),
@@ -141,7 +141,7 @@ def item(
 
 @gate_app.command("decide")
 def decide(
-    pilot_id: int,
+    pilot_id: str,
     decision: str = typer.Option(..., "--decision", help="go, go_with_conditions or no_go."),
     rationale: str = typer.Option(..., "--rationale"),
 ) -> None:
@@ -152,7 +152,7 @@ def decide(
 
 
 @gate_app.command("export")
-def export(pilot_id: int, out: Path = typer.Option(None, "--out", help="Write to this file.")) -> None:
+def export(pilot_id: str, out: Path = typer.Option(None, "--out", help="Write to this file.")) -> None:
     """The review and its decision record as Markdown."""
     with user_errors():
         text = _services()[1].markdown(pilot_id, CLI_IDENTITY, None)

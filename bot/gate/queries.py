@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.checkins.tables import PilotRow
 from bot.gate.records import Gate, Item, Signer
 from bot.gate.tables import CLOSED_ITEMS, GateItemRow, GateRow, GateSignerRow
 
@@ -28,15 +29,15 @@ def item_rows(db: Session, gate_id: int) -> list[GateItemRow]:
     return list(db.scalars(select(GateItemRow).filter_by(gate_id=gate_id).order_by(GateItemRow.id)))
 
 
-def load_gate(db: Session, row: GateRow, pilot_name: str, titles: dict[str, str]) -> Gate:
+def load_gate(db: Session, row: GateRow, pilot: PilotRow, titles: dict[str, str]) -> Gate:
     """The whole review as a record; `titles` names each role."""
     items = [Item.of(r) for r in item_rows(db, row.id)]
     signers = [Signer.of(r, titles.get(r.role, r.role)) for r in signer_rows(db, row.id)]
-    return Gate.of(row, pilot_name, items, signers)
+    return Gate.of(row, pilot, items, signers)
 
 
 def gate_summaries(db: Session, pilot_ids: Collection[int]) -> dict[int, dict[str, Any]]:
-    """Each pilot's latest review in a few queries (for the portfolio): status, decision, counts."""
+    """Each pilot's latest review in a few queries (for the portfolio): public id, status, decision, counts."""
     if not pilot_ids:
         return {}
     latest = select(func.max(GateRow.id)).where(GateRow.pilot_id.in_(pilot_ids)).group_by(GateRow.pilot_id)
@@ -46,7 +47,7 @@ def gate_summaries(db: Session, pilot_ids: Collection[int]) -> dict[int, dict[st
     open_items = _counts(db, GateItemRow, list(gates), GateItemRow.status.not_in(CLOSED_ITEMS))
     return {
         g.pilot_id: {
-            "id": g.id,
+            "id": g.public_id,
             "status": g.status,
             "decision": g.decision,
             "rationale": g.rationale,

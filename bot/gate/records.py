@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.checkins.tables import PilotRow
 from bot.errors import CoachError, InvalidInput
 from bot.gate.tables import CLOSED_ITEMS, GateItemRow, GateRow, GateSignerRow
 
@@ -35,9 +36,9 @@ def check_identity(identity: str) -> str:
 
 @dataclass(frozen=True)
 class Item:
-    """One review item."""
+    """One review item, named by its public id (PATCH .../gate/items/{id} takes it)."""
 
-    id: int
+    id: str
     dimension: str
     severity: str
     gap_title: str
@@ -55,7 +56,7 @@ class Item:
     @classmethod
     def of(cls, row: GateItemRow) -> Item:
         """Copy a row into a record."""
-        return cls(row.id, row.dimension, row.severity, row.gap_title, row.criterion, row.role,
+        return cls(row.public_id, row.dimension, row.severity, row.gap_title, row.criterion, row.role,
                    row.owner_name, row.due_at, row.status)  # fmt: skip
 
 
@@ -80,10 +81,11 @@ class Signer:
 
 @dataclass(frozen=True)
 class Gate:
-    """A review of one pilot: items, signers, and the decision once made."""
+    """A review of one pilot: items, signers, and the decision once made (named by public ids:
+    the review's own and its pilot's)."""
 
-    id: int
-    pilot_id: int
+    id: str
+    pilot_id: str
     pilot_name: str
     status: str
     opened_by: str
@@ -97,10 +99,11 @@ class Gate:
     decided_at: datetime | None = None
 
     @classmethod
-    def of(cls, row: GateRow, pilot_name: str, items: list[Item], signers: list[Signer]) -> Gate:
-        """Copy a row (with its items and signers) into a record."""
-        return cls(row.id, row.pilot_id, pilot_name, row.status, row.opened_by, row.created_at, items, signers,
-                   row.decision, row.rationale, list(row.conditions or []), row.decided_by, row.decided_at)  # fmt: skip
+    def of(cls, row: GateRow, pilot: PilotRow, items: list[Item], signers: list[Signer]) -> Gate:
+        """Copy a row (with its pilot, items and signers) into a record."""
+        return cls(row.public_id, pilot.public_id, pilot.name, row.status, row.opened_by, row.created_at,
+                   items, signers, row.decision, row.rationale, list(row.conditions or []), row.decided_by,
+                   row.decided_at)  # fmt: skip
 
     @property
     def open_items(self) -> list[Item]:

@@ -30,6 +30,7 @@ from bot.knowledge import Rubric
 from bot.limits import clean_text
 from bot.redact import scrub
 from bot.store.base import StoreBase, check_choice
+from bot.store.public_ids import Ref, row_by_ref, shown
 
 log = logging.getLogger(__name__)
 Audit = Callable[[str, str, dict[str, Any], str | None], int]
@@ -47,8 +48,9 @@ def _item_row(gate_id: int, spec: ItemSpec, now: datetime) -> GateItemRow:
                        status="open", updated_at=now)  # fmt: skip
 
 
-def _no_review(pilot_id: int) -> NotFound:
-    return NotFound(f"Pilot {pilot_id} has no go/no-go review yet: open one with `coach gate open {pilot_id}`.")
+def _no_review(pilot: PilotRow) -> NotFound:
+    ref = pilot.public_id
+    return NotFound(f"Pilot {ref} has no go/no-go review yet: open one with `coach gate open {ref}`.")
 
 
 class Gates(StoreBase):
@@ -63,7 +65,7 @@ class Gates(StoreBase):
 
     # --- opening ---------------------------------------------------------------------
 
-    def open(self, pilot_id: int, signers: Mapping[str, tuple[str, str]], caller: str, scope: str | None,
+    def open(self, pilot_id: Ref, signers: Mapping[str, tuple[str, str]], caller: str, scope: str | None,
              owners: Mapping[str, str] | None = None) -> Gate:  # fmt: skip
         """Open a review from the pilot's open gaps; `signers` maps every role to (name, identity)."""
         named = self._signers(signers)
@@ -71,21 +73,23 @@ class Gates(StoreBase):
         now = self.clock.now()
         with self._tx() as db:
             pilot = self._owned(db, pilot_id, scope)
-            latest = q.latest_gate(db, pilot_id)
+            latest = q.latest_gate(db, pilot.id)
             if latest is not None and latest.status == "open":
-                raise Conflict(f"Pilot {pilot_id} already has an open review ({latest.id}): decide it first.")
-            gate = GateRow(pilot_id=pilot_id, owner=pilot.owner, opened_by=caller, status="open", created_at=now)
+                raise Conflict(
+                    f"Pilot {pilot.public_id} already has an open review ({latest.public_id}): decide it first."
+                )
+            gate = GateRow(pilot_id=pilot.id, owner=pilot.owner, opened_by=caller, status="open", created_at=now)
             db.add(gate)
             db.flush()
             for role, (name, identity) in named.items():
                 db.add(GateSignerRow(gate_id=gate.id, role=role, name=name, identity=identity))
-            gaps = [PilotGap.of(r) for r in pilots.gap_rows(db, pilot_id)]
+            gaps = [PilotGap.of(r) for r in pilots.gap_rows(db, pilot.id)]
             names = {role: name for role, (name, _) in named.items()}
             for spec in review_items(gaps, self.rubric, self.policy, names, owners, now):
                 db.add(_item_row(gate.id, spec, now))
             db.flush()
             view = self._view(db, gate, pilot)
-        self.audit("gate.opened", f"pilot:{pilot_id}", {"gate_id": view.id, "items": len(view.items)}, caller)
+        self.audit("gate.opened", f"pilot:{view.pilot_id}", {"gate_id": view.id, "items": len(view.items)}, caller)
         for notify in list(self.on_open.values()):
             try:
                 notify(view)
@@ -106,44 +110,48 @@ class Gates(StoreBase):
 
     # --- reading ---------------------------------------------------------------------
 
-    def show(self, pilot_id: int, caller: str, scope: str | None) -> Gate:
+    def show(self, pilot_id: Ref, caller: str, scope: str | None) -> Gate:
         """The pilot's latest review: for its owner, or for a person named to sign it."""
         with self._tx() as db:
             pilot, gate = self._visible(db, pilot_id, caller, scope)
             return self._view(db, gate, pilot)
 
-    def markdown(self, pilot_id: int, caller: str, scope: str | None) -> str:
+    def markdown(self, pilot_id: Ref, caller: str, scope: str | None) -> str:
         """The latest review and its decision record as Markdown."""
         return gate_markdown(self.show(pilot_id, caller, scope))
 
     # --- signing ---------------------------------------------------------------------
 
-    def sign(self, pilot_id: int, role: str, signoff: str, caller: str, scope: str | None,
+    def sign(self, pilot_id: Ref, role: str, signoff: str, caller: str, scope: str | None,
              comment: str = "") -> Gate:  # fmt: skip
         """Record the caller's sign-off for `role`; anyone but the person named is refused and audited."""
         self.policy.check_role(role)
         self.policy.check_signoff(signoff)
         comment = _text(comment, TEXT_CHARS, "comment") if comment.strip() else ""
         refusal: Exception | None = None
+        subject = f"pilot:{shown(pilot_id)}"  # by public id (a pilot the caller cannot see: what was asked for)
         with self._tx() as db:
             try:
                 pilot, gate = self._visible(db, pilot_id, caller, scope)
             except NotFound as exc:
                 refusal = exc
             else:
+                subject = f"pilot:{pilot.public_id}"
                 refusal = self._sign(db, gate, role, signoff, comment, caller)
                 view = self._view(db, gate, pilot)
         if refusal is not None:
             detail = {"role": role, "signoff": signoff, "reason": refusal.__class__.__name__}
-            self.audit("gate.signoff_refused", f"pilot:{pilot_id}", detail, caller)
+            self.audit("gate.signoff_refused", subject, detail, caller)
             raise refusal
-        self.audit("gate.signed", f"pilot:{pilot_id}", {"gate_id": view.id, "role": role, "signoff": signoff}, caller)
+        self.audit("gate.signed", subject, {"gate_id": view.id, "role": role, "signoff": signoff}, caller)
         return view
 
     def _sign(self, db: Session, gate: GateRow, role: str, signoff: str, comment: str, caller: str) -> Exception | None:
         """Sign, or the refusal to raise (after the attempt is audited)."""
         if gate.status != "open":
-            raise Conflict(f"Review {gate.id} is already decided ({gate.decision}): open a new one to sign again.")
+            raise Conflict(
+                f"Review {gate.public_id} is already decided ({gate.decision}): open a new one to sign again."
+            )
         row = db.scalars(select(GateSignerRow).filter_by(gate_id=gate.id, role=role).with_for_update()).one()
         title = self.policy.roles[role]
         if row.identity != caller:
@@ -157,25 +165,25 @@ class Gates(StoreBase):
 
     # --- items and the decision ------------------------------------------------------
 
-    def update_item(self, pilot_id: int, item_id: int, caller: str, scope: str | None, status: str | None = None,
+    def update_item(self, pilot_id: Ref, item_id: Ref, caller: str, scope: str | None, status: str | None = None,
                     owner: str | None = None, due_at: datetime | None = None) -> Gate:  # fmt: skip
         """Change an item's status, owner or due date (the pilot's owner only, while the review is open)."""
         if status is not None:
             check_choice(status, ITEM_STATUSES, "item status")
         with self._tx() as db:
             pilot, gate = self._open_gate(db, pilot_id, scope)
-            row = db.get(GateItemRow, item_id)
+            row = row_by_ref(db, GateItemRow, item_id)
             if row is None or row.gate_id != gate.id:
-                raise NotFound(f"No item {item_id} in the review of pilot {pilot_id}: see its items with GET.")
+                raise NotFound(f"No item {shown(item_id)} in the pilot's review: see its items with GET.")
             row.status = status or row.status
             row.owner_name = _text(owner, NAME_CHARS, "item owner") if owner else row.owner_name
             row.due_at = (due_at if due_at.tzinfo else due_at.replace(tzinfo=UTC)) if due_at else row.due_at
             row.updated_at = self.clock.now()
-            view = self._view(db, gate, pilot)
-        self.audit("gate.item_changed", f"pilot:{pilot_id}", {"item_id": item_id, "status": row.status}, caller)
+            view, item = self._view(db, gate, pilot), row.public_id
+        self.audit("gate.item_changed", f"pilot:{view.pilot_id}", {"item_id": item, "status": row.status}, caller)
         return view
 
-    def decide(self, pilot_id: int, decision: str, rationale: str, caller: str, scope: str | None) -> Gate:
+    def decide(self, pilot_id: Ref, decision: str, rationale: str, caller: str, scope: str | None) -> Gate:
         """Record go, go_with_conditions or no_go with its rationale, when the policy's rule is met."""
         self.policy.rule(decision)
         rationale = _text(rationale, TEXT_CHARS, "rationale")
@@ -187,37 +195,39 @@ class Gates(StoreBase):
             gate.conditions = conditions(view.open_items) if decision != "no_go" else []
             gate.decided_by, gate.decided_at = caller, self.clock.now()
             view = self._view(db, gate, pilot)
-        self.audit("gate.decided", f"pilot:{pilot_id}", {"gate_id": view.id, "decision": decision}, caller)
+        self.audit("gate.decided", f"pilot:{view.pilot_id}", {"gate_id": view.id, "decision": decision}, caller)
         return view
 
     # --- access ----------------------------------------------------------------------
 
-    def _owned(self, db: Session, pilot_id: int, scope: str | None) -> PilotRow:
+    def _owned(self, db: Session, pilot_id: Ref, scope: str | None) -> PilotRow:
         """The pilot, locked for this transaction; NotFound when missing or someone else's."""
         pilot = pilots.pilot_row(db, pilot_id, scope)
-        db.execute(select(PilotRow.id).where(PilotRow.id == pilot_id).with_for_update())
+        db.execute(select(PilotRow.id).where(PilotRow.id == pilot.id).with_for_update())
         return pilot
 
-    def _open_gate(self, db: Session, pilot_id: int, scope: str | None) -> tuple[PilotRow, GateRow]:
+    def _open_gate(self, db: Session, pilot_id: Ref, scope: str | None) -> tuple[PilotRow, GateRow]:
         pilot = self._owned(db, pilot_id, scope)
-        gate = q.latest_gate(db, pilot_id)
+        gate = q.latest_gate(db, pilot.id)
         if gate is None:
-            raise _no_review(pilot_id)
+            raise _no_review(pilot)
         if gate.status != "open":
-            raise Conflict(f"Review {gate.id} is already decided ({gate.decision}): open a new one to change it.")
+            raise Conflict(
+                f"Review {gate.public_id} is already decided ({gate.decision}): open a new one to change it."
+            )
         return pilot, gate
 
-    def _visible(self, db: Session, pilot_id: int, caller: str, scope: str | None) -> tuple[PilotRow, GateRow]:
+    def _visible(self, db: Session, pilot_id: Ref, caller: str, scope: str | None) -> tuple[PilotRow, GateRow]:
         """The pilot and its latest review, if the caller owns the pilot or is named to sign that review."""
         pilot = pilots.pilot_row(db, pilot_id, None)
-        gate = q.latest_gate(db, pilot_id)
+        gate = q.latest_gate(db, pilot.id)
         owner = scope is None or pilot.owner == scope
         named = gate is not None and any(s.identity == caller for s in q.signer_rows(db, gate.id))
         if not (owner or named):
             raise pilots.no_pilot(pilot_id)  # exactly like a missing pilot
         if gate is None:
-            raise _no_review(pilot_id)
+            raise _no_review(pilot)
         return pilot, gate
 
     def _view(self, db: Session, gate: GateRow, pilot: PilotRow) -> Gate:
-        return q.load_gate(db, gate, pilot.name, self.policy.roles)
+        return q.load_gate(db, gate, pilot, self.policy.roles)

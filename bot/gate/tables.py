@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Integer, String, Table, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.db import Base, JSONType, utcnow
+from bot.store.public_ids import new_public_id
 
 ITEM_STATUSES = ("open", "done", "waived")
 CLOSED_ITEMS = ("done", "waived")
@@ -24,6 +25,8 @@ class GateRow(Base):
     __tablename__ = "gates"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # the id the API, Slack and the CLI use (random; see bot/store/public_ids.py); NULL never after 0006
+    public_id: Mapped[str] = mapped_column(String(32), nullable=True, unique=True, index=True, default=new_public_id)
     pilot_id: Mapped[int] = mapped_column(ForeignKey("pilots.id", ondelete="CASCADE"), index=True)
     owner: Mapped[str] = mapped_column(String(200), index=True)  # the pilot's owner (API key or workspace)
     opened_by: Mapped[str] = mapped_column(String(200))
@@ -42,6 +45,8 @@ class GateItemRow(Base):
     __tablename__ = "gate_items"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # the id the API, Slack and the CLI use (random; see bot/store/public_ids.py); NULL never after 0006
+    public_id: Mapped[str] = mapped_column(String(32), nullable=True, unique=True, index=True, default=new_public_id)
     gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id", ondelete="CASCADE"), index=True)
     dimension: Mapped[str] = mapped_column(String(64))
     severity: Mapped[str] = mapped_column(String(16))

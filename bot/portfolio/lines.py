@@ -24,9 +24,9 @@ TOP = 10
 
 @dataclass(frozen=True)
 class PilotLine:
-    """One pilot as the portfolio shows it."""
+    """One pilot as the portfolio shows it (named by its public id)."""
 
-    id: int
+    id: str
     name: str
     business_owner: str
     sponsor: str
@@ -70,7 +70,7 @@ def line_of(data: PilotData, now: datetime, stall_weeks: int) -> PilotLine:
     # the check-ins' order: severity, then registration (the report's order: its four moves within a severity)
     open_gaps = sorted((g for g in gaps if g.is_open), key=lambda g: SEVERITY_ORDER.get(g.severity, 9))
     return PilotLine(
-        id=pilot.id,
+        id=pilot.public_id,
         name=pilot.name,
         business_owner=pilot.business_owner or "",
         sponsor=pilot.sponsor or "",
@@ -101,9 +101,9 @@ def line_of(data: PilotData, now: datetime, stall_weeks: int) -> PilotLine:
 def aggregates(lines: Sequence[PilotLine], data: Sequence[PilotData], now: datetime) -> dict[str, Any]:
     """The most common open gaps, pilots per verdict and stage, and the oldest unresolved critical gaps."""
     common = Counter((g["dimension"], g["title"]) for line in lines for g in line.open_gaps)
-    created = {d.pilot.id: d.pilot.created_at for d in data}
+    created = {d.pilot.public_id: d.pilot.created_at for d in data}
     critical = [(created[line.id], line, g) for line in lines for g in line.open_gaps if g["severity"] == "critical"]
-    critical.sort(key=lambda t: (t[0], t[1].id))
+    critical.sort(key=lambda t: t[0])  # stable: lines come oldest pilot first
     return {
         "pilots": len(lines),
         "stalled": sum(1 for line in lines if line.stalled),

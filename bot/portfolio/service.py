@@ -62,7 +62,7 @@ class Portfolio(StoreBase):
         shown = [line for line in lines if matches(line, f.owner, f.verdict, f.stalled)]
         kept = {line.id for line in shown}
         dims = [{"id": d.id, "title": d.title} for d in self.rubric.dimensions]
-        agg = aggregates(shown, [d for d in data if d.pilot.id in kept], now)
+        agg = aggregates(shown, [d for d in data if d.pilot.public_id in kept], now)
         return PortfolioView(shown, agg, dims, now.isoformat())
 
     def csv(self, owner: str | None, filters: Filters | None = None) -> str:

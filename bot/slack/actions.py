@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.errors import InvalidInput, NotFound
-from bot.limits import clean_text, valid_id
+from bot.limits import clean_text, is_public_id
 from bot.service import Coach
 from bot.slack import blocks as bk
 from bot.slack import compact
@@ -19,15 +18,15 @@ from bot.slack.home import publish_home
 from bot.slack.replies import Poster, run_reporting
 
 log = logging.getLogger(__name__)
-_DIGITS = re.compile(r"[0-9]{1,10}")
 
 
-def row_id(value: object, what: str) -> int:
-    """The id a button or block carries; one that cannot exist is NotFound, never a database error."""
+def public_ref(value: object, what: str) -> str:
+    """The public id a button, block or modal carries; anything else (an old integer id, a forged
+    value) is NotFound, never a database error or another record."""
     text = str(value or "")
-    if not _DIGITS.fullmatch(text) or not valid_id(int(text)):
+    if not is_public_id(text):
         raise NotFound(f"That {what} no longer exists: post a fresh report.")
-    return int(text)
+    return text
 
 
 def where(body: dict[str, Any], client: WebClient) -> Poster:
@@ -53,7 +52,7 @@ def on_home(body: dict[str, Any]) -> bool:
     return (body.get("view") or {}).get("type") == "home"
 
 
-def refresh(coach: Coach, client: WebClient, body: dict[str, Any], assessment_id: int) -> None:
+def refresh(coach: Coach, client: WebClient, body: dict[str, Any], assessment_id: str) -> None:
     """Rebuild what was clicked from the stored gaps: the compact report message, or the Home tab."""
     if on_home(body):
         publish_home(coach, client, team_of(body), body["user"]["id"])
@@ -75,7 +74,7 @@ def register_actions(app: App, coach: Coach) -> None:
 
         def work() -> None:  # another workspace's gap is NotFound, said in the thread
             gap = coach.update_gap(
-                row_id(action.get("value"), "gap"), status="resolved", actor=user, owner=owner_of(body)
+                public_ref(action.get("value"), "gap"), status="resolved", actor=user, owner=owner_of(body)
             )
             refresh(coach, client, body, gap.assessment_id)
 
@@ -86,7 +85,7 @@ def register_actions(app: App, coach: Coach) -> None:
         poster = where(body, client)
 
         def work() -> None:
-            gap_id = row_id(str(action.get("block_id", "")).partition(":")[2], "gap")
+            gap_id = public_ref(str(action.get("block_id", "")).partition(":")[2], "gap")
             gap = coach.update_gap(gap_id, assignee=owner, actor=user, owner=owner_of(body))
             refresh(coach, client, body, gap.assessment_id)
             if not on_home(body):
@@ -139,10 +138,10 @@ def _comment(raw: object) -> str:
         return ""
 
 
-def _owned_id(coach: Coach, body: dict[str, Any], value: object) -> int | None:
+def _owned_id(coach: Coach, body: dict[str, Any], value: object) -> str | None:
     """The assessment id when it is the clicking workspace's; anything else is ignored, and logged."""
     try:
-        assessment_id = row_id(value, "report")
+        assessment_id = public_ref(value, "report")
         coach.stored_report(assessment_id, owner=owner_of(body))
     except NotFound:
         log.warning("slack: feedback on assessment %.20r refused: not this workspace's", value)

@@ -143,7 +143,7 @@ def gap_text(n: int, gap: Gap) -> str:
     return "\n".join(lines)
 
 
-def gap_actions(gap_id: int) -> Block:
+def gap_actions(gap_id: str) -> Block:
     """The per-gap buttons: mark resolved, and a user picker to assign an owner."""
     return {
         "type": "actions",
@@ -164,7 +164,7 @@ def gap_actions(gap_id: int) -> Block:
     }
 
 
-def _gap_group(n: int, gap: Gap, gap_id: int | None) -> list[Block]:
+def _gap_group(n: int, gap: Gap, gap_id: str | None) -> list[Block]:
     blocks = [{"type": "divider"}, *sections(gap_text(n, gap))]
     if gap.citations:
         blocks += context(cite_line(gap.citations))
@@ -189,7 +189,7 @@ def _questions(report: Report) -> list[Block]:
     return [{"type": "divider"}, *sections("\n".join(lines))]
 
 
-def report_actions(assessment_id: int) -> Block:
+def report_actions(assessment_id: str) -> Block:
     """The report's buttons: start weekly check-ins, helpful, not helpful."""
 
     def button(action_id: str, text: str, **extra: str) -> Block:
@@ -212,14 +212,14 @@ def report_actions(assessment_id: int) -> Block:
     }
 
 
-def _footer(report: Report, assessment_id: int | None) -> list[Block]:
+def _footer(report: Report, assessment_id: str | None) -> list[Block]:
     blocks = [] if assessment_id is None else [report_actions(assessment_id)]
     return blocks + context(escape(provenance(report)))
 
 
-def report_groups(report: Report, assessment_id: int | None = None, gap_ids: Sequence[int] = ()) -> list[list[Block]]:
+def report_groups(report: Report, assessment_id: str | None = None, gap_ids: Sequence[str] = ()) -> list[list[Block]]:
     """The report as groups of blocks that must stay in one message (head, each gap, tail)."""
-    ids: list[int | None] = list(gap_ids) or [None] * len(report.gaps)
+    ids: list[str | None] = list(gap_ids) or [None] * len(report.gaps)
     groups = [_head(report)]
     groups += [_gap_group(n, g, i) for n, (g, i) in enumerate(zip(report.gaps, ids, strict=True), 1)]
     if not report.gaps:
@@ -244,7 +244,7 @@ def pack(groups: Sequence[list[Block]], limit: int = MAX_BLOCKS) -> list[list[Bl
     return [m for m in messages if m]
 
 
-def report_messages(report: Report, assessment_id: int | None = None, gap_ids: Sequence[int] = ()) -> list[list[Block]]:
+def report_messages(report: Report, assessment_id: str | None = None, gap_ids: Sequence[str] = ()) -> list[list[Block]]:
     """The whole report as one or more messages of blocks, each within Slack's limits."""
     return pack(report_groups(report, assessment_id, gap_ids))
 
@@ -256,7 +256,7 @@ def report_fallback(report: Report, part: int, parts: int) -> str:
     return fallback(f"Readiness report: {verdict}, {gap_count(len(report.gaps))}{suffix}")
 
 
-def feedback_modal(assessment_id: int, helpful: bool) -> dict[str, Any]:
+def feedback_modal(assessment_id: str, helpful: bool) -> dict[str, Any]:
     """The optional-comment modal opened after a helpful / not helpful click."""
     verdict = "helpful" if helpful else "not helpful"
     return {

@@ -122,7 +122,7 @@ def agentic(report: Report) -> list[bk.Block]:
     return bk.context(f"Agentic system: it acts on its own ({quotes}).")
 
 
-def report_blocks(report: Report, assessment_id: int | None, views: Sequence[GapView]) -> list[bk.Block]:
+def report_blocks(report: Report, assessment_id: str | None, views: Sequence[GapView]) -> list[bk.Block]:
     """The compact report message: at most about a dozen blocks, however many gaps."""
     gaps = tracked(report, views)
     count = {"type": "section", "text": {"type": "mrkdwn", "text": count_line(gaps)}}

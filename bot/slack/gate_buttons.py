@@ -14,7 +14,7 @@ from bot.errors import CoachError
 from bot.gate.records import Gate, Signer
 from bot.gate.service import Gates
 from bot.slack import blocks as bk
-from bot.slack.actions import row_id, team_of
+from bot.slack.actions import public_ref, team_of
 from bot.slack.conversation import workspace_owner
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def register_gate_buttons(app: App, gates: Gates) -> None:
         pilot, _, role = str(action.get("value") or "").partition(":")
         signoff = ANSWERS[action["action_id"]]
         try:
-            gate = gates.sign(row_id(pilot, "pilot"), role, signoff, f"slack:{team}:{user}", workspace_owner(team))
+            gate = gates.sign(public_ref(pilot, "pilot"), role, signoff, f"slack:{team}:{user}", workspace_owner(team))
         except CoachError as exc:  # refused (and audited by the service), or the review moved on
             client.chat_postEphemeral(channel=channel, user=user, text=str(exc))
             return

@@ -82,5 +82,5 @@ class SlackNotifier:
 
 def _channel(pilot: Pilot) -> str:
     if not pilot.channel:
-        raise InvalidInput(f"Pilot {pilot.id} has no Slack channel: set one with `coach pilots add --channel`.")
+        raise InvalidInput(f"Pilot {pilot.public_id} has no Slack channel: set one with `coach pilots add --channel`.")
     return pilot.channel

@@ -62,7 +62,7 @@ class Poster:
         """Post text that is already Slack mrkdwn (mentions, bold), unescaped."""
         return self.blocks(bk.sections(text), bk.fallback(text))
 
-    def report(self, report: Report, assessment_id: int | None, gaps: Sequence[GapView]) -> None:
+    def report(self, report: Report, assessment_id: str | None, gaps: Sequence[GapView]) -> None:
         """Post the compact report (verdict, top gaps, buttons), then the full report as a Markdown file.
 
         When the file cannot be uploaded (e.g. no files:write scope) the full report is posted as

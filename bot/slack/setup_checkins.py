@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.checkins.pilots import Checkins
 from bot.checkins.records import Pilot
 from bot.service import Coach
-from bot.slack.actions import owner_of, row_id, where
+from bot.slack.actions import owner_of, public_ref, where
 from bot.slack.blocks import escape, who
 from bot.slack.replies import Poster, run_reporting
 
@@ -34,7 +34,7 @@ def _input(block_id: str, label: str, element: dict[str, Any], hint: str, option
 
 
 def checkins_modal(
-    assessment_id: int, pilot: str | None, channel: str, thread_ts: str | None, zone: str
+    assessment_id: str, pilot: str | None, channel: str, thread_ts: str | None, zone: str
 ) -> dict[str, Any]:
     """The set-up form; `channel`/`thread_ts` (where the button was) get the confirmation."""
     meta = json.dumps({"assessment_id": assessment_id, "channel": channel, "thread_ts": thread_ts})
@@ -156,7 +156,7 @@ def register_checkins_setup(app: App, coach: Coach, checkins: Checkins) -> None:
         poster, owner = where(body, client), owner_of(body)
 
         def work() -> None:
-            assessment_id = row_id(action.get("value"), "report")
+            assessment_id = public_ref(action.get("value"), "report")
             report = coach.stored_report(assessment_id, owner=owner)  # another workspace's: NotFound
             zone = user_zone(client, body["user"]["id"])
             view = checkins_modal(assessment_id, report.pilot_name, poster.channel, poster.thread_ts, zone)
@@ -175,7 +175,7 @@ def register_checkins_setup(app: App, coach: Coach, checkins: Checkins) -> None:
 
         def work() -> None:
             pilot = checkins.follow_from_chat(
-                row_id(form.assessment_id, "report"), form.channel or form.origin_channel, started_by=user,
+                public_ref(form.assessment_id, "report"), form.channel or form.origin_channel, started_by=user,
                 owner=owner_of(body), sponsor=form.sponsor, business_owner=form.business_owner, timezone=form.zone,
             )  # fmt: skip
             poster.mrkdwn(confirmation(pilot, user))

@@ -11,7 +11,8 @@ from bot.errors import NotFound
 from bot.models import DimensionResult, Evidence, Report
 from bot.store.base import StoreBase, check_choice, no_session
 from bot.store.db import utcnow
-from bot.store.records import AssessmentRecord, GapRecord
+from bot.store.public_ids import Ref, row_by_ref, shown
+from bot.store.records import AssessmentRecord, GapRecord, stored_report
 from bot.store.scrub import scrub_report
 from bot.store.tables import GAP_STATUSES, AssessmentRow, AuditRow, GapRow, SessionRow
 
@@ -23,18 +24,18 @@ def _evidence_json(items: list[Evidence]) -> list[dict[str, Any]]:
     return [e.model_dump(mode="json") for e in items]
 
 
-def no_assessment(assessment_id: int) -> NotFound:
+def no_assessment(assessment_id: Ref) -> NotFound:
     """The NotFound for a missing (or not-yours) assessment: both read the same, so ids can't be probed."""
-    return NotFound(f"No assessment {assessment_id}: run an assessment first.")
+    return NotFound(f"No assessment {shown(assessment_id)}: run an assessment first.")
 
 
-def no_gap(gap_id: int) -> NotFound:
+def no_gap(gap_id: Ref) -> NotFound:
     """The NotFound for a missing (or not-yours) gap."""
-    return NotFound(f"No gap {gap_id}: list the gaps of an assessment to find its id.")
+    return NotFound(f"No gap {shown(gap_id)}: list the gaps of an assessment to find its id.")
 
 
-def write_assessment(db: Session, report: Report, session_id: str | None, owner: str) -> int:
-    """Add the assessment, its gaps and its decision audit rows; return the assessment id."""
+def write_assessment(db: Session, report: Report, session_id: str | None, owner: str) -> AssessmentRow:
+    """Add the assessment, its gaps and its decision audit rows; return the assessment's row (flushed)."""
     row = AssessmentRow(
         session_id=session_id,
         owner=owner,
@@ -56,12 +57,14 @@ def write_assessment(db: Session, report: Report, session_id: str | None, owner:
                 evidence=_evidence_json(gap.evidence),
             )
         )
+    db.flush()  # the row's public id is drawn here: the audit names the assessment by it
     for dim in report.dimensions:
-        db.add(_decision(row.id, report, dim))
-    return row.id
+        db.add(_decision(row.public_id, report, dim))
+    db.flush()
+    return row
 
 
-def _decision(assessment_id: int, report: Report, dim: DimensionResult) -> AuditRow:
+def _decision(assessment_id: str, report: Report, dim: DimensionResult) -> AuditRow:
     """The audit row recording how one dimension was judged, by which engine and rubric."""
     return AuditRow(
         kind=DECISION_KIND,
@@ -85,8 +88,9 @@ class AssessmentsMixin(StoreBase):
 
     # --- assessments and gaps -------------------------------------------------------
 
-    def save_assessment(self, report: Report, session_id: str | None = None, owner: str | None = None) -> int:
-        """Store a report (quotes redacted) with its gaps and decisions, owned by its session's owner.
+    def save_assessment(self, report: Report, session_id: str | None = None, owner: str | None = None) -> str:
+        """Store a report (quotes redacted) with its gaps and decisions, owned by its session's owner;
+        return its public id.
 
         Without a session, `owner` owns it (default `local`, the CLI's and keyless API's owner);
         with one, a different `owner` is refused as if the session did not exist.
@@ -98,7 +102,7 @@ class AssessmentsMixin(StoreBase):
                 if session is None or (owner is not None and session.owner != owner):
                     raise no_session(session_id)
                 owner = session.owner
-            return write_assessment(db, report, session_id, owner or LOCAL_OWNER)
+            return write_assessment(db, report, session_id, owner or LOCAL_OWNER).public_id
 
     def latest_assessment(self, session_id: str) -> Report | None:
         """The newest report for a session, if it has been assessed."""
@@ -110,7 +114,7 @@ class AssessmentsMixin(StoreBase):
         )
         with self._read_tx() as db:
             row = db.scalars(query).first()
-            return Report.model_validate({**row.report, "assessment_id": row.id}) if row else None
+            return stored_report(row) if row else None
 
     def recent_assessments(self, owner: str, limit: int = 5) -> list[AssessmentRecord]:
         """One owner's newest assessments first (e.g. a Slack workspace's, for its Home tab)."""
@@ -123,22 +127,22 @@ class AssessmentsMixin(StoreBase):
         with self._tx() as db:
             return [AssessmentRecord.of(r) for r in db.scalars(query)]
 
-    def get_assessment(self, assessment_id: int, owner: str | None = None) -> AssessmentRecord:
-        """One stored assessment; NotFound when it is missing or (with `owner`) someone else's."""
+    def get_assessment(self, assessment_id: Ref, owner: str | None = None) -> AssessmentRecord:
+        """One stored assessment by public id (or internal key); NotFound when it is missing or
+        (with `owner`) someone else's."""
         with self._read_tx() as db:
             return AssessmentRecord.of(_assessment_row(db, assessment_id, owner))
 
-    def list_gaps(self, assessment_id: int, owner: str | None = None) -> list[GapRecord]:
+    def list_gaps(self, assessment_id: Ref, owner: str | None = None) -> list[GapRecord]:
         """The gaps of one assessment, in report order; with `owner`, only that owner's."""
-        query = select(GapRow).filter_by(assessment_id=assessment_id).order_by(GapRow.id)
         with self._read_tx() as db:
-            if owner is not None:
-                _assessment_row(db, assessment_id, owner)
-            return [GapRecord.of(r) for r in db.scalars(query)]
+            found = _assessment_row(db, assessment_id, owner)
+            query = select(GapRow).filter_by(assessment_id=found.id).order_by(GapRow.id)
+            return [GapRecord.of(r, found.public_id) for r in db.scalars(query)]
 
     def update_gap(
         self,
-        gap_id: int,
+        gap_id: Ref,
         status: str | None = None,
         owner: str | None = None,
         actor: str | None = None,
@@ -152,26 +156,23 @@ class AssessmentsMixin(StoreBase):
         if status is not None:
             check_choice(status, GAP_STATUSES, "gap status")
         with self._tx() as db:
-            row = db.get(GapRow, gap_id)
-            if row is None or (tenant is not None and _owner_of(db, row.assessment_id) != tenant):
+            row = row_by_ref(db, GapRow, gap_id)
+            parent = db.get(AssessmentRow, row.assessment_id) if row is not None else None
+            if row is None or parent is None or (tenant is not None and parent.owner != tenant):
                 raise no_gap(gap_id)
             changes = _gap_changes(row, status, owner)
             if changes:
                 row.updated_at = utcnow()
-                detail = {"assessment_id": row.assessment_id, "changes": changes}
-                db.add(AuditRow(kind="gap.updated", subject=f"gap:{gap_id}", actor=actor, detail=detail))
-            return GapRecord.of(row)
+                detail = {"assessment_id": parent.public_id, "changes": changes}
+                db.add(AuditRow(kind="gap.updated", subject=f"gap:{row.public_id}", actor=actor, detail=detail))
+            return GapRecord.of(row, parent.public_id)
 
 
-def _assessment_row(db: Session, assessment_id: int, owner: str | None) -> AssessmentRow:
-    row = db.get(AssessmentRow, assessment_id)
+def _assessment_row(db: Session, assessment_id: Ref, owner: str | None) -> AssessmentRow:
+    row = row_by_ref(db, AssessmentRow, assessment_id)
     if row is None or (owner is not None and row.owner != owner):
         raise no_assessment(assessment_id)
     return row
-
-
-def _owner_of(db: Session, assessment_id: int) -> str | None:
-    return db.scalar(select(AssessmentRow.owner).filter_by(id=assessment_id))
 
 
 def _gap_changes(row: GapRow, status: str | None, owner: str | None) -> dict[str, Any]:

@@ -51,7 +51,7 @@ class SessionDigest:
     """What a list of sessions shows besides the session: its first answer and latest report."""
 
     first_answer: str | None = None
-    assessment_id: int | None = None
+    assessment_id: str | None = None  # the latest report's public id
     verdict: str | None = None
 
 
@@ -85,7 +85,8 @@ class MessageRecord:
 
 @dataclass(frozen=True)
 class AssessmentRecord:
-    """A stored assessment with its report parsed back into the schema."""
+    """A stored assessment with its report parsed back into the schema (its `assessment_id` is
+    the public id; `id` is the internal key)."""
 
     id: int
     session_id: str | None
@@ -96,6 +97,7 @@ class AssessmentRecord:
     prompt_version: str
     created_at: datetime
     owner: str | None = None
+    public_id: str = ""
 
     @classmethod
     def of(cls, row: AssessmentRow) -> AssessmentRecord:
@@ -103,19 +105,26 @@ class AssessmentRecord:
         return cls(
             id=row.id,
             session_id=row.session_id,
-            report=Report.model_validate({**row.report, "assessment_id": row.id}),
+            report=stored_report(row),
             verdict=row.verdict,
             engine=row.engine,
             rubric_version=row.rubric_version,
             prompt_version=row.prompt_version,
             created_at=row.created_at,
             owner=row.owner,
+            public_id=row.public_id,
         )
+
+
+def stored_report(row: AssessmentRow) -> Report:
+    """The stored report, named by the assessment's public id (never by its integer key)."""
+    return Report.model_validate({**row.report, "assessment_id": row.public_id})
 
 
 @dataclass(frozen=True)
 class GapRecord:
-    """A tracked gap: where it came from, how bad, who owns it, where it stands."""
+    """A tracked gap: where it came from, how bad, who owns it, where it stands. `id` and
+    `assessment_id` are internal keys; `public_id` and `assessment_public_id` what adapters show."""
 
     id: int
     assessment_id: int
@@ -126,10 +135,12 @@ class GapRecord:
     evidence: list[dict[str, Any]]
     owner: str | None
     updated_at: datetime
+    public_id: str = ""
+    assessment_public_id: str = ""
 
     @classmethod
-    def of(cls, row: GapRow) -> GapRecord:
-        """Copy a row into a record."""
+    def of(cls, row: GapRow, assessment_public_id: str) -> GapRecord:
+        """Copy a row (and its assessment's public id) into a record."""
         return cls(
             id=row.id,
             assessment_id=row.assessment_id,
@@ -140,6 +151,8 @@ class GapRecord:
             evidence=copy.deepcopy(row.evidence or []),
             owner=row.owner,
             updated_at=row.updated_at,
+            public_id=row.public_id,
+            assessment_public_id=assessment_public_id,
         )
 
 

@@ -149,14 +149,14 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
             return SessionRecord.of(row) if row else None
 
     def session_digests(self, session_ids: list[str]) -> dict[str, SessionDigest]:
-        """Each session's first answer (as stored, redacted) and its latest report's id and verdict."""
+        """Each session's first answer (as stored, redacted) and its latest report's public id and verdict."""
         ids = list(session_ids)
         firsts = (
             select(func.min(MessageRow.id))
             .where(MessageRow.session_id.in_(ids), MessageRow.role == "user")
             .group_by(MessageRow.session_id)
         )
-        reports = select(AssessmentRow.session_id, AssessmentRow.id, AssessmentRow.verdict).where(
+        reports = select(AssessmentRow.session_id, AssessmentRow.public_id, AssessmentRow.verdict).where(
             AssessmentRow.session_id.in_(ids)
         )
         with self._tx() as db:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.errors import Conflict
 from bot.models import Report
@@ -15,7 +16,7 @@ from bot.store.assessments import write_assessment
 from bot.store.base import StoreBase, check_choice, no_session
 from bot.store.db import utcnow
 from bot.store.scrub import scrub_state
-from bot.store.tables import SESSION_STATUSES, GapRow, MessageRow, SessionRow, TurnKeyRow
+from bot.store.tables import SESSION_STATUSES, AssessmentRow, GapRow, MessageRow, SessionRow, TurnKeyRow
 
 # the turn's hot statements, built once: Core on the transaction's connection skips the ORM's
 # per-statement compile and unit-of-work bookkeeping (about half of a turn's CPU before)
@@ -60,8 +61,8 @@ class StoredTurn:
     text_hash: str
     reply: str
     result: dict[str, Any]
-    assessment_id: int | None = None
-    gap_ids: list[int] = field(default_factory=list)
+    assessment_id: str | None = None  # the report's public id, and its gaps' (never integer keys)
+    gap_ids: list[str] = field(default_factory=list)
     version: int = 0
 
 
@@ -88,18 +89,15 @@ class TurnsMixin(StoreBase):
                     raise changed(turn.session_id)
                 conn.execute(_MESSAGE, _columns(user))
                 coach_id = conn.execute(_MESSAGE, _columns(coach)).scalar_one()
-                assessment_id, gap_ids = None, []
+                assessment, assessment_id, gap_ids = None, None, []
                 if turn.report is not None:
-                    assessment_id = write_assessment(db, turn.report, turn.session_id, found.owner)
-                    db.flush()
-                    gap_ids = list(
-                        db.scalars(select(GapRow.id).filter_by(assessment_id=assessment_id).order_by(GapRow.id))
-                    )
+                    assessment = write_assessment(db, turn.report, turn.session_id, found.owner)
+                    assessment_id, gap_ids = assessment.public_id, _gap_ids(db, assessment.id)
                 version = turn.version + 1
                 values = {"new_state": state, "new_status": turn.status, "new_version": version, "now": now}
                 conn.execute(_ADVANCE, {"sid": turn.session_id, "old": found.version, **values})
                 if turn.key:
-                    db.add(_key_row(turn, coach_id, assessment_id, gap_ids))
+                    db.add(_key_row(turn, coach_id, assessment.id if assessment is not None else None))
                 return StoredTurn(
                     turn.session_id, turn.text_hash, coach.text, turn.result, assessment_id, gap_ids, version
                 )
@@ -114,13 +112,15 @@ class TurnsMixin(StoreBase):
                 return None
             reply = db.get(MessageRow, row.coach_message_id)
             result = copy.deepcopy(row.result or {})
+            result.pop("gap_ids", None)  # kept by older releases (integer keys): read from the gaps instead
+            assessment = db.get(AssessmentRow, row.assessment_id) if row.assessment_id else None
             return StoredTurn(
                 session_id,
                 row.text_hash,
                 reply.text if reply is not None else "",
                 result,
-                row.assessment_id,
-                list(result.pop("gap_ids", [])),
+                assessment.public_id if assessment is not None else None,
+                _gap_ids(db, assessment.id) if assessment is not None else [],
             )
 
 
@@ -129,13 +129,18 @@ def _columns(row: MessageRow) -> dict[str, Any]:
     return {c.key: value for c in MessageRow.__table__.columns if (value := getattr(row, c.key, None)) is not None}
 
 
-def _key_row(turn: TurnWrite, coach_id: int, assessment_id: int | None, gap_ids: list[int]) -> TurnKeyRow:
+def _gap_ids(db: Session, assessment_id: int) -> list[str]:
+    """The public ids of an assessment's gaps, in report order."""
+    return list(db.scalars(select(GapRow.public_id).filter_by(assessment_id=assessment_id).order_by(GapRow.id)))
+
+
+def _key_row(turn: TurnWrite, coach_id: int, assessment_id: int | None) -> TurnKeyRow:
     return TurnKeyRow(
         session_id=turn.session_id,
         key=turn.key,
         text_hash=turn.text_hash,
         coach_message_id=coach_id,
-        assessment_id=assessment_id,
-        result={**turn.result, "gap_ids": gap_ids},
+        assessment_id=assessment_id,  # the internal key; a retry gets the public ids back from it
+        result=dict(turn.result),
         created_at=utcnow(),
     )

@@ -142,9 +142,9 @@ document.addEventListener("DOMContentLoaded", () => {
     clearTimeout(resizing);
     resizing = setTimeout(() => shownTrend && drawChart(shownTrend), 150);
   });
-  const linked = location.hash.match(/^#pilot-(\d+)$/); // from the chat's "Start weekly check-ins"
+  const linked = location.hash.match(/^#pilot-([0-9a-f]{32})$/); // from the chat's "Start weekly check-ins"
   guard(async () => {
     await loadList();
-    if (linked) await loadDetail(Number(linked[1]));
+    if (linked) await loadDetail(linked[1]);
   })();
 });

@@ -153,5 +153,6 @@ def test_a_body_the_json_parser_cannot_read_is_422_in_the_one_shape(
     assert "error parsing the body" not in resp.text
 
 
-def test_a_5000_digit_id_in_a_path_is_422(client: TestClient) -> None:
-    error_of(client.get("/v1/pilots/" + "9" * 5000), 422, "invalid_request")
+def test_a_5000_digit_id_in_a_path_is_404_in_one_short_sentence(client: TestClient) -> None:
+    message = error_of(client.get("/v1/pilots/" + "9" * 5000), 404, "not_found")
+    assert message.startswith("No pilot '9999") and len(message) < 200  # the id is not echoed whole

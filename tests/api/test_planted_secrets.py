@@ -6,6 +6,7 @@ secrets nowhere. Reports, pilots and check-ins quote the redacted text.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -75,12 +76,12 @@ def _interview(rig: Rig) -> str:
     raise AssertionError("the interview did not finish")
 
 
-def _checkin(rig: Rig, assessment_id: int) -> int:
+def _checkin(rig: Rig, assessment_id: str) -> str:
     """A pilot named with personal data, and a check-in answer carrying every planted item."""
     body = {"assessment_id": assessment_id, "name": PILOT_NAME, "business_owner": "Dana", "sponsor": "Sam"}
     made = rig.client.post("/v1/pilots", json=body, headers=A)
     assert made.status_code == 201, made.text
-    pid = int(made.json()["pilot"]["id"])
+    pid = str(made.json()["pilot"]["id"])
     text = "\n".join(f"1 in progress: {p}" for p in PLANTED)
     body = {"text": text, "author": PERSONAL["email"]}
     answered = rig.client.post(f"/v1/pilots/{pid}/checkins", json=body, headers=A)
@@ -92,7 +93,8 @@ def _found(text: str, items: dict[str, str]) -> list[str]:
     return [label for label, raw in items.items() if raw in text]
 
 
-def test_planted_items_are_stored_redacted(rig: Rig) -> None:
+def test_planted_items_are_stored_redacted(rig: Rig, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)  # every log line the whole run writes, debug included
     session_id = _interview(rig)
     report = rig.client.get(f"/v1/sessions/{session_id}/report", headers=A)
     pid = _checkin(rig, report.json()["assessment_id"])
@@ -117,3 +119,4 @@ def test_planted_items_are_stored_redacted(rig: Rig) -> None:
     ]
     assert [_found(text, SECRETS | PERSONAL) for text in shown] == [[]] * len(shown)
     assert "[SECRET]" in tables["sessions"] and "[NAME]" in tables["pilots"]
+    assert caplog.records and _found(caplog.text, SECRETS | PERSONAL) == []  # nor in the logs

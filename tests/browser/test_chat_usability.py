@@ -83,7 +83,7 @@ def test_from_the_report_to_weekly_check_ins(browser: Any, base_url: str, viewpo
         finish(page)
         report = page.evaluate("state.report")
         assessment = report["assessment_id"]
-        assert isinstance(assessment, int)
+        assert isinstance(assessment, str) and len(assessment) == 32  # a public id, never an integer key
         assert f"assessment {assessment}" in page.inner_text("#followup-id")
         assert page.locator("#followup-form").is_hidden()
         page.click("#followup-open")

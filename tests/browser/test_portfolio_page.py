@@ -24,10 +24,10 @@ KEY_A, KEY_B = "browser-portfolio-a-0123456789", "browser-portfolio-b-0123456789
 pytestmark = pytest.mark.browser
 
 
-def _pilot(http: httpx.Client, key: str, name: str, text: str, owner: str) -> int:
+def _pilot(http: httpx.Client, key: str, name: str, text: str, owner: str) -> str:
     made = http.post("/v1/assessments", json={"text": text, "pilot_name": name}, headers=bearer(key))
     body = {"assessment_id": made.json()["assessment_id"], "name": name, "business_owner": owner, "sponsor": "Sam"}
-    return int(http.post("/v1/pilots", json=body, headers=bearer(key)).json()["pilot"]["id"])
+    return str(http.post("/v1/pilots", json=body, headers=bearer(key)).json()["pilot"]["id"])
 
 
 @pytest.fixture

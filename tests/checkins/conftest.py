@@ -8,14 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from bot.checkins.messages import checkin_text
 from bot.checkins.pilots import Checkins
 from bot.config import Settings
 from bot.factory import build_checkins, build_coach
 from bot.service import Coach
-from bot.store.tables import AssessmentRow
 from tests.checkins.doubles import ManualClock
 from tests.conftest import make_settings
 
@@ -53,11 +51,11 @@ def checkins(coach: Coach, clock: ManualClock) -> Checkins:
     return build_checkins(coach, clock)
 
 
-def assess(coach: Coach, text: str = STALLED_TEXT, name: str = "Claims triage", owner: str = "local") -> int:
-    """Assess a description (as `owner`) and return the stored assessment's id."""
-    coach.assess_text(text, pilot_name=name, owner=owner)
-    with coach.store.engine.connect() as conn:
-        return int(conn.execute(select(func.max(AssessmentRow.id))).scalar_one())
+def assess(coach: Coach, text: str = STALLED_TEXT, name: str = "Claims triage", owner: str = "local") -> str:
+    """Assess a description (as `owner`) and return the stored assessment's public id."""
+    aid = coach.assess_text(text, pilot_name=name, owner=owner).assessment_id
+    assert aid is not None
+    return aid
 
 
 GAP_LINE = re.compile(r"^(\d+)\. \[\w+\] (.+?)(?: \(last reported: [^)]*\))?$", re.MULTILINE)

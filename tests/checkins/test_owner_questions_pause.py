@@ -5,6 +5,7 @@ assessment are asked until answered; a paused pilot shows no next check-in (serv
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -73,7 +74,7 @@ def test_without_a_business_owner_the_sponsor_is_escalated_and_the_missing_owner
     _run_until(runner, clock, notifier, MON_9 + timedelta(hours=1))
     [first] = _checkin_posts(notifier)
     assert "No business owner is named yet, so escalations go to the sponsor <@U0SPONS1>" in first
-    assert f"coach pilots set-owner {pilot.id}" in first
+    assert f"coach pilots set-owner {pilot.public_id}" in first
     shown = numbered(first)  # the missing owner is not a numbered line: the report's five gaps are 1 to 5
     assert "No named business owner" not in shown and sorted(shown.values()) == [1, 2, 3, 4, 5]
     _run_until(runner, clock, notifier, MON_9 + timedelta(days=14, hours=1))  # two check-ins, no answer
@@ -187,15 +188,18 @@ def test_cli_add_without_owner_set_owner_and_pause(coach: Coach, cli: CliRunner)
     added = cli.invoke(cli_app, ["pilots", "add", "--from-assessment", str(aid), "--name", "Claims",
                                  "--sponsor", "U0SPONS1"])  # fmt: skip
     assert added.exit_code == 0, added.output
-    assert "first check-in (a baseline)" in added.output and "coach pilots set-owner 1" in added.output
-    paused = cli.invoke(cli_app, ["pilots", "pause", "1"])
+    [pid] = re.findall(r"coach pilots set-owner ([0-9a-f]{32}) ", added.output)  # named by its public id
+    assert "first check-in (a baseline)" in added.output and f"Pilot {pid} 'Claims' registered" in added.output
+    assert cli.invoke(cli_app, ["pilots", "pause", "1"]).output.startswith("error: No pilot 1:")  # no integer ids
+    paused = cli.invoke(cli_app, ["pilots", "pause", pid])
     assert paused.exit_code == 0 and "no check-ins until resumed" in paused.output
     listed = cli.invoke(cli_app, ["pilots", "--json"])
     [row] = json.loads(listed.output)
-    assert row["next_due"] is None and row["status"] == "paused" and row["pilot"]["business_owner"] is None
+    assert row["pilot"]["id"] == pid and row["next_due"] is None and row["status"] == "paused"
+    assert row["pilot"]["business_owner"] is None
     table = cli.invoke(cli_app, ["pilots"])
     assert "none while paused" in table.output and "Paused: no check-ins" in table.output
-    named = cli.invoke(cli_app, ["pilots", "set-owner", "1", "U0PRIYA1"])
+    named = cli.invoke(cli_app, ["pilots", "set-owner", pid, "U0PRIYA1"])
     assert named.exit_code == 0 and "business owner U0PRIYA1" in named.output
-    shown = cli.invoke(cli_app, ["pilots", "show", "1"])
+    shown = cli.invoke(cli_app, ["pilots", "show", pid])
     assert "No named business owner: resolved" in shown.output and "question (open)" in shown.output

@@ -9,7 +9,7 @@ from bot.service import Coach
 from tests.core.test_interview import GAPPY
 
 
-def assessed(coach: Coach, owner: str) -> int:
+def assessed(coach: Coach, owner: str) -> str:
     report = coach.assess_text("\n\n".join(GAPPY.values()), pilot_name="Email assistant", owner=owner)
     assert report.assessment_id is not None
     return report.assessment_id

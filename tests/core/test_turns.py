@@ -129,7 +129,7 @@ def test_the_finishing_turn_carries_its_stored_report(coach: Coach) -> None:
     assert turn.done and turn.report is not None and turn.assessment_id is not None
     stored = coach.store.get_assessment(turn.assessment_id)
     assert stored.session_id == sid and turn.report == stored.report
-    assert turn.gap_ids == [g.id for g in coach.store.list_gaps(turn.assessment_id)] and turn.gap_ids
+    assert turn.gap_ids == [g.public_id for g in coach.store.list_gaps(turn.assessment_id)] and turn.gap_ids
     assert turn.reply.startswith(turn.message) and turn.reply != turn.message  # the brief follows the words
     assert turn.options == ["report", "restart"]
     assert coach.store.get_session(sid).status == "done"

@@ -43,7 +43,7 @@ class Rig:
     clock: ManualClock
     ids: dict[str, str]
 
-    def pilot(self, headers: dict[str, str], name: str, text: str = DOC, **extra: Any) -> int:
+    def pilot(self, headers: dict[str, str], name: str, text: str = DOC, **extra: Any) -> str:
         """Assess `text` as this key and register the pilot; its id."""
         made = self.client.post("/v1/assessments", json={"text": text, "pilot_name": name}, headers=headers)
         assert made.status_code == 200, made.text
@@ -51,7 +51,7 @@ class Rig:
                 "sponsor": "Sam", **extra}  # fmt: skip
         reg = self.client.post("/v1/pilots", json=body, headers=headers)
         assert reg.status_code == 201, reg.text
-        return int(reg.json()["pilot"]["id"])
+        return str(reg.json()["pilot"]["id"])
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

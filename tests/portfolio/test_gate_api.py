@@ -19,18 +19,18 @@ def _signers(rig: Rig) -> dict[str, Any]:
     }
 
 
-def _open(rig: Rig, pid: int) -> dict[str, Any]:
+def _open(rig: Rig, pid: str) -> dict[str, Any]:
     resp = rig.client.post(f"/v1/pilots/{pid}/gate", json={"signers": _signers(rig)}, headers=A)
     assert resp.status_code == 201, resp.text
     return resp.json()
 
 
-def _sign(rig: Rig, pid: int, headers: dict[str, str], role: str, signoff: str = "approve", comment: str = "") -> Any:
+def _sign(rig: Rig, pid: str, headers: dict[str, str], role: str, signoff: str = "approve", comment: str = "") -> Any:
     return rig.client.post(f"/v1/pilots/{pid}/gate/signoffs", json={"role": role, "signoff": signoff,
                            "comment": comment}, headers=headers)  # fmt: skip
 
 
-def _refusals(rig: Rig, pid: int) -> list[Any]:
+def _refusals(rig: Rig, pid: str) -> list[Any]:
     return rig.coach.store.list_audit(subject=f"pilot:{pid}", kind="gate.signoff_refused")
 
 
@@ -142,10 +142,10 @@ def test_bad_requests_say_what_to_send(rig: Rig) -> None:
 
 def test_a_stranger_walking_ids_finds_no_review_and_changes_nothing(rig: Rig) -> None:
     pids = [rig.pilot(A, "Claims triage"), rig.pilot(A, "Meter agent")]
-    _open(rig, pids[0])
+    items = [i["id"] for i in _open(rig, pids[0])["items"]]
     before = rig.client.get(f"/v1/pilots/{pids[0]}/gate", headers=A).json()
     decision = {"decision": "no_go", "rationale": "x"}
-    for pid in range(1, 11):
+    for pid in [*map(str, range(1, 11)), *pids]:  # the old sequential ids, and a's real ones
         base = f"/v1/pilots/{pid}/gate"
         for resp in (
             rig.client.get(base, headers=C),
@@ -153,7 +153,7 @@ def test_a_stranger_walking_ids_finds_no_review_and_changes_nothing(rig: Rig) ->
             rig.client.post(base, json={"signers": _signers(rig)}, headers=C),
             _sign(rig, pid, C, "risk"),
             rig.client.post(f"{base}/decision", json=decision, headers=C),
-            rig.client.patch(f"{base}/items/1", json={"status": "done"}, headers=C),
+            *(rig.client.patch(f"{base}/items/{i}", json={"status": "done"}, headers=C) for i in ["1", *items]),
         ):
             assert resp.status_code == 404, (pid, resp.request.method, resp.request.url, resp.text)
     assert rig.client.get(f"/v1/pilots/{pids[0]}/gate", headers=A).json() == before

@@ -62,8 +62,8 @@ def report_in(rig: SlackRig, channel: str, answers: list[str] = ANSWERS) -> tupl
         "files.completeUploadExternal", reports, timeout=30.0, where=lambda c: c.args.get("thread_ts") == root
     )
     end = [c for c in rig.fake.posts(channel, root) if is_report_end(c)][-1]
-    assessment_id = int(next(b["block_id"] for b in end.args["blocks"]
-                             if b.get("block_id", "").startswith("report:")).split(":")[1])  # fmt: skip
+    assessment_id = next(b["block_id"] for b in end.args["blocks"]
+                         if b.get("block_id", "").startswith("report:")).split(":")[1]  # fmt: skip
     return assessment_id, rig.fake.posts(channel, root)
 
 
@@ -110,7 +110,7 @@ def test_report_command_posts_a_compact_report_and_the_full_file(slack: SlackRig
     check_limits(post.args["blocks"])
     assert len(post.args["blocks"]) <= 12
     shown = [b["block_id"] for b in post.args["blocks"] if b.get("block_id", "").startswith("gap:")]
-    assert shown == [f"gap:{g.id}" for g in gaps[:3]]
+    assert shown == [f"gap:{g.public_id}" for g in gaps[:3]]  # buttons carry public ids, never keys
     body = text_of(post)
     assert f"*{len(gaps)} gap" in body and report.gaps[0].actions[0][:40].replace("&", "&amp;") in body
     [done] = slack.fake.wait_for("files.completeUploadExternal", timeout=30.0)
@@ -120,7 +120,7 @@ def test_report_command_posts_a_compact_report_and_the_full_file(slack: SlackRig
     assert all(g.title in markdown for g in report.gaps) and "## Gaps" in markdown
 
 
-def click_resolve(rig: SlackRig, channel: str, post: Call, gap_id: int, user: str = CAROL) -> None:
+def click_resolve(rig: SlackRig, channel: str, post: Call, gap_id: str, user: str = CAROL) -> None:
     action = {"type": "button", "action_id": "gap_resolve", "block_id": f"gap:{gap_id}",
               "value": str(gap_id), "text": {"type": "plain_text", "text": "Mark resolved"}}  # fmt: skip
     payload = block_actions(user, action, channel, as_message(post), rig.fake.response_url())
@@ -134,16 +134,16 @@ def test_mark_resolved_updates_the_gap_the_audit_log_and_the_count_in_the_messag
     assert len(gaps) >= 2
     post = report_post(slack, channel, posts)
     assert f"*{len(gaps)} gaps stand in the way*" in text_of(post)
-    click_resolve(slack, channel, post, gaps[0].id)
+    click_resolve(slack, channel, post, gaps[0].public_id)
     [update] = slack.fake.wait_for("chat.update", timeout=30.0)
     assert update.args["ts"] == post.response["ts"] and update.args["channel"] == channel
     body = text_of(update)
     assert f"*{len(gaps) - 1} of {len(gaps)} gaps still open*" in body and "gaps stand in the way" not in body
     assert f"✅ resolved: 1. {gaps[0].title}" in body
-    assert f"gap:{gaps[0].id}" not in [b.get("block_id") for b in update.args["blocks"]]
+    assert f"gap:{gaps[0].public_id}" not in [b.get("block_id") for b in update.args["blocks"]]
     assert update.args["text"] == f"Readiness report: Not ready, {len(gaps) - 1} of {len(gaps)} gaps open"
     assert slack.coach.store.list_gaps(assessment_id)[0].status == "resolved"
-    [entry] = slack.coach.store.list_audit(subject=f"gap:{gaps[0].id}", kind="gap.updated")
+    [entry] = slack.coach.store.list_audit(subject=f"gap:{gaps[0].public_id}", kind="gap.updated")
     assert entry.actor == CAROL and entry.detail["changes"]["status"]["to"] == "resolved"
 
 
@@ -152,7 +152,7 @@ def test_assign_owner_records_the_owner_shows_it_and_says_so_in_the_thread(slack
     assessment_id, posts = report_in(slack, channel, [text for _, text in WHOLE])
     gap = slack.coach.store.list_gaps(assessment_id)[1]
     post = report_post(slack, channel, posts)
-    action = {"type": "users_select", "action_id": "gap_assign", "block_id": f"gap:{gap.id}",
+    action = {"type": "users_select", "action_id": "gap_assign", "block_id": f"gap:{gap.public_id}",
               "selected_user": BOB}  # fmt: skip
     root = post.args["thread_ts"]
     before = len(slack.fake.posts(channel, root))
@@ -160,10 +160,10 @@ def test_assign_owner_records_the_owner_shows_it_and_says_so_in_the_thread(slack
     said = wait_reply(slack.fake, channel, root, before)[-1]
     assert f"<@{BOB}> now owns" in text_of(said) and f"assigned by <@{ALICE}>" in text_of(said)
     [update] = slack.fake.wait_for("chat.update", timeout=30.0)
-    picker = next(b for b in update.args["blocks"] if b.get("block_id") == f"gap:{gap.id}")["elements"][1]
+    picker = next(b for b in update.args["blocks"] if b.get("block_id") == f"gap:{gap.public_id}")["elements"][1]
     assert picker["initial_user"] == BOB and f"*Owner:* <@{BOB}>" in text_of(update)
     assert slack.coach.store.list_gaps(assessment_id)[1].owner == BOB
-    [entry] = slack.coach.store.list_audit(subject=f"gap:{gap.id}", kind="gap.updated")
+    [entry] = slack.coach.store.list_audit(subject=f"gap:{gap.public_id}", kind="gap.updated")
     assert entry.actor == ALICE and entry.detail["changes"]["owner"]["to"] == BOB
 
 
@@ -189,7 +189,7 @@ def test_helpful_is_recorded_and_the_optional_comment_lands_in_the_audit_log(
     assert note.detail == {"helpful": False, "comment": "Too generic for us."}
 
 
-def open_checkins_form(rig: SlackRig, channel: str, assessment_id: int, post: Call, user: str = ALICE) -> Call:
+def open_checkins_form(rig: SlackRig, channel: str, assessment_id: str, post: Call, user: str = ALICE) -> Call:
     """Click "Start weekly check-ins"; return the views.open call of the set-up modal."""
     action = {"type": "button", "action_id": "checkins_start",
               "block_id": f"report:{assessment_id}", "value": str(assessment_id)}  # fmt: skip
@@ -211,7 +211,7 @@ def test_start_weekly_checkins_asks_for_owner_sponsor_channel_and_zone(slack: Sl
     assert inputs["owner"]["optional"] and not inputs["sponsor"]["optional"]
     assert inputs["channel"]["element"]["initial_conversation"] == channel
     assert inputs["zone"]["element"]["initial_value"] == "Europe/Amsterdam"  # the clicker's Slack zone
-    assert not [s for s in slack.checkins.list_pilots(f"slack:{TEAM}") if s.pilot.assessment_id == assessment_id]
+    assert not [s for s in slack.checkins.list_pilots(f"slack:{TEAM}") if s.pilot.assessment_public_id == assessment_id]
 
     bad = slack.sender.interaction(form_submission(ALICE, view, checkins_values(CAROL, None, channel, "Mars/Base")))
     assert bad.status_code == 200 and bad.json()["response_action"] == "errors"
@@ -224,7 +224,8 @@ def test_start_weekly_checkins_asks_for_owner_sponsor_channel_and_zone(slack: Sl
     said = text_of(wait_reply(slack.fake, channel, root, before)[-1])
     assert "Weekly check-ins are on" in said and "<#C0WEEKLY>" in said and "America/New_York" in said
     assert f"Business owner: <@{CAROL}>" in said and "Sponsor: <@U0DANA>" in said
-    [pilot] = [s.pilot for s in slack.checkins.list_pilots(f"slack:{TEAM}") if s.pilot.assessment_id == assessment_id]
+    [pilot] = [s.pilot for s in slack.checkins.list_pilots(f"slack:{TEAM}")
+               if s.pilot.assessment_public_id == assessment_id]  # fmt: skip
     assert (pilot.channel, pilot.timezone) == ("C0WEEKLY", "America/New_York")
     assert (pilot.business_owner, pilot.sponsor) == (CAROL, "U0DANA")  # not the person who clicked
     assert BOB in pilot.people  # who answered in the interview is asked each week
@@ -242,7 +243,8 @@ def test_a_missing_business_owner_is_allowed_and_said(slack: SlackRig) -> None:
     assert slack.sender.interaction(form_submission(ALICE, view, values)).status_code == 200
     said = text_of(wait_reply(slack.fake, channel, root, before)[-1])
     assert "No business owner yet" in said and "Sponsor: <@U0DANA>" in said
-    [pilot] = [s.pilot for s in slack.checkins.list_pilots(f"slack:{TEAM}") if s.pilot.assessment_id == assessment_id]
+    [pilot] = [s.pilot for s in slack.checkins.list_pilots(f"slack:{TEAM}")
+               if s.pilot.assessment_public_id == assessment_id]  # fmt: skip
     assert not pilot.business_owner and pilot.sponsor == "U0DANA"
 
 

@@ -32,14 +32,15 @@ def test_the_home_tab_shows_the_workspaces_latest_report_and_its_buttons_work(sl
     view = published.args["view"]
     assert published.args["user_id"] == ALICE and view["type"] == "home"
     assert view["blocks"][0]["text"]["text"].endswith(": Claims triage")
-    assert gap_buttons(view) == [f"gap:{g.id}" for g in gaps]  # every gap, not just the top three
+    assert gap_buttons(view) == [f"gap:{g.public_id}" for g in gaps]  # every gap, not just the top three
     text = json.dumps(view, ensure_ascii=False)
     assert all(g.title in text for g in report.gaps) and f"report:{aid}" in text
 
-    action = {"type": "button", "action_id": "gap_resolve", "block_id": f"gap:{gaps[0].id}", "value": str(gaps[0].id)}
+    first = gaps[0].public_id
+    action = {"type": "button", "action_id": "gap_resolve", "block_id": f"gap:{first}", "value": first}
     assert slack.sender.interaction(home_click(ALICE, action, view)).status_code == 200
     again = slack.fake.wait_for("views.publish", 2, timeout=30.0)[-1].args["view"]
-    assert gap_buttons(again) == [f"gap:{g.id}" for g in gaps[1:]]
+    assert gap_buttons(again) == [f"gap:{g.public_id}" for g in gaps[1:]]
     assert f"*{len(gaps) - 1} of {len(gaps)} gaps still open*" in json.dumps(again, ensure_ascii=False)
     assert slack.coach.store.list_gaps(aid)[0].status == "resolved"  # type: ignore[arg-type]
     assert slack.fake.calls_to("chat.update") == []  # a Home click rebuilds the tab, not a message

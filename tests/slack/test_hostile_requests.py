@@ -141,7 +141,10 @@ def test_starting_check_ins_escapes_the_pilot_name(slack: SlackRig) -> None:
     _assert_escaped(said.args["text"])
 
 
-@pytest.mark.parametrize("value", ["abc", "", str(2**31), str(2**53), "9" * 5000, "-1"])
+IMPOSSIBLE = ["abc", "", "1", str(2**31), str(2**53), "9" * 5000, "-1", "F" * 32, "a" * 31 + "\x00"]
+
+
+@pytest.mark.parametrize("value", IMPOSSIBLE)
 def test_a_button_with_an_impossible_id_says_so_in_the_thread(slack: SlackRig, value: str) -> None:
     channel, root = "C0BADID", new_ts()
     message_ = {"type": "message", "ts": root, "text": "Readiness report", "blocks": [], "user": "UBOT"}
@@ -155,7 +158,8 @@ def test_a_button_with_an_impossible_id_says_so_in_the_thread(slack: SlackRig, v
 
 def test_a_feedback_comment_that_is_not_text_is_not_stored(slack: SlackRig) -> None:
     report = slack.coach.assess_text("We export a CSV by hand.", owner=workspace_owner(TEAM))
-    view = feedback_modal(int(report.assessment_id or 0), helpful=True)
+    assert report.assessment_id is not None
+    view = feedback_modal(report.assessment_id, helpful=True)
     for comment in ("\x00\x01\x02 binary", "Useful, thanks."):
         assert slack.sender.interaction(view_submission(ALICE, view, comment)).status_code == 200
     notes = slack.coach.store.list_audit(subject=f"assessment:{report.assessment_id}", kind="slack.feedback_comment")

@@ -149,7 +149,7 @@ def _act_on_the_report(rig: SlackRig, channel: str, root: str, post: Call) -> No
     rig.sender.interaction(block_actions(BOB, assign, channel, as_message(post), url))
     wait_reply(rig.fake, channel, root, before)
     rig.fake.wait_for("chat.update", 2, timeout=30.0)
-    gap_ids = [int(i.split(":")[1]) for i in (first_id, second_id)]
+    gap_ids = [i.split(":")[1] for i in (first_id, second_id)]
     audit = [rig.coach.store.list_audit(subject=f"gap:{g}", kind="gap.updated") for g in gap_ids]
     assert [a[0].actor for a in audit] == [BOB, BOB]
     _start_checkins(rig, channel, root, post)

@@ -14,6 +14,7 @@ from bot.store.slack_events import LEASE, SlackEventRow, claim_event, mark_event
 from tests.slack.conftest import SlackRig
 from tests.slack.helpers import ANSWER, answers_of, done_at, interview, settle, wait_reply
 from tests.slack.payloads import message, new_ts
+from tests.store.migrations_helpers import undo_newer_revisions
 
 
 def retry(n: int) -> dict[str, str]:
@@ -129,15 +130,7 @@ def test_an_old_events_table_gains_done_at_in_place(replicas: tuple[Store, Store
     stamp = "TIMESTAMP WITH TIME ZONE"
     with engines[0].begin() as conn:  # the table as the version before done_at (and migrations) made it
         conn.execute(text("DROP TABLE slack_events"))
-        conn.execute(text("DROP TABLE alembic_version"))
-        conn.execute(text("DROP TABLE turn_keys"))  # added after that release
-        conn.execute(text("DROP TABLE respondents"))  # added by revision 0006
-        for table in ("gate_signers", "gate_items", "gates"):  # added by revision 0005
-            conn.execute(text(f"DROP TABLE {table}"))
-        conn.execute(text("DROP TABLE pilot_questions"))  # and these two by revision 0004
-        conn.execute(text("ALTER TABLE pilot_gaps DROP COLUMN target_date"))
-        conn.execute(text("DROP INDEX ix_sessions_client"))  # so was sessions.client
-        conn.execute(text("ALTER TABLE sessions DROP COLUMN client"))
+        undo_newer_revisions(conn)
         conn.execute(text(f"CREATE TABLE slack_events (event_id VARCHAR(64) PRIMARY KEY, received_at {stamp})"))
     assert claim_event(engines[0], "EvBEFORE", now=utcnow() - 2 * LEASE)  # inserts only the old columns
     start = threading.Barrier(2)

@@ -37,6 +37,22 @@ def schema_diff(engine: Engine, metadata: MetaData | None = None) -> list[Any]:
         return list(compare_metadata(context, metadata or full_metadata()))
 
 
+def undo_newer_revisions(conn: Any) -> None:
+    """Take a database back to the release before migrations: drop what revisions 0002 to 0007 added."""
+    conn.execute(text("DROP TABLE alembic_version"))
+    for table in ("assessments", "gaps", "pilots", "pilot_gaps"):  # public ids came with revision 0007
+        conn.execute(text(f"DROP INDEX ix_{table}_public_id"))
+        conn.execute(text(f"ALTER TABLE {table} DROP COLUMN public_id"))
+    conn.execute(text("DROP TABLE respondents"))  # added by revision 0006
+    conn.execute(text("DROP TABLE turn_keys"))  # added after that release
+    for table in ("gate_signers", "gate_items", "gates"):  # added by revision 0005
+        conn.execute(text(f"DROP TABLE {table}"))
+    conn.execute(text("DROP TABLE pilot_questions"))  # and these two by revision 0004
+    conn.execute(text("ALTER TABLE pilot_gaps DROP COLUMN target_date"))
+    conn.execute(text("DROP INDEX ix_sessions_client"))  # so was sessions.client
+    conn.execute(text("ALTER TABLE sessions DROP COLUMN client"))
+
+
 def settings_for(data_dir: Path, url: str | None, **overrides: object) -> Settings:
     """Settings on SQLite under data_dir (url None) or on the given database."""
     values: dict[str, object] = {"data_dir": data_dir, "database_url": url}

@@ -43,10 +43,11 @@ def workspace(store: Store, report: Report, team: str) -> None:
     store.add_message(session.id, "user", "We export a CSV by hand.", author="U1")
     aid = store.save_assessment(report, session_id=session.id)
     gap = store.list_gaps(aid)[0]
-    store.update_gap(gap.id, status="resolved", actor="U1")
+    store.update_gap(gap.public_id, status="resolved", actor="U1")
     store.audit("slack.feedback", f"assessment:{aid}", {"helpful": True}, actor="U1")
+    key = store.get_assessment(aid).id
     with store._tx() as db:
-        pilot = PilotRow(owner=owner, name="P", business_owner="U1", sponsor="U2", channel="C1", assessment_id=aid)
+        pilot = PilotRow(owner=owner, name="P", business_owner="U1", sponsor="U2", channel="C1", assessment_id=key)
         db.add(pilot)
         db.flush()
         db.add(PilotGapRow(pilot_id=pilot.id, dimension="governance", title="t", severity="high"))

@@ -12,10 +12,12 @@ import pytest
 from sqlalchemy import inspect, text
 
 from bot.config import PROJECT_ROOT
+from bot.errors import NotFound
 from bot.store import open_store
 from bot.store.db import make_engine
 from bot.store.migrations import head_revision, schema_state, upgrade_database
 from bot.store.migrations.runner import locked
+from bot.store.public_ids import is_public_id
 from bot.store.slack_events import claim_event, mark_event_done
 from tests.store.migrations_helpers import (
     all_rows,
@@ -43,15 +45,23 @@ def backend_url(request: pytest.FixtureRequest) -> tuple[str, str | None]:
 
 def kept(after: dict[str, list], before: dict[str, list]) -> bool:
     """Every old table's rows unchanged in the columns they had, and columns added by later revisions
-    (e.g. pilot_gaps.target_date) empty; tables added by later revisions (e.g. turn_keys) start empty."""
+    (e.g. pilot_gaps.target_date) empty, except public ids, which every old row gets (distinct and
+    random); tables added by later revisions (e.g. turn_keys) start empty."""
     for name, rows in before.items():
         old = set(rows[0]) if rows else set()
         now = after.get(name, [])
         if [{k: v for k, v in r.items() if k in old} for r in now] != rows:
             return False
-        if any(v is not None for r in now for k, v in r.items() if k not in old):
+        if any(v is not None for r in now for k, v in r.items() if k not in old and k != "public_id"):
+            return False
+        if "public_id" not in old and not backfilled([r.get("public_id") for r in now if "public_id" in r]):
             return False
     return not any(rows for name, rows in after.items() if name not in before)
+
+
+def backfilled(ids: list[object]) -> bool:
+    """Every row has its own public id, shaped like a fresh one."""
+    return all(is_public_id(i) for i in ids) and len(set(ids)) == len(ids)
 
 
 def test_the_previous_release_is_adopted_in_place(backend_url: tuple[str, str | None], tmp_path: Path) -> None:
@@ -75,6 +85,11 @@ def test_the_previous_release_is_adopted_in_place(backend_url: tuple[str, str | 
         assert store.add_message(session.id, "user", "Dana owns it.").id == 3  # ids carry on
         (assessment_id,) = [r["id"] for r in before["assessments"]]
         assert store.get_assessment(assessment_id, owner="team-a").report.verdict == "not_ready"
+        (public_id,) = [r["public_id"] for r in all_rows(engine)["assessments"]]
+        found = store.get_assessment(public_id, owner="team-a")  # the backfilled id is what the API now takes
+        assert found.id == assessment_id and found.report.assessment_id == public_id
+        with pytest.raises(NotFound):
+            store.get_assessment(str(assessment_id), owner="team-a")  # the old integer, from outside: 404
     assert claim_event(engine, "Ev02") is False  # handled before the upgrade: still deduplicated
     engine.dispose()
 

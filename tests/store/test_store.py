@@ -11,6 +11,7 @@ from sqlalchemy import text
 from bot.errors import InvalidInput, NotFound
 from bot.models import Report
 from bot.store import Base, Store
+from bot.store.public_ids import new_public_id
 from bot.store.scrub import scrub_report
 
 from .conftest import MakeStore
@@ -158,7 +159,7 @@ def test_list_sessions_by_browser_and_their_digests(store: Store, report: Report
     assert store.list_sessions(owner="other", client="browser-one") == []
     digests = store.session_digests([done.id, mine.id])
     assert digests[done.id].first_answer == "first answer"
-    assert (digests[done.id].assessment_id, digests[done.id].verdict) == (newer, "ready") and older < newer
+    assert (digests[done.id].assessment_id, digests[done.id].verdict) == (newer, "ready") and older != newer
     assert digests[mine.id].first_answer is None and digests[mine.id].assessment_id is None
     assert store.session_digests([]) == {}
 
@@ -201,6 +202,9 @@ def test_assessment_without_session_and_unknown_ids(store: Store, report: Report
     assert store.get_assessment(assessment_id).session_id is None
     with pytest.raises(NotFound, match="No assessment 999999"):
         store.get_assessment(999999)
+    for unknown in (new_public_id(), "1", str(store.get_assessment(assessment_id).id), "a" * 31 + "\x00"):
+        with pytest.raises(NotFound):  # the store's own key as text (or anything else) is not a public id
+            store.get_assessment(unknown)
     with pytest.raises(NotFound):
         store.save_assessment(report, session_id="missing")
 
@@ -210,7 +214,8 @@ def test_without_originals_report_quotes_are_redacted(make_store: MakeStore, rep
     assessment_id = store.save_assessment(report)
     stored = store.get_assessment(assessment_id).report
     assert stored.gaps[0].evidence[0].quote.endswith("ask [NAME] (CFO)")
-    assert "Jane" not in str(store.list_audit(subject=f"assessment:{assessment_id}"))
+    audit = store.list_audit(subject=f"assessment:{assessment_id}")
+    assert audit and "Jane" not in str(audit)
 
 
 def test_update_gap_is_audited(store: Store, report: Report) -> None:
@@ -219,7 +224,7 @@ def test_update_gap_is_audited(store: Store, report: Report) -> None:
     assert (updated.status, updated.owner) == ("in_progress", "ops-lead")
     assert store.list_gaps(gap.assessment_id)[0].status == "in_progress"
     store.update_gap(gap.id, status="in_progress")  # no change, no audit row
-    rows = store.list_audit(subject=f"gap:{gap.id}")
+    rows = store.list_audit(subject=f"gap:{gap.public_id}")
     assert len(rows) == 1 and rows[0].kind == "gap.updated" and rows[0].actor == "U42"
     assert rows[0].detail["changes"] == {
         "status": {"from": "open", "to": "in_progress"},

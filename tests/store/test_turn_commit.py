@@ -35,7 +35,8 @@ def test_a_turn_stores_message_state_report_and_reply_together(store: Store, rep
     session = store.get_session(sid)
     assert (session.version, session.status, session.state) == (1, "done", {"step": 1})
     assert done.assessment_id is not None and store.latest_assessment(sid) is not None
-    assert done.gap_ids == [g.id for g in store.list_gaps(done.assessment_id)]
+    assert done.gap_ids == [g.public_id for g in store.list_gaps(done.assessment_id)]  # public ids, not keys
+    assert done.assessment_id == store.latest_assessment(sid).assessment_id and len(done.gap_ids) == 1
     kept = store.find_turn(sid, "k1")
     assert kept is not None and (kept.reply, kept.assessment_id, kept.result) == (
         "question 1",
