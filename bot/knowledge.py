@@ -120,16 +120,6 @@ class Agentic(BaseModel):
     ref: str
 
 
-class SignalSections(BaseModel):
-    """Playbook sections (by heading slug) whose sentences also serve as signals."""
-
-    gap: list[str] = Field(default_factory=list)
-    ready: list[str] = Field(default_factory=list)
-    advice: list[str] = Field(
-        default_factory=list, description="sections (heading slugs or file names) a how-to answer favours"
-    )
-
-
 class ReadingPolicy(BaseModel):
     """How the trained reader's clause probabilities become a judgement per area (policy, as data)."""
 
@@ -159,7 +149,6 @@ class Rubric(BaseModel):
     version: str
     reading: ReadingPolicy = ReadingPolicy()
     interview: InterviewPolicy = InterviewPolicy()
-    signal_sections: SignalSections = Field(default_factory=SignalSections)
     aliases: dict[str, str] = Field(
         default_factory=dict, description="jargon and abbreviations -> plain words, added to questions before retrieval"
     )

@@ -29,7 +29,7 @@ DOC = "We export a sample to a spreadsheet by hand every week. Nobody owns the b
 
 
 @pytest.fixture
-def rig(slack_coach: Coach, fake_slack: FakeSlack, tmp_path: Path) -> tuple[SlackRig, Gates, int]:
+def rig(slack_coach: Coach, fake_slack: FakeSlack, tmp_path: Path) -> tuple[SlackRig, Gates, str]:
     """The Slack app with the gate service it notifies, and a pilot of this workspace."""
     settings = slack_settings(tmp_path / "data", fake_slack)
     checkins = build_checkins(slack_coach)
@@ -41,16 +41,16 @@ def rig(slack_coach: Coach, fake_slack: FakeSlack, tmp_path: Path) -> tuple[Slac
     pilot = checkins.register_from_assessment(report.assessment_id, "Claims helper", DANA, RITA,
                                               owner=f"slack:{TEAM}")  # fmt: skip
     rig = SlackRig(fake_slack, SlackSender(TestClient(app), SECRET), slack_coach, settings, app, checkins)
-    return rig, gates, pilot.id
+    return rig, gates, pilot.public_id
 
 
-def open_review(gates: Gates, pilot_id: int) -> None:
+def open_review(gates: Gates, pilot_id: str) -> None:
     signers = {"business_owner": ("Dana Lee", f"slack:{TEAM}:{DANA}"), "risk": ("Rita Risk", f"slack:{TEAM}:{RITA}"),
                "engineering": ("Eli Eng", f"slack:{TEAM}:{ELI}"), "operations": ("Omar Ops", "local")}  # fmt: skip
     gates.open(pilot_id, signers, "local", None)
 
 
-def test_named_people_get_buttons_and_only_they_can_sign(rig: tuple[SlackRig, Gates, int]) -> None:
+def test_named_people_get_buttons_and_only_they_can_sign(rig: tuple[SlackRig, Gates, str]) -> None:
     slack, gates, pilot_id = rig
     open_review(gates, pilot_id)
     sent = slack.fake.wait_for("chat.postMessage", 3, where=lambda c: str(c.args.get("channel")).startswith("D"))
@@ -84,7 +84,7 @@ def test_named_people_get_buttons_and_only_they_can_sign(rig: tuple[SlackRig, Ga
     assert signed["business_owner"] == (None, None)
 
 
-def test_home_tab_lists_the_viewers_pilots_stalled_first(rig: tuple[SlackRig, Gates, int]) -> None:
+def test_home_tab_lists_the_viewers_pilots_stalled_first(rig: tuple[SlackRig, Gates, str]) -> None:
     slack, _, _ = rig
     slack.sender.event(app_home_opened(DANA))
     [view] = slack.fake.wait_for("views.publish", where=lambda c: c.args.get("user_id") == DANA)
@@ -98,7 +98,7 @@ def test_home_tab_lists_the_viewers_pilots_stalled_first(rig: tuple[SlackRig, Ga
     assert "Your pilots" not in str(other.args["view"])
 
 
-def _line(pilot_id: int, name: str, owner: str, sponsor: str, stalled: bool) -> PilotLine:
+def _line(pilot_id: str, name: str, owner: str, sponsor: str, stalled: bool) -> PilotLine:
     reasons = ["No gap closed in 3 weeks"] if stalled else []
     return PilotLine(pilot_id, name, owner, sponsor, "following", "stalled" if stalled else "active", "not_ready",
                      False, {}, {}, stalled, reasons, None, {}, None)  # fmt: skip
@@ -106,9 +106,9 @@ def _line(pilot_id: int, name: str, owner: str, sponsor: str, stalled: bool) -> 
 
 def test_the_viewers_stalled_pilots_come_first_with_why() -> None:
     lines = [
-        _line(1, "Alpha", DANA, RITA, False),
-        _line(2, "Beta", ELI, DANA, True),
-        _line(3, "Gamma", ELI, OMAR, True),
+        _line("11111111111111111111111111111111", "Alpha", DANA, RITA, False),
+        _line("22222222222222222222222222222222", "Beta", ELI, DANA, True),
+        _line("33333333333333333333333333333333", "Gamma", ELI, OMAR, True),
     ]
     [section, _] = pilot_blocks(lines, DANA)
     text = section["text"]["text"]
