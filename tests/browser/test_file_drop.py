@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from bot.limits import is_public_id
 from tests.documents import fixtures as fx
 
 
@@ -23,7 +24,7 @@ def test_a_chosen_pdf_is_assessed_and_quoted_by_page(page: Any, base_url: str) -
     assert page.inner_text("#report-announce").startswith("Gap list ready. Verdict: ")
     # a document's report is stored too: it can be followed with weekly check-ins
     assessment = page.evaluate("state.report.assessment_id")
-    assert isinstance(assessment, int) and f"assessment {assessment}" in page.inner_text("#followup-id")
+    assert is_public_id(assessment) and f"assessment {assessment}" in page.inner_text("#followup-id")
     with page.expect_download() as info:
         page.click("#dl-json")
     assert info.value.suggested_filename == "readiness-report-one-pager.json"
