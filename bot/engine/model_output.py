@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bot.engine.grounding import OUT_OF_SCOPE, citation
 from bot.errors import ServiceUnavailable
 from bot.models import Evidence, GroundedAnswer, Severity, Statement, Status
-from bot.redact import redact, redact_secrets
+from bot.redact import scrub
 
 if TYPE_CHECKING:
     from bot.index import Passage
@@ -67,8 +67,9 @@ class ActionsOut(BaseModel):
 
 
 def clean(text: str) -> str:
-    """The team's text as it may reach a model: personal data and secrets masked."""
-    return redact_secrets(redact(text).text)
+    """The team's text as it may reach a model: secrets masked first (no personal-data rule splits one),
+    then personal data."""
+    return scrub(text)
 
 
 def fence(tag: str, text: str) -> str:
