@@ -160,12 +160,12 @@ def register_choices(app: App, convo: Conversations) -> None:
 
 
 def _message(client: WebClient, thread: Thread, ts: str) -> dict[str, Any]:
-    """The question's message as Slack holds it now (to take its buttons away); {"ts": ts} when unreadable."""
+    """The question's message as Slack holds it now (to take its buttons away); {} when unreadable."""
     if not ts:
         return {}
     try:
         resp = client.conversations_replies(
-            channel=thread.channel, ts=thread.thread_ts or ts, latest=ts, oldest=ts, inclusive=True, limit=1
+            channel=thread.channel, ts=thread.thread_ts or ts, latest=ts, oldest=ts, inclusive=True
         )
     except SlackApiError as exc:
         log.warning("slack: could not read the answered question: %s", exc.response.get("error"))

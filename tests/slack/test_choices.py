@@ -130,6 +130,11 @@ def test_add_details_sends_the_option_and_the_details_as_one_answer(slack: Slack
     assert update.args["ts"] == question.response["ts"]
     assert not any(b.get("block_id") == bk.CHOICES_BLOCK for b in update.args["blocks"])
     assert f"<@{BOB}> chose *One-off or hand-made extract*" in text_of(update) and "EU region" in text_of(update)
+    slack.sender.event(message(ALICE, "report", channel, new_ts(), thread_ts=root))
+    slack.fake.wait_for("files.completeUploadExternal", timeout=30.0)
+    [url] = slack.fake.calls_to("files.getUploadURLExternal")
+    markdown = slack.fake.uploads[url.response["file_id"]].decode("utf-8")
+    assert "EU region has a nightly feed" in markdown  # the report quotes the details as the team's evidence
 
 
 def test_a_resubmitted_details_modal_is_one_answer(slack: SlackRig) -> None:
