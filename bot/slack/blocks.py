@@ -87,6 +87,7 @@ def reply_blocks(text: str, citations: Sequence[Citation] = ()) -> list[Block]:
 
 CHOICE_ACTION = "choice_"  # action ids choice_0, choice_1, ...: a quick reply to the question above
 CHOICES_BLOCK = "choices"
+DETAILS_ACTION = "choice_details"  # "Add details…": a modal to pick an option and say more, sent as one answer
 
 
 def choice_blocks(text: str, citations: Sequence[Citation] = (), choices: Sequence[Choice] = ()) -> list[Block]:
@@ -102,14 +103,20 @@ def choice_blocks(text: str, citations: Sequence[Citation] = (), choices: Sequen
             }
             for i, c in enumerate(choices[:MAX_CHOICES])
         ]
+        if any(c.status is not None for c in choices):  # an answer to the interview, not a follow-up prompt
+            buttons.append(
+                {"type": "button", "action_id": DETAILS_ACTION, "value": "details",
+                 "text": {"type": "plain_text", "text": "Add details…", "emoji": False}}
+            )  # fmt: skip
         blocks.append({"type": "actions", "block_id": CHOICES_BLOCK, "elements": buttons})
     return blocks
 
 
-def choice_made(blocks: Sequence[Block], label: str, user: str) -> list[Block]:
-    """The question's message once answered: the buttons replaced by who chose what."""
+def choice_made(blocks: Sequence[Block], label: str, user: str, details: str = "") -> list[Block]:
+    """The question's message once answered: the buttons replaced by who chose what (and what they added)."""
     kept = [b for b in blocks if b.get("block_id") != CHOICES_BLOCK]
-    return kept + context(f"<@{user}> chose *{escape(label)}*")
+    added = f": “{escape(details[: MAX_TEXT - 200])}”" if details else ""
+    return kept + context(f"<@{user}> chose *{escape(label)}*{added}")
 
 
 def _header(report: Report) -> tuple[Block, str]:
