@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from statistics import mean
 
 from bot.checkins.tables import DimensionLevelRow
 
@@ -39,7 +38,8 @@ def points_from_rows(rows: Sequence[DimensionLevelRow]) -> list[TrendPoint]:
 
 def average(point: TrendPoint) -> float:
     """Mean level over the dimensions recorded at a point."""
-    return mean(point.levels.values()) if point.levels else 0.0
+    levels = point.levels.values()  # levels are small ints: a plain mean, not statistics.mean's exact fractions
+    return sum(levels) / len(levels) if levels else 0.0
 
 
 def sparkline(values: Sequence[float]) -> str:
