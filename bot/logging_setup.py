@@ -71,7 +71,7 @@ def configure_logging(level: str | int = "INFO", json: bool = False, stream: IO[
     root.setLevel(level.upper() if isinstance(level, str) else level)
     for each in root.handlers:
         install_filter(each)
-    for noisy in ("apscheduler", "bm25s"):  # a line a minute, a line a search: noise
+    for noisy in ("apscheduler",):  # a line a minute: noise
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return handler
 
