@@ -11,7 +11,7 @@ from bot.checkins import queries as q
 from bot.checkins.answers import AnswersMixin
 from bot.checkins.questions import copy_questions
 from bot.checkins.records import OWNER_GAP, OWNER_GAP_TITLE, AnswerResult, Pilot
-from bot.checkins.schedule import SNOOZE_DAYS, check_interval, next_due, validate
+from bot.checkins.schedule import FIRST_AFTER, SNOOZE_DAYS, check_interval, next_due, validate
 from bot.checkins.tables import (
     DEFAULT_CRON,
     DimensionLevelRow,
@@ -89,7 +89,7 @@ class Checkins(AnswersMixin):
             db.flush()
             self._copy_report(db, row, report)
             copy_questions(db, row.id, report, row.created_at)
-            q.schedule_after(db, row, row.created_at)
+            q.schedule_after(db, row, row.created_at + FIRST_AFTER)  # not minutes after the assessment
             return Pilot.of(row)
 
     def follow_from_chat(

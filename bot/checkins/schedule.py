@@ -11,6 +11,10 @@ from bot.errors import InvalidInput
 
 REMINDER_AFTER_HOURS = 24
 SNOOZE_DAYS = 7
+# The first check-in (the baseline) goes out at the first slot at least this long after the pilot is
+# registered: a team that just finished its assessment is not asked where each gap stands minutes later
+# (registered Monday 8:55 with the default Monday 9:00 slot, the baseline goes out a week later).
+FIRST_AFTER = timedelta(hours=12)
 # Gaps between check-ins are measured in UTC from a fixed moment, so the answer does not
 # depend on today's date or a daylight-saving switch; a day's times repeat every matching day.
 _GAP_FROM = datetime(2024, 1, 1, tzinfo=UTC)

@@ -83,3 +83,11 @@ def test_owner_isolation_and_clear_errors(coach: Coach, checkins: Checkins, pilo
         checkins.register_from_assessment(assess(coach), "X", "Dana", "Sam", timezone="Nowhere/X")
     again = checkins.register_from_assessment(1, "Claims", "Dana", "Sam", ["bob"])
     assert again.id == pilot_id  # a second click on "Start weekly check-ins"
+
+
+def test_first_checkin_is_not_minutes_after_registration(coach: Coach, checkins: Checkins, clock: ManualClock) -> None:
+    sunday = checkins.register_from_assessment(assess(coach, name="Early"), "Early", "Dana", "Sam", ["bob"])
+    assert checkins.summary(sunday.id).next_due == MON_9  # registered Sunday noon: the Monday slot
+    clock.advance(MON_9 - timedelta(minutes=5) - clock.now())  # Monday 8:55, five minutes before the slot
+    monday = checkins.register_from_assessment(assess(coach, name="Late"), "Late", "Dana", "Sam", ["bob"])
+    assert checkins.summary(monday.id).next_due == MON_9 + timedelta(days=7)  # the baseline waits a week

@@ -17,7 +17,7 @@ from tests.slack.payloads import TEAM, message, new_ts
 
 def test_answer_in_a_checkin_thread_updates_the_pilot(slack: SlackRig) -> None:
     coach, fake = slack.coach, slack.fake
-    clock = ManualClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    clock = ManualClock(datetime(2026, 3, 1, 16, 0, tzinfo=UTC))  # Sunday: the baseline goes out Monday 9:00
     checkins = slack.checkins
     checkins.clock = clock
     owner = f"slack:{TEAM}"
