@@ -133,6 +133,9 @@ class ReadingPolicy(BaseModel):
     unsure_share: float = Field(
         default=1.0, description="a clause read as 'not sure yet' at least this many times its gap reading is no gap"
     )
+    off_pilot_min: float = Field(
+        default=0.5, description="a clause read 'not about the pilot' this surely is no gap, not ready, no evidence"
+    )
 
 
 class InterviewPolicy(BaseModel):

@@ -18,9 +18,16 @@ _SOFT_WRAP = re.compile(r"(?<![.!?:;\n])\n(?!\s*(?:[-*•#>]|\d+[.)])\s)(?!\n)")
 
 _SUBJECTLESS = re.compile(r"(?:not|never|no longer|rarely|only|yet|seldom|un\w+ed|\w+ed)\b", re.I)
 _SPACES = re.compile(r"[^\S\n]+")
-# Markup set off from the prose (a code fence, a {...} object, a [...] note) is a clause of its
-# own, so it is read, and quoted, apart from the sentence it was glued to. A format rule.
-_MARKUP = re.compile(r"```.*?```|\{[^{}\n]{4,}\}|\[[^\[\]\n]{4,}\]", re.S)
+# Markup set off from the prose (a code fence, a {...} object, a [...] note, an HTML comment, a
+# <tag>...</tag> or <tag .../> element starting a sentence) is a clause of its own, so it is read, and
+# quoted, apart from the sentence it was glued to. An element whose text ends with a colon is a
+# label ("<b>Data:</b> live feed") and stays with what it labels. A format rule.
+_MARKUP = re.compile(
+    r"```.*?```|\{[^{}\n]{4,}\}|\[[^\[\]\n]{4,}\]|<!--.*?-->"
+    r"|(?:^|(?<=\n)|(?<=[.!?;:>])|(?<=[.!?;:>] ))"  # an element that starts a sentence, not inline
+    r"(?:<([A-Za-z][\w:-]*)[^<>\n]*>[^<>\n]*(?<![:\s])</\1\s*>|<[A-Za-z][^<>\n]*/>)",
+    re.S,
+)
 
 
 def unwrap(text: str) -> str:

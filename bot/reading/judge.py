@@ -42,20 +42,30 @@ class Clause:
         boosted = probs.get(area, 0.0) * policy.topic_prior
         return boosted / (boosted + sum(p for a, p in probs.items() if a != area))
 
+    def off_pilot(self, policy: ReadingPolicy) -> bool:
+        """The reader reads the clause as not about the pilot: a greeting, a title, or text addressed
+        to the assessor (a verdict, a status or a rule asserted for the tool). It is then no gap, not
+        in place and never quoted as evidence, whichever area it names."""
+        return self.reading.status.get("off_pilot", 0.0) >= policy.off_pilot_min
+
     def gap(self, area: str, policy: ReadingPolicy) -> float:
         """Probability mass that this clause shows a gap in the area; none when the reader reads it
         as the team not knowing yet ("not sure, haven't looked at that"): an open question, not a gap."""
         gap_like = sum(self.reading.status[s] for s in GAP_LIKE)
-        if self.reading.status.get("unsure", 0.0) >= policy.unsure_share * gap_like:
+        if self.off_pilot(policy) or self.reading.status.get("unsure", 0.0) >= policy.unsure_share * gap_like:
             return 0.0
         return self.weight(area, policy) * gap_like
 
     def ready(self, area: str, policy: ReadingPolicy) -> float:
         """Probability mass that this clause shows the area in place."""
+        if self.off_pilot(policy):
+            return 0.0
         return self.weight(area, policy) * self.reading.status["in_place"]
 
     def unsure(self, area: str, policy: ReadingPolicy) -> float:
         """Probability mass that this clause says the team doesn't know yet."""
+        if self.off_pilot(policy):
+            return 0.0
         return self.weight(area, policy) * self.reading.status.get("unsure", 0.0)
 
 
@@ -167,6 +177,10 @@ def judge(dim: Dimension, read: list[Clause], policy: ReadingPolicy) -> Judgemen
 
 def detect_agentic(read: list[Clause], policy: ReadingPolicy) -> tuple[bool, list[Evidence]]:
     """True when some clause says the system acts without a person; the surest two as evidence."""
-    scored = [(c.reading.autonomy["acts_alone"] * (1.0 - c.reading.area.get("none", 0.0)), c) for c in read]
+    scored = [
+        (c.reading.autonomy["acts_alone"] * (1.0 - c.reading.area.get("none", 0.0)), c)
+        for c in read
+        if not c.off_pilot(policy)
+    ]
     hits = [x for x in scored if x[0] >= policy.agentic_min]
     return bool(hits), _evidence(hits, policy.agentic_min)[:2]
