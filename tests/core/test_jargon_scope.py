@@ -1,5 +1,6 @@
 """Short jargon questions: a question made only of a term the retrieved passages define is in scope
-by construction; a near miss that uses the term in another setting is still the scope head's call."""
+by construction; a near miss that uses the term in another setting is still the scope head's call
+(those near misses are declined in test_answer_composition.py)."""
 
 from __future__ import annotations
 
@@ -37,20 +38,6 @@ def test_short_jargon_questions_are_answered_from_a_definition(coach: Coach, que
     answer = coach.ask(question)
     assert answer.in_scope, answer.answer
     assert any(c.source in {"glossary.md", "definitions.md"} for c in answer.citations), answer.citations
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "what is a kill switch on a motorcycle",
-        "golden set in tennis scoring?",
-        "define hallucination in psychiatry",
-        "what is a guardrail height on a balcony",
-    ],
-)
-def test_a_term_used_in_another_setting_is_still_declined(coach: Coach, question: str) -> None:
-    answer = coach.ask(question)
-    assert not answer.in_scope and not answer.citations, answer.answer
 
 
 def _passage(text: str) -> Passage:
