@@ -12,6 +12,8 @@ import numpy as np
 from bot.engine.base import EngineDefaults
 from bot.engine.compose import Intent
 from bot.engine.grounding import OUT_OF_SCOPE, composed_answer
+from bot.engine.terms import defined_terms, names_only_defined_terms
+from bot.engine.terms import words as term_words
 from bot.knowledge import Dimension, Question, Rubric
 from bot.models import Evidence, GroundedAnswer, Judgement, Statement
 from bot.reading import judge as reading
@@ -111,8 +113,20 @@ class OfflineEngine(EngineDefaults):
         if not passages:
             return False
         vector = self._vectors([question])[0]
-        match = float((self._vectors([p.text for p in passages]) @ vector).max())
-        return self.scope.in_scope(vector, match)
+        whole = self._vectors([p.text for p in passages])
+        if names_only_defined_terms(question, self._terms(passages, whole)):
+            return True  # "what's a RACI?": nothing but a term the retrieved passages define
+        return self.scope.in_scope(vector, float((whole @ vector).max()))
+
+    def _terms(self, passages: list[Passage], whole: np.ndarray) -> set[str]:
+        """Words of the terms the passages define, and the rubric's aliases of them ("HITL")."""
+        terms = defined_terms(passages, whole, get_unitkinds())
+        return terms | {
+            w
+            for key, spelled in self.rubric.aliases.items()
+            if set(term_words(spelled)) <= terms
+            for w in term_words(key)
+        }
 
     def answer(self, question: str, passages: list[Passage]) -> GroundedAnswer:
         """Declined unless the scope classifier says the question is about getting AI into

@@ -14,16 +14,16 @@ their weights are learned like the rest, so which openings matter is trained, no
 
 from __future__ import annotations
 
-import json
 import re
 import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from bot.errors import ConfigError
+from bot.reading.heads import load_head
 
 HEADS = Path(__file__).resolve().parent.parent / "assets" / "scope"
 SCOPE_PATH = HEADS / "scope.json"
@@ -111,25 +111,28 @@ def _stack(meta: object) -> Stack | None:
     return Stack(float(meta["w_logit"]), float(meta["w_match"]), float(meta["bias"]), float(meta["threshold"]))
 
 
+def _scope_model(meta: dict[str, Any]) -> ScopeModel:
+    return ScopeModel(
+        version=str(meta["version"]),
+        weights=np.asarray(meta["weights"], dtype=np.float32),
+        bias=float(meta["bias"]),
+        threshold=float(meta["threshold"]),
+        embedding=str(meta["embedding"]),
+        opening_buckets=int(meta.get("opening_buckets", 0)),
+        stack=_stack(meta.get("stack")),
+    )
+
+
+def _well_shaped(model: ScopeModel, _meta: dict[str, Any]) -> bool:
+    """One weight per input: a vector, longer than the opening-word block when there is one."""
+    return model.weights.ndim == 1 and not (
+        model.opening_buckets and model.weights.shape[0] <= 2 * model.opening_buckets
+    )
+
+
 def load_scope(path: Path = SCOPE_PATH) -> ScopeModel:
-    """Load the trained head; a missing or broken file is one actionable ConfigError."""
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-        weights = np.asarray(meta["weights"], dtype=np.float32)
-        model = ScopeModel(
-            version=str(meta["version"]),
-            weights=weights,
-            bias=float(meta["bias"]),
-            threshold=float(meta["threshold"]),
-            embedding=str(meta["embedding"]),
-            opening_buckets=int(meta.get("opening_buckets", 0)),
-            stack=_stack(meta.get("stack")),
-        )
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"The question model {path} is missing or broken: run `make train-scope`.") from exc
-    if weights.ndim != 1 or (model.opening_buckets and weights.shape[0] <= 2 * model.opening_buckets):
-        raise ConfigError(f"The question model {path} is malformed: run `make train-scope`.")
-    return model
+    """Load a trained question head; a missing or broken file is one actionable ConfigError."""
+    return load_head(path, _scope_model, what="question model", rebuild="make train-scope", valid=_well_shaped)
 
 
 @cache

@@ -14,17 +14,17 @@ a temperature and the "happened" threshold (both chosen on the dev split) are in
 
 from __future__ import annotations
 
-import json
 import re
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from bot.errors import ConfigError
+from bot.reading.heads import load_head
 
 TENSE_PATH = Path(__file__).resolve().parent.parent / "assets" / "tense" / "tense.json"
 LABELS = ("happened", "past", "ongoing", "may_happen")
@@ -74,24 +74,25 @@ class TenseModel:
         return exp / exp.sum(axis=1, keepdims=True)
 
 
+def _tense_model(meta: dict[str, Any]) -> TenseModel:
+    return TenseModel(
+        version=str(meta["version"]),
+        weights=np.asarray(meta["weights"], dtype=np.float32),
+        bias=np.asarray(meta["bias"], dtype=np.float32),
+        temperature=float(meta["temperature"]),
+        happened_threshold=float(meta["happened_threshold"]),
+        buckets=int(meta["buckets"]),
+        embedding=str(meta["embedding"]),
+    )
+
+
+def _one_column_per_label(model: TenseModel, meta: dict[str, Any]) -> bool:
+    return list(meta.get("labels", [])) == list(LABELS) and model.weights.shape[1:] == (len(LABELS),)
+
+
 def load_tense(path: Path = TENSE_PATH) -> TenseModel:
     """Load the trained head; a missing or broken file is one actionable ConfigError."""
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-        model = TenseModel(
-            version=str(meta["version"]),
-            weights=np.asarray(meta["weights"], dtype=np.float32),
-            bias=np.asarray(meta["bias"], dtype=np.float32),
-            temperature=float(meta["temperature"]),
-            happened_threshold=float(meta["happened_threshold"]),
-            buckets=int(meta["buckets"]),
-            embedding=str(meta["embedding"]),
-        )
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"The tense model {path} is missing or broken: run `make train-tense`.") from exc
-    if list(meta.get("labels", [])) != list(LABELS) or model.weights.shape[1:] != (len(LABELS),):
-        raise ConfigError(f"The tense model {path} is malformed: run `make train-tense`.")
-    return model
+    return load_head(path, _tense_model, what="tense model", rebuild="make train-tense", valid=_one_column_per_label)
 
 
 @cache

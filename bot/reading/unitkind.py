@@ -7,14 +7,14 @@ the plain weights in bot/assets/scope/unitkind.json with numpy, on first use.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from bot.errors import ConfigError
+from bot.reading.heads import load_head
 from bot.reading.scope import HEADS
 
 UNITKIND_PATH = HEADS / "unitkind.json"
@@ -47,22 +47,23 @@ class UnitKinds:
         return np.asarray(self.probabilities(vectors) @ policy)
 
 
+def _unitkinds(meta: dict[str, Any]) -> UnitKinds:
+    return UnitKinds(
+        version=str(meta["version"]),
+        kinds=tuple(str(k) for k in meta["kinds"]),
+        weights=np.asarray(meta["weights"], dtype=np.float32),
+        biases=np.asarray(meta["biases"], dtype=np.float32),
+        fit={str(q): {str(k): float(w) for k, w in row.items()} for q, row in meta["fit"].items()},
+    )
+
+
+def _one_row_per_kind(model: UnitKinds, _meta: dict[str, Any]) -> bool:
+    return model.weights.ndim == 2 and model.weights.shape[0] == len(model.kinds) == model.biases.shape[0]
+
+
 def load_unitkinds(path: Path = UNITKIND_PATH) -> UnitKinds:
     """Load the trained head; a missing or broken file is one actionable ConfigError."""
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-        model = UnitKinds(
-            version=str(meta["version"]),
-            kinds=tuple(str(k) for k in meta["kinds"]),
-            weights=np.asarray(meta["weights"], dtype=np.float32),
-            biases=np.asarray(meta["biases"], dtype=np.float32),
-            fit={str(q): {str(k): float(w) for k, w in row.items()} for q, row in meta["fit"].items()},
-        )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ConfigError(f"The passage-kind model {path} is missing or broken: run `make train-scope`.") from exc
-    if model.weights.ndim != 2 or not model.weights.shape[0] == len(model.kinds) == model.biases.shape[0]:
-        raise ConfigError(f"The passage-kind model {path} is malformed: run `make train-scope`.")
-    return model
+    return load_head(path, _unitkinds, what="passage-kind model", rebuild="make train-scope", valid=_one_row_per_kind)
 
 
 @cache

@@ -45,6 +45,11 @@ def test_a_missing_scope_model_is_one_actionable_error(tmp_path) -> None:  # typ
         "what's the best pipeline layout for my kitchen renovation plumbing?",
         "tips for monitoring my baby's sleep with a camera?",
         "who owns the fence between my garden and my neighbour's?",
+        # a term the glossary defines, used in another setting (not only a term: the scope head decides)
+        "what is a kill switch on a motorcycle",
+        "golden set in tennis scoring?",
+        "define hallucination in psychiatry",
+        "what is a guardrail height on a balcony",
     ],
 )
 def test_near_misses_sharing_our_words_are_declined(coach: Coach, question: str) -> None:

@@ -33,6 +33,8 @@ def test_opening_features_are_hashed_one_hots_of_the_first_words() -> None:
         (get_yesno, "which team should carry the pager", False),
         (get_howto, "how would we set up alerting for the bot", True),
         (get_howto, "why do agents need an audit trail", False),
+        (get_howto, "security blocked the launch at the last review, what now", True),
+        (get_yesno, "the bot's answers aren't logged anywhere, so what", False),
     ],
 )
 def test_the_shipped_heads_read_what_a_question_asks(head, question: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
