@@ -123,20 +123,11 @@ def _profiled(profile: bool, label: str, fn: Any, *args: Any) -> Any:
     return result
 
 
-def _timed(fn: Any, queries: list[str], **kw: Any) -> list[float]:
-    """Wall time of each query, every one cold: the query-vector cache is emptied first, and the
-    queries are distinct, so no query vector is reused (`_warm` times repeats on their own)."""
-    get_query_vectors().clear()
-    samples = []
-    for query in queries:
-        t0 = time.perf_counter()
-        fn(query, **kw)
-        samples.append(time.perf_counter() - t0)
-    return samples
-
-
-def _timed_warm(fn: Any, queries: list[str], **kw: Any) -> list[float]:
-    """Wall time of queries asked before (reported apart from the cold figures, never instead)."""
+def _timed(fn: Any, queries: list[str], cold: bool = True, **kw: Any) -> list[float]:
+    """Wall time of each query. Cold (the default): the query-vector cache is emptied first and the
+    queries are distinct, so no vector is reused; `cold=False` times repeats, reported apart."""
+    if cold:
+        get_query_vectors().clear()
     samples = []
     for query in queries:
         t0 = time.perf_counter()
@@ -214,7 +205,7 @@ def run_one(size: int, args: argparse.Namespace) -> dict[str, Any]:
         row["query_embed_cpu_ms"] = _cpu_ms_per_query(lambda q: embedder.embed([q]), queries)
         for query in queries:  # repeats: every vector now comes from the query-vector cache
             index.search(query, k=5)
-        row["hybrid_warm_p50_ms"] = _percentiles(_timed_warm(index.search, queries, k=5))[0]
+        row["hybrid_warm_p50_ms"] = _percentiles(_timed(index.search, queries, cold=False, k=5))[0]
         start = time.process_time()
         for query in queries:
             index.search(query, k=5)

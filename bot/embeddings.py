@@ -18,6 +18,7 @@ from bot.errors import ConfigError
 TOKENIZER_PATH = Path(__file__).resolve().parent / "assets" / "minilm_tokenizer.json"
 MAX_TOKENS = 256
 BATCH_SIZE = 32
+TOKEN_BUDGET = 32 * 96**2  # batch x longest tokens^2: 32 texts up to ~96 tokens, 4 of 256
 DIMENSIONS = 384
 MODEL_NAME = "all-MiniLM-L6-v2-int8"
 QUERY_CACHE_SIZE = 4096  # query vectors kept per process (1.5 KB each: ~6 MB at the bound)
@@ -65,11 +66,10 @@ class MiniLMEmbedder:
         return " ".join(self._tokenizer.normalizer.normalize_str(text).split())
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """Embed texts in batches of 32; returns a (len(texts), 384) float32 array."""
+        """Embed texts in batches (up to 32, fewer when long); returns a (len(texts), 384) float32 array."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # less padding per batch
-        for start in range(0, len(order), BATCH_SIZE):
-            batch = order[start : start + BATCH_SIZE]
+        for batch in _batches(order, [len(t) for t in texts]):
             out[batch] = self._embed_batch([texts[i] for i in batch])
         return out
 
@@ -86,6 +86,22 @@ class MiniLMEmbedder:
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+def _batches(order: list[int], chars: list[int]) -> list[list[int]]:
+    """Split texts sorted by length into batches of at most 32 whose attention stays small.
+
+    Attention holds batch x heads x tokens^2 floats, and onnxruntime keeps its largest buffers for
+    the session's life: 32 texts of 256 tokens took the process from 261 to 1,478 MB. A batch is
+    capped so that its size times its longest text's (estimated) tokens squared stays in TOKEN_BUDGET."""
+    batches: list[list[int]] = []
+    for i in order:
+        tokens = min(MAX_TOKENS, chars[i] // 4 + 2)
+        if batches and len(batches[-1]) < BATCH_SIZE and (len(batches[-1]) + 1) * tokens**2 <= TOKEN_BUDGET:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
 
 
 class QueryVectors:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from chromadb.utils.embedding_functions import known_embedding_functions
 
-from bot.embeddings import DIMENSIONS, MiniLMEmbedder, QueryVectors, ReadinessEmbeddingFunction, get_embedder
+from bot.embeddings import DIMENSIONS, MiniLMEmbedder, QueryVectors, ReadinessEmbeddingFunction, _batches, get_embedder
 from bot.errors import ConfigError
 
 
@@ -128,3 +128,14 @@ def test_an_embedder_without_a_version_is_not_cached() -> None:
     cache.vector(model, "audit trail")
     cache.vector(model, "audit trail")
     assert model.texts == ["audit trail", "audit trail"] and len(cache) == 0
+
+
+def test_long_texts_go_in_smaller_batches_and_keep_their_vectors() -> None:
+    short, long = ["owner named"] * 40, ["the data contract " * 80] * 9
+    texts = short + long
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    batches = _batches(order, [len(t) for t in texts])
+    assert sorted(i for b in batches for i in b) == list(range(len(texts)))
+    assert [len(b) for b in batches] == [32, 8, 4, 4, 1]  # a 256-token text shares its batch with 3 more
+    vectors = get_embedder().embed(texts)
+    assert np.allclose(vectors[-1], get_embedder().embed([long[0]])[0], atol=1e-5)
