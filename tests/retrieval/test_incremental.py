@@ -34,6 +34,15 @@ class CountingEmbedder:
         return get_embedder().embed(texts)
 
 
+class VersionedCounting(CountingEmbedder):
+    """The counting embedder naming its model, so its query vectors may be cached."""
+
+    model_version = "counting-minilm/1"
+
+    def query_key(self, text: str) -> str:
+        return get_embedder().query_key(text)
+
+
 def _lexical(index: PlaybookIndex) -> dict[str, list[tuple[str, float]]]:
     return {q: [(p.chunk_id, p.score) for p in index.search(q, k=50, mode="lexical")] for q in QUERIES}
 
@@ -195,3 +204,17 @@ def test_a_bulk_write_by_another_process_is_followed_like_a_fresh_load(tmp_path:
         followed = [(r.chunk_id, round(s, 5)) for r, s in reader.top(query, 20)]
         assert followed == [(r.chunk_id, round(s, 5)) for r, s in fresh.top(query, 20)], query
     assert reader.count() == fresh.count() == 308
+
+
+def test_a_repeated_search_embeds_its_query_once(settings: Settings, docs_dir: Path) -> None:
+    counting = VersionedCounting()
+    index = open_index(settings, embedder=counting)
+    write_doc(docs_dir, "budget.md", "roi_ownership", "Budget", "## Owner\n\nThe pilot budget has a named owner.")
+    index.sync(iter_documents(docs_dir))
+    counting.texts.clear()
+    first = index.search("who owns the pilot budget", k=3)
+    again = index.search("Who owns the  pilot budget", k=3, mode="dense")
+    assert counting.texts == ["who owns the pilot budget"]
+    fresh = index.search("who owns the pilot budget", k=3, mode="dense")
+    assert [p.chunk_id for p in again] == [p.chunk_id for p in fresh]
+    assert first and first[0].source == "budget.md"
