@@ -149,4 +149,3 @@ def load(db: Session, owner: str | None, trends: TrendCache) -> list[Inputs]:
     for pid, inputs in found.items():
         inputs.gaps = gaps.get(pid, [])
     return list(found.values())
-
