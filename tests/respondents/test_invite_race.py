@@ -18,7 +18,8 @@ def test_invitations_at_the_same_instant_are_all_kept(rig: Rig) -> None:
     lead = lead_session(rig.client)
     areas = ["roi_ownership", "workflow_adoption", "data_pipeline", "governance", "legacy_integration",
              "mlops_observability", "roi_ownership", "governance"]  # fmt: skip
-    start, answers = threading.Barrier(RACERS), [None] * RACERS  # type: list[Any]
+    start = threading.Barrier(RACERS)
+    answers: list[Any] = [None] * RACERS
 
     def race(n: int) -> None:
         start.wait()
