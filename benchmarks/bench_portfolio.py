@@ -150,6 +150,7 @@ def main() -> None:
                 resp.raise_for_status()
         report(args.pilots, len(resp.content), sorted(times), store.engine.dialect.name)
         print(f"CPU per request (what a quiet machine would take, roughly): p50 {statistics.median(cpu):.0f} ms")
+        print(f"lines built {service.lines.built}, trends built {service.trends.rebuilt} over {args.requests + 1} views")
         store.close()
 
 
