@@ -4,8 +4,8 @@ The key is everything read for the pilot this time (`Inputs.key`: its row, gap r
 check-ins, open questions, review summary and trend), so a change by any writer, on any API replica,
 shows at the next view; and what of the clock the line depends on (`clock_key`), so a line that
 turns stalled with the passing weeks does so without any write. The reads still happen on every
-view; what is saved is building the line (the check-ins' stall rules, status, words): about half of
-a view's time at 500 pilots.
+view; what is saved is building the line (the check-ins' stall rules, status, words, 2,000 gap
+records): a quarter of a view's CPU at 500 pilots once the trends are kept (108 -> 80 ms measured).
 """
 
 from __future__ import annotations

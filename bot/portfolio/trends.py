@@ -68,7 +68,7 @@ class TrendCache:
     """Trends by pilot, valid while the pilot's level marker is unchanged; safe across threads."""
 
     def __init__(self, max_pilots: int = MAX_PILOTS) -> None:
-        self._kept: OrderedDict[tuple[int, str], tuple[tuple[Any, ...], Trend]] = OrderedDict()
+        self._kept: OrderedDict[tuple[int, str], tuple[tuple[Any, ...] | None, Trend]] = OrderedDict()
         self._lock = threading.Lock()
         self.max_pilots = max_pilots
         self.rebuilt = 0  # trends built from rows (the rest came from the cache): for tests and profiles
