@@ -37,3 +37,14 @@ def test_invitations_at_the_same_instant_are_all_kept(rig: Rig) -> None:
     assert sorted(p["name"] for p in listed) == sorted(f"Person {n}" for n in range(RACERS))
     state = InterviewState.model_validate(rig.coach.store.get_session(lead).state)
     assert state.part is not None and not set(areas) & set(state.part.areas)  # none left to the lead
+
+
+def test_the_leads_session_list_holds_the_interview_not_its_respondents(rig: Rig) -> None:
+    lead = lead_session(rig.client)
+    own = rig.client.post("/v1/sessions", json={"pilot_name": "Another pilot"}, headers=LEAD).json()["session_id"]
+    body = {"respondents": [{"name": "Sam", "areas": ["roi_ownership"]}, {"name": "Ana", "areas": ["governance"]}]}
+    assert rig.client.post(f"/v1/sessions/{lead}/respondents", json=body, headers=LEAD).status_code == 201
+    listed = rig.client.get("/v1/sessions", headers=LEAD).json()["sessions"]
+    assert sorted(s["session_id"] for s in listed) == sorted([lead, own])
+    named = rig.client.get(f"/v1/sessions/{lead}/respondents", headers=LEAD).json()["respondents"]
+    assert [p["name"] for p in named] == ["Sam", "Ana"]  # reachable through the interview they serve
