@@ -14,6 +14,7 @@ import threading
 import zlib
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -22,7 +23,17 @@ from bot.errors import CoachError, Conflict, InvalidInput, NotFound
 from bot.interview_state import InterviewState, Part
 from bot.limits import clean_text
 from bot.models import Statement, Turn, utcnow
-from bot.respondents.records import Finished, Invitation, Own, Person, Respondent, label, new_token, token_hash
+from bot.respondents.records import (
+    LINK_DAYS,
+    Finished,
+    Invitation,
+    Own,
+    Person,
+    Respondent,
+    label,
+    new_token,
+    token_hash,
+)
 from bot.respondents.tables import RespondentRow
 from bot.store.base import StoreBase
 
@@ -198,8 +209,8 @@ class Respondents(StoreBase):
             raise NotFound(BAD_LINK)
         with self._read_tx() as db:
             row = db.scalars(select(RespondentRow).filter_by(token_hash=token_hash(token))).first()
-        if row is None:
-            raise NotFound(BAD_LINK)
+        if row is None or row.created_at + timedelta(days=LINK_DAYS) < utcnow():
+            raise NotFound(BAD_LINK)  # an expired link says what a wrong one says: nothing to probe
         return row
 
     def _answers(self, row: RespondentRow) -> list[Statement]:
