@@ -150,7 +150,8 @@ def main() -> None:
                 resp.raise_for_status()
         report(args.pilots, len(resp.content), sorted(times), store.engine.dialect.name)
         print(f"CPU per request (what a quiet machine would take, roughly): p50 {statistics.median(cpu):.0f} ms")
-        print(f"lines built {service.lines.built}, trends built {service.trends.rebuilt} over {args.requests + 1} views")
+        built, rebuilt, views = service.lines.built, service.trends.rebuilt, args.requests + 1
+        print(f"lines built {built}, trends built {rebuilt} over {views} views")
         store.close()
 
 

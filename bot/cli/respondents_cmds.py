@@ -6,7 +6,7 @@ The command line is the local operator: it reaches any session (as `coach` does)
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -23,6 +23,14 @@ def _service() -> Respondents:
     from bot.factory import build_coach, build_respondents  # heavy imports only when a command runs
 
     return build_respondents(build_coach(settings_from_cli(), lazy=True))
+
+
+def _print(records: list[dict[str, Any]], lines: list[str], as_json: bool) -> None:
+    """JSON for scripts, else one line (or two) per person."""
+    if as_json:
+        typer.echo(json.dumps(records, indent=2))
+    for line in [] if as_json else lines:
+        console.print(line, markup=False)
 
 
 @respondents_app.command("invite")
@@ -46,11 +54,8 @@ def invite(
                 raise typer.BadParameter(f"{raw!r}: write NAME=AREAS[=ROLE]")
             people.append(Person(name.strip(), service.areas_named(areas), role.strip()))
         made = service.invite(session_id, None, people, CLI_IDENTITY)
-    if as_json:
-        typer.echo(json.dumps([i.to_dict() for i in made], indent=2))
-        return
-    for i in made:
-        console.print(f"{i.respondent.label}: {service.titles(i.respondent.areas)}\n  /respond#{i.token}", markup=False)
+    lines = [f"{i.respondent.label}: {service.titles(i.respondent.areas)}\n  /respond#{i.token}" for i in made]
+    _print([i.to_dict() for i in made], lines, as_json)
 
 
 @respondents_app.command("list")
@@ -59,11 +64,8 @@ def listed(session_id: str, as_json: bool = typer.Option(False, "--json", help="
     with user_errors():
         service = _service()
         people = service.named(session_id, None)
-    if as_json:
-        typer.echo(json.dumps([p.to_dict() for p in people], indent=2))
-        return
-    for p in people:
-        console.print(f"{p.label} ({p.status}): {service.titles(p.areas)}", markup=False)
+    lines = [f"{p.label} ({p.status}): {service.titles(p.areas)}" for p in people]
+    _print([p.to_dict() for p in people], lines, as_json)
 
 
 @respondents_app.command("remind")
