@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fastapi import FastAPI  # noqa: E402
+from fastapi.responses import JSONResponse  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
@@ -35,6 +36,7 @@ from bot.config import PROJECT_ROOT, Settings  # noqa: E402
 from bot.factory import build_portfolio  # noqa: E402
 from bot.gate.tables import GateItemRow, GateRow, GateSignerRow  # noqa: E402
 from bot.knowledge import DIMENSION_IDS  # noqa: E402
+from bot.portfolio.service import Portfolio  # noqa: E402
 from bot.store import open_store  # noqa: E402
 from bot.store.tables import AssessmentRow  # noqa: E402
 
@@ -95,12 +97,29 @@ def report(pilots: int, size: int, times: list[float], dialect: str) -> None:
           f"p95 {p95:.0f} ms, min {times[0]:.0f} ms ({dialect}; load average {load:.1f} on {cpus} CPUs)")  # fmt: skip
 
 
+def profile(service: Portfolio) -> None:
+    """The route's work under cProfile (the view and its JSON, in this thread; TestClient runs the app in
+    another, which cProfile does not see), timed by CPU so other sessions' load does not count: the 25
+    functions with the most cumulative, then own, time, over five requests."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for _ in range(5):
+        JSONResponse(service.view("local").to_dict())
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pilots", type=int, default=500)
     parser.add_argument("--weeks", type=int, default=6)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--profile", action="store_true", help="print where one request's time goes (cProfile)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings(_env_file=None, data_dir=Path(scratch), database_url=args.database_url,
@@ -116,9 +135,12 @@ def main() -> None:
         print(f"seeded {args.pilots} + 100 pilots ({args.weeks} weeks each) in {time.perf_counter() - started:.1f} s")
         app = FastAPI()
         app.state.auth = Auth(settings)
-        mount_portfolio(app, build_portfolio(store, settings))
+        service = build_portfolio(store, settings)
+        mount_portfolio(app, service)
         with TestClient(app) as client:
             assert len(client.get("/v1/portfolio").json()["pilots"]) == args.pilots  # warm, and check
+            if args.profile:
+                profile(service)
             times, cpu = [], []
             for _ in range(args.requests):
                 t0, c0 = time.perf_counter(), time.process_time()
@@ -128,6 +150,8 @@ def main() -> None:
                 resp.raise_for_status()
         report(args.pilots, len(resp.content), sorted(times), store.engine.dialect.name)
         print(f"CPU per request (what a quiet machine would take, roughly): p50 {statistics.median(cpu):.0f} ms")
+        built, rebuilt, views = service.lines.built, service.trends.rebuilt, args.requests + 1
+        print(f"lines built {built}, trends built {rebuilt} over {views} views")
         store.close()
 
 

@@ -164,6 +164,9 @@ def export(pilot_id: str, out: Path = typer.Option(None, "--out", help="Write to
 
 
 def register(app: typer.Typer) -> None:
-    """Add `coach portfolio` and `coach gate`."""
+    """Add `coach portfolio`, `coach gate` and `coach respondents` (issue 17's commands)."""
+    from bot.cli.respondents_cmds import respondents_app
+
     app.command("portfolio")(portfolio)
     app.add_typer(gate_app, name="gate")
+    app.add_typer(respondents_app, name="respondents")

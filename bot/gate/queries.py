@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from bot.checkins.tables import PilotRow
@@ -36,31 +36,35 @@ def load_gate(db: Session, row: GateRow, pilot: PilotRow, titles: dict[str, str]
     return Gate.of(row, pilot, items, signers)
 
 
-def gate_summaries(db: Session, pilot_ids: Collection[int]) -> dict[int, dict[str, Any]]:
-    """Each pilot's latest review in a few queries (for the portfolio): public id, status, decision, counts."""
-    if not pilot_ids:
+def gate_summaries(db: Session, pilot_ids: Collection[int] | Select[Any]) -> dict[int, dict[str, Any]]:
+    """Each pilot's latest review in a few queries (for the portfolio): public id, status, decision, counts.
+
+    `pilot_ids`: ids, or a query selecting them (cheaper than hundreds of bound values)."""
+    if isinstance(pilot_ids, Collection) and not pilot_ids:
         return {}
     latest = select(func.max(GateRow.id)).where(GateRow.pilot_id.in_(pilot_ids)).group_by(GateRow.pilot_id)
-    gates = {g.id: g for g in db.scalars(select(GateRow).where(GateRow.id.in_(latest)))}
-    signed = _counts(db, GateSignerRow, list(gates), GateSignerRow.signoff.is_not(None))
-    named = _counts(db, GateSignerRow, list(gates), None)
-    open_items = _counts(db, GateItemRow, list(gates), GateItemRow.status.not_in(CLOSED_ITEMS))
+    columns = (GateRow.id, GateRow.pilot_id, GateRow.public_id, GateRow.status, GateRow.decision, GateRow.rationale,
+               GateRow.decided_at)  # fmt: skip
+    gates = list(db.execute(select(*columns).where(GateRow.id.in_(latest))))  # plain rows: no ORM objects
+    signed = _counts(db, GateSignerRow, latest, GateSignerRow.signoff.is_not(None))
+    named = _counts(db, GateSignerRow, latest, None)
+    open_items = _counts(db, GateItemRow, latest, GateItemRow.status.not_in(CLOSED_ITEMS))
     return {
-        g.pilot_id: {
-            "id": g.public_id,
-            "status": g.status,
-            "decision": g.decision,
-            "rationale": g.rationale,
-            "decided_at": g.decided_at.isoformat() if g.decided_at else None,
-            "signed": signed.get(g.id, 0),
-            "signers": named.get(g.id, 0),
-            "open_items": open_items.get(g.id, 0),
+        pilot_id: {
+            "id": public_id,
+            "status": status,
+            "decision": decision,
+            "rationale": rationale,
+            "decided_at": decided_at.isoformat() if decided_at else None,
+            "signed": signed.get(gid, 0),
+            "signers": named.get(gid, 0),
+            "open_items": open_items.get(gid, 0),
         }
-        for g in gates.values()
+        for gid, pilot_id, public_id, status, decision, rationale, decided_at in gates
     }
 
 
-def _counts(db: Session, row: Any, gate_ids: list[int], where: Any) -> dict[int, int]:
+def _counts(db: Session, row: Any, gate_ids: Select[Any], where: Any) -> dict[int, int]:
     query = select(row.gate_id, func.count()).where(row.gate_id.in_(gate_ids)).group_by(row.gate_id)
     if where is not None:
         query = query.where(where)

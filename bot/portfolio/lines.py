@@ -15,7 +15,6 @@ from bot.checkins.queries import rose
 from bot.checkins.reads import pilot_status, since_close
 from bot.checkins.records import SEVERITY_ORDER
 from bot.checkins.stall import detect_stall, weeks_between
-from bot.checkins.trend import direction, points_from_rows
 from bot.portfolio.rows import PilotData
 
 SEVERITIES = ("critical", "high", "medium")
@@ -61,11 +60,10 @@ def stage_of(status: str, gate: dict[str, Any] | None) -> str:
 def line_of(data: PilotData, now: datetime, stall_weeks: int) -> PilotLine:
     """One pilot's row, judged as `GET /v1/pilots` judges it: the check-ins' own stall rules (with
     readiness rising since the last close), status, weeks since a close and headline."""
-    pilot, gaps = data.pilot, data.gaps
-    points = points_from_rows(data.levels)
-    rising = rose(points, gaps, pilot.created_at)
+    pilot, gaps, trend = data.pilot, data.gaps, data.trend
+    rising = rose(trend.points, gaps, pilot.created_at)
     stall = detect_stall(gaps, data.closed, pilot.created_at, now, stall_weeks, rising=rising)
-    status, trend = pilot_status(pilot, gaps, data.open_questions, stall, now), direction(points)
+    status = pilot_status(pilot, gaps, data.open_questions, stall, now)
     weeks, since = since_close(gaps, pilot.created_at, now)
     # the check-ins' order: severity, then registration (the report's order: its four moves within a severity)
     open_gaps = sorted((g for g in gaps if g.is_open), key=lambda g: SEVERITY_ORDER.get(g.severity, 9))
@@ -78,30 +76,26 @@ def line_of(data: PilotData, now: datetime, stall_weeks: int) -> PilotLine:
         status=status,
         verdict=data.verdict,
         agentic=data.agentic,
-        levels=dict(points[-1].levels) if points else {},
+        levels=dict(trend.levels),
         open_by_severity={s: sum(1 for g in open_gaps if g.severity == s) for s in SEVERITIES},
         stalled=stall.stalled,
         stall_reasons=list(stall.reasons),
         weeks_since_close=weeks,
-        trend={
-            "direction": trend,
-            "at": [p.at.isoformat() for p in points],
-            "average": [round(_mean(p.levels.values()), 2) for p in points],
-        },
+        trend=dict(trend.line),  # its lists are shared with the cache: never changed after building
         gate=data.gate,
         open_gaps=[
             {"dimension": g.dimension, "title": g.title, "severity": g.severity, "status": g.status} for g in open_gaps
         ],
         since_close=since,
-        headline=headline(status, trend, stall.reasons),
+        headline=headline(status, trend.line["direction"], stall.reasons),
         open_questions=data.open_questions,
     )
 
 
-def aggregates(lines: Sequence[PilotLine], data: Sequence[PilotData], now: datetime) -> dict[str, Any]:
-    """The most common open gaps, pilots per verdict and stage, and the oldest unresolved critical gaps."""
+def aggregates(lines: Sequence[PilotLine], created: dict[str, datetime], now: datetime) -> dict[str, Any]:
+    """The most common open gaps, pilots per verdict and stage, and the oldest unresolved critical gaps
+    (`created`: when each pilot, by public id, began to be followed)."""
     common = Counter((g["dimension"], g["title"]) for line in lines for g in line.open_gaps)
-    created = {d.pilot.public_id: d.pilot.created_at for d in data}
     critical = [(created[line.id], line, g) for line in lines for g in line.open_gaps if g["severity"] == "critical"]
     critical.sort(key=lambda t: t[0])  # stable: lines come oldest pilot first
     return {
@@ -122,12 +116,6 @@ def aggregates(lines: Sequence[PilotLine], data: Sequence[PilotData], now: datet
             for at, line, g in critical[:TOP]
         ],
     }
-
-
-def _mean(values: Any) -> float:
-    """The same mean as the trend's (statistics.mean is ~20x slower on a few small ints)."""
-    values = list(values)
-    return sum(values) / len(values) if values else 0.0
 
 
 def matches(line: PilotLine, owner: str | None, verdict: str | None, stalled: bool | None) -> bool:

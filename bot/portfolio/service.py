@@ -12,7 +12,9 @@ from bot.checkins.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.knowledge import Rubric
 from bot.portfolio import rows
-from bot.portfolio.lines import PilotLine, aggregates, line_of, matches, to_csv
+from bot.portfolio.cache import LineCache
+from bot.portfolio.lines import PilotLine, aggregates, matches, to_csv
+from bot.portfolio.trends import TrendCache
 from bot.store.base import StoreBase
 
 
@@ -51,18 +53,19 @@ class Portfolio(StoreBase):
         super().__init__(engine, settings)
         self.rubric = rubric
         self.clock: Clock = clock or SystemClock()
+        # both checked against the database on every view (bot.portfolio.trends, bot.portfolio.cache)
+        self.trends, self.lines = TrendCache(), LineCache()
 
     def view(self, owner: str | None, filters: Filters | None = None) -> PortfolioView:
         """The portfolio of `owner` (every pilot when None), filtered."""
         f = filters or Filters()
         now = self.clock.now()
-        with self._tx() as db:
-            data = rows.load(db, owner)
-        lines = [line_of(d, now, self.settings.stall_weeks) for d in data]
+        with self._read_tx() as db:  # no write lock: a view never holds up (nor waits for) a commit
+            found = rows.load(db, owner, self.trends)
+        lines = [self.lines.line(inputs, now, self.settings.stall_weeks) for inputs in found]
         shown = [line for line in lines if matches(line, f.owner, f.verdict, f.stalled)]
-        kept = {line.id for line in shown}
         dims = [{"id": d.id, "title": d.title} for d in self.rubric.dimensions]
-        agg = aggregates(shown, [d for d in data if d.pilot.public_id in kept], now)
+        agg = aggregates(shown, {i.public_id: i.created_at for i in found}, now)
         return PortfolioView(shown, agg, dims, now.isoformat())
 
     def csv(self, owner: str | None, filters: Filters | None = None) -> str:

@@ -11,6 +11,7 @@ from bot.models import Choice, Turn
 from bot.respondents.tables import RespondentRow
 
 TOKEN_BYTES = 32  # 256 bits: a link's token cannot be guessed
+LINK_DAYS = 30  # a link opens its interview for this long after the invitation; then a new one is needed
 
 
 def new_token() -> tuple[str, str]:

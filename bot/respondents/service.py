@@ -10,7 +10,11 @@ makes the lead's report when the last person finishes."""
 from __future__ import annotations
 
 import logging
+import threading
+import zlib
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -19,7 +23,17 @@ from bot.errors import CoachError, Conflict, InvalidInput, NotFound
 from bot.interview_state import InterviewState, Part
 from bot.limits import clean_text
 from bot.models import Statement, Turn, utcnow
-from bot.respondents.records import Finished, Invitation, Own, Person, Respondent, label, new_token, token_hash
+from bot.respondents.records import (
+    LINK_DAYS,
+    Finished,
+    Invitation,
+    Own,
+    Person,
+    Respondent,
+    label,
+    new_token,
+    token_hash,
+)
 from bot.respondents.tables import RespondentRow
 from bot.store.base import StoreBase
 
@@ -29,13 +43,22 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 Audit = Callable[[str, str, dict[str, Any], str | None], int]
 Announce = Callable[[Finished], None]
-SHARE_ATTEMPTS = 5  # the lead's state re-read when a turn of theirs committed in between
+SHARE_ATTEMPTS = 10  # the lead's state re-read when a turn (or another replica's share) committed in between
+# Invitations and shares of one lead's interview queue on one of these (by session id) in this
+# process, so that racing invitations never fight over the lead's state; across replicas the re-reads
+# above settle it, and an invitation is never lost to a share that could not be saved.
+_LEAD_LOCKS = tuple(threading.RLock() for _ in range(64))
 LEAD_HOLD = (
     "That's all for your part. The report comes once everyone you named has answered their areas; "
     "type `report` to see it so far."
 )
 RESPONDENT_HOLD = "Thank you: that's all I need from you. Your answers go into one report with your colleagues'."
 BAD_LINK = "This link is not valid (or no longer is): ask the person who sent it for a new one."
+
+
+def _lead_lock(session_id: str) -> AbstractContextManager[bool]:
+    """The lock that one lead's invitations and shares take in this process."""
+    return _LEAD_LOCKS[zlib.crc32(session_id.encode()) % len(_LEAD_LOCKS)]
 
 
 class Respondents(StoreBase):
@@ -56,8 +79,12 @@ class Respondents(StoreBase):
             raise InvalidInput("This interview is one person's share: name people from the lead's interview.")
         people = [self._checked(p) for p in people]
         pilot = state.pilot_name or lead.pilot_name
-        made = [self._invite_one(session_id, lead.owner, pilot, p) for p in people]
-        self._share(session_id)
+        with _lead_lock(session_id):
+            made = [self._invite_one(session_id, lead.owner, pilot, p) for p in people]
+            try:
+                self._share(session_id)
+            except Conflict:  # the people are named and their links made: never lose those to the share
+                log.warning("respondents: the lead's interview kept changing; their first answers share it")
         detail = {"respondents": [i.respondent.id for i in made], "areas": [a for p in people for a in p.areas]}
         self.audit("respondents.invited", f"session:{session_id}", detail, caller)  # ids only: no names in the log
         return made
@@ -128,7 +155,8 @@ class Respondents(StoreBase):
                 return
             row.status, row.answered_at, lead_id = ("done" if state.done else "answering"), utcnow(), row.session_id
         try:
-            finished = self._share(lead_id)
+            with _lead_lock(lead_id):
+                finished = self._share(lead_id)
         except CoachError as exc:  # the answer is stored; their next turn shares it again
             log.warning("respondents: could not share into the lead's interview: %s", type(exc).__name__)
             return
@@ -181,8 +209,8 @@ class Respondents(StoreBase):
             raise NotFound(BAD_LINK)
         with self._read_tx() as db:
             row = db.scalars(select(RespondentRow).filter_by(token_hash=token_hash(token))).first()
-        if row is None:
-            raise NotFound(BAD_LINK)
+        if row is None or row.created_at + timedelta(days=LINK_DAYS) < utcnow():
+            raise NotFound(BAD_LINK)  # an expired link says what a wrong one says: nothing to probe
         return row
 
     def _answers(self, row: RespondentRow) -> list[Statement]:

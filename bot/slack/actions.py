@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.errors import InvalidInput, NotFound
 from bot.limits import clean_text, is_public_id
+from bot.portfolio.service import Portfolio
 from bot.service import Coach
 from bot.slack import blocks as bk
 from bot.slack import compact
@@ -52,10 +53,13 @@ def on_home(body: dict[str, Any]) -> bool:
     return (body.get("view") or {}).get("type") == "home"
 
 
-def refresh(coach: Coach, client: WebClient, body: dict[str, Any], assessment_id: str) -> None:
-    """Rebuild what was clicked from the stored gaps: the compact report message, or the Home tab."""
+def refresh(
+    coach: Coach, client: WebClient, body: dict[str, Any], assessment_id: str, portfolio: Portfolio | None = None
+) -> None:
+    """Rebuild what was clicked from the stored gaps: the compact report message, or the Home tab (with
+    the viewer's pilots, as opening it shows them)."""
     if on_home(body):
-        publish_home(coach, client, team_of(body), body["user"]["id"])
+        publish_home(coach, client, team_of(body), body["user"]["id"], portfolio)
         return
     message, owner = body.get("message") or {}, owner_of(body)
     if not message.get("ts"):
@@ -66,8 +70,9 @@ def refresh(coach: Coach, client: WebClient, body: dict[str, Any], assessment_id
                        text=compact.report_text(report, gaps))  # fmt: skip
 
 
-def register_actions(app: App, coach: Coach) -> None:
-    """Attach the gap buttons and the feedback listeners (check-in set-up: setup_checkins)."""
+def register_actions(app: App, coach: Coach, portfolio: Portfolio | None = None) -> None:
+    """Attach the gap buttons and the feedback listeners (check-in set-up: setup_checkins); `portfolio`
+    lists the viewer's pilots when a click rebuilds the Home tab."""
 
     def resolve(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user, poster = body["user"]["id"], where(body, client)
@@ -76,7 +81,7 @@ def register_actions(app: App, coach: Coach) -> None:
             gap = coach.update_gap(
                 public_ref(action.get("value"), "gap"), status="resolved", actor=user, owner=owner_of(body)
             )
-            refresh(coach, client, body, gap.assessment_id)
+            refresh(coach, client, body, gap.assessment_id, portfolio)
 
         run_reporting(poster, work)
 
@@ -87,7 +92,7 @@ def register_actions(app: App, coach: Coach) -> None:
         def work() -> None:
             gap_id = public_ref(str(action.get("block_id", "")).partition(":")[2], "gap")
             gap = coach.update_gap(gap_id, assignee=owner, actor=user, owner=owner_of(body))
-            refresh(coach, client, body, gap.assessment_id)
+            refresh(coach, client, body, gap.assessment_id, portfolio)
             if not on_home(body):
                 poster.mrkdwn(f"<@{owner}> now owns “{bk.escape(gap.title)}” (assigned by <@{user}>).")
 

@@ -133,7 +133,7 @@ def create_slack_app(
     register_files(app, convo)  # before the generic message listener: Bolt runs the first that matches
     verbs = respondent_verbs(coach, convo, respondents, app.client) if respondents is not None else None
     register_listeners(app, convo, verbs)
-    register_actions(app, coach)
+    register_actions(app, coach, portfolio)
     register_checkins_setup(app, coach, checkins)
     register_home(app, coach, portfolio)
     register_choices(app, convo)

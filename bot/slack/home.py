@@ -78,14 +78,15 @@ def latest_blocks(report: Report, views: Sequence[GapView]) -> list[bk.Block]:
 
 
 def earlier_blocks(reports: Sequence[Report]) -> list[bk.Block]:
-    """One line per earlier report: verdict, pilot, date, id."""
+    """One line per earlier report: verdict, pilot, when (to the minute: a pilot assessed twice a day
+    stays two lines a person can tell apart, without a 32-hex id)."""
     if not reports:
         return []
     lines = ["*Earlier reports*"]
     for r in reports:
         name = bk.escape(r.pilot_name or "Untitled pilot")
-        when = r.created_at.strftime("%d %b %Y")
-        lines.append(f"• {bk.VERDICT.get(r.verdict, r.verdict)}: {name}, {when} (assessment {r.assessment_id})")
+        when = r.created_at.strftime("%d %b %Y, %H:%M UTC")
+        lines.append(f"• {bk.VERDICT.get(r.verdict, r.verdict)}: {name}, {when}")
     return [{"type": "divider"}, *bk.sections("\n".join(lines))]
 
 

@@ -6,7 +6,7 @@ import copy
 import logging
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, column, func, select, table
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
@@ -32,6 +32,8 @@ from bot.store.turns import TurnsMixin
 from bot.store.usage import AuditUsageMixin
 
 log = logging.getLogger(__name__)
+# the respondents' interviews (bot/respondents/tables.py), named here without importing the feature
+RESPONDENT_PARTS = table("respondents", column("part_session_id"))
 MAX_ERROR_CHARS = 2000
 
 
@@ -125,8 +127,10 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
     def list_sessions(
         self, owner: str | None = None, limit: int = 100, client: str | None = None
     ) -> list[SessionRecord]:
-        """Most recently active sessions first, optionally only one owner's (and one browser's)."""
+        """Most recently active sessions first, optionally only one owner's (and one browser's). A
+        respondent's interview belongs to the lead's it serves (bot/respondents), so it is not listed."""
         query = select(SessionRow).order_by(SessionRow.updated_at.desc(), SessionRow.id).limit(limit)
+        query = query.where(SessionRow.id.not_in(select(RESPONDENT_PARTS.c.part_session_id)))
         if owner is not None:
             query = query.filter_by(owner=owner)
         if client is not None:

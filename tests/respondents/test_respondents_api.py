@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from bot.models import utcnow
+from bot.respondents.records import LINK_DAYS
 from bot.respondents.tables import RespondentRow
 from bot.store.tables import AuditRow
 from tests.respondents.conftest import (
@@ -124,3 +127,19 @@ def test_the_link_page_is_served_without_a_key(rig: Rig) -> None:
     page = rig.client.get("/respond")
     assert page.status_code == 200 and "/static/respond.js" in page.text and "/static/choices.js" in page.text
     assert "X-Respondent-Token" in rig.client.get("/static/respond.js").text
+
+
+def test_a_link_stops_working_once_its_days_are_over(rig: Rig) -> None:
+    lead = lead_session(rig.client)
+    [sam] = invite(rig.client, lead, PEOPLE[:1])
+    assert own(rig.client, sam["token"])["name"] == "Sam Sponsor"
+    with rig.coach.store._tx() as db:  # the invitation was made LINK_DAYS and a minute ago
+        row = db.scalars(select(RespondentRow)).one()
+        row.created_at = utcnow() - timedelta(days=LINK_DAYS, minutes=1)
+    header = {"X-Respondent-Token": sam["token"]}
+    seen = rig.client.get("/v1/respond", headers=header)
+    said = rig.client.post("/v1/respond/messages", json={"text": "We own the budget."}, headers=header)
+    assert (seen.status_code, said.status_code) == (404, 404)
+    assert "no longer is" in seen.json()["error"]["message"]
+    again = invite(rig.client, lead, PEOPLE[:1])[0]  # a new invitation is the way back in
+    assert own(rig.client, again["token"])["name"] == "Sam Sponsor"

@@ -4,6 +4,7 @@ else's is refused, told so, and audited. The Home tab lists the viewer's pilots,
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from bot.store.tables import AuditRow
 from tests.slack.conftest import SECRET, SlackRig, slack_settings
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.helpers import as_message, text_of
-from tests.slack.payloads import TEAM, SlackSender, app_home_opened, block_actions
+from tests.slack.payloads import TEAM, SlackSender, app_home_opened, block_actions, home_click
 
 DANA, RITA, ELI, OMAR, MALLORY = "U0DANA", "U0RITA", "U0ELI", "U0OMAR", "U0MALLORY"
 DOC = "We export a sample to a spreadsheet by hand every week. Nobody owns the budget and there is no baseline."
@@ -116,3 +117,31 @@ def test_the_viewers_stalled_pilots_come_first_with_why() -> None:
     assert text.index("*Beta* (you sponsor it)") < text.index("*Alpha* (you own it)")
     assert "Stalled: No gap closed in 3 weeks" in text and "Gamma" not in text
     assert pilot_blocks(lines, MALLORY) == []
+
+
+def test_a_gap_click_on_the_home_tab_keeps_the_viewers_pilots(rig: tuple[SlackRig, Gates, str]) -> None:
+    slack, _, _ = rig
+    slack.sender.event(app_home_opened(DANA))
+    [opened] = slack.fake.wait_for("views.publish", where=lambda c: c.args.get("user_id") == DANA)
+    view = opened.args["view"]
+    assert "*Your pilots*" in str(view)
+    first = next(b["block_id"] for b in view["blocks"] if str(b.get("block_id", "")).startswith("gap:"))
+    gap = first.partition(":")[2]
+    click = {"type": "button", "action_id": "gap_resolve", "block_id": first, "value": gap}
+    assert slack.sender.interaction(home_click(DANA, click, view)).status_code == 200
+    again = slack.fake.wait_for("views.publish", 2, where=lambda c: c.args.get("user_id") == DANA)[-1]
+    assert first not in str(again.args["view"])  # the click took effect (the gap is resolved) ...
+    assert "*Your pilots*" in str(again.args["view"])  # ... and the tab kept the viewer's pilots
+
+
+def test_earlier_reports_are_named_by_pilot_and_time_not_by_id(rig: tuple[SlackRig, Gates, str]) -> None:
+    slack, _, _ = rig
+    slack.coach.assess_text(DOC, pilot_name="Meter agent", owner=f"slack:{TEAM}")
+    slack.sender.event(app_home_opened(DANA))
+    [view] = slack.fake.wait_for("views.publish", where=lambda c: c.args.get("user_id") == DANA)
+    [earlier] = [b["text"]["text"] for b in view.args["view"]["blocks"]
+                 if "*Earlier reports*" in str(b.get("text", {}).get("text", ""))]  # fmt: skip
+    lines = earlier.splitlines()[1:]
+    assert all(re.fullmatch(r"• [^:]+: [^,]+, \d\d [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC", line) for line in lines), lines
+    assert any(": Claims helper, " in line for line in lines)
+    assert not re.search(r"[0-9a-f]{32}", earlier)
