@@ -15,7 +15,9 @@ a temperature and the "happened" threshold (both chosen on the dev split) are in
 from __future__ import annotations
 
 import re
+import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -102,11 +104,14 @@ def get_tense() -> TenseModel:
 
 
 class ClauseTense:
-    """The shipped head bound to an embedder, remembering each clause's probabilities (a report asks twice)."""
+    """The head bound to an embedder, remembering each clause's probabilities (least recently used
+    dropped past `size`): a report asks twice, and every interim report of an interview asks again
+    about the same answers, so each clause is embedded once. Thread-safe."""
 
-    def __init__(self, model: TenseModel, embed: Embed) -> None:
-        self.model, self.embed = model, embed
-        self._seen: dict[str, np.ndarray] = {}
+    def __init__(self, model: TenseModel, embed: Embed, size: int = 4096) -> None:
+        self.model, self.embed, self.size = model, embed, size
+        self._seen: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     @property
     def version(self) -> str:
@@ -115,10 +120,19 @@ class ClauseTense:
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated P(label) per clause (LABELS order), each clause computed once."""
-        new = list(dict.fromkeys(t for t in texts if t not in self._seen))
-        for text, row in zip(new, self.model.probabilities(new, self.embed), strict=True):
-            self._seen[text] = row
-        return np.array([self._seen[t] for t in texts]).reshape(len(texts), len(LABELS))
+        with self._lock:
+            known = {t: self._seen[t] for t in texts if t in self._seen}
+            for t in known:
+                self._seen.move_to_end(t)
+        new = list(dict.fromkeys(t for t in texts if t not in known))
+        if new:
+            rows = self.model.probabilities(new, self.embed)
+            with self._lock:
+                for text, row in zip(new, rows, strict=True):
+                    known[text] = self._seen[text] = row
+                while len(self._seen) > self.size:
+                    self._seen.popitem(last=False)
+        return np.array([known[t] for t in texts]).reshape(len(texts), len(LABELS))
 
     def happened(self, texts: Sequence[str]) -> list[bool]:
         """Per clause: does it say a setback already happened, at or above the calibrated threshold?"""
@@ -131,8 +145,10 @@ class ClauseTense:
         return [bool(p >= 0.5) for p in probs[:, 0] + probs[:, 1]]
 
 
+@cache
 def shipped_tense() -> ClauseTense:
-    """The shipped head over the process-wide MiniLM embedder (both loaded on first use)."""
+    """The shipped head over the process-wide MiniLM embedder (both loaded on first use), one per
+    process so its memory of clauses lasts across reports."""
     from bot.embeddings import get_embedder  # chromadb and onnxruntime load only when a report needs them
 
     return ClauseTense(get_tense(), get_embedder().embed)

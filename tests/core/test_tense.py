@@ -71,6 +71,25 @@ def test_each_clause_is_embedded_once() -> None:
     assert calls == [["a", "b"], ["c"]]
 
 
+def test_memory_is_bounded_least_recently_used_first() -> None:
+    calls: list[list[str]] = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        calls.append(texts)
+        return np.zeros((len(texts), 384), dtype=np.float32)
+
+    tense = ClauseTense(load_tense(), embed, size=2)
+    tense.happened(["a", "b"])
+    tense.happened(["a"])  # "a" used again: "b" is now the oldest
+    tense.happened(["c"])  # over the bound: "b" goes
+    tense.happened(["a", "b"])
+    assert calls == [["a", "b"], ["c"], ["b"]]
+
+
+def test_one_head_per_process_so_reports_share_its_memory() -> None:
+    assert shipped_tense() is shipped_tense()
+
+
 def test_a_missing_or_malformed_head_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="make train-tense"):
         load_tense(tmp_path / "missing.json")
