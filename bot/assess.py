@@ -136,7 +136,9 @@ def _summary(verdict: Verdict, gaps: list[Gap], ready: list[str], unknown: list[
         "not_ready": "This pilot is not ready for production yet.",
         "ready_with_conditions": "This pilot can move towards production once a few conditions are met.",
         "ready": "This pilot has the operating model production needs.",
-        "insufficient_evidence": "There is not enough to judge this pilot yet, so this report makes no readiness claim.",
+        "insufficient_evidence": (
+            "There is not enough to judge this pilot yet, so this report makes no readiness claim."
+        ),
     }[verdict]
     parts = [opening]
     if gaps:
