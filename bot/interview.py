@@ -21,6 +21,7 @@ from bot.interview_replies import (
 from bot.interview_state import COMMANDS, HELP, InterviewState, Part, Reply, Snapshot
 from bot.knowledge import Dimension, IntroQuestion, Rubric
 from bot.models import Choice, GroundedAnswer, Judgement, Report, Statement
+from bot.redact import scrub
 from bot.text import quote
 
 __all__ = ["COMMANDS", "HELP", "Interview", "InterviewState", "Reply", "Snapshot", "is_question"]
@@ -84,6 +85,7 @@ class Interview:
 
         `on_token` receives the pieces of an answer to a question as they are produced; `report`
         is the stored report of a finished interview (what comes next is built from it)."""
+        text = scrub(text)  # redacted once, here: no judgement, question or state of this turn sees the raw words
         command = text.strip().lower().lstrip("/")
         if command in COMMANDS:
             return HANDLERS[command](self, state)
