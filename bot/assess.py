@@ -137,8 +137,7 @@ def _summary(verdict: Verdict, gaps: list[Gap], ready: list[str], unknown: list[
         "ready_with_conditions": "This pilot can move towards production once a few conditions are met.",
         "ready": "This pilot has the operating model production needs.",
         "insufficient_evidence": (
-            f"There is not enough to judge this pilot yet: {len(unknown)} of {areas} areas are still open, "
-            "so this report makes no readiness claim."
+            "There is not enough to judge this pilot yet, so this report makes no readiness claim."
         ),
     }[verdict]
     parts = [opening]
@@ -151,8 +150,12 @@ def _summary(verdict: Verdict, gaps: list[Gap], ready: list[str], unknown: list[
             f"{_count(len(gaps), 'gap')} {verb} in the way ({names}); the most urgent, "
             f"{lower_first(first.title)}, {when}."
         )
-    if unknown:
-        parts.append(f"Not enough is known yet about {', '.join(unknown)}: treat these as open questions.")
+    if unknown:  # the one count of open areas: those the report cannot judge (the chat's opening gives none)
+        n = len(unknown)
+        parts.append(
+            f"{n} of {areas} areas {'is' if n == 1 else 'are'} still open ({', '.join(unknown)}): "
+            f"treat {'it as an open question' if n == 1 else 'them as open questions'}."
+        )
     if ready:
         parts.append(f"In place: {', '.join(ready)}.")
     if agentic:

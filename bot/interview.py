@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from bot.engine.base import Engine
 from bot.interview_commands import HANDLERS
+from bot.interview_judge import enough_to_settle, judge_area, own_answers
 from bot.interview_replies import (
     AFTER_REPORT,
     CONFIRM_ID,
@@ -20,6 +21,7 @@ from bot.interview_replies import (
 from bot.interview_state import COMMANDS, HELP, InterviewState, Part, Reply, Snapshot
 from bot.knowledge import Dimension, IntroQuestion, Rubric
 from bot.models import Choice, GroundedAnswer, Judgement, Report, Statement
+from bot.redact import scrub
 from bot.text import quote
 
 __all__ = ["COMMANDS", "HELP", "Interview", "InterviewState", "Reply", "Snapshot", "is_question"]
@@ -43,12 +45,17 @@ class Interview:
         self._intro = {q.id: q for q in rubric.intro}
         self.policy = rubric.interview
 
-    def settled(self, judgement: Judgement, floor: float | None = None) -> bool:
+    def settled(self, judgement: Judgement, said: list[Statement], floor: float | None = None) -> bool:
         """The reader is confident the area is a gap or in place: its remaining questions add nothing.
 
+        An in-place reading must also rest on more than one short reassuring line of `said` (the
+        area's own answers; everything said, for a confirmation): see `enough_to_settle`.
         Confidences are the reader's calibrated probabilities (bot/reading/judge.py)."""
+        confirming = floor is not None
         if floor is None:
             floor = self.policy.settle_ready if judgement.status == "ready" else self.policy.settle_gap
+        if judgement.status == "ready" and not enough_to_settle(judgement, said, self.policy, tested=not confirming):
+            return False
         return judgement.status != "unknown" and judgement.confidence >= floor and bool(judgement.evidence)
 
     # -- public --------------------------------------------------------------
@@ -78,6 +85,7 @@ class Interview:
 
         `on_token` receives the pieces of an answer to a question as they are produced; `report`
         is the stored report of a finished interview (what comes next is built from it)."""
+        text = scrub(text)  # redacted once, here: no judgement, question or state of this turn sees the raw words
         command = text.strip().lower().lstrip("/")
         if command in COMMANDS:
             return HANDLERS[command](self, state)
@@ -160,10 +168,22 @@ class Interview:
         dim = self.rubric.dimension(ident)
         if state.confirming:
             return self._take_confirmation(state, dim, text, author, choice, rest)
-        state.statements += answer_statements(dim.id, qid, text, author, choice, rest)
-        if self.settled(self.engine.judge(dim, state.statements)):
+        said = answer_statements(dim.id, qid, text, author, choice, rest)
+        state.statements += said
+        own = own_answers(dim, state.statements)
+        if self.settled(judge_area(self.engine, dim, state.statements), own) or self._said_all(dim, said, own):
             return self.advance(state)
         return self._next_question(state, dim, state.question_idx + 1)
+
+    def _said_all(self, dim: Dimension, said: list[Statement], own: list[Statement]) -> bool:
+        """After the area's first answer, one that says nothing the reader can place in the area (nothing
+        about it; "not sure" is not nothing) ends its questions: the team has said what it knows, and the area stays
+        as the earlier answers leave it (an open question when they placed nothing)."""
+        if len({s.question_id for s in own}) < 2:
+            return False
+        alone = self.engine.judge(dim, said)
+        nothing = alone.status == "unknown" and alone.confidence < self.rubric.reading.evidence_min
+        return nothing and "isn't sure" not in alone.rationale  # "not sure" keeps the questions coming
 
     def _take_intro(
         self, state: InterviewState, q: IntroQuestion, text: str, author: str | None, choice: Choice | None
@@ -193,7 +213,7 @@ class Interview:
             state.confirming = False
             return self._next_question(state, dim, 0, "Then let me ask. " if choice.value == NO else "")
         state.statements.append(Statement(text=text, author=author, topic=dim.id, question_id=qid))
-        if self.settled(self.engine.judge(dim, state.statements)):
+        if self.settled(judge_area(self.engine, dim, state.statements), own_answers(dim, state.statements)):
             return self.advance(state)
         state.confirming = False
         return self._next_question(state, dim, 0)
@@ -239,8 +259,8 @@ class Interview:
                 state.step += 1
                 continue
             dim = self.rubric.dimension(ident)
-            prior = self.engine.judge(dim, state.statements)
-            if self.settled(prior, self.policy.confirm):  # kept, so the confirmation is judged once
+            prior = judge_area(self.engine, dim, state.statements)
+            if self.settled(prior, state.statements, self.policy.confirm):  # kept: the confirmation is judged once
                 state.confirming, state.confirm_status = True, prior.status
                 state.confirm_quote = prior.evidence[0].quote
                 break

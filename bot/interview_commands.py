@@ -31,18 +31,17 @@ def cmd_status(iv: Steps, state: InterviewState) -> Reply:
 
 
 def cmd_report(iv: Steps, state: InterviewState) -> Reply:
-    """Ask the caller for the gap list so far, saying how many areas are still open."""
+    """Ask the caller for the gap list so far, saying it is partial while the interview runs."""
     if state.part is not None and not state.part.reports:
         text = "The report goes to the person who asked you, once everyone has answered their areas."
         return Reply(text, iv.topic(state), iv.question_id(state), done=state.done, choices=iv.choices(state))
-    still = [k for k, v in iv.progress(state).items() if v in ("current", "pending")]
+    # how many areas are open is the report's to say (areas it cannot judge yet): an area the interview
+    # has not reached may already be judged from earlier answers, so counting steps here would disagree
     text = "Here is your gap list."
-    if still:
-        n, total = len(still), len(iv.rubric.dimensions)
+    if any(v in ("current", "pending") for v in iv.progress(state).values()):
         text = (
-            f"Here is the gap list from what you've told me so far. {n} of the {total} areas "
-            f"{'is' if n == 1 else 'are'} still open, so it is partial: answer on (or type `report` later) "
-            "for the full list."
+            "Here is the gap list from what you've told me so far. The interview is not finished, so it is "
+            "partial: answer on (or type `report` later) for the full list."
         )
     return Reply(
         text,

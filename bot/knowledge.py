@@ -144,6 +144,8 @@ class InterviewPolicy(BaseModel):
     settle_gap: float = Field(default=0.5, description="a gap read this surely settles the area")
     settle_ready: float = Field(default=0.72, description="an area read in place this surely is settled")
     confirm: float = Field(default=0.85, description="an area read this surely before it opens is confirmed")
+    ready_quotes: int = Field(default=2, description="in-place clauses that settle (or confirm) an area on their own")
+    ready_words: int = Field(default=12, description="or this many words of them: one short reassurance is tested")
 
 
 class Rubric(BaseModel):

@@ -12,6 +12,7 @@ from bot.citation_cache import CitationCache, query_for
 from bot.disagreements import disagreements
 from bot.engine.base import Engine
 from bot.engine.grounding import citation
+from bot.interview_judge import judge_area
 from bot.knowledge import Dimension, Rubric
 from bot.models import Citation, Judgement, Report, Statement
 
@@ -62,9 +63,18 @@ class Reports:
         self._lock = threading.Lock()  # guards the interim reports
         self._storing = threading.Lock()  # a finished session missing its report gets one, not two
 
-    def make(self, statements: list[Statement], pilot: str | None, skipped: frozenset[str] = frozenset()) -> Report:
-        """Judge every dimension not skipped and apply the rubric; `engine` is `mixed` when both answered."""
-        judgements, engines = self._judge_all(statements, skipped)
+    def make(
+        self,
+        statements: list[Statement],
+        pilot: str | None,
+        skipped: frozenset[str] = frozenset(),
+        interview: bool = False,
+    ) -> Report:
+        """Judge every dimension not skipped and apply the rubric; `engine` is `mixed` when both answered.
+
+        An `interview`'s area is judged on its own answers first (bot/interview_judge.py); a document
+        has no answers per area, so all its statements judge every area."""
+        judgements, engines = self._judge_all(statements, skipped, interview)
         agentic, agentic_evidence = self.engine.detect_agentic(statements)
         agentic_engine = engine_used(self.engine)
         used = {*engines.values(), agentic_engine}
@@ -90,7 +100,7 @@ class Reports:
 
     def of_state(self, state: InterviewState) -> Report:
         """The report of an interview's answers so far (with the other respondents' when it is split)."""
-        return self.make(state.statements + state.shared, state.pilot_name, frozenset(state.skipped))
+        return self.make(state.statements + state.shared, state.pilot_name, frozenset(state.skipped), interview=True)
 
     def stored(self, session_id: str, state: InterviewState) -> Report:
         """A finished interview's stored report; made and stored now if the session has none."""
@@ -119,13 +129,14 @@ class Reports:
         return cached.model_copy(deep=True)
 
     def _judge_all(
-        self, statements: list[Statement], skipped: frozenset[str]
+        self, statements: list[Statement], skipped: frozenset[str], interview: bool
     ) -> tuple[dict[str, Judgement], dict[str, str]]:
         """Each dimension not skipped, judged; and the engine that judged it."""
         judgements, engines = {}, {}
         for dim in self.rubric.dimensions:
             if dim.id not in skipped:
-                judgements[dim.id] = self.engine.judge(dim, statements)
+                judged = judge_area(self.engine, dim, statements) if interview else self.engine.judge(dim, statements)
+                judgements[dim.id] = judged
                 engines[dim.id] = engine_used(self.engine)
         return judgements, engines
 

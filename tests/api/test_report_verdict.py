@@ -31,3 +31,26 @@ def test_report_typed_first_gets_the_same_verdict(client: TestClient) -> None:
     turn = client.post(f"/v1/sessions/{session_id}/messages", json={"text": "report"}).json()
     assert "Not enough to judge yet" in turn["reply"]
     assert "ready with conditions" not in turn["reply"].lower()
+
+
+OPEN_COUNT = re.compile(r"(\d+) of (?:the )?(\d+) areas (?:is|are) still open")
+
+
+def test_an_early_reports_chat_text_and_report_count_the_same_open_areas(client: TestClient) -> None:
+    """The chat's opening and the report agree: an area is open when the report cannot judge it yet
+    (the sponsor answer already decides the owner area, and the purpose the data, before either is asked)."""
+    session_id = client.post("/v1/sessions", json={"pilot_name": "Claims bot"}).json()["session_id"]
+    said = {
+        "purpose": "It drafts claim replies for the claims handlers. We trained it on a one-off CSV export "
+        "that someone cleaned by hand; there is no pipeline from the claims system.",
+        "sponsor": "Nobody on the business side owns it; the innovation lab pays for it and no metric is agreed.",
+    }
+    for text in said.values():
+        client.post(f"/v1/sessions/{session_id}/messages", json={"text": text})
+    early = client.post(f"/v1/sessions/{session_id}/messages", json={"text": "report"}).json()
+    report = Report.model_validate(client.get(f"/v1/sessions/{session_id}/report").json())
+    assert report.gaps and 0 < len(report.open_questions) < 6, "the opening answers already decide an area"
+    counts = OPEN_COUNT.findall(early["reply"])
+    assert counts == [(str(len(report.open_questions)), "6")], early["reply"]  # said once, as the report counts
+    assert OPEN_COUNT.findall(report.summary) == counts
+    assert "partial" in early["reply"] and not early["done"] and early["assessment_id"]

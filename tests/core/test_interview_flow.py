@@ -151,7 +151,10 @@ def test_the_pilot_name_is_asked_unless_given(coach: Coach) -> None:
 def test_an_early_report_says_how_many_areas_are_open(coach: Coach) -> None:
     turn = _to_areas(coach)
     early = coach.send_message(turn.session_id, "report")
-    assert "6 of the 6 areas are still open" in early.reply
+    assert early.report is not None and "partial" in early.reply
+    n = len(early.report.open_questions)
+    assert f"{n} of 6 areas {'is' if n == 1 else 'are'} still open" in early.reply
+    assert early.reply.count("of 6 areas") == 1
     assert early.report is not None and early.question_id == "data_source" and early.choices
 
 

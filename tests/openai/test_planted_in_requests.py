@@ -89,3 +89,24 @@ def test_no_planted_item_reaches_the_model_or_the_logs(
     assert [line in judged for line in REDACTED] == [True] * len(REDACTED)
     assert [f"{QUESTION} {line}" in text for line, text in zip(REDACTED, questions, strict=True)] == [True] * 8
     assert caplog.records and _found(caplog.text, SECRETS | PERSONAL) == []
+
+
+def test_no_planted_item_is_seen_raw_at_any_point_of_a_turn(indexed_settings: Settings, llm: FakeOpenAI) -> None:
+    """Redaction happens once, where a turn starts: after every turn, no request the model got so far,
+    no state handed to the turn hooks and no stored state carries a planted item raw."""
+    coach = build_coach(llm_settings(indexed_settings, llm, llm_timeout=2.0))
+    hooked: list[str] = []
+    coach.turn_hooks.append(lambda _sid, state: hooked.append(state.model_dump_json()))
+    turn = coach.start_session(pilot_name=PILOT_NAME)
+    items = SECRETS | PERSONAL
+    for n, text in enumerate([*PLANTED, *(answer(n) for n in range(MAX_TURNS))]):
+        turn = coach.send_message(turn.session_id, text)
+        seen = {
+            "requests": "\n".join(json.dumps(body, ensure_ascii=False) for body in llm.requests),
+            "hooked state": hooked[-1],
+            "stored state": json.dumps(coach.store.get_session(turn.session_id).state, ensure_ascii=False),
+        }
+        assert {where: _found(what, items) for where, what in seen.items()} == dict.fromkeys(seen, []), n
+        if turn.done:
+            break
+    assert turn.done and llm.requests

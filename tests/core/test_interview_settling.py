@@ -1,0 +1,71 @@
+"""When an area stops being asked: a short reassurance is tested, a non-answer ends it, and an area is
+judged on its own answers before what was said elsewhere (issue 11, interview-side misses)."""
+
+from __future__ import annotations
+
+from bot.models import Turn
+from bot.service import Coach
+from tests.core.test_interview_flow import _state, _to_areas
+
+
+def _to(coach: Coach, area: str) -> Turn:
+    turn = _to_areas(coach)
+    while turn.topic != area:
+        turn = coach.send_message(turn.session_id, "skip")
+    return turn
+
+
+def _status(coach: Coach, session_id: str, area: str) -> str:
+    return next(d.status for d in coach.report(session_id).dimensions if d.id == area)
+
+
+def test_a_short_reassurance_gets_the_areas_next_question(coach: Coach) -> None:
+    turn = _to(coach, "mlops_observability")
+    first = turn.question_id
+    turn = coach.send_message(turn.session_id, "We track forecast error weekly on a dashboard.")
+    assert turn.topic == "mlops_observability" and turn.question_id != first  # tested, not settled
+    turn = coach.send_message(turn.session_id, "There's no on-call or rollback plan.")
+    assert _status(coach, turn.session_id, "mlops_observability") == "gap"
+
+
+def test_a_tested_reassurance_stands(coach: Coach) -> None:
+    turn = _to(coach, "mlops_observability")
+    turn = coach.send_message(turn.session_id, "We track forecast error weekly on a dashboard.")
+    turn = coach.send_message(turn.session_id, "I've nothing more to add on that.")
+    assert turn.topic != "mlops_observability"  # one more answer at most
+    assert _status(coach, turn.session_id, "mlops_observability") == "ready"
+
+
+def test_a_specific_in_place_answer_settles_at_once(coach: Coach) -> None:
+    turn = _to(coach, "mlops_observability")
+    said = (
+        "Weekly evals on a labelled sample, drift monitoring on flag rates, latency and cost on a dashboard, "
+        "and an on-call rota with a rollback runbook."
+    )
+    turn = coach.send_message(turn.session_id, said)
+    assert turn.topic != "mlops_observability"
+
+
+def test_an_answer_that_adds_nothing_ends_the_areas_questions(coach: Coach) -> None:
+    turn = _to(coach, "legacy_integration")
+    asked = len(coach.rubric.dimension("legacy_integration").questions)
+    assert asked >= 3
+    turn = coach.send_message(turn.session_id, "It doesn't need much.")
+    assert turn.topic == "legacy_integration"  # a vague first answer gets a follow-up
+    turn = coach.send_message(turn.session_id, "I've nothing more to add on that.")
+    assert turn.topic != "legacy_integration"
+    own = [q for q in _state(coach, turn.session_id).asked if q.startswith("int_")]
+    assert len(own) == 2 < asked
+
+
+def test_an_area_is_judged_on_its_own_answers_before_an_aside_elsewhere(coach: Coach) -> None:
+    turn = _to(coach, "governance")
+    turn = coach.send_message(
+        turn.session_id,
+        "Privacy and compliance approved it last spring, and every output is logged with its input and model version.",
+    )
+    assert turn.topic != "governance"
+    while turn.topic != "legacy_integration":
+        turn = coach.send_message(turn.session_id, "skip")
+    coach.send_message(turn.session_id, "IT hasn't scoped it, and nobody from compliance has looked at the connector.")
+    assert _status(coach, turn.session_id, "governance") == "ready"
