@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.index import index_knowledge
@@ -36,3 +37,14 @@ def indexed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = make_settings(tmp_path_factory.mktemp("indexed") / "data")
     index_knowledge(settings)
     return settings
+
+
+def cli_on(data_dir: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """The `coach` CLI over a test's data dir and database, with no API keys set."""
+    from bot.cli import _register_all
+
+    monkeypatch.setenv("COACH_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("COACH_DATABASE_URL", database_url)
+    monkeypatch.delenv("COACH_API_KEYS", raising=False)
+    _register_all()
+    return CliRunner()

@@ -11,18 +11,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import _register_all, app
+from bot.cli import app
+from tests.conftest import cli_on
 from tests.portfolio.conftest import A, B, Rig
 
 
 @pytest.fixture
 def cli(rig: Rig, database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """The CLI on the rig's database and playbook index."""
-    monkeypatch.setenv("COACH_DATA_DIR", str(rig.coach.settings.data_dir))
-    monkeypatch.setenv("COACH_DATABASE_URL", database_url)
-    monkeypatch.delenv("COACH_API_KEYS", raising=False)
-    _register_all()
-    return CliRunner()
+    return cli_on(rig.coach.settings.data_dir, database_url, monkeypatch)
 
 
 def test_portfolio_lists_every_pilot_or_one_keys(rig: Rig, cli: CliRunner) -> None:
