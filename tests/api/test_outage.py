@@ -129,7 +129,9 @@ def test_a_turn_spends_at_most_its_budget_on_a_hanging_model(api_settings: Setti
         start = time.perf_counter()
         report = client.post("/v1/assessments", json={"text": text}).json()
         elapsed = time.perf_counter() - start
-    assert 1.0 <= elapsed < 6 and len(fake.requests) == 1  # one call used the budget; the rest fell back
+    # one call used the budget and the rest fell back without calling; on a loaded machine that one call
+    # can run out of budget before the fake server has recorded it, so at most one is recorded
+    assert 1.0 <= elapsed < 6 and len(fake.requests) <= 1
     assert report["engine"] == "offline" and report["gaps"]
 
 
