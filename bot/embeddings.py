@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +13,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from bot.errors import ConfigError
+from bot.memo import Memo
 
 TOKENIZER_PATH = Path(__file__).resolve().parent / "assets" / "minilm_tokenizer.json"
 MAX_TOKENS = 256
@@ -113,8 +113,7 @@ class QueryVectors:
     def __init__(self, size: int = QUERY_CACHE_SIZE) -> None:
         self.size = size
         self.hits = self.misses = 0
-        self._items: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items: Memo[np.ndarray] = Memo(size)
 
     def vector(self, embedder: Any, query: str) -> np.ndarray:
         """The (1, dims) read-only vector of the query: from the cache, or embedded and remembered."""
@@ -123,28 +122,21 @@ class QueryVectors:
             return np.asarray(embedder.embed([query]), dtype=np.float32)
         keyed: Callable[[str], str] = getattr(embedder, "query_key", None) or (lambda text: text)
         key = (str(version), keyed(query))
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return found
-            self.misses += 1
+        found = self._items.get(key)
+        if found is not None:
+            self.hits += 1
+            return found
+        self.misses += 1
         vector = np.asarray(embedder.embed([query]), dtype=np.float32)
         vector.flags.writeable = False  # shared by every later search for the same text
-        with self._lock:
-            self._items[key] = vector
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return vector
+        return self._items.put(key, vector)
 
     def __len__(self) -> int:
         return len(self._items)
 
     def clear(self) -> None:
         """Forget every vector (benchmarks time cold queries with it)."""
-        with self._lock:
-            self._items.clear()
+        self._items.clear()
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,7 @@ import yaml
 from bot.config import Settings
 from bot.engine.offline import OfflineEngine
 from bot.knowledge import ReadingPolicy
-from bot.reading.memo import Memo
+from bot.memo import Memo
 from bot.service import Coach
 from evals import frozen, gaps
 from evals.context import EvalContext

@@ -15,9 +15,9 @@ from bot.engine.grounding import OUT_OF_SCOPE, composed_answer
 from bot.engine.terms import defined_terms, names_only_defined_terms
 from bot.engine.terms import words as term_words
 from bot.knowledge import Dimension, Question, Rubric
+from bot.memo import Memo
 from bot.models import Evidence, GroundedAnswer, Judgement, Statement
 from bot.reading import judge as reading
-from bot.reading.memo import Memo
 from bot.reading.reader import Reader
 from bot.reading.scope import ScopeModel, get_howto, get_meaning, get_polarity, get_scope, get_yesno
 from bot.reading.unitkind import get_unitkinds

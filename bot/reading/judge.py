@@ -11,8 +11,8 @@ import weakref
 from dataclasses import dataclass
 
 from bot.knowledge import Dimension, ReadingPolicy
+from bot.memo import Memo
 from bot.models import Evidence, Judgement, Severity, Statement, Status
-from bot.reading.memo import Memo
 from bot.reading.reader import Reader, Reading
 from bot.text import clauses, quote
 

@@ -15,9 +15,7 @@ a temperature and the "happened" threshold (both chosen on the dev split) are in
 from __future__ import annotations
 
 import re
-import threading
 import zlib
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -26,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from bot.memo import Memo
 from bot.reading.heads import load_head
 
 TENSE_PATH = Path(__file__).resolve().parent.parent / "assets" / "tense" / "tense.json"
@@ -109,9 +108,8 @@ class ClauseTense:
     about the same answers, so each clause is embedded once. Thread-safe."""
 
     def __init__(self, model: TenseModel, embed: Embed, size: int = 4096) -> None:
-        self.model, self.embed, self.size = model, embed, size
-        self._seen: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
+        self.model, self.embed = model, embed
+        self._seen: Memo[np.ndarray] = Memo(size)
 
     @property
     def version(self) -> str:
@@ -120,18 +118,11 @@ class ClauseTense:
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated P(label) per clause (LABELS order), each clause computed once."""
-        with self._lock:
-            known = {t: self._seen[t] for t in texts if t in self._seen}
-            for t in known:
-                self._seen.move_to_end(t)
-        new = list(dict.fromkeys(t for t in texts if t not in known))
+        known = {t: row for t in dict.fromkeys(texts) if (row := self._seen.get(t)) is not None}
+        new = [t for t in dict.fromkeys(texts) if t not in known]
         if new:
-            rows = self.model.probabilities(new, self.embed)
-            with self._lock:
-                for text, row in zip(new, rows, strict=True):
-                    known[text] = self._seen[text] = row
-                while len(self._seen) > self.size:
-                    self._seen.popitem(last=False)
+            for text, row in zip(new, self.model.probabilities(new, self.embed), strict=True):
+                known[text] = self._seen.put(text, row)
         return np.array([known[t] for t in texts]).reshape(len(texts), len(LABELS))
 
     def happened(self, texts: Sequence[str]) -> list[bool]:
