@@ -188,14 +188,14 @@ class Respondents(StoreBase):
     def _checked(self, p: Person) -> Person:
         """The person as stored: cleaned, secrets masked (the name and role are shown in reports), and
         no email: it only names someone who gave no name, and a link's token exists only at the invitation."""
-        name = redact_secrets(clean_text(p.name or p.email.partition("@")[0], 200, "name"))
+        name = clean_text(redact_secrets(p.name or p.email.partition("@")[0]), 200, "name")  # masked, then fits
         areas = list(dict.fromkeys(p.areas))
         if not areas:
             raise InvalidInput(f"Name at least one area for {name}.")
         known = {d.id for d in self.rubric.dimensions}
         if unknown := [a for a in areas if a not in known]:
             raise InvalidInput(f"Unknown area {unknown[0]!r}: use one of {', '.join(sorted(known))}.")
-        role = redact_secrets(clean_text(p.role, 100, "role")) if p.role.strip() else ""
+        role = clean_text(redact_secrets(p.role), 100, "role") if p.role.strip() else ""
         return Person(name, areas, role, "", p.slack_user, p.external_key, p.channel)
 
     def _invite_one(self, session_id: str, owner: str, pilot: str | None, p: Person) -> Invitation:

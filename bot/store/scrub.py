@@ -45,9 +45,10 @@ def redacted(text: str) -> tuple[str, Redaction]:
     return unsecret, redact(unsecret)
 
 
-def scrub_optional(text: str | None) -> str | None:
-    """`scrub`, passing None through."""
-    return None if text is None else scrub(text)
+def scrub_optional(text: str | None, max_chars: int | None = None) -> str | None:
+    """`scrub`, passing None through; cut to `max_chars` (a column's size), since masking can
+    lengthen a text ("pwd=x1y;" becomes "pwd=[SECRET];") past what its field allowed."""
+    return None if text is None else scrub(text)[:max_chars]
 
 
 def scrub_fields(value: Any, keys: frozenset[str]) -> Any:

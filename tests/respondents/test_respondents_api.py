@@ -218,3 +218,23 @@ def test_a_person_is_kept_without_secrets_or_their_email(rig: Rig) -> None:
     assert (sam["name"], sam["role"], ana["name"]) == ("Sam sk_live_[SECRET]", "owner [SECRET]", "ana.analyst")
     stored = dump_tables(rig.engine)["respondents"]
     assert not [raw for raw in ("4eC39HqLyjWDarjtT1zdp7dc", "AKIA2PLANTEDKEY7QXZW", "@example.com") if raw in stored]
+
+
+def test_hostile_people_are_refused_in_words_never_with_a_500(rig: Rig) -> None:
+    lead = lead_session(rig.client)
+    url = f"/v1/sessions/{lead}/respondents"
+    area = ["governance"]
+    for person, status in [
+        ({"name": "Sam\x00", "areas": area}, 422),
+        ({"name": "Sam", "role": "\x00", "areas": area}, 422),
+        ({"email": "\x00@example.com", "areas": area}, 422),
+        ({"name": "S" * 250, "areas": area}, 413),  # fits the request, not the column
+        ({"name": "S" * 186 + " password: abc", "areas": area}, 413),  # fits until the secret is masked
+        ({"name": "Sam", "areas": ["\x00"]}, 422),
+        ({"name": "S" * 321, "areas": area}, 422),
+    ]:
+        resp = rig.client.post(url, json={"respondents": [person]}, headers=LEAD)
+        assert resp.status_code == status and resp.json()["error"]["message"], (person, resp.text)
+    weird = rig.client.post(f"{url}/a%00b/link", headers=LEAD)
+    assert weird.status_code == 404 and "a\\x00b" in weird.json()["error"]["message"]
+    assert rig.client.get(url, headers=LEAD).json() == {"respondents": []}
