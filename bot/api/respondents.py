@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Header, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, Path, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
@@ -22,6 +22,8 @@ TOKEN_HEADER = "X-Respondent-Token"
 LEAD = (401, 404, 429)  # the lead's routes: a key, their session, the rate limit
 Owner = Annotated[str, Depends(current_owner)]
 Text = Annotated[str, Field(max_length=320)]
+# a public id (32 hex characters); anything else, an old integer id included, is a 404 from the service
+RespondentId = Annotated[str, Path(description="The person's id (their `id` in GET .../respondents).")]
 
 
 class PersonIn(BaseModel):
@@ -68,6 +70,11 @@ def build_router(service: Respondents) -> APIRouter:
     def remind(session_id: SessionId, owner: Owner) -> dict[str, Any]:
         """The people whose areas are still open (Slack respondents get a reminder in their thread)."""
         return {"reminded": [p.to_dict() for p in service.remind(session_id, owner, owner)]}
+
+    @r.post("/sessions/{session_id}/respondents/{respondent_id}/link", responses=error_responses(*LEAD))
+    def relink(session_id: SessionId, respondent_id: RespondentId, owner: Owner) -> dict[str, Any]:
+        """A new link for a person (lost, leaked or expired): their old link stops working at once."""
+        return service.relink(session_id, owner, respondent_id, owner).to_dict()
 
     @r.get("/respond", responses=error_responses(404, 429))
     def own(request: Request, token: Annotated[str, Depends(respondent_token)]) -> dict[str, Any]:

@@ -62,7 +62,7 @@ class Checkins(AnswersMixin):
         escalations go to the sponsor until one is named (`set_business_owner`)."""
         cron = cron or DEFAULT_CRON
         self._check_schedule(cron, timezone)
-        name = scrub(clean_text(name, 300, "pilot name"))
+        name = scrub(clean_text(name, 300, "pilot name"))[:300]  # masking can lengthen it past the column
         # stored redacted, like the name: names, emails and phones never reach the table (Slack ids stay)
         business_owner = _maybe_person(business_owner, "business owner")
         sponsor = _person(sponsor, "sponsor")

@@ -43,7 +43,7 @@ class PilotRow(Base):
     __tablename__ = "pilots"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    # the id the API, Slack and the CLI use (random; see bot/store/public_ids.py); NULL never after 0006
+    # the id the API, Slack and the CLI use (random; see bot/store/public_ids.py); NULL never after 0007
     public_id: Mapped[str] = mapped_column(String(32), nullable=True, unique=True, index=True, default=new_public_id)
     owner: Mapped[str] = mapped_column(String(200), index=True)
     name: Mapped[str] = mapped_column(String(300))
@@ -73,7 +73,7 @@ class PilotGapRow(Base):
     __table_args__ = (UniqueConstraint("pilot_id", "dimension"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    # the id the API, Slack and the CLI use (random; see bot/store/public_ids.py); NULL never after 0006
+    # the id the API, Slack and the CLI use (random; see bot/store/public_ids.py); NULL never after 0007
     public_id: Mapped[str] = mapped_column(String(32), nullable=True, unique=True, index=True, default=new_public_id)
     pilot_id: Mapped[int] = mapped_column(ForeignKey("pilots.id", ondelete="CASCADE"), index=True)
     dimension: Mapped[str] = mapped_column(String(64))

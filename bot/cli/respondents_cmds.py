@@ -1,4 +1,5 @@
-"""`coach respondents ...`: name people for areas of an interview, see how far each is, remind them.
+"""`coach respondents ...`: name people for areas of an interview, see how far each is, remind them,
+replace a person's link.
 
 The command line is the local operator: it reaches any session (as `coach` does) and is audited as
 `local`. The links it prints are the only copy of their tokens (only a hash is stored)."""
@@ -64,8 +65,18 @@ def listed(session_id: str, as_json: bool = typer.Option(False, "--json", help="
     with user_errors():
         service = _service()
         people = service.named(session_id, None)
-    lines = [f"{p.label} ({p.status}): {service.titles(p.areas)}" for p in people]
+    lines = [f"{p.id}  {p.label} ({p.status}): {service.titles(p.areas)}" for p in people]
     _print([p.to_dict() for p in people], lines, as_json)
+
+
+@respondents_app.command("link")
+def link(
+    session_id: str, respondent_id: str, as_json: bool = typer.Option(False, "--json", help="Print JSON.")
+) -> None:
+    """Print a new link for a person (see their id with `list`); their old link stops working."""
+    with user_errors():
+        made = _service().relink(session_id, None, respondent_id, CLI_IDENTITY)
+    _print([made.to_dict()], [f"{made.respondent.label}\n  /respond#{made.token}"], as_json)
 
 
 @respondents_app.command("remind")

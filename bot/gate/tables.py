@@ -25,7 +25,7 @@ class GateRow(Base):
     __tablename__ = "gates"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    # the id the API, Slack and the CLI use (random; see bot/store/public_ids.py); NULL never after 0006
+    # the id the API, Slack and the CLI use (random; see bot/store/public_ids.py); NULL never after 0007
     public_id: Mapped[str] = mapped_column(String(32), nullable=True, unique=True, index=True, default=new_public_id)
     pilot_id: Mapped[int] = mapped_column(ForeignKey("pilots.id", ondelete="CASCADE"), index=True)
     owner: Mapped[str] = mapped_column(String(200), index=True)  # the pilot's owner (API key or workspace)
@@ -45,7 +45,7 @@ class GateItemRow(Base):
     __tablename__ = "gate_items"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    # the id the API, Slack and the CLI use (random; see bot/store/public_ids.py); NULL never after 0006
+    # the id the API, Slack and the CLI use (random; see bot/store/public_ids.py); NULL never after 0007
     public_id: Mapped[str] = mapped_column(String(32), nullable=True, unique=True, index=True, default=new_public_id)
     gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id", ondelete="CASCADE"), index=True)
     dimension: Mapped[str] = mapped_column(String(64))

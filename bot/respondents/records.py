@@ -11,7 +11,7 @@ from bot.models import Choice, Turn
 from bot.respondents.tables import RespondentRow
 
 TOKEN_BYTES = 32  # 256 bits: a link's token cannot be guessed
-LINK_DAYS = 30  # a link opens its interview for this long after the invitation; then a new one is needed
+LINK_DAYS = 30  # a link opens its interview for this long after it was made; then a new one is needed
 
 
 def new_token() -> tuple[str, str]:
@@ -45,9 +45,11 @@ class Person:
 
 @dataclass(frozen=True)
 class Respondent:
-    """A named person and how far they are (no token: it is shown once, at the invitation)."""
+    """A named person and how far they are (no token: it is shown once, at the invitation).
 
-    id: int
+    `id` is the row's public id (bot/store/public_ids.py): the integer key never leaves the store."""
+
+    id: str
     name: str
     role: str | None
     areas: list[str]
@@ -60,7 +62,7 @@ class Respondent:
     def of(cls, row: RespondentRow, thread: str | None = None) -> Respondent:
         """The view of a stored row."""
         channel = "slack" if row.slack_user else "web"
-        return cls(row.id, row.name, row.role, list(row.areas), row.status, channel, row.slack_user, thread)
+        return cls(row.public_id, row.name, row.role, list(row.areas), row.status, channel, row.slack_user, thread)
 
     @property
     def label(self) -> str:
@@ -74,16 +76,22 @@ class Respondent:
 
 
 @dataclass(frozen=True)
-class Invitation:
-    """A person named, their link's token (returned once), and their interview's first question."""
+class Link:
+    """A person named and their link's token (returned once: only its hash is stored)."""
 
     respondent: Respondent
     token: str
-    first: Turn
 
     def to_dict(self) -> dict[str, Any]:
         """JSON for the API: the link carries the token in its fragment, which browsers never send."""
         return {**self.respondent.to_dict(), "token": self.token, "link": f"/respond#{self.token}"}
+
+
+@dataclass(frozen=True)
+class Invitation(Link):
+    """A person named, their link, and their interview's first question."""
+
+    first: Turn
 
 
 @dataclass(frozen=True)

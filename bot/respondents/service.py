@@ -23,10 +23,12 @@ from bot.errors import CoachError, Conflict, InvalidInput, NotFound
 from bot.interview_state import InterviewState, Part
 from bot.limits import clean_text
 from bot.models import Statement, Turn, utcnow
+from bot.redact import redact_secrets
 from bot.respondents.records import (
     LINK_DAYS,
     Finished,
     Invitation,
+    Link,
     Own,
     Person,
     Respondent,
@@ -36,6 +38,7 @@ from bot.respondents.records import (
 )
 from bot.respondents.tables import RespondentRow
 from bot.store.base import StoreBase
+from bot.store.public_ids import Ref, row_by_ref, shown
 
 if TYPE_CHECKING:
     from bot.service import Coach
@@ -106,6 +109,20 @@ class Respondents(StoreBase):
         self.audit("respondents.reminded", f"session:{session_id}", {"respondents": [r.id for r in out]}, caller)
         return out
 
+    def relink(self, session_id: str, owner: str | None, respondent: Ref, caller: str) -> Link:
+        """A new link for someone named in the lead's interview (lost, leaked or expired): the old one
+        stops working at once, and the new one's days count from now."""
+        self.coach.store.get_session(session_id, owner=owner)
+        token, digest = new_token()
+        with self._tx() as db:
+            row = row_by_ref(db, RespondentRow, respondent)
+            if row is None or row.session_id != session_id:
+                raise NotFound(f"No respondent {shown(respondent)} in this interview: list them to see their ids.")
+            row.token_hash, row.linked_at = digest, utcnow()
+            who = Respondent.of(row)
+        self.audit("respondents.relinked", f"session:{session_id}", {"respondents": [who.id]}, caller)
+        return Link(who, token)
+
     def areas_named(self, text: str) -> list[str]:
         """The areas a comma-separated list names ("data pipeline, governance"), by id or a unique
         part of their titles; an unknown one is InvalidInput naming them all."""
@@ -169,16 +186,17 @@ class Respondents(StoreBase):
     # --- internals ---------------------------------------------------------------------
 
     def _checked(self, p: Person) -> Person:
-        name = clean_text(p.name or p.email.partition("@")[0], 200, "name")
+        """The person as stored: cleaned, secrets masked (the name and role are shown in reports), and
+        no email: it only names someone who gave no name, and a link's token exists only at the invitation."""
+        name = clean_text(redact_secrets(p.name or p.email.partition("@")[0]), 200, "name")  # masked, then fits
         areas = list(dict.fromkeys(p.areas))
         if not areas:
             raise InvalidInput(f"Name at least one area for {name}.")
         known = {d.id for d in self.rubric.dimensions}
         if unknown := [a for a in areas if a not in known]:
             raise InvalidInput(f"Unknown area {unknown[0]!r}: use one of {', '.join(sorted(known))}.")
-        role = clean_text(p.role, 100, "role") if p.role.strip() else ""
-        email = clean_text(p.email, 320, "email") if p.email.strip() else ""
-        return Person(name, areas, role, email, p.slack_user, p.external_key, p.channel)
+        role = clean_text(redact_secrets(p.role), 100, "role") if p.role.strip() else ""
+        return Person(name, areas, role, "", p.slack_user, p.external_key, p.channel)
 
     def _invite_one(self, session_id: str, owner: str, pilot: str | None, p: Person) -> Invitation:
         part = Part(areas=p.areas, intro=False, hold=RESPONDENT_HOLD, reports=False)
@@ -190,7 +208,7 @@ class Respondents(StoreBase):
         token, digest = new_token()
         with self._tx() as db:
             row = RespondentRow(session_id=session_id, owner=owner, part_session_id=rec.id, name=p.name,
-                                role=p.role or None, email=p.email or None, slack_user=p.slack_user or None,
+                                role=p.role or None, slack_user=p.slack_user or None,
                                 areas=p.areas, token_hash=digest, status="invited", created_at=utcnow())  # fmt: skip
             db.add(row)
             db.flush()
@@ -209,7 +227,7 @@ class Respondents(StoreBase):
             raise NotFound(BAD_LINK)
         with self._read_tx() as db:
             row = db.scalars(select(RespondentRow).filter_by(token_hash=token_hash(token))).first()
-        if row is None or row.created_at + timedelta(days=LINK_DAYS) < utcnow():
+        if row is None or (row.linked_at or row.created_at) + timedelta(days=LINK_DAYS) < utcnow():
             raise NotFound(BAD_LINK)  # an expired link says what a wrong one says: nothing to probe
         return row
 

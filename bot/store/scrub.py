@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from bot.limits import is_public_id
 from bot.models import Report
 from bot.redact import Redaction, redact, redact_secrets
 from bot.redact import scrub as scrub_uncached
@@ -44,9 +45,10 @@ def redacted(text: str) -> tuple[str, Redaction]:
     return unsecret, redact(unsecret)
 
 
-def scrub_optional(text: str | None) -> str | None:
-    """`scrub`, passing None through."""
-    return None if text is None else scrub(text)
+def scrub_optional(text: str | None, max_chars: int | None = None) -> str | None:
+    """`scrub`, passing None through; cut to `max_chars` (a column's size), since masking can
+    lengthen a text ("pwd=x1y;" becomes "pwd=[SECRET];") past what its field allowed."""
+    return None if text is None else scrub(text)[:max_chars]
 
 
 def scrub_fields(value: Any, keys: frozenset[str]) -> Any:
@@ -68,9 +70,10 @@ def _scrub_value(value: Any) -> Any:
 
 
 def scrub_strings(value: Any) -> Any:
-    """A copy of a JSON-like value with every string in it redacted (audit details: no schema)."""
+    """A copy of a JSON-like value with every string in it redacted (audit details: no schema), but
+    public ids: a random hex id may hold a digit run the card rule takes (about 1 in 500 do)."""
     if isinstance(value, str):
-        return scrub(value)
+        return value if is_public_id(value) else scrub(value)
     if isinstance(value, dict):
         return {k: scrub_strings(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 # the respondents' interviews (bot/respondents/tables.py), named here without importing the feature
 RESPONDENT_PARTS = table("respondents", column("part_session_id"))
 MAX_ERROR_CHARS = 2000
+PILOT_NAME_CHARS = 300  # sessions.pilot_name
 
 
 class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
@@ -64,7 +65,7 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
             owner=owner,
             channel=channel,
             external_key=external_key,
-            pilot_name=scrub_optional(pilot_name),
+            pilot_name=scrub_optional(pilot_name, PILOT_NAME_CHARS),
             client=client,
             state=scrub_state(copy.deepcopy(state or {})),
             status="active",

@@ -84,7 +84,7 @@ class AssessmentRow(Base):
     __tablename__ = "assessments"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    # the id the API, Slack and the CLI use (random; see bot/store/public_ids.py); NULL never after 0006
+    # the id the API, Slack and the CLI use (random; see bot/store/public_ids.py); NULL never after 0007
     public_id: Mapped[str] = mapped_column(String(32), nullable=True, unique=True, index=True, default=new_public_id)
     session_id: Mapped[str | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"), index=True)
     # who may see it: the API key's or Slack workspace's owner id, as on sessions and pilots
@@ -104,7 +104,7 @@ class GapRow(Base):
     __tablename__ = "gaps"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    # the id the API, Slack and the CLI use (random; see bot/store/public_ids.py); NULL never after 0006
+    # the id the API, Slack and the CLI use (random; see bot/store/public_ids.py); NULL never after 0007
     public_id: Mapped[str] = mapped_column(String(32), nullable=True, unique=True, index=True, default=new_public_id)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
     dimension: Mapped[str] = mapped_column(String(64))

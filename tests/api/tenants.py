@@ -79,3 +79,17 @@ def dump_column(engine: Engine, table: str, column: str) -> str:
     meta.reflect(engine, only=[table])
     with engine.connect() as conn:
         return "\n".join(repr(v) for v in conn.execute(select(meta.tables[table].c[column])).scalars())
+
+
+def integer_ids(value: Any, path: str = "") -> list[str]:
+    """Where a response still names a record by an integer (`id` or any `..._id` holding an int)."""
+    found = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if (key == "id" or key.endswith("_id")) and isinstance(item, int) and not isinstance(item, bool):
+                found.append(f"{path}.{key}")
+            found += integer_ids(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            found += integer_ids(item, f"{path}[{n}]")
+    return found

@@ -115,3 +115,15 @@ def test_a_pilot_name_is_cleaned_on_every_route(rig: Rig, name: str, status: int
     body = {"pilot_name": name, "text": "We export a CSV by hand."}
     resp = rig.client.post(path, json=body, headers=A)
     assert "pilot name" in error_of(resp, status, "too_large" if status == 413 else "invalid_input")
+
+
+def test_a_name_that_grows_when_its_secrets_are_masked_still_fits(rig: Rig) -> None:
+    """200 characters that redaction turns into 325 ("pwd=[SECRET];" for each "pwd=x1y;"): stored
+    masked and cut to the column, never a PostgreSQL error."""
+    name = "pwd=x1y;" * 25
+    started = rig.client.post("/v1/sessions", json={"pilot_name": name}, headers=A)
+    assert started.status_code == 201, started.text
+    pilot = rig.client.post("/v1/pilots", json=_pilot(_assessment(rig), name=name), headers=A)
+    assert pilot.status_code == 201, pilot.text
+    for stored in (rig.coach.store.get_session(started.json()["session_id"]).pilot_name, pilot.json()["pilot"]["name"]):
+        assert stored is not None and stored.startswith("pwd=[SECRET];") and len(stored) <= 300 and "x1y" not in stored

@@ -12,7 +12,7 @@ import pytest
 from bot.config import Settings
 from bot.store.public_ids import new_public_id
 from tests.api.conftest import run_interview
-from tests.api.tenants import A, B, Rig, database_url, rig_for  # noqa: F401  (database_url: a fixture)
+from tests.api.tenants import A, B, Rig, database_url, integer_ids, rig_for  # noqa: F401  (database_url: a fixture)
 from tests.store.conftest import pg_schema_url  # noqa: F401  (a fixture)
 
 WALK = range(1, 31)  # past every row a makes: 2 assessments and pilots, ~12 gaps, ~15 review items
@@ -88,20 +88,6 @@ def _walk(client: Any, headers: dict[str, str], ids: list[object], mine: dict[st
     return tried
 
 
-def _integer_ids(value: Any, path: str = "") -> list[str]:
-    """Where a response still names a record by an integer (`id` or any `..._id` holding an int)."""
-    found = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if (key == "id" or key.endswith("_id")) and isinstance(item, int) and not isinstance(item, bool):
-                found.append(f"{path}.{key}")
-            found += _integer_ids(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for n, item in enumerate(value):
-            found += _integer_ids(item, f"{path}[{n}]")
-    return found
-
-
 @pytest.mark.timeout(900)  # ~1,200 requests
 def test_key_b_walking_ids_finds_none_of_key_a_records(rig: Rig) -> None:
     mine = _a_data(rig)
@@ -143,7 +129,7 @@ def test_no_response_names_a_record_by_an_integer(rig: Rig) -> None:
         "report": client.get(f"/v1/sessions/{mine['session']}/report", headers=A).json(),
         "again": client.post("/v1/pilots", json={**PILOT, "assessment_id": aid}, headers=A).json(),
     }
-    assert {name: _integer_ids(body) for name, body in bodies.items()} == {name: [] for name in bodies}
+    assert {name: integer_ids(body) for name, body in bodies.items()} == {name: [] for name in bodies}
     assert bodies["pilot"]["pilot"]["assessment_id"] == aid and bodies["again"]["pilot"]["id"] == pid
     assert bodies["gate"]["pilot_id"] == pid and bodies["portfolio"]["pilots"][0]["id"] in mine["pilots"]
     assert {g["id"] for g in bodies["pilot"]["gaps"]} <= set(mine["gaps"])

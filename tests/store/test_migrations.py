@@ -35,7 +35,7 @@ def test_alembic_upgrade_head_creates_every_table(db_url: str | None, tmp_path: 
     with engine.begin() as conn:  # plain `alembic upgrade head`, as the alembic command runs it
         command.upgrade(alembic_config(conn), "head")
     assert set(inspect(engine).get_table_names()) == set(full_metadata().tables) | {"alembic_version"}
-    assert schema_state(engine).after == head_revision() == "0007"
+    assert schema_state(engine).after == head_revision() == "0008"
     engine.dispose()
 
 

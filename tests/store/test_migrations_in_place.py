@@ -6,18 +6,23 @@ import os
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from alembic import command
+from sqlalchemy import MetaData, inspect, text
+from sqlalchemy.orm import Session
 
 from bot.config import PROJECT_ROOT
 from bot.errors import NotFound
+from bot.respondents.records import Respondent
+from bot.respondents.tables import RespondentRow
 from bot.store import open_store
 from bot.store.db import make_engine
-from bot.store.migrations import head_revision, schema_state, upgrade_database
+from bot.store.migrations import alembic_config, head_revision, schema_state, upgrade_database
 from bot.store.migrations.runner import locked
-from bot.store.public_ids import is_public_id
+from bot.store.public_ids import is_public_id, row_by_ref
 from bot.store.slack_events import claim_event, mark_event_done
 from tests.store.migrations_helpers import (
     all_rows,
@@ -168,4 +173,34 @@ def test_a_replica_waits_for_the_upgrade_lock(backend_url: tuple[str, str | None
     assert result["at"] >= released and result["after"] == head_revision()
     assert "held_lock_marker" in inspect(engine).get_table_names()
     assert schema_state(engine).current
+    engine.dispose()
+
+
+def test_respondents_before_revision_0008_get_public_ids(backend_url: tuple[str, str | None], tmp_path: Path) -> None:
+    _, url = backend_url
+    engine = make_engine(settings_for(tmp_path / "data", url))
+    with engine.begin() as conn:  # the schema of the release before respondents had public ids
+        command.upgrade(alembic_config(conn), "0007")
+    tables = MetaData()
+    tables.reflect(engine, only=["sessions", "respondents"])
+    now = datetime(2026, 12, 1, 9, 0)
+    sessions = [{"id": f"s{n}", "owner": "team-a", "channel": "api", "state": {}, "status": "active", "version": 0,
+                 "created_at": now, "updated_at": now} for n in range(3)]  # fmt: skip
+    people = [{"session_id": "s0", "owner": "team-a", "part_session_id": f"s{n}", "name": name, "areas": [area],
+               "token_hash": f"{n:064d}", "status": "invited", "created_at": now}
+              for n, name, area in ((1, "Sam", "roi_ownership"), (2, "Priya", "governance"))]  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(tables.tables["sessions"].insert(), sessions)
+        conn.execute(tables.tables["respondents"].insert(), people)
+    before = all_rows(engine, ["respondents"])
+
+    state = upgrade_database(engine)
+    assert (state.before, state.after) == ("0007", head_revision())
+    after = all_rows(engine, ["respondents"])
+    assert kept(after, before) and schema_diff(engine) == []  # every row kept, each with its own public id
+    with Session(engine) as db:
+        for row in after["respondents"]:
+            found = row_by_ref(db, RespondentRow, row["public_id"])
+            assert found is not None and Respondent.of(found).id == row["public_id"]
+            assert row_by_ref(db, RespondentRow, str(row["id"])) is None  # the old integer, from outside
     engine.dispose()

@@ -6,12 +6,14 @@ import pytest
 from sqlalchemy import Engine, text
 
 from bot.models import Report
+from bot.redact import scrub
 
 from .conftest import MakeStore
 
 SAID = "I'm Priya Shah, key sk-proj-abcdefghijklmnop1234 and AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY"
 MASKED = "I'm [NAME], key sk-proj-[SECRET] and [SECRET]"
 RAW = ("Priya", "abcdefghijklmnop1234", "AIzaSyD")
+CARD = "4111 1111 1111 1111"
 
 
 def _raw(engine: Engine, table: str) -> str:
@@ -41,3 +43,11 @@ def test_reports_and_audit_details_are_stored_redacted(make_store: MakeStore, re
     assert store.list_audit(kind="slack.feedback_comment")[0].detail == {"helpful": True, "comment": MASKED}
     for table in ("assessments", "gaps", "audit_log"):
         assert not [r for r in (*RAW, "Jane") if r in _raw(store.engine, table)], table
+
+
+def test_audit_details_keep_public_ids_whole(make_store: MakeStore) -> None:
+    store = make_store()
+    card_like = "92f5896321414514a6c77c7a97e259e7"  # a real uuid4 hex: "5896321414514" passes the card rule
+    assert "[CARD]" in scrub(card_like)
+    store.audit("respondents.invited", "session:s1", {"respondents": [card_like], "note": f"card {CARD}"})
+    assert store.list_audit(kind="respondents.invited")[0].detail == {"respondents": [card_like], "note": "card [CARD]"}

@@ -28,18 +28,31 @@ RANDOM_HEX = {
 
 def upgrade() -> None:
     """Add a unique `public_id` to each table and fill it for every existing row."""
-    random_hex = RANDOM_HEX[op.get_bind().dialect.name]
     for table in TABLES:
-        # a plain ADD COLUMN (no batch rebuild, which would cascade-delete child rows on SQLite):
-        # nullable in the schema, filled here for old rows and by the models for new ones
-        op.add_column(table, sa.Column("public_id", sa.String(length=32), nullable=True))
-        op.execute(f"UPDATE {table} SET public_id = {random_hex} WHERE public_id IS NULL")  # noqa: S608 (fixed names)
-        op.create_index(f"ix_{table}_public_id", table, ["public_id"], unique=True)
+        add_public_id(table)
 
 
 def downgrade() -> None:
     """Undo: drop the public ids (the integer keys were never changed)."""
     for table in reversed(TABLES):
-        op.drop_index(f"ix_{table}_public_id", table_name=table)
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column("public_id")
+        drop_public_id(table)
+
+
+# Later revisions that give another table public ids call these two (revision 0008: respondents).
+
+
+def add_public_id(table: str) -> None:
+    """Add a unique `public_id` column to the table and fill it for every existing row."""
+    random_hex = RANDOM_HEX[op.get_bind().dialect.name]
+    # a plain ADD COLUMN (no batch rebuild, which would cascade-delete child rows on SQLite):
+    # nullable in the schema, filled here for old rows and by the models for new ones
+    op.add_column(table, sa.Column("public_id", sa.String(length=32), nullable=True))
+    op.execute(f"UPDATE {table} SET public_id = {random_hex} WHERE public_id IS NULL")  # noqa: S608 (fixed names)
+    op.create_index(f"ix_{table}_public_id", table, ["public_id"], unique=True)
+
+
+def drop_public_id(table: str) -> None:
+    """Drop the table's public ids."""
+    op.drop_index(f"ix_{table}_public_id", table_name=table)
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.drop_column("public_id")
