@@ -25,20 +25,24 @@ DATE = re.compile(
     rf"\b(?:(?:end of |mid-?|early |late )?(?:\d{{1,2}}(?:st|nd|rd|th)? )?{_MONTH}\b(?: \d{{1,2}}(?:st|nd|rd|th)?\b)?"
     rf"(?:,? \d{{4}})?|(?:end of )?Q[1-4](?: \d{{4}})?|H[12] \d{{4}}|{_DAY}|\d{{4}}-\d{{2}}-\d{{2}}|week \d{{1,2}})\b"
 )
-# A C-level title (CFO, CISO) or "head/director/VP/lead of <something>": a role, written as titles are.
-ROLE = (
-    r"(?:\bC[A-Z]{1,3}O\b|\b(?:[Hh]ead|[Dd]irector|VP|[Vv]ice [Pp]resident|[Ll]ead|[Mm]anager)"
-    r" of (?:the )?[a-z]+(?: [a-z]+)?)"
-)
+# A role is read from its shape, not from a list of title words: a C-level acronym (CFO, CISO), or the
+# phrase a team sets beside a person's name with a possessive ("Maria, our head of claims,", "their
+# plant director, Ines"). A title first seen beside a name ("head of ...") is then a role wherever the
+# same texts use it ("the head of claims signs it off"): the team's words teach it, not this module.
+_CLEVEL = r"\bC[A-Z]{1,3}O\b"
+_TITLED = r"(?:our |the |their )?" + _CLEVEL  # "our CFO"
+_PHRASE = r"(?:[Oo]ur|[Tt]heir) [a-z]+(?: [a-z]+){0,3}?"  # "our head of claims": set off by commas beside a name
+_OPENS = r"(?:^|(?<=[,;(.] )|(?<=\band ))"  # where such a phrase may open: a sentence, a list or "and"
 # Determiners and pronouns capitalised at a sentence start are grammar, not names (a closed class).
 _FUNCTION = r"(?:The|Our|Their|Its|This|That|These|Those|A|An|We|It|They|He|She|You|My|His|Her|And|But|Or|So|If)\b"
 _NAME = rf"(?!{_FUNCTION})[A-Z][a-z]+(?: [A-Z][a-z]+)?"
 PERSON = re.compile(
-    rf"(?P<a>{_NAME}),? \(?(?:our |the |their )?(?P<ra>{ROLE})\)?"
-    rf"|(?:our |the |their )?(?P<rb>{ROLE}),? (?P<b>{_NAME})\b"
+    rf"(?P<a>{_NAME})(?:,? \(?(?P<ra>{_TITLED})(?=[,;.)]|$)|, (?P<pa>{_PHRASE})(?=[,;)]))"
+    rf"|(?P<rb>{_TITLED}),? (?P<b>{_NAME})\b|{_OPENS}(?P<pb>{_PHRASE}), (?P<d>{_NAME})\b"
     rf"|(?P<c>{_NAME}) from (?:the )?(?P<rc>[a-z]+(?: team)?)\b"
 )
-ROLE_RE = re.compile(ROLE)
+CLEVEL_RE = re.compile(_CLEVEL)
+_DETERMINER = re.compile(r"^(?:our|the|their) ", re.I)
 # A name followed by an organisational noun: a committee, board or team someone can book.
 GROUP = re.compile(
     rf"\b(?!{_FUNCTION})((?:[A-Z][\w&]*[A-Z\d][\w&]*|[A-Z][a-z]+)(?: (?:[A-Z][\w&]*|of|and|&))*)"
@@ -98,7 +102,7 @@ def _kind(run: str) -> Kind | None:
     if len(words) > 1:
         return "system"
     if ACRONYM.match(run) or CAMEL.match(run):
-        return "role" if ROLE_RE.fullmatch(run) else "system"
+        return "role" if CLEVEL_RE.fullmatch(run) else "system"
     return "name"
 
 
@@ -110,13 +114,13 @@ def named_things(texts: Iterable[str], common: frozenset[str] = frozenset()) -> 
         key = text.lower()
         if set(re.findall(r"[a-z0-9]+", key)) <= common or key in found or any(key in k for k in found):
             return
-        if True:
-            found[key] = Named(text, kind)
+        found[key] = Named(text, kind)
 
-    for text in texts:
-        flat = " ".join(text.split())
+    texts = [" ".join(t.split()) for t in texts]
+    titles = titles_beside_names(texts)
+    for flat in texts:
         for m in PERSON.finditer(flat):
-            name, role = next((m.group(n), m.group("r" + n)) for n in "abc" if m.group(n))
+            name, role = _person(m)
             first, _, rest = name.partition(" ")
             name = rest if rest and first.lower() in common else name  # "Ask Maria, our CFO"
             add(f"{name} ({role})", "person")
@@ -124,7 +128,7 @@ def named_things(texts: Iterable[str], common: frozenset[str] = frozenset()) -> 
             add(f"{m.group(1)} {m.group(2)}", "group")
         for m in DATE.finditer(flat):
             add(m.group(), "date")
-        for m in ROLE_RE.finditer(flat):
+        for m in roles(titles).finditer(flat):
             add(m.group(), "role")
         for whole, initial in _capitalised_runs(DATE.sub(" , ", flat)):
             run = _strip(whole)
@@ -136,6 +140,33 @@ def named_things(texts: Iterable[str], common: frozenset[str] = frozenset()) -> 
             if kind and not (initial and kind == "name") and not _inside(run, found):
                 add(run, kind)
     return list(found.values())
+
+
+def _person(m: re.Match[str]) -> tuple[str, str]:
+    """The name and the role of a PERSON match, the role without its determiner."""
+    name = m.group("a") or m.group("b") or m.group("d") or m.group("c")
+    role = m.group("ra") or m.group("pa") or m.group("rb") or m.group("pb") or m.group("rc")
+    return name, _DETERMINER.sub("", role)
+
+
+def titles_beside_names(texts: Iterable[str]) -> frozenset[str]:
+    """The title words these texts set beside a person's name as "<title> of ...": 'head' from
+    'Maria, our head of claims'; what makes 'the head of claims' a role where it stands alone."""
+    found = set()
+    for text in texts:
+        for m in PERSON.finditer(text):
+            title, _, rest = _person(m)[1].partition(" of ")
+            if rest and " " not in title:
+                found.add(title)
+    return frozenset(found)
+
+
+def roles(titles: frozenset[str]) -> re.Pattern[str]:
+    """C-level titles, and '<title> of <what>' for the titles the same texts used beside a name."""
+    if not titles:
+        return CLEVEL_RE
+    heads = "|".join(sorted(map(re.escape, titles)))
+    return re.compile(rf"{_CLEVEL}|\b(?i:{heads}) of (?:the )?[a-z]+(?: [a-z]+)?")
 
 
 def _inside(run: str, found: dict[str, Named]) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from bot.engine.base import Engine
 from bot.interview_commands import HANDLERS
-from bot.interview_judge import enough_to_settle, judge_area, own_answers
+from bot.interview_judge import Settling, own_answers
 from bot.interview_replies import (
     AFTER_REPORT,
     CONFIRM_ID,
@@ -44,19 +44,7 @@ class Interview:
         self.plan += [("dim", d.id) for d in rubric.dimensions]
         self._intro = {q.id: q for q in rubric.intro}
         self.policy = rubric.interview
-
-    def settled(self, judgement: Judgement, said: list[Statement], floor: float | None = None) -> bool:
-        """The reader is confident the area is a gap or in place: its remaining questions add nothing.
-
-        An in-place reading must also rest on more than one short reassuring line of `said` (the
-        area's own answers; everything said, for a confirmation): see `enough_to_settle`.
-        Confidences are the reader's calibrated probabilities (bot/reading/judge.py)."""
-        confirming = floor is not None
-        if floor is None:
-            floor = self.policy.settle_ready if judgement.status == "ready" else self.policy.settle_gap
-        if judgement.status == "ready" and not enough_to_settle(judgement, said, self.policy, tested=not confirming):
-            return False
-        return judgement.status != "unknown" and judgement.confidence >= floor and bool(judgement.evidence)
+        self.judge = Settling(rubric, engine)  # every reading of the team's words goes through it
 
     # -- public --------------------------------------------------------------
     def start(self, pilot_name: str | None = None, part: Part | None = None) -> tuple[InterviewState, Reply]:
@@ -90,7 +78,7 @@ class Interview:
         if command in COMMANDS:
             return HANDLERS[command](self, state)
         if state.done:
-            return self._after_report(state, text, report, on_token)
+            return after_report(self.rubric, self.ask, text, report, on_token)  # what comes next, or an answer
         choice, rest = match_choice(self.choices(state), text)
         if choice is None and is_question(text):
             return self._answer_question(state, text, on_token)
@@ -98,19 +86,13 @@ class Interview:
 
     def judgements(self, state: InterviewState) -> dict[str, Judgement]:
         """The engine's reading of every dimension from what was said so far."""
-        out = {}
-        for dim in self.rubric.dimensions:
-            if dim.id in state.skipped:
-                out[dim.id] = Judgement(dimension=dim.id, status="unknown", rationale="skipped")
-            else:
-                out[dim.id] = self.engine.judge(dim, state.statements)
-        return out
+        return self.judge.all_areas(self.rubric.dimensions, state.statements, state.skipped)
 
     def progress(self, state: InterviewState) -> dict[str, str]:
         """Per dimension: done, skipped, current or pending."""
         out = {}
         for i, (kind, ident) in enumerate(self.plan):
-            if kind != "dim" or not asks(state, ident):
+            if kind != "dim" or not state.asks(ident):
                 continue
             if ident in state.skipped:
                 out[ident] = "skipped"
@@ -171,19 +153,9 @@ class Interview:
         said = answer_statements(dim.id, qid, text, author, choice, rest)
         state.statements += said
         own = own_answers(dim, state.statements)
-        if self.settled(judge_area(self.engine, dim, state.statements), own) or self._said_all(dim, said, own):
+        if self.judge.settled(self.judge.area(dim, state.statements), own) or self.judge.said_all(dim, said, own):
             return self.advance(state)
         return self._next_question(state, dim, state.question_idx + 1)
-
-    def _said_all(self, dim: Dimension, said: list[Statement], own: list[Statement]) -> bool:
-        """After the area's first answer, one that says nothing the reader can place in the area (nothing
-        about it; "not sure" is not nothing) ends its questions: the team has said what it knows, and the area stays
-        as the earlier answers leave it (an open question when they placed nothing)."""
-        if len({s.question_id for s in own}) < 2:
-            return False
-        alone = self.engine.judge(dim, said)
-        nothing = alone.status == "unknown" and alone.confidence < self.rubric.reading.evidence_min
-        return nothing and "isn't sure" not in alone.rationale  # "not sure" keeps the questions coming
 
     def _take_intro(
         self, state: InterviewState, q: IntroQuestion, text: str, author: str | None, choice: Choice | None
@@ -213,14 +185,18 @@ class Interview:
             state.confirming = False
             return self._next_question(state, dim, 0, "Then let me ask. " if choice.value == NO else "")
         state.statements.append(Statement(text=text, author=author, topic=dim.id, question_id=qid))
-        if self.settled(judge_area(self.engine, dim, state.statements), own_answers(dim, state.statements)):
+        judged = self.judge.area(dim, state.statements)
+        basis = own_answers(dim, state.statements)
+        if judged.status == state.confirm_status:  # their words agree with the quoted ones: tested, as a yes is
+            basis += [s for s in state.statements if state.confirm_quote.removesuffix("…") in " ".join(s.text.split())]
+        if self.judge.settled(judged, basis):
             return self.advance(state)
         state.confirming = False
         return self._next_question(state, dim, 0)
 
     def _next_question(self, state: InterviewState, dim: Dimension, start: int, note: str = "") -> Reply:
         """Ask the area's next question not yet covered, or move on when none is left."""
-        idx = self._next_index(state, dim, start)
+        idx = self.judge.next_index(dim, state.statements, start)
         if idx is None:
             return self.advance(state, note)
         state.question_idx = idx
@@ -228,18 +204,9 @@ class Interview:
         reply.text = note + reply.text
         return reply
 
-    def _next_index(self, state: InterviewState, dim: Dimension, start: int) -> int | None:
-        """The first question from `start` that no opening answer already gave: the sponsor answer
-        that the reader could place (gap or in place) means the owner question is not asked twice."""
-        for i in range(start, len(dim.questions)):
-            said = [s for s in state.statements if s.question_id in dim.questions[i].covered_by]
-            if not said or self.engine.judge(dim, said).status == "unknown":
-                return i
-        return None
-
     def advance(self, state: InterviewState, note: str = "") -> Reply:
         """Move to the next step (remembering this one for `back`) and ask it."""
-        state.history.append(self._snapshot(state))
+        state.history.append(state.snapshot())
         state.step += 1
         state.question_idx = 0
         state.follow_ups = 0
@@ -251,20 +218,20 @@ class Interview:
         while state.step < len(self.plan):
             kind, ident = self.plan[state.step]
             if kind == "intro":
-                if (self._intro[ident].names_pilot and state.pilot_name) or not asks(state, ""):
+                if (self._intro[ident].names_pilot and state.pilot_name) or not state.asks(""):
                     state.step += 1
                     continue
                 break
-            if not asks(state, ident):  # answered by another respondent
+            if not state.asks(ident):  # answered by another respondent
                 state.step += 1
                 continue
             dim = self.rubric.dimension(ident)
-            prior = judge_area(self.engine, dim, state.statements)
-            if self.settled(prior, state.statements, self.policy.confirm):  # kept: the confirmation is judged once
+            prior = self.judge.area(dim, state.statements)
+            if self.judge.settled(prior, state.statements, self.policy.confirm):  # the confirmation is judged once
                 state.confirming, state.confirm_status = True, prior.status
                 state.confirm_quote = prior.evidence[0].quote
                 break
-            idx = self._next_index(state, dim, 0)
+            idx = self.judge.next_index(dim, state.statements, 0)
             if idx is not None:
                 state.question_idx = idx
                 break
@@ -285,8 +252,8 @@ class Interview:
         if kind == "intro":
             return self._say(state, self._intro[ident].ask)
         dim = self.rubric.dimension(ident)
-        n = sum(1 for k, i in self.plan[: state.step + 1] if k == "dim" and asks(state, i))
-        head = f"**{dim.ready_title}** ({n}/{sum(1 for d in self.rubric.dimensions if asks(state, d.id))}). "
+        n = sum(1 for k, i in self.plan[: state.step + 1] if k == "dim" and state.asks(i))
+        head = f"**{dim.ready_title}** ({n}/{sum(1 for d in self.rubric.dimensions if state.asks(d.id))}). "
         if state.confirming:
             said = state.confirm_quote
             return self._say(state, f'{head}You said "{quote(said, 140)}". Is that still true?')
@@ -300,17 +267,6 @@ class Interview:
         if qid and qid not in state.asked:
             state.asked.append(qid)
         return Reply(text, self.topic(state), qid, done=state.done, choices=self.choices(state))
-
-    def _snapshot(self, state: InterviewState) -> Snapshot:
-        return Snapshot(
-            step=state.step,
-            question_idx=state.question_idx,
-            follow_ups=state.follow_ups,
-            n_statements=len(state.statements),
-            confirming=state.confirming,
-            confirm_quote=state.confirm_quote,
-            confirm_status=state.confirm_status,
-        )
 
     # -- questions to the coach ------------------------------------------------
     def _answer_question(self, state: InterviewState, text: str, on_token: OnToken | None) -> Reply:
@@ -326,14 +282,3 @@ class Interview:
             citations=answer.citations,
             choices=self.choices(state),
         )
-
-    def _after_report(self, state: InterviewState, text: str, report: Report | None, on_token: OnToken | None) -> Reply:
-        """After the report: a question gets a grounded answer; anything else, what to do next."""
-        return after_report(self.rubric, self.ask, text, report, on_token)
-
-
-def asks(state: InterviewState, area: str) -> bool:
-    """Whether this interview asks about `area` ("" for the opening questions): all of them unless split."""
-    if state.part is None:
-        return True
-    return state.part.intro if not area else area in state.part.areas

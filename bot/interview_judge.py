@@ -1,4 +1,7 @@
-"""Which of the team's words judge an area, and when an in-place reading may stop the questions."""
+"""Which of the team's words judge an area, and when the area's questions stop.
+
+Every reading the interview takes of the team's words goes through `Settling` (and `judge_area`),
+so the engine is called from this one module."""
 
 from __future__ import annotations
 
@@ -6,8 +9,10 @@ from collections.abc import Sequence
 
 from bot.engine.base import Engine
 from bot.interview_replies import CONFIRM_ID
-from bot.knowledge import Dimension, InterviewPolicy
+from bot.knowledge import Dimension, InterviewPolicy, Rubric
 from bot.models import Judgement, Statement
+
+UNSURE = "isn't sure"  # how the reader's judgement says the team doesn't know yet (bot/reading/judge.py)
 
 
 def own_answers(dim: Dimension, statements: Sequence[Statement]) -> list[Statement]:
@@ -47,3 +52,71 @@ def judge_area(engine: Engine, dim: Dimension, statements: Sequence[Statement]) 
         if judged.status != "unknown":
             return judged
     return engine.judge(dim, list(statements))
+
+
+class Settling:
+    """When an area is settled, when its answers have run out, and which of its questions is still open."""
+
+    def __init__(self, rubric: Rubric, engine: Engine) -> None:
+        self.engine = engine
+        self.policy = rubric.interview
+        self.evidence_min = rubric.reading.evidence_min
+
+    def area(self, dim: Dimension, statements: Sequence[Statement]) -> Judgement:
+        """The area's judgement from everything said so far (see `judge_area`)."""
+        return judge_area(self.engine, dim, statements)
+
+    def settled(self, judgement: Judgement, said: list[Statement], floor: float | None = None) -> bool:
+        """The reader is confident the area is a gap or in place: its remaining questions add nothing.
+
+        An in-place reading must also rest on more than one short reassuring line of `said` (the
+        area's own answers; everything said, for a confirmation): see `enough_to_settle`.
+        Confidences are the reader's calibrated probabilities (bot/reading/judge.py)."""
+        confirming = floor is not None
+        if floor is None:
+            floor = self.policy.settle_ready if judgement.status == "ready" else self.policy.settle_gap
+        if judgement.status == "ready" and not enough_to_settle(judgement, said, self.policy, tested=not confirming):
+            return False
+        return judgement.status != "unknown" and judgement.confidence >= floor and bool(judgement.evidence)
+
+    def said_all(self, dim: Dimension, said: list[Statement], own: list[Statement]) -> bool:
+        """After the area's first answer, one that places nothing in the area ends its questions: the
+        team has said what it knows, and the area stays as the earlier answers leave it (an open question
+        when they placed nothing). An answer with nothing about the area ends them; a second "not sure"
+        in a row ends them when the area's answers together place nothing either (the team said twice
+        it doesn't know); otherwise "not sure" keeps the questions coming."""
+        if len({s.question_id for s in own}) < 2:
+            return False
+        alone = self.engine.judge(dim, said)
+        if alone.status != "unknown":
+            return False
+        if UNSURE in alone.rationale:
+            return self._unsure_before(dim, said, own) and self.engine.judge(dim, own).status == "unknown"
+        return alone.confidence < self.evidence_min
+
+    def _unsure_before(self, dim: Dimension, said: list[Statement], own: list[Statement]) -> bool:
+        """Whether the answer to the area's previous question was a "not sure" too."""
+        now = {s.question_id for s in said}
+        earlier = [s.question_id for s in own if s.question_id not in now]
+        before = [s for s in own if earlier and s.question_id == earlier[-1]]
+        return bool(before) and UNSURE in self.engine.judge(dim, before).rationale
+
+    def next_index(self, dim: Dimension, statements: Sequence[Statement], start: int) -> int | None:
+        """The first question from `start` that no opening answer already gave: the sponsor answer
+        that the reader could place (gap or in place) means the owner question is not asked twice."""
+        for i in range(start, len(dim.questions)):
+            said = [s for s in statements if s.question_id in dim.questions[i].covered_by]
+            if not said or self.engine.judge(dim, said).status == "unknown":
+                return i
+        return None
+
+    def all_areas(
+        self, dims: Sequence[Dimension], statements: list[Statement], skipped: Sequence[str]
+    ) -> dict[str, Judgement]:
+        """Every area's reading from what was said so far (a skipped area is unknown)."""
+        return {
+            d.id: Judgement(dimension=d.id, status="unknown", rationale="skipped")
+            if d.id in skipped
+            else self.engine.judge(d, statements)
+            for d in dims
+        }

@@ -61,6 +61,24 @@ class InterviewState(BaseModel):
     part: Part | None = None  # set when the interview is split between several respondents
     shared: list[Statement] = Field(default_factory=list)  # the other respondents' answers: reported, not asked
 
+    def asks(self, area: str) -> bool:
+        """Whether this interview asks about `area` ("" for the opening questions): all of them unless split."""
+        if self.part is None:
+            return True
+        return self.part.intro if not area else area in self.part.areas
+
+    def snapshot(self) -> Snapshot:
+        """Where the interview is now, for `back`."""
+        return Snapshot(
+            step=self.step,
+            question_idx=self.question_idx,
+            follow_ups=self.follow_ups,
+            n_statements=len(self.statements),
+            confirming=self.confirming,
+            confirm_quote=self.confirm_quote,
+            confirm_status=self.confirm_status,
+        )
+
 
 @dataclass
 class Reply:

@@ -35,12 +35,13 @@ def _value(turn: Turn, label: str) -> str:
 
 
 def _unsure_persona(rubric: Rubric) -> dict[str, Any]:
-    """A team that hasn't looked at anything yet: every area stays open, so every question comes."""
+    """A team that says nothing definite, then isn't sure: every area stays open, so every question comes
+    (two "not sure"s in a row would end an area after its second question)."""
     return {
         "id": "unsure",
         "pilot_name": "Unsure",
         "intro": {**INTRO, "sponsor": "Not sure who it is."},
-        "answers": {d.id: ["Not sure, I'd have to check."] * 4 for d in rubric.dimensions},
+        "answers": {d.id: ["Hmm, let me think."] + ["Not sure, I'd have to check."] * 3 for d in rubric.dimensions},
         "expected": {"status": {}},
     }
 

@@ -69,3 +69,52 @@ def test_an_area_is_judged_on_its_own_answers_before_an_aside_elsewhere(coach: C
         turn = coach.send_message(turn.session_id, "skip")
     coach.send_message(turn.session_id, "IT hasn't scoped it, and nobody from compliance has looked at the connector.")
     assert _status(coach, turn.session_id, "governance") == "ready"
+
+
+def _asked(coach: Coach, session_id: str, area: str) -> list[str]:
+    own = {q.id for q in coach.rubric.dimension(area).questions}
+    return [q for q in _state(coach, session_id).asked if q in own]
+
+
+def test_two_not_sures_in_a_row_end_the_area_as_an_open_question(coach: Coach) -> None:
+    turn = _to(coach, "governance")
+    turn = coach.send_message(turn.session_id, "Not sure, haven't looked at that.")
+    assert turn.topic == "governance"  # one "not sure" gets the area's next question
+    turn = coach.send_message(turn.session_id, "No idea, honestly.")
+    assert turn.topic != "governance"
+    assert len(_asked(coach, turn.session_id, "governance")) == 2 < len(coach.rubric.dimension("governance").questions)
+    report = coach.report(turn.session_id)
+    assert _status(coach, turn.session_id, "governance") == "unknown"
+    assert "governance" in {q.dimension for q in report.open_questions}
+
+
+def test_two_clicked_not_sures_end_the_area(coach: Coach) -> None:
+    turn = _to(coach, "legacy_integration")
+    for _ in range(2):
+        assert turn.topic == "legacy_integration"
+        turn = coach.send_message(turn.session_id, next(c.value for c in turn.choices if c.status == "unknown"))
+    assert turn.topic != "legacy_integration"
+    assert _status(coach, turn.session_id, "legacy_integration") == "unknown"
+
+
+def test_a_not_sure_after_an_answer_that_said_something_keeps_asking(coach: Coach) -> None:
+    turn = _to(coach, "governance")
+    turn = coach.send_message(turn.session_id, "Hmm, let me think.")
+    turn = coach.send_message(turn.session_id, "Not sure, haven't looked at that.")
+    assert turn.topic == "governance"  # the team has not yet said twice that it doesn't know
+    assert len(_asked(coach, turn.session_id, "governance")) == 3
+
+
+def test_a_confirmation_answered_in_agreement_settles_the_area(coach: Coach) -> None:
+    turn = _to_areas(coach)
+    said = (
+        "It reads live from the claims system. It writes every result back into the claims system through "
+        "the standard interface the vendor supports, scoped and budgeted with the core team."
+    )
+    turn = coach.send_message(turn.session_id, said)
+    while turn.topic != "legacy_integration":
+        turn = coach.send_message(turn.session_id, "skip")
+    assert turn.question_id == "legacy_integration.confirm"
+    turn = coach.send_message(turn.session_id, "It goes through the vendor's standard API.")
+    assert turn.topic == "mlops_observability"  # their own words agreed: no more integration questions
+    assert _status(coach, turn.session_id, "legacy_integration") == "ready"

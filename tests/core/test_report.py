@@ -172,6 +172,16 @@ def test_the_extractor_reads_name_shapes_not_a_list() -> None:
     assert "The" not in found and "Invoices" not in found
 
 
+def test_roles_are_learned_from_names_beside_them_not_from_a_title_list() -> None:
+    said = ["Sam, our operations lead, owns it. Our plant director, Ines, signs off.", "The head of claims agrees."]
+    found = {n.text: n.kind for n in named_things(said)}
+    assert found["Sam (operations lead)"] == "person" and found["Ines (plant director)"] == "person"
+    assert not any(k == "role" for k in found.values())  # "head of" was never set beside a name here
+    taught = {n.text: n.kind for n in named_things([*said, "Maria, our head of finance, pays."])}
+    assert any(t.startswith("head of claims") and k == "role" for t, k in taught.items())  # taught by the team
+    assert {n.kind for n in named_things(["We told our team about it, Maria said."])} <= {"name", "system"}
+
+
 def test_past_tense_alone_is_not_a_surfacing() -> None:
     tense = shipped_tense()  # the trained head decides, not a phrase list
     built = "The model was built on hand-picked examples rather than our real production data."
