@@ -4,6 +4,9 @@ Run: .venv/bin/python benchmarks/profile_turns.py [--sessions 10] [--data-dir DI
 The coach is built as `coach serve` builds it (offline engine, SQLite, embedded Chroma); the
 playbook is indexed first, in this process, when the data dir is empty. One warm interview runs
 before the profiled ones, so caches that live for the process are filled as in a warm server.
+Each interview's answers carry its own team number, so no process-wide cache (clause readings,
+judgements, tense, query vectors) answers one interview from another's: `--repeat` gives the old
+figures, every interview word for word the same.
 Prints the per-turn times (mean, slowest: the final, report-building turn) and the top functions.
 """
 
@@ -40,7 +43,15 @@ def build(data_dir: Path):  # type: ignore[no-untyped-def]
     return coach
 
 
-def interview(coach, times: list[tuple[int, float]], final: cProfile.Profile | None = None) -> None:  # type: ignore[no-untyped-def]
+def team_answer(turn: int, team: int | None) -> str:
+    """The script's answer, told by team `team` (None: word for word the script's)."""
+    text = answer(turn)
+    return text if team is None else f"{text.rstrip('.')} (team {team})."
+
+
+def interview(  # type: ignore[no-untyped-def]
+    coach, times: list[tuple[int, float]], final: cProfile.Profile | None = None, team: int | None = None
+) -> None:
     """One whole interview; records (turn number, seconds) for each message.
 
     With `final`, only the report-building turn (the one that ends the interview) is profiled."""
@@ -50,7 +61,7 @@ def interview(coach, times: list[tuple[int, float]], final: cProfile.Profile | N
         if final_turn:
             final.enable()
         start = time.perf_counter()
-        turn = coach.send_message(sid, answer(n))
+        turn = coach.send_message(sid, team_answer(n, team))
         times.append((n, time.perf_counter() - start))
         if final_turn:
             final.disable()
@@ -66,20 +77,23 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--final-only", action="store_true", help="profile only the report-building turn")
+    parser.add_argument("--repeat", action="store_true", help="every interview the same words (caches flatter it)")
     args = parser.parse_args()
+    teams = iter(range(1_000_000)) if not args.repeat else None
     coach = build(Path(args.data_dir or tempfile.mkdtemp(prefix="profile-turns-")))
-    interview(coach, [])  # warm
+    interview(coach, [], team=next(teams) if teams else None)  # warm
     plain: list[tuple[int, float]] = []
     cpu = time.process_time()
     for _ in range(args.sessions):
-        interview(coach, plain)  # unprofiled: CPU seconds per turn, all threads of the process
+        # unprofiled: CPU seconds per turn, all threads of the process
+        interview(coach, plain, team=next(teams) if teams else None)
     cpu_ms = (time.process_time() - cpu) * 1000 / len(plain)
     times: list[tuple[int, float]] = []
     profile = cProfile.Profile()
     if not args.final_only:
         profile.enable()
     for _ in range(args.sessions):
-        interview(coach, times, profile if args.final_only else None)
+        interview(coach, times, profile if args.final_only else None, team=next(teams) if teams else None)
     profile.disable()
     last = max(n for n, _ in times)
     ms = [t * 1000 for _, t in times]

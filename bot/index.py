@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlparse
 
@@ -22,6 +23,7 @@ from bot.lexical_store import LexicalStore, Row
 
 Mode = Literal["hybrid", "dense", "lexical"]
 Progress = Callable[[int, int], None]
+Scored = tuple[Row, float]  # a chunk and its score in one leg
 RRF_K = 60
 PAGE = 2000
 MIN_SHARE = 0.05  # below this share of the chunks, a dimension filter goes straight to Chroma
@@ -70,6 +72,7 @@ class PlaybookIndex(IndexWrites):
         self._embedder = embedder
         self.store = store
         self._checked = 0.0
+        self._legs = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lexical-leg")
         with self._guard():
             self._collection = client.get_or_create_collection(
                 collection_name,
@@ -187,17 +190,21 @@ class PlaybookIndex(IndexWrites):
         if mode == "lexical":
             return self._lexical(query, k, dims)
         candidates = max(4 * k, 20)
-        # the legs run one after the other: BM25 takes a fraction of a millisecond, less than
-        # handing the dense leg to another thread costs on a busy machine (measured, see benchmarks/)
-        lexical = self._lexical(query, candidates, dims)
-        dense = self._dense(query, candidates, dims, k)
-        by_id = {p.chunk_id: p for p in [*lexical, *dense]}
-        fused = reciprocal_rank_fusion([[p.chunk_id for p in dense], [p.chunk_id for p in lexical]], k=RRF_K)
-        return [replace(by_id[cid], score=round(score, 6)) for cid, score in fused[:k]]
+        total = self.store.count()  # read before the legs part: the lexical leg holds the store's lock
+        # the lexical leg runs on another thread while this one embeds the query (onnxruntime lets go of
+        # the GIL); when that thread has not started it by the time the dense leg is done, it runs here
+        pending = self._legs.submit(self._lexical_rows, query, candidates, dims)
+        dense = self._dense_rows(query, candidates, dims, k, total)
+        lexical = self._lexical_rows(query, candidates, dims) if pending.cancel() else pending.result()
+        by_id = {row.chunk_id: row for row, _ in [*lexical, *dense]}
+        rankings = [[row.chunk_id for row, _ in dense], [row.chunk_id for row, _ in lexical]]
+        return [_passage(by_id[cid], score) for cid, score in reciprocal_rank_fusion(rankings, k=RRF_K)[:k]]
 
-    def _dense(self, query: str, n: int, dims: list[str] | None, need: int | None = None) -> list[Passage]:
-        """The n nearest chunks (in the dimensions); a filtered hybrid search needs only `need` of them."""
-        total = self.store.count()
+    def _dense(self, query: str, n: int, dims: list[str] | None) -> list[Passage]:
+        return [_passage(row, score) for row, score in self._dense_rows(query, n, dims, None, self.store.count())]
+
+    def _dense_rows(self, query: str, n: int, dims: list[str] | None, need: int | None, total: int) -> list[Scored]:
+        """The n nearest chunks (in the dimensions) of `total`; a filtered hybrid search needs only `need`."""
         if total == 0:
             return []
         vector = self._query_vectors.vector(self.embedder, query)
@@ -210,11 +217,11 @@ class PlaybookIndex(IndexWrites):
         # unfiltered index for enough neighbours that n of them should be in the dimensions, and
         # let Chroma filter only when they are not
         wide = self._query(vector, min(math.ceil(n / share), MAX_WIDE, total), None)
-        inside = [p for p in wide if p.dimension in dims][:n]
+        inside = [(row, score) for row, score in wide if row.meta["dimension"] in dims][:n]
         enough = min(need or n, round(share * total))
         return inside if len(inside) >= enough else self._query(vector, min(n, total), dims)
 
-    def _query(self, vector: np.ndarray, n: int, dims: list[str] | None) -> list[Passage]:
+    def _query(self, vector: np.ndarray, n: int, dims: list[str] | None) -> list[Scored]:
         """Ask Chroma for neighbours; their texts and metadata come from the lexical store (a Chroma
         server also returns them, for chunks another machine added since the store last looked)."""
         remote = self._where != "embedded"
@@ -231,13 +238,17 @@ class PlaybookIndex(IndexWrites):
         if remote and got["metadatas"] is not None and got["documents"] is not None:
             for cid, meta, doc in zip(ids, got["metadatas"][0], got["documents"][0], strict=True):
                 rows.setdefault(cid, Row(cid, str(doc or ""), dict(meta)))
-        return [_passage(rows[cid], 1.0 - float(d)) for cid, d in zip(ids, dists[0], strict=True) if cid in rows]
+        return [(rows[cid], 1.0 - float(d)) for cid, d in zip(ids, dists[0], strict=True) if cid in rows]
 
     def _lexical(self, query: str, n: int, dims: list[str] | None) -> list[Passage]:
-        return [_passage(row, score) for row, score in self.store.top(query, n, dims)]
+        return [_passage(row, score) for row, score in self._lexical_rows(query, n, dims)]
+
+    def _lexical_rows(self, query: str, n: int, dims: list[str] | None) -> list[Scored]:
+        return self.store.top(query, n, dims)
 
     def close(self) -> None:
-        """Close the lexical store."""
+        """Stop the lexical leg's thread and close the lexical store."""
+        self._legs.shutdown(wait=True)
         self.store.close()
 
 

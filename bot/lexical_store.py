@@ -40,7 +40,12 @@ class Row:
 
     chunk_id: str
     text: str
-    meta: dict[str, Any]
+    stored_meta: dict[str, Any] | str  # the metadata, or its JSON text until it is read
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The chunk's metadata: a search reads it only for the few rows it returns."""
+        return json.loads(self.stored_meta) if isinstance(self.stored_meta, str) else self.stored_meta
 
 
 class LexicalStore:
@@ -108,14 +113,14 @@ class LexicalStore:
         """The stored chunks of these rows."""
         marks = ",".join("?" * len(rows))
         sql = f"SELECT row, chunk_id, text, meta FROM chunks WHERE row IN ({marks})"
-        return {r: Row(cid, text, json.loads(meta)) for r, cid, text, meta in self._db.execute(sql, list(rows))}
+        return {r: Row(cid, text, meta) for r, cid, text, meta in self._db.execute(sql, list(rows))}
 
     def by_ids(self, chunk_ids: Sequence[str]) -> dict[str, Row]:
         """chunk id -> stored chunk, for the ids held."""
         marks = ",".join("?" * len(chunk_ids))
         sql = f"SELECT chunk_id, text, meta FROM chunks WHERE chunk_id IN ({marks})"
         with self._lock:
-            return {cid: Row(cid, text, json.loads(meta)) for cid, text, meta in self._db.execute(sql, list(chunk_ids))}
+            return {cid: Row(cid, text, meta) for cid, text, meta in self._db.execute(sql, list(chunk_ids))}
 
     def share(self, dimensions: Sequence[str]) -> float:
         """The fraction of chunks in these dimensions."""

@@ -139,3 +139,11 @@ def test_long_texts_go_in_smaller_batches_and_keep_their_vectors() -> None:
     assert [len(b) for b in batches] == [32, 8, 4, 4, 1]  # a 256-token text shares its batch with 3 more
     vectors = get_embedder().embed(texts)
     assert np.allclose(vectors[-1], get_embedder().embed([long[0]])[0], atol=1e-5)
+
+
+def test_shrinking_the_arena_after_a_call_leaves_the_vectors_as_they_were() -> None:
+    texts = [f"sentence {i} about the pipeline " * (1 + i % 9) for i in range(40)]  # two batches
+    first = get_embedder().embed(texts)
+    again = get_embedder().embed(texts)  # runs on an arena shrunk at the end of the first call
+    assert np.array_equal(first, again)
+    assert np.allclose(first[:1], get_embedder().embed(texts[:1]), atol=1e-5)

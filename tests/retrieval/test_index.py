@@ -108,3 +108,46 @@ def test_unreachable_chroma_server_is_one_clear_sentence(tmp_path: Path) -> None
     with pytest.raises(ServiceUnavailable) as err:
         open_index(Settings(data_dir=tmp_path, chroma_url=url))
     assert str(err.value) == (f"Cannot reach the Chroma server at {url}: start it or unset COACH_CHROMA_URL.")
+
+
+def _fused_one_leg_after_the_other(index: PlaybookIndex, query: str, k: int, dimension: str | None = None):
+    """Hybrid search as it was written before the legs overlapped: each leg alone, then fused."""
+    from bot.lexical import reciprocal_rank_fusion
+
+    n = max(4 * k, 20)
+    lexical = index.search(query, k=n, dimension=dimension, mode="lexical")
+    dense = index.search(query, k=n, dimension=dimension, mode="dense")
+    by_id = {p.chunk_id: p for p in [*lexical, *dense]}
+    fused = reciprocal_rank_fusion([[p.chunk_id for p in dense], [p.chunk_id for p in lexical]], k=60)
+    return [(by_id[cid].chunk_id, by_id[cid].text, by_id[cid].section, round(s, 6)) for cid, s in fused[:k]]
+
+
+QUERIES = [
+    "Is there an audit trail for sensitive data?",
+    "who pays after the pilot",
+    "production data at full volume",
+    "why pilots stall",
+    "compliance review in week one",
+    "zeppelin",
+]
+
+
+def test_hybrid_equals_the_two_legs_fused_also_under_concurrent_searches(settings: Settings, docs_dir: Path) -> None:
+    index = open_index(settings)
+    _sync(index, docs_dir)
+    expected = {
+        (q, dim): _fused_one_leg_after_the_other(index, q, 3, dim) for q in QUERIES for dim in (None, "governance")
+    }
+
+    def hybrid(key: tuple[str, str | None]) -> list[tuple[str, str, str, float]]:
+        found = index.search(key[0], k=3, dimension=key[1])
+        return [(p.chunk_id, p.text, p.section, p.score) for p in found]
+
+    assert {key: hybrid(key) for key in expected} == expected
+    # several searches at once: the lexical leg's thread is often busy, and the leg then runs inline
+    from concurrent.futures import ThreadPoolExecutor
+
+    keys = list(expected) * 5
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(hybrid, keys)) == [expected[key] for key in keys]
+    index.close()
