@@ -29,7 +29,7 @@ import torch
 from torch import nn
 
 from bot.reading.reader import encode as encode_pairs
-from training.context import load_questions, with_questions
+from training.context import BARE_DRAWS, load_questions, with_questions
 from training.corpus import AREAS, AUTONOMY, DATA, HEADS, SEED, STATUSES, load_jsonl, split
 
 OUT = Path(__file__).resolve().parent.parent / "bot" / "assets" / "reader"
@@ -200,7 +200,8 @@ def train(args: argparse.Namespace) -> None:
     heads = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
     enc = [p for n, p in model.named_parameters() if n.startswith("encoder.")]
     opt = torch.optim.AdamW([{"params": enc, "lr": args.lr}, {"params": heads, "lr": args.lr * 20}], weight_decay=0.01)
-    steps = args.epochs * ((len(train_rows) + args.batch - 1) // args.batch)
+    per_epoch = len(train_rows) + (BARE_DRAWS * len(bare) if questions is not None else 0)  # with_questions adds these
+    steps = args.epochs * ((per_epoch + args.batch - 1) // args.batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(
         opt, max_lr=[args.lr, args.lr * 20], total_steps=steps, pct_start=0.1, anneal_strategy="linear"
     )
@@ -229,6 +230,8 @@ def train(args: argparse.Namespace) -> None:
         print(history[-1], flush=True)
         if score > best_score:
             best_score, best_state = score, {k: v.clone() for k, v in model.state_dict().items()}
+            Path(args.out).mkdir(parents=True, exist_ok=True)
+            torch.save(best_state, Path(args.out) / "best.pt")  # a crash later still leaves the best epoch
     assert best_state is not None
     model.load_state_dict(best_state)
     model.eval()

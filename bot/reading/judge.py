@@ -118,10 +118,12 @@ class ReadMemo:
         return [c for k in keys for c in found[k]]
 
 
-def _read_each(reader: Reader, statements: list[Statement], contexts: list[str]) -> list[tuple[Clause, ...]]:
-    """Per statement, its clauses read (each with its statement's question) in one batch for all of them."""
+def _read_each(
+    reader: Reader, statements: list[Statement], contexts: list[str] | None = None
+) -> list[tuple[Clause, ...]]:
+    """Per statement, its clauses read (each with its statement's question, if given) in one batch for all."""
     parts = [[c for c in clauses(s.text) if c] for s in statements]
-    context = [q for p, q in zip(parts, contexts, strict=True) for _ in p]
+    context = [q for p, q in zip(parts, contexts or [""] * len(parts), strict=True) for _ in p]
     readings = iter(reader.read([c for p in parts for c in p], context))
     return [tuple(Clause(next(readings), s.author, s.topic) for _ in p) for p, s in zip(parts, statements, strict=True)]
 
