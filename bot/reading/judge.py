@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import threading
 import weakref
-from dataclasses import dataclass
-
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from bot.knowledge import Dimension, ReadingPolicy, Rubric
 from bot.memo import Memo
@@ -132,7 +131,9 @@ _MEMOS: weakref.WeakKeyDictionary[Reader, ReadMemo] = weakref.WeakKeyDictionary(
 _MEMOS_LOCK = threading.Lock()
 
 
-def read_statements(reader: Reader, statements: list[Statement], asked: Mapping[str, str] | None = None) -> list[Clause]:
+def read_statements(
+    reader: Reader, statements: list[Statement], asked: Mapping[str, str] | None = None
+) -> list[Clause]:
     """Every clause of every statement, read once with the question it answered (`asked`: question id ->
     words, see questions_asked) and remembered, per reader, for the next judgement; a picked quick reply
     is not read but taken as meant."""
