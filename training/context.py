@@ -82,8 +82,3 @@ def with_questions(rows: list[dict], bare: list[dict], qs: Questions, p: float, 
     """One epoch's rows: a share `p` paired with a question, plus the context-only lines with theirs."""
     out = [{**r, "question": question_for(r, qs, rng)} if rng.random() < p else r for r in rows]
     return out + [x for r in bare for x in bare_rows(r, qs, rng)]
-
-
-def load_questions_file() -> list[dict]:
-    """The bare-answer labels per rubric question (for reading and checking the data file)."""
-    return [json.loads(line) for line in Path(BARE).read_text().splitlines() if line.strip()]
