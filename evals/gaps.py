@@ -48,12 +48,13 @@ def _from_report(report: Report) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def run_answers(coach: Coach, path: Path | None = None) -> list[Outcome]:
-    """Judge each labelled answer alone, as the direct answer to its dimension's question."""
+    """Judge each labelled answer alone, as the direct answer to its dimension's question (the first
+    the interview asks: a reader trained on pairs reads the answer with it, as in an interview)."""
     cases = yaml.safe_load((path or CASES / "answers.yaml").read_text(encoding="utf-8"))
     out = []
     for case in cases:
         dim = coach.rubric.dimension(case["dimension"])
-        j = coach.engine.judge(dim, [Statement(text=case["text"], topic=dim.id)])
+        j = coach.engine.judge(dim, [Statement(text=case["text"], topic=dim.id, question_id=dim.questions[0].id)])
         sev = {dim.id: case["severity"]} if case.get("severity") else {}
         out.append(
             Outcome(

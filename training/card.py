@@ -47,6 +47,12 @@ def main() -> None:
     )
     if hp.get("consistency"):
         training += f", consistency loss (weight {hp['consistency']}) reading each contrast family's wordings alike"
+    if meta.get("pairs"):
+        training += (
+            f"; reads a clause with the question it answers as a sentence pair ([CLS] question [SEP] clause [SEP],"
+            f" pooled over the clause), {hp['context']:.0%} of clauses paired with a rubric question each epoch,"
+            f" context-only lines ({', '.join(hp['context_only'])}) never read alone"
+        )
 
     text = f"""# Reader model card: `{meta["version"]}`
 

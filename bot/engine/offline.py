@@ -51,6 +51,7 @@ class OfflineEngine(EngineDefaults):
         self._scope = scope
         self._warm_lock = threading.Lock()
         self._judged: Memo[Judgement] = Memo(JUDGEMENTS_KEPT)
+        self._asked = reading.questions_asked(rubric)  # an answer is read with the question it answered
 
     @property
     def scope_version(self) -> str:
@@ -97,13 +98,13 @@ class OfflineEngine(EngineDefaults):
         answers have not changed, and the report turn re-judges every area."""
         key = (dimension.id, tuple(reading.statement_key(s) for s in statements))
         if (kept := self._judged.get(key)) is None:
-            read = reading.read_statements(self.reader, statements)
+            read = reading.read_statements(self.reader, statements, self._asked)
             kept = self._judged.put(key, reading.judge(dimension, read, self.rubric.reading))
         return kept.model_copy(deep=True)
 
     def detect_agentic(self, statements: list[Statement]) -> tuple[bool, list[Evidence]]:
         """True when the team describes a system that acts without a person in between."""
-        read = reading.read_statements(self.reader, statements)
+        read = reading.read_statements(self.reader, statements, self._asked)
         return reading.detect_agentic(read, self.rubric.reading)
 
     # -- answers and phrasing -------------------------------------------------

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.knowledge import Dimension, ReadingPolicy
+from bot.knowledge import Dimension, ReadingPolicy, Rubric
 from bot.memo import Memo
 from bot.models import Evidence, Judgement, Severity, Statement, Status
 from bot.reading.reader import Reader, Reading
@@ -33,8 +34,8 @@ class Clause:
     def weight(self, area: str, policy: ReadingPolicy) -> float:
         """How much this clause is about the area: the reader's area probability.
 
-        An answer to the area's own question weighs that area `topic_prior` times more (the
-        question is context the reader does not see); an aside about another area, or a line
+        An answer to the area's own question weighs that area `topic_prior` times more (a reader
+        not trained on pairs does not see the question); an aside about another area, or a line
         that is not about the pilot (a greeting, an instruction to the assessor), still loses."""
         probs = self.reading.area
         if self.topic != area:
@@ -80,13 +81,20 @@ def stated(statement: Statement, labels: list[str]) -> Reading:
     )
 
 
-StatementKey = tuple[str, str | None, str, str | None]
+StatementKey = tuple[str, str | None, str, str, str | None]
 
 
 def statement_key(s: Statement) -> StatementKey:
-    """What a statement's reading depends on: its words, who said them, the area asked about and the
-    quick reply's status when one was picked."""
-    return (s.text, s.author, s.topic, s.status)
+    """What a statement's reading depends on: its words, who said them, the area and the question
+    asked, and the quick reply's status when one was picked."""
+    return (s.text, s.author, s.topic, s.question_id, s.status)
+
+
+def questions_asked(rubric: Rubric) -> dict[str, str]:
+    """Each interview question's id -> the words asked: the context a reader trained on pairs reads an
+    answer with. Statements with another id (a write-up's, a check-in's) are read alone."""
+    asked = {q.id: q.ask for q in rubric.intro if not q.names_pilot}
+    return asked | {q.id: q.ask for dim in rubric.dimensions for q in dim.questions}
 
 
 class ReadMemo:
@@ -98,20 +106,24 @@ class ReadMemo:
     def __init__(self, size: int = MEMO_STATEMENTS) -> None:
         self._kept: Memo[tuple[Clause, ...]] = Memo(size)
 
-    def read(self, reader: Reader, statements: list[Statement]) -> list[Clause]:
-        """Every clause of every statement, read (from the memo where it can)."""
-        keys = [statement_key(s) for s in statements]
+    def read(self, reader: Reader, statements: list[Statement], asked: Mapping[str, str]) -> list[Clause]:
+        """Every clause of every statement, read with the question it answered (from the memo where it can)."""
+        keys = [(*statement_key(s), asked.get(s.question_id, "")) for s in statements]
         found = {k: v for k in keys if (v := self._kept.get(k)) is not None}
         fresh = {k: s for k, s in zip(keys, statements, strict=True) if k not in found}
-        for key, read in zip(fresh, _read_each(reader, list(fresh.values())), strict=True):
+        read_each = _read_each(reader, list(fresh.values()), [k[-1] for k in fresh])
+        for key, read in zip(fresh, read_each, strict=True):
             found[key] = self._kept.put(key, read) if len(key[0]) <= MEMO_CHARS else read
         return [c for k in keys for c in found[k]]
 
 
-def _read_each(reader: Reader, statements: list[Statement]) -> list[tuple[Clause, ...]]:
-    """Per statement, its clauses read in one batch for all of them."""
+def _read_each(
+    reader: Reader, statements: list[Statement], contexts: list[str] | None = None
+) -> list[tuple[Clause, ...]]:
+    """Per statement, its clauses read (each with its statement's question, if given) in one batch for all."""
     parts = [[c for c in clauses(s.text) if c] for s in statements]
-    readings = iter(reader.read([c for p in parts for c in p]))
+    context = [q for p, q in zip(parts, contexts or [""] * len(parts), strict=True) for _ in p]
+    readings = iter(reader.read([c for p in parts for c in p], context))
     return [tuple(Clause(next(readings), s.author, s.topic) for _ in p) for p, s in zip(parts, statements, strict=True)]
 
 
@@ -119,14 +131,17 @@ _MEMOS: weakref.WeakKeyDictionary[Reader, ReadMemo] = weakref.WeakKeyDictionary(
 _MEMOS_LOCK = threading.Lock()
 
 
-def read_statements(reader: Reader, statements: list[Statement]) -> list[Clause]:
-    """Every clause of every statement, read once (and remembered, per reader, for the next
-    judgement); a picked quick reply is not read but taken as meant."""
+def read_statements(
+    reader: Reader, statements: list[Statement], asked: Mapping[str, str] | None = None
+) -> list[Clause]:
+    """Every clause of every statement, read once with the question it answered (`asked`: question id ->
+    words, see questions_asked) and remembered, per reader, for the next judgement; a picked quick reply
+    is not read but taken as meant."""
     with _MEMOS_LOCK:
         memo = _MEMOS.get(reader)
         if memo is None:
             memo = _MEMOS[reader] = ReadMemo()
-    read = memo.read(reader, [s for s in statements if s.status is None])
+    read = memo.read(reader, [s for s in statements if s.status is None], asked or {})
     labels = list(STATED.values()) + ["partial", "planned", "off_pilot"]
     return read + [Clause(stated(s, labels), s.author, s.topic) for s in statements if s.status is not None]
 

@@ -1,7 +1,10 @@
 """The trained clause reader: int8 ONNX MiniLM with three heads, run by onnxruntime (no torch).
 
 For each clause it gives calibrated probabilities of the area it is about, what it says about
-that area, and whether the system acts without a person. Trained by `make train-reader`
+that area, and whether the system acts without a person. A clause may come with its context, the
+question it answers: a reader trained on pairs (`"pairs": true` in reader.json) reads the two as a
+BERT sentence pair, "[CLS] question [SEP] clause [SEP]", so a bare "None." is read as the answer to
+that question; an older reader reads the clause alone. Trained by `make train-reader`
 (training/train_reader.py); the model card is bot/assets/reader/README.md.
 """
 
@@ -46,6 +49,16 @@ def _broken(path: Path, what: str) -> ConfigError:
     )
 
 
+def encode(tokenizer, texts: list[str], contexts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Token ids, attention mask and token types: a clause alone, or "[CLS] context [SEP] clause [SEP]"
+    (the clause's tokens typed 1) when it has a context. Shared by training and run time."""
+    enc = tokenizer.encode_batch([(c, t or " ") if c else (t or " ") for t, c in zip(texts, contexts, strict=True)])
+    ids = np.array([e.ids for e in enc], dtype=np.int64)
+    mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+    types = np.array([e.type_ids for e in enc], dtype=np.int64)
+    return ids, mask, types
+
+
 def _softmax(logits: np.ndarray, temperature: float) -> np.ndarray:
     z = logits / temperature
     z = z - z.max(axis=1, keepdims=True)
@@ -54,7 +67,7 @@ def _softmax(logits: np.ndarray, temperature: float) -> np.ndarray:
 
 
 class Reader:
-    """Reads clauses; same text, same reading. Thread-safe; readings are cached by text."""
+    """Reads clauses; same text and context, same reading. Thread-safe; readings are cached by both."""
 
     def __init__(self, model_dir: Path = MODEL_DIR, threads: int = 2, verify: bool = True) -> None:
         import onnxruntime as ort
@@ -85,31 +98,36 @@ class Reader:
         self._tokenizer.enable_truncation(max_length=int(self.meta.get("max_tokens", 64)))
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self.version: str = self.meta["version"]
+        self.pairs: bool = bool(self.meta.get("pairs", False))  # trained to read a clause with its question
+        self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()
-        self._cache: OrderedDict[str, Reading] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str], Reading] = OrderedDict()
 
-    def read(self, texts: list[str]) -> list[Reading]:
-        """A reading per text, in order."""
+    def read(self, texts: list[str], contexts: list[str] | None = None) -> list[Reading]:
+        """A reading per text, in order; `contexts` gives each text the question it answers ("" for none).
+        A reader not trained on pairs ignores them."""
+        ctx = contexts if contexts is not None and self.pairs else [""] * len(texts)
+        keys = list(zip(ctx, texts, strict=True))
         with self._lock:
-            known = {t: self._cache[t] for t in texts if t in self._cache}
-        fresh = self._run([t for t in dict.fromkeys(texts) if t not in known])
-        known.update((r.text, r) for r in fresh)
+            known = {k: self._cache[k] for k in keys if k in self._cache}
+        fresh_keys = [k for k in dict.fromkeys(keys) if k not in known]
+        fresh = self._run([t for _, t in fresh_keys], [c for c, _ in fresh_keys])
+        known.update(zip(fresh_keys, fresh, strict=True))
         with self._lock:
-            for reading in fresh:
-                self._cache[reading.text] = reading
+            for key, reading in zip(fresh_keys, fresh, strict=True):
+                self._cache[key] = reading
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
-        return [known[t] for t in texts]
+        return [known[k] for k in keys]
 
-    def _run(self, texts: list[str]) -> list[Reading]:
+    def _run(self, texts: list[str], contexts: list[str]) -> list[Reading]:
         out: list[Reading] = []
         for start in range(0, len(texts), BATCH_SIZE):
             batch = texts[start : start + BATCH_SIZE]
             with self._lock:  # the tokenizer's padding state is shared
-                enc = self._tokenizer.encode_batch([t or " " for t in batch])
-            ids = np.array([e.ids for e in enc], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
-            heads = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
+                ids, mask, types = encode(self._tokenizer, batch, contexts[start : start + BATCH_SIZE])
+            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+            heads = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})
             probs = {
                 name: _softmax(logits, float(self._temps.get(name, 1.0)))
                 for name, logits in zip(("area", "status", "autonomy"), heads, strict=True)
