@@ -1,7 +1,8 @@
 """Does an answer read as one piece on its own? Grammar checks, no phrase lists: an opening
 reference word whose antecedent the answer never gives ("This is why...", "Each move takes days"
 with no moves), a demonstrative in an opening sentence that points back to a thing not named
-before it ("Time saved only counts when it turns into that number"), a list that is promised and never follows, too few words."""
+before it ("Time saved only counts when it turns into that number"), a list that is promised and
+never follows, too few words."""
 
 from __future__ import annotations
 

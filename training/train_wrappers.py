@@ -20,7 +20,6 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
-from pathlib import Path
 
 from bot.engine.terms import stemmed_words
 from training.train_scope import DATA, OUT

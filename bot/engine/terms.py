@@ -117,7 +117,9 @@ def defined_terms(
         read = kinds.probabilities(vectors(candidates)).argmax(axis=1)
         define = kinds.kinds.index("define")
         size = len(wanted)
-        found += [" ".join(wrappers.leading_term(s, size)) for s, k in zip(candidates, read, strict=True) if k == define]
+        found += [
+            " ".join(wrappers.leading_term(s, size)) for s, k in zip(candidates, read, strict=True) if k == define
+        ]
     return {w for term in found for w in stemmed_words(term)} - wrappers.words
 
 

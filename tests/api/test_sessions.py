@@ -192,7 +192,9 @@ def test_markdown_report_escapes_html_from_names_and_quotes(client: TestClient) 
 
 def test_a_resumed_session_keeps_each_answers_sources(client: TestClient) -> None:
     sid = client.post("/v1/sessions", json={"pilot_name": "Triage"}).json()["session_id"]
-    turn = client.post(f"/v1/sessions/{sid}/messages", json={"text": "When should compliance first see our pilot?"}).json()
+    turn = client.post(
+        f"/v1/sessions/{sid}/messages", json={"text": "When should compliance first see our pilot?"}
+    ).json()
     assert turn["citations"] and "[1]" in turn["reply"]
     view = client.get(f"/v1/sessions/{sid}").json()
     coach = [m for m in view["messages"] if m["role"] == "coach"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine.offline import OfflineEngine
 from bot.embeddings import get_embedder
+from bot.engine.offline import OfflineEngine
 from bot.engine.terms import defined_terms, get_wrappers, names_only_defined_terms
 from bot.index import Passage
 from bot.reading.unitkind import get_unitkinds
