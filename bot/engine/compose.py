@@ -18,7 +18,6 @@ import numpy as np
 from bot.text import unwrap
 
 if TYPE_CHECKING:
-    from bot.engine.terms import Wrappers
     from bot.index import Passage
     from bot.reading.unitkind import UnitKinds
 
@@ -162,16 +161,20 @@ def _drop_connective(sentence: str) -> str:
 
 
 # -- choosing what to say --------------------------------------------------------------------------
+_SUBJECT = re.compile(r"^(?:an?|the)\s+|\s*\([^)]*\)", re.I)
+_DEFINES = re.compile(
+    r"^(?P<subject>[^,:;]{2,60}?)\s+(?:is|are|means|describes|refers to)\s+(?:a|an|the|when|what|how)\b"
+)
+
+
 @dataclass(frozen=True)
 class Intent:
-    """What the trained question heads say the question asks for (bot/reading/scope.py), the trained
-    unit-kind head that says how well each passage answers that (bot/reading/unitkind.py), and the
-    words questions wrap around a term, derived from the heads' data (bot/engine/terms.py)."""
+    """What the trained question heads say the question asks for (bot/reading/scope.py), and the
+    trained unit-kind head that says how well each passage answers that (bot/reading/unitkind.py)."""
 
     meaning: bool = False  # what a term means: a definition opens the answer
     asks: str = "other"  # define, howto, yesno or other
-    kinds: UnitKinds | None = None  # None: no preference by kind, and no sentence read as a definition
-    words: Wrappers | None = None  # None: no sentence's term is matched to the question
+    kinds: UnitKinds | None = None  # None: no preference by kind
 
 
 @dataclass
@@ -181,36 +184,34 @@ class Composed:
     parts: list[Unit]
 
 
-def defined_terms(pool: list[tuple[Unit, int]], vectors: np.ndarray, intent: Intent) -> list[frozenset[str]]:
-    """Per pool entry, the term its sentence defines (empty when it defines none): a sentence the
-    unit-kind head reads as a definition, that does not lean on the one before, opens on its term."""
-    if intent.kinds is None or intent.words is None:
-        return [frozenset()] * len(pool)
-    define = intent.kinds.kinds.index("define")
-    read = intent.kinds.probabilities(vectors).argmax(axis=1) == define
-    return [
-        frozenset(intent.words.leading_term(u.sentences[j], 0)) if ok and j >= 0 and not leans_back(u.sentences[j])
-        else frozenset()
-        for (u, j), ok in zip(pool, read, strict=True)
-    ]  # fmt: skip
+def _subject(sentence: str) -> str:
+    match = _DEFINES.match(sentence)
+    return " ".join(_SUBJECT.sub(" ", match.group("subject")).lower().split()) if match else ""
 
 
-def _fits(term: frozenset[str], asked: set[str]) -> bool:
-    """The question asks about this term: it names the whole term, or part of it ("DPIA")."""
-    return bool(term) and bool(asked) and (term <= asked or asked <= term)
+def _asked(question: str) -> str:
+    return " ".join(re.sub(r"[^\w\s-]", " ", question.lower()).split())
 
 
-def definition(
-    pool: list[tuple[Unit, int]], terms: list[frozenset[str]], asked: set[str], ranked: np.ndarray
-) -> Unit | None:
-    """For 'what is X': the unit window opening on the sentence that defines X, if a passage has
-    one; the term naming most of what is asked and least else wins, then the closer passage."""
-    fitting = [k for k, term in enumerate(terms) if _fits(term, asked)]
-    if not fitting:
+def _defines_term_in(unit: Unit, question: str) -> bool:
+    subject = _subject(unit.sentences[0]) if unit.sentences else ""
+    return len(subject) >= 3 and re.search(rf"\b{re.escape(subject)}\b", _asked(question)) is not None
+
+
+def definition(question: str, candidates: list[Unit]) -> Unit | None:
+    """For 'what is X': the unit window opening on the sentence that defines X, if a passage has one."""
+    asked = _asked(question)
+    best: tuple[int, Unit, int] | None = None
+    for unit in candidates:
+        for i, sentence in enumerate(unit.sentences):
+            subject = _subject(sentence)
+            if len(subject) >= 3 and re.search(rf"\b{re.escape(subject)}\b", asked):
+                if best is None or len(subject) > best[0]:
+                    best = (len(subject), unit, i)
+    if best is None:
         return None
-    best = max(fitting, key=lambda k: (len(terms[k] & asked), -len(terms[k] - asked), float(ranked[k])))
-    unit, j = pool[best]
-    return window(Unit(unit.passage, unit.sentences[j:]), 0, max_words=70)
+    _, unit, i = best
+    return window(Unit(unit.passage, unit.sentences[i:]), 0, max_words=70)
 
 
 def compose(
@@ -228,19 +229,15 @@ def compose(
     texts = [u.text if j < 0 else u.sentences[j] for u, j in pool]
     whole = vectors([p.text for p in passages[:top]])
     at = [u.passage for u, _ in pool]
-    said = vectors(texts)
-    ranked = (1 - TOPIC_WEIGHT) * (said @ q) + TOPIC_WEIGHT * (whole @ q)[at]  # the passage counts too
+    ranked = (1 - TOPIC_WEIGHT) * (vectors(texts) @ q) + TOPIC_WEIGHT * (whole @ q)[at]  # the passage counts too
     ranked -= RANK_PRIOR * np.array(at)
     if intent.kinds is not None:  # a how-to wants advice, a "what is" a definition, nobody a story
         ranked += FIT_WEIGHT * intent.kinds.answer_fit(intent.asks, whole)[at]
-    terms = defined_terms(pool, said, intent)
-    asked = set(intent.words.content_words(question)) if intent.words is not None else set()
     if not intent.meaning:  # a term used without asking what it means: its definition is no answer
-        opens = {id(u): terms[k] for k, (u, j) in enumerate(pool) if j == 0}
-        ranked -= DEFINED_PENALTY * np.array([_fits(opens.get(id(u), frozenset()), asked) for u, _ in pool])
+        ranked -= DEFINED_PENALTY * np.array([_defines_term_in(u, question) for u, _ in pool])
     order = [int(k) for k in np.argsort(-ranked)]
     parts: list[Unit] = []
-    defined = definition(pool, terms, asked, ranked) if intent.meaning else None
+    defined = definition(question, candidates) if intent.meaning else None
     if defined is not None:
         parts.append(defined)
     unit, j = pool[order[0]]

@@ -148,7 +148,7 @@ class OfflineEngine(EngineDefaults):
         """What the trained question heads say the question asks for, with the unit-kind head."""
         meaning = get_meaning().says(question, vector)
         asks = "define" if meaning else next((k for k, h in self._askers() if h.says(question, vector)), "other")
-        return Intent(meaning=meaning, asks=asks, kinds=get_unitkinds(), words=get_wrappers())
+        return Intent(meaning=meaning, asks=asks, kinds=get_unitkinds())
 
     @staticmethod
     def _askers() -> list[tuple[str, ScopeModel]]:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from bot.embeddings import get_embedder
-from bot.engine.compose import Intent, compose, defined_terms, units
+from bot.engine.compose import Intent, compose
 from bot.errors import ConfigError
 from bot.index import Passage
 from bot.reading.unitkind import get_unitkinds, load_unitkinds
@@ -73,17 +73,3 @@ def test_the_glossary_defines_the_jargon_teams_use(coach: Coach, question: str, 
     first = answer.answer.split(". ")[0].lower()
     assert subject in first and " is " in first, answer.answer
 
-
-def test_a_what_is_question_opens_on_the_sentence_the_head_reads_as_its_definition() -> None:
-    from bot.engine.terms import get_wrappers
-
-    text = f"{ADVICE} Rotas change weekly at most depots. {DEFINITION}"
-    passages = [_passage(text, "terms")]
-    intent = Intent(meaning=True, asks="define", kinds=get_unitkinds(), words=get_wrappers())
-    opened = compose("what is a shift planner?", passages, _vectors, intent)
-    assert opened is not None and opened.parts[0].text.startswith(DEFINITION), opened
-    pool = [(unit, j) for unit in units(text, 0) for j in range(len(unit.sentences))]
-    terms = defined_terms(pool, _vectors([unit.sentences[j] for unit, j in pool]), intent)
-    assert terms[-1] == {"shift", "planner"}  # the definition opens on its term
-    assert terms[0] == frozenset()  # advice defines nothing
-    assert defined_terms(pool, np.zeros((len(pool), 384)), Intent(meaning=True)) == [frozenset()] * len(pool)
