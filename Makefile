@@ -48,10 +48,12 @@ train-reader: $(TRAIN_VENV)/.installed
 
 # The question heads (in scope? asks what a term means? a yes/no? a how-to?) are logistic-regression
 # heads over the product's own MiniLM vectors: numpy only, a few minutes (5-fold choice).
-# Output: bot/assets/scope/{scope,meaning,yesno,howto}.json; then the unit-kind head (unitkind.json).
+# Output: bot/assets/scope/{scope,meaning,yesno,howto}.json; then the unit-kind head (unitkind.json)
+# and the words questions wrap around a term, derived from the same labelled questions (wrappers.json).
 train-scope: install
 	$(BIN)/python -m training.train_scope
 	$(BIN)/python -m training.train_unitkind
+	$(BIN)/python -m training.train_wrappers
 
 # The tense head (has the setback a clause reports already happened?) is a softmax head over the same
 # MiniLM vectors plus hashed word features: numpy only. Output: bot/assets/tense/{tense.json,README.md}.

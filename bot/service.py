@@ -23,7 +23,7 @@ from bot.reports import Reports, engine_turn, engine_used
 from bot.store.scrub import scrub_report
 from bot.store.turns import StoredTurn, TurnWrite
 from bot.text import expand_aliases
-from bot.turns import clean_key, replayed, result_of, streamed, text_hash
+from bot.turns import clean_key, replayed, reply_meta, result_of, streamed, text_hash
 
 if TYPE_CHECKING:
     from bot.index import PlaybookIndex
@@ -203,7 +203,7 @@ class Coach(CoachRecords):
                 user_text=work.text,
                 author=work.author,
                 reply=body,
-                reply_meta={"topic": reply.topic, "engine": engine},
+                reply_meta=reply_meta(reply.topic, engine, reply.citations),
                 report=report,
                 key=work.key,
                 text_hash=text_hash(work.text) if work.key else "",
@@ -246,7 +246,13 @@ class Coach(CoachRecords):
         rec = self.store.get_session(session_id, owner=owner)
         state = InterviewState.model_validate(rec.state)
         messages = [
-            {"role": m.role, "text": m.text, "author": m.author, "at": m.created_at.isoformat()}
+            {
+                "role": m.role,
+                "text": m.text,
+                "author": m.author,
+                "at": m.created_at.isoformat(),
+                "citations": m.meta.get("citations", []),  # the sources its [n] markers refer to
+            }
             for m in self.store.list_messages(session_id)
         ]
         return SessionView(

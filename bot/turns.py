@@ -44,6 +44,15 @@ def result_of(turn: Turn) -> dict[str, Any]:
     }
 
 
+def reply_meta(topic: str, engine: str, citations: list[Citation]) -> dict[str, Any]:
+    """What is stored with a coach reply: its topic, the engine, and the sources its [n] markers
+    refer to (a resumed session shows them again)."""
+    meta: dict[str, Any] = {"topic": topic, "engine": engine}
+    if citations:
+        meta["citations"] = [c.model_dump(mode="json") for c in citations]
+    return meta
+
+
 def replayed(kept: StoredTurn, text: str, report: Report | None, brief: str) -> Turn:
     """The stored turn for a retry with the same key; the key sent with another message is a Conflict."""
     if kept.text_hash != text_hash(text):

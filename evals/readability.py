@@ -1,6 +1,8 @@
 """Does an answer read as one piece on its own? Grammar checks, no phrase lists: an opening
 reference word whose antecedent the answer never gives ("This is why...", "Each move takes days"
-with no moves), a list that is promised and never follows, too few words."""
+with no moves), a demonstrative in an opening sentence that points back to a thing not named
+before it ("Time saved only counts when it turns into that number"), a list that is promised and
+never follows, too few words."""
 
 from __future__ import annotations
 
@@ -20,6 +22,14 @@ _ITEM_LINE = re.compile(r"^(?:[-*•]|\d+[.)])\s")
 _ORDINAL = re.compile(r"^(?:first|second|third|fourth|fifth|sixth|then|next|finally|lastly)\b", re.I)
 _SERIES = re.compile(r",|;|\band\b|\bor\b", re.I)
 _QUOTED = re.compile(r"[\"“][^\"”]{3,}[\"”]")
+# "that"/"these"/"those" + a noun, pointing back: "that" only after a preposition ("into that
+# number"), where it can't be the conjunction or the relative pronoun ("shows that teams ...")
+_POINTER = re.compile(
+    r"\b(?:(?:in|into|on|onto|to|for|of|from|with|by|at|about|after|before|under|over|through|against|without|within)"
+    r"\s+that|these|those)\s+([a-z]{3,})\b",
+    re.I,
+)
+STEM = 5  # letters of a noun compared with earlier words ("numbers" names "number")
 
 
 def _stem(word: str) -> str:
@@ -59,6 +69,19 @@ def _dangling_opener(sentences: list[str], plain: str) -> str | None:
     return None
 
 
+def _points_back_to_nothing(plain: str) -> str | None:
+    """The first 'that X' / 'these X' / 'those X' in the opening sentence of the answer or of one of
+    its parts (each from its own passage) whose X that sentence has not named before it. Later
+    sentences are not checked: they may point back to what an earlier one says in other words."""
+    for part in re.split(r"\n\s*\n", plain):
+        opening = next((s for s in _SENT.split(part.strip()) if s.strip()), "")
+        for match in _POINTER.finditer(opening, 1):  # an opening word is the dangling-opener check's
+            noun = match.group(1).lower()[:STEM]
+            if not re.search(rf"\b{re.escape(noun)}", opening[: match.start()].lower()):
+                return match.group(0)
+    return None
+
+
 def readability_problems(text: str) -> list[str]:
     """What makes an answer unreadable on its own: too short, a dangling opener, a quoted phrase
     list, a promised list that never follows, 'Second,' without a 'First,'."""
@@ -70,6 +93,9 @@ def readability_problems(text: str) -> list[str]:
     opener = _dangling_opener(sentences, plain) if sentences else None
     if opener:
         out.append(f"dangling opener: {opener[:40]!r}")
+    pointer = _points_back_to_nothing(plain)
+    if pointer:
+        out.append(f"points back to nothing: {pointer!r}")
     if any(len(_QUOTED.findall(s)) >= 2 for s in sentences):
         out.append("quotes a phrase list")
     out += _promised_lists(plain)

@@ -113,6 +113,9 @@ class MessageOut(BaseModel):
     text: str
     author: str | None = None
     at: str
+    citations: list[Citation] = Field(
+        default_factory=list, description="A coach answer's sources, in the order of its [n] markers."
+    )
 
 
 class SessionOut(BaseModel):

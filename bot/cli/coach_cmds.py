@@ -56,15 +56,17 @@ def chat(
     """Run the readiness interview in the terminal."""
     from rich.markdown import Markdown
 
+    from bot.models import Citation
     from bot.render import print_report
 
     with user_errors():
         coach = _coach()
         if resume:
             view = coach.session_view(resume)
-            last = next((m["text"] for m in reversed(view.messages) if m["role"] == "coach"), "")
+            last = next((m for m in reversed(view.messages) if m["role"] == "coach"), {"text": ""})
             console.print(f"[dim]Resuming session {resume}[/dim]")
-            console.print(Markdown(last))
+            console.print(Markdown(last["text"]))
+            _print_sources([Citation.model_validate(c) for c in last.get("citations", [])])
             session_id = resume
         else:
             turn = coach.start_session(owner="local", channel="cli", pilot_name=pilot)

@@ -66,6 +66,11 @@ class Unit:
         return "\n".join([" ".join(lead), *items]).strip()
 
 
+def leans_back(sentence: str) -> bool:
+    """The sentence refers to the one before it ("Those count as ...", "It replaces ...")."""
+    return bool(_REFERS.match(sentence))
+
+
 def split_sentences(paragraph: str) -> list[str]:
     """Sentences of one paragraph, markdown emphasis removed."""
     return [s.strip() for s in _SENT.split(_MD.sub("", " ".join(paragraph.split()))) if s.strip()]

@@ -12,7 +12,7 @@ import numpy as np
 from bot.engine.base import EngineDefaults
 from bot.engine.compose import Intent
 from bot.engine.grounding import OUT_OF_SCOPE, composed_answer
-from bot.engine.terms import defined_terms, names_only_defined_terms
+from bot.engine.terms import defined_terms, get_wrappers, names_only_defined_terms
 from bot.engine.terms import words as term_words
 from bot.knowledge import Dimension, Question, Rubric
 from bot.memo import Memo
@@ -37,6 +37,11 @@ def _remember(key: str, vector: np.ndarray) -> None:
     _VECTOR_CACHE[key] = vector
     while len(_VECTOR_CACHE) > VECTOR_CACHE_SIZE:
         _VECTOR_CACHE.pop(next(iter(_VECTOR_CACHE)), None)
+
+
+def _with_aliases(terms: set[str], spelled: dict[tuple[str, ...], list[str]]) -> set[str]:
+    """Words of the terms the passages define, and the rubric's aliases of them ("HITL")."""
+    return terms | {w for key, full in spelled.items() if full and set(full) <= terms for w in key}
 
 
 class OfflineEngine(EngineDefaults):
@@ -88,7 +93,7 @@ class OfflineEngine(EngineDefaults):
         with self._warm_lock:
             self.reader.read(["warm up"])
             self.scope.in_scope(self._vectors(["warm up"])[0])
-            get_meaning(), get_yesno(), get_howto(), get_polarity(), get_unitkinds()
+            get_meaning(), get_yesno(), get_howto(), get_polarity(), get_unitkinds(), get_wrappers()
 
     # -- reading answers -----------------------------------------------------
     def judge(self, dimension: Dimension, statements: list[Statement]) -> Judgement:
@@ -115,19 +120,20 @@ class OfflineEngine(EngineDefaults):
             return False
         vector = self._vectors([question])[0]
         whole = self._vectors([p.text for p in passages])
-        if names_only_defined_terms(question, self._terms(passages, whole)):
+        if self._only_defined_terms(question, passages, whole):
             return True  # "what's a RACI?": nothing but a term the retrieved passages define
         return self.scope.in_scope(vector, float((whole @ vector).max()))
 
-    def _terms(self, passages: list[Passage], whole: np.ndarray) -> set[str]:
-        """Words of the terms the passages define, and the rubric's aliases of them ("HITL")."""
-        terms = defined_terms(passages, whole, get_unitkinds())
-        return terms | {
-            w
-            for key, spelled in self.rubric.aliases.items()
-            if set(term_words(spelled)) <= terms
-            for w in term_words(key)
-        }
+    def _only_defined_terms(self, question: str, passages: list[Passage], whole: np.ndarray) -> bool:
+        """A short question whose content words all belong to terms the passages define."""
+        wrappers = get_wrappers()
+        asked = wrappers.content_words(question)
+        if not names_only_defined_terms(asked, asked):
+            return False  # no content word, or too many for a term: the head decides
+        spelled = {tuple(term_words(key)): wrappers.content_words(full) for key, full in self.rubric.aliases.items()}
+        wanted = set(asked) | {w for key, full in spelled.items() if set(key) & set(asked) for w in full}
+        terms = defined_terms(passages, whole, get_unitkinds(), self._vectors, wrappers, wanted)
+        return names_only_defined_terms(asked, _with_aliases(terms, spelled))
 
     def answer(self, question: str, passages: list[Passage]) -> GroundedAnswer:
         """Declined unless the scope classifier says the question is about getting AI into

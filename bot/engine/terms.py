@@ -2,74 +2,127 @@
 
 "what's a RACI?", "define golden set", "steerco?": a question made only of a term the knowledge
 defines is in scope by construction, whatever a question head trained on longer questions makes of
-three words. The terms come from the passages retrieved for the question (so a team's own
-documents define terms too): the subject of each sentence that defines something ("A golden set is
-a ...", "A service level objective (SLO) is ..."), and the heading of each passage the trained
-unit-kind head reads as a definition ("RACI and accountability"). Near misses that use a term in
-another setting ("a RACI for our bake sale") name more than the term and are left to the scope head.
+three words. Nothing here is a hand list of wording:
+- the words a question wraps around a term ("what", "define", "mean") are derived from the question
+  heads' labelled questions at build time (training/train_wrappers.py, `make train-scope`) and
+  shipped as bot/assets/scope/wrappers.json;
+- a sentence defines something when the trained unit-kind head reads it as a definition, and the
+  term it defines opens it: its opening run of words up to the first wrapper word, and as many
+  content words of its opening clause as the question asks about ("A service level objective (SLO)
+  is ..." -> service, level, objective, slo);
+- the heading of a passage the head reads as a definition names a term too ("RACI and accountability").
+The terms come from the passages retrieved for the question, so a team's own documents define terms
+too. Near misses that use a term in another setting ("a RACI for our bake sale") name more than the
+term and are left to the scope head.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from bot.engine.compose import leans_back, units
+from bot.reading.heads import load_head
+from bot.reading.scope import HEADS
 
 if TYPE_CHECKING:
     from bot.index import Passage
     from bot.reading.unitkind import UnitKinds
 
+WRAPPERS_PATH = HEADS / "wrappers.json"
 _WORD = re.compile(r"[a-z0-9]+")
-_DEFINING = re.compile(
-    r"(?:^|(?<=[.!?]\s))(?P<subject>[A-Z][^,:;.!?]{1,60}?)\s+"
-    r"(?:is|are|means|describes|refers to|stands for)\s+(?:a|an|the|when|what|how|one|any)\b"
-)
-# Grammar, not topic: the words a question wraps around the term it asks about.
-FUNCTION_WORDS = frozenset(
-    """a an the what whats s is are was be do does did mean means meaning meant define definition
-    explain explanation stand stands for of in on to by vs versus and or with about me us we our my
-    you your i can could would please pls tell quick q exactly really term word acronym called so
-    this that it its eli5 again""".split()
-)
-_POINTS_BACK = re.compile(r"(?:this|that|these|those|it|they|the way)\b", re.I)
+_BREAK = re.compile(r"[,:;!?.\u2013\u2014]|\s-\s")  # where a sentence's opening clause ends (format)
 MAX_TERM_WORDS = 5  # a longer question says more than a term
+Vectors = Callable[[Sequence[str]], np.ndarray]
 
 
 def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-def words(text: str) -> list[str]:
+def stemmed_words(text: str) -> list[str]:
     """Lower-case words, plural s dropped, so "guardrails" names the term "guardrail"."""
-    raw = _WORD.findall(text.lower().replace("’", "'").replace("'", " "))
-    return [w if w in FUNCTION_WORDS else _stem(w) for w in raw]
+    return [_stem(w) for w in _WORD.findall(text.lower().replace("\u2019", "'").replace("'", " "))]
 
 
-def definition_subjects(text: str) -> list[str]:
-    """The subjects of the sentences that define something, with what their brackets say; a
-    subject that points back ("This transition is ...") names no term."""
-    lines = (" ".join(ln.split()) for ln in text.splitlines() if not ln.lstrip().startswith("#"))
-    found = (m.group("subject") for ln in lines for m in _DEFINING.finditer(ln))
-    return [s for s in found if not _POINTS_BACK.match(s)]
+words = stemmed_words  # the name callers use
 
 
-def defined_terms(passages: Sequence[Passage], whole: np.ndarray, kinds: UnitKinds | None) -> set[str]:
-    """The words of every term the passages define: sentence subjects, and the headings of the
-    passages the unit-kind head reads as definitions (`whole`: their vectors, in order)."""
-    found: list[str] = [s for p in passages for s in definition_subjects(p.text)]
-    if kinds is not None and len(passages):
-        found += [p.section_title for p, v in zip(passages, whole, strict=True) if kinds.kind(v) == "define"]
-    return {w for term in found for w in words(term)} - FUNCTION_WORDS
+@dataclass(frozen=True)
+class Wrappers:
+    """The words a question wraps around a term, derived from labelled questions, with their version."""
+
+    version: str
+    words: frozenset[str]
+
+    def content_words(self, text: str) -> list[str]:
+        """The text's words beyond the grammar around a term."""
+        return [w for w in stemmed_words(text) if w not in self.words]
+
+    def leading_term(self, sentence: str, size: int) -> list[str]:
+        """The term a defining sentence opens on: its opening run of words up to the first wrapper
+        word ("A data protection impact assessment (DPIA) is ..." -> data ... dpia), and its first
+        `size` content words, for terms with a wrapper word inside ("Human-in-the-loop design ...")."""
+        clause = stemmed_words(_BREAK.split(sentence, maxsplit=1)[0])
+        start = next((i for i, w in enumerate(clause) if w not in self.words), len(clause))
+        end = next((i for i in range(start, len(clause)) if clause[i] in self.words), len(clause))
+        run = clause[start:end][:MAX_TERM_WORDS]
+        return list(dict.fromkeys(run + self.content_words(" ".join(clause))[:size]))
 
 
-def content_words(question: str) -> list[str]:
-    """The question's words beyond the grammar around a term."""
-    return [w for w in words(question) if w not in FUNCTION_WORDS]
+def _wrappers(meta: dict[str, Any]) -> Wrappers:
+    return Wrappers(version=str(meta["version"]), words=frozenset(str(w) for w in meta["words"]))
 
 
-def names_only_defined_terms(question: str, terms: Iterable[str]) -> bool:
-    """True when every content word of a short question belongs to a term the passages define."""
-    asked = content_words(question)
+def load_wrappers(path: Path = WRAPPERS_PATH) -> Wrappers:
+    """Load the derived wrapper words; a missing or broken file is one actionable ConfigError."""
+    return load_head(
+        path, _wrappers, what="question wrapper words", rebuild="make train-scope", valid=lambda m, _: bool(m.words)
+    )
+
+
+@cache
+def get_wrappers() -> Wrappers:
+    """The shipped wrapper words, loaded on first use (never at import) and kept."""
+    return load_wrappers()
+
+
+def _sentences(text: str) -> list[str]:
+    """The quotable sentences of a passage that could open on a term: not list items, and not
+    sentences that lean on the one before ("This target is ..." names no term)."""
+    return [s for u in units(text, 0) for s in u.sentences if not s.startswith("- ") and not leans_back(s)]
+
+
+def defined_terms(
+    passages: Sequence[Passage],
+    whole: np.ndarray,
+    kinds: UnitKinds,
+    vectors: Vectors,
+    wrappers: Wrappers,
+    asked: Iterable[str],
+) -> set[str]:
+    """The words of every term the passages define that shares a word with `asked`: the opening
+    words of the sentences the unit-kind head reads as definitions (as many as `asked` has), and
+    the headings of the passages it reads as definitions (`whole`: their vectors, in order)."""
+    wanted = set(asked)
+    found = [p.section_title for p, v in zip(passages, whole, strict=True) if kinds.kind(v) == "define"]
+    candidates = [s for p in passages for s in _sentences(p.text) if wanted & set(stemmed_words(s))]
+    if candidates:
+        read = kinds.probabilities(vectors(candidates)).argmax(axis=1)
+        define = kinds.kinds.index("define")
+        size = len(wanted)
+        found += [
+            " ".join(wrappers.leading_term(s, size)) for s, k in zip(candidates, read, strict=True) if k == define
+        ]
+    return {w for term in found for w in stemmed_words(term)} - wrappers.words
+
+
+def names_only_defined_terms(asked: Sequence[str], terms: Iterable[str]) -> bool:
+    """True when a short question's content words (`asked`) all belong to terms the passages define."""
     return 0 < len(asked) <= MAX_TERM_WORDS and set(asked) <= set(terms)

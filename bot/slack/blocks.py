@@ -72,16 +72,21 @@ def cite_line(citations: Sequence[Citation]) -> str:
     return "Playbook: " + escape(sources(list(citations)))
 
 
+def numbered_cite_line(citations: Sequence[Citation]) -> str:
+    """`Playbook: [1] <title>; [2] <title>` for a reply whose [n] markers point into `citations`."""
+    return "Playbook: " + escape("; ".join(f"[{i}] {c.label}" for i, c in enumerate(citations, 1)))
+
+
 def context(text: str) -> list[Block]:
     """Context blocks (small grey text) holding all of `text`."""
     return [{"type": "context", "elements": [{"type": "mrkdwn", "text": p}]} for p in split_text(text)]
 
 
 def reply_blocks(text: str, citations: Sequence[Citation] = ()) -> list[Block]:
-    """A coach reply (and its playbook sources, when it has any)."""
+    """A coach reply (and its playbook sources, numbered as its [n] markers, when it has any)."""
     blocks = sections(to_mrkdwn(text))
     if citations:
-        blocks += context(cite_line(citations))
+        blocks += context(numbered_cite_line(citations))
     return blocks
 
 

@@ -157,7 +157,10 @@ async function resume(sessionId) {
   const resp = await api(`/v1/sessions/${encodeURIComponent(sessionId)}`);
   const view = await resp.json();
   state.sessionId = view.session_id;
-  for (const m of view.messages) addBubble(m.role === "user" ? "user" : "coach", m.text);
+  for (const m of view.messages) {
+    const body = addBubble(m.role === "user" ? "user" : "coach", m.text);
+    if (m.role !== "user") renderSources(body, m.citations); // the sources its [n] markers refer to
+  }
   renderProgress(view);
   if (window.showChoices) showChoices(view.choices); // the last question's quick replies, after a reload
   if (view.done) await loadReport(false);

@@ -188,3 +188,15 @@ def test_markdown_report_escapes_html_from_names_and_quotes(client: TestClient) 
     assert "<img" not in md and "<script" not in md
     assert re.search(r"(?<!\\)\]\(javascript:", md) is None  # no live link either
     assert "separate &lt;script&gt;alert(1)&lt;/script&gt; \\[tab\\](javascript:alert(1))" in md  # the quote, as text
+
+
+def test_a_resumed_session_keeps_each_answers_sources(client: TestClient) -> None:
+    sid = client.post("/v1/sessions", json={"pilot_name": "Triage"}).json()["session_id"]
+    turn = client.post(
+        f"/v1/sessions/{sid}/messages", json={"text": "When should compliance first see our pilot?"}
+    ).json()
+    assert turn["citations"] and "[1]" in turn["reply"]
+    view = client.get(f"/v1/sessions/{sid}").json()
+    coach = [m for m in view["messages"] if m["role"] == "coach"]
+    assert coach[0]["citations"] == []  # the greeting cites nothing
+    assert coach[-1]["text"] == turn["reply"] and coach[-1]["citations"] == turn["citations"]

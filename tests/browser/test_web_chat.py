@@ -152,3 +152,7 @@ def test_an_answer_shows_its_numbered_sources(page: Any, base_url: str) -> None:
     summary.click()
     items = bubble.locator("details.sources li").all_inner_texts()
     assert items and all(".md" in item for item in items), items
+    page.reload()  # a resumed session lists the same sources under the same answer
+    again = page.locator(FINISHED).filter(has_text="[1]").last
+    again.locator("details.sources summary").click()
+    assert again.locator("details.sources li").all_inner_texts() == items

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -122,3 +123,13 @@ def test_cli_chat_runs_an_interview_to_its_report(cli_env: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     assert "Verdict" in result.output and "Saved. Resume with: coach chat --resume" in result.output
     assert result.output.count("Verdict") == 1  # the report once, not the brief and then the report
+
+
+def test_cli_chat_resumed_lists_the_last_answers_sources(cli_env: CliRunner) -> None:
+    first = cli_env.invoke(app, ["chat", "--pilot", "Triage"], input="When should compliance first see our pilot?\n")
+    assert first.exit_code == 0, first.output
+    assert "Sources:" in first.output
+    session_id = re.search(r"--resume (\S+)", first.output).group(1)  # type: ignore[union-attr]
+    resumed = cli_env.invoke(app, ["chat", "--resume", session_id], input="")
+    assert resumed.exit_code == 0, resumed.output
+    assert "[1]" in resumed.output and "Sources:" in resumed.output and "  [1] " in resumed.output

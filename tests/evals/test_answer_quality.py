@@ -70,6 +70,20 @@ def test_a_reference_opener_is_fine_when_its_list_follows() -> None:
     assert any(p.startswith("dangling opener") for p in readability_problems(f"This is why it matters, {LONG}."))
 
 
+def test_an_opening_that_points_back_to_nothing_is_unreadable() -> None:
+    dangling = f"Time saved only counts when it turns into that number, {LONG}. [1]"
+    assert "points back to nothing: 'into that number'" in readability_problems(dangling)
+    # the same pointer is fine once the opening sentence has named the thing
+    named = f"Pick one business number; time saved only counts when it turns into that number, {LONG}. [1]"
+    assert readability_problems(named) == []
+    # "that" as a conjunction is no pointer, and a later sentence may point back in other words
+    conjunction = f"The review shows that teams skip the owner, {LONG}. Those teams stall. [1]"
+    assert readability_problems(conjunction) == []
+    # each part comes from its own passage: its opening sentence can't lean on the part before
+    parts = f"Name an owner for the pilot, {LONG}. [1]\n\nNone of those controls can wait until launch day. [2]"
+    assert any(p.startswith("points back to nothing") for p in readability_problems(parts))
+
+
 def test_earlier_checks_still_hold() -> None:
     assert readability_problems("Too short. [1]") == ["fewer than 15 words"]
     assert "a promised list does not follow" in readability_problems(f"Here is what to do, {LONG}:")

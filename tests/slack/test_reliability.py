@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -21,6 +22,11 @@ def test_a_mentioned_question_is_answered_with_playbook_citations(slack: SlackRi
     contexts = [b for b in reply.args["blocks"] if b["type"] == "context"]
     assert contexts and "Playbook: " in contexts[-1]["elements"][0]["text"]
     assert "governance" in text_of(reply).lower()
+    # every [n] marker in the answer has its numbered source in the context line
+    answer = " ".join(b["text"]["text"] for b in reply.args["blocks"] if b["type"] == "section")
+    markers = set(re.findall(r"\[(\d+)\]", answer))
+    listed = set(re.findall(r"\[(\d+)\] ", contexts[-1]["elements"][0]["text"]))
+    assert markers and markers <= listed, (answer, contexts[-1])
     assert slack.coach.store.find_session(f"slack:{TEAM}:{channel}:{ts}") is None
 
 
