@@ -11,7 +11,7 @@ from typing import Any
 from bot.models import GroundedAnswer
 from evals.metrics import Tally
 from evals.qa import cites, load_cases
-from evals.readability import readability_problems
+from evals.readability import points_back_to_nothing, readability_problems
 
 __all__ = ["readability_problems"]  # re-exported: callers judge answers the way this suite does
 
@@ -61,6 +61,7 @@ def question_row(ask: Ask, case: dict[str, Any]) -> dict[str, Any]:
         "cited": answered and cites(ans),
         "readable": answered and not problems,
         "problems": problems,
+        "points_back": points_back_to_nothing(ans.answer) if answered else None,
         "answer": ans.answer,
         "citations": [f"{c.source}#{c.section}" for c in ans.citations],
     }
@@ -77,7 +78,7 @@ def declines(ask: Ask, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def split_tallies(rows: list[dict[str, Any]], offtopic: list[dict[str, Any]]) -> dict[str, Tally]:
     """Hits and totals per measure (readable counts answered questions only), misses by case."""
-    t = {k: Tally() for k in (*CHECKS, "on_target", "cited", "declined", "near_miss_declined")}
+    t = {k: Tally() for k in (*CHECKS, "on_target", "cited", "declined", "near_miss_declined", "no_pointer")}
     for r in rows:
         for k in ("answered", "key_idea", "right_area", "cited"):
             t[k].add(r[k], r["case"])
@@ -85,6 +86,7 @@ def split_tallies(rows: list[dict[str, Any]], offtopic: list[dict[str, Any]]) ->
         t["on_target"].add(r["key_idea"] and r["right_area"], r["case"])
         if r["answered"]:
             t["readable"].add(r["readable"], f"{r['case']}: {'; '.join(r['problems'])}")
+            t["no_pointer"].add(r["points_back"] is None, f"{r['case']}: points back to nothing: {r['points_back']!r}")
     for d in offtopic:
         t["declined"].add(d["declined"], f"{d['id']}: answered ({d['kind']})")
         if d["kind"] == "near-miss":
@@ -102,6 +104,7 @@ def split_metrics(rows: list[dict[str, Any]], offtopic: list[dict[str, Any]]) ->
         "right_area_rate": t["right_area"].rate(),
         "citation_rate": t["cited"].rate(),
         "readable_rate": t["readable"].rate(),
+        "no_pointer_rate": t["no_pointer"].rate(),  # reported, not gated (evals/README.md)
         "offtopic": len(offtopic),
         "decline_rate": t["declined"].rate(),
         "near_miss_decline_rate": t["near_miss_declined"].rate(),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from evals.answer_quality import case_misses, key_found, split_metrics, split_tallies
-from evals.readability import listed_items, readability_problems
+from evals.readability import listed_items, points_back_to_nothing, readability_problems
 
 
 @pytest.mark.parametrize("text", ["We do not know yet.", "Start now.", "Nobody owns it.", "I know the data."])
@@ -70,18 +70,20 @@ def test_a_reference_opener_is_fine_when_its_list_follows() -> None:
     assert any(p.startswith("dangling opener") for p in readability_problems(f"This is why it matters, {LONG}."))
 
 
-def test_an_opening_that_points_back_to_nothing_is_unreadable() -> None:
+def test_an_opening_that_points_back_to_nothing_is_reported() -> None:
     dangling = f"Time saved only counts when it turns into that number, {LONG}. [1]"
-    assert "points back to nothing: 'into that number'" in readability_problems(dangling)
+    assert points_back_to_nothing(dangling) == "into that number"
     # the same pointer is fine once the opening sentence has named the thing
     named = f"Pick one business number; time saved only counts when it turns into that number, {LONG}. [1]"
-    assert readability_problems(named) == []
+    assert points_back_to_nothing(named) is None
     # "that" as a conjunction is no pointer, and a later sentence may point back in other words
     conjunction = f"The review shows that teams skip the owner, {LONG}. Those teams stall. [1]"
-    assert readability_problems(conjunction) == []
+    assert points_back_to_nothing(conjunction) is None
     # each part comes from its own passage: its opening sentence can't lean on the part before
     parts = f"Name an owner for the pilot, {LONG}. [1]\n\nNone of those controls can wait until launch day. [2]"
-    assert any(p.startswith("points back to nothing") for p in readability_problems(parts))
+    assert points_back_to_nothing(parts) == "those controls"
+    # reported apart from readability (not yet validated as a gate), so it does not make the answer unreadable
+    assert readability_problems(dangling) == []
 
 
 def test_earlier_checks_still_hold() -> None:
@@ -97,15 +99,19 @@ def test_listed_items_counts_lines_ordinals_and_series() -> None:
     assert listed_items("Owner, data, compliance and monitoring.") == 0  # prose commas are no list
 
 
-def _row(case: str, **checks: bool) -> dict[str, object]:
-    row: dict[str, object] = {"case": case, "problems": [] if checks.get("readable", True) else ["too short"]}
+def _row(case: str, pointer: str | None = None, **checks: bool) -> dict[str, object]:
+    row: dict[str, object] = {
+        "case": case,
+        "problems": [] if checks.get("readable", True) else ["too short"],
+        "points_back": pointer,
+    }
     return row | {k: checks.get(k, True) for k in ("answered", "key_idea", "right_area", "cited", "readable")}
 
 
 def test_tallies_rates_and_misses_agree() -> None:
     rows = [
         _row("q1"),
-        _row("q2", key_idea=False),
+        _row("q2", pointer="those moves", key_idea=False),
         _row("q3", answered=False, key_idea=False, right_area=False, readable=False),
     ]
     off = [
@@ -119,6 +125,7 @@ def test_tallies_rates_and_misses_agree() -> None:
     metrics = split_metrics(rows, off)
     assert metrics["key_idea_rate"] == 0.333 and metrics["answered_rate"] == 0.667
     assert metrics["decline_rate"] == 0.5 and metrics["near_miss_decline_rate"] == 1.0
+    assert metrics["no_pointer_rate"] == 0.5 and metrics["readable_rate"] == 1.0  # of answered; reported apart
     problems = {m["case"]: m["problem"] for m in case_misses(rows, off)}
     assert problems == {
         "q2": "missing: key_idea",
