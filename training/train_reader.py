@@ -222,7 +222,8 @@ def train(args: argparse.Namespace) -> None:
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
-            sched.step()
+            if sched.last_epoch + 1 < steps:  # never past the schedule's end, whatever an epoch's row count
+                sched.step()
             total += float(loss.detach())
         dev = accuracy(logits_of(model, tokenizer, dev_rows), dev_rows)
         score = dev["area"] + dev["status"] + 0.5 * dev["autonomy"]
