@@ -70,7 +70,9 @@ def _dangling_opener(sentences: list[str], plain: str) -> str | None:
 
 
 def points_back_to_nothing(text: str) -> str | None:
-    """Reported beside readability, not part of it (not yet validated: see evals/README.md). The first 'that X' / 'these X' / 'those X' in the opening sentence of the answer or of one of
+    """Reported beside readability, not part of it (not yet validated: see evals/README.md).
+
+    The first 'that X' / 'these X' / 'those X' in the opening sentence of the answer or of one of
     its parts (each from its own passage) whose X that sentence has not named before it. Later
     sentences are not checked: they may point back to what an earlier one says in other words."""
     for part in re.split(r"\n\s*\n", _MARK.sub("", text)):

@@ -72,4 +72,3 @@ def test_the_glossary_defines_the_jargon_teams_use(coach: Coach, question: str, 
     assert answer.in_scope and answer.citations[0].source == "glossary.md", answer.answer
     first = answer.answer.split(". ")[0].lower()
     assert subject in first and " is " in first, answer.answer
-
