@@ -99,15 +99,18 @@ def ask_in_session(url: str, session_id: str) -> httpx.Response:
 
 def test_healthz_answers_while_every_worker_waits_on_a_hanging_model(api_settings: Settings) -> None:
     with FakeOpenAI() as hanging:
-        hanging.default = Delay(120, then=Reply("late reply"))
-        settings = llm_settings(api_settings, hanging, llm_timeout=60.0, llm_turn_budget=60.0)
+        # the model hangs far longer than the wait below, so no turn times out and frees its thread while
+        # the others are still on their way to the model (before it, each turn reads and retrieves: on a
+        # loaded 2-core machine 45 of them in parallel take tens of seconds)
+        hanging.default = Delay(900, then=Reply("late reply"))
+        settings = llm_settings(api_settings, hanging, llm_timeout=600.0, llm_turn_budget=600.0)
         coach = build_coach(settings)
         coach.index.search(QUESTION, k=5)  # build the lexical index first: a cold index races under load
         app = create_app(settings, coach)
         with serve_in_thread(app) as url, ThreadPoolExecutor(WORKERS + 5) as pool:
             sessions = [httpx.post(f"{url}/v1/sessions").json()["session_id"] for _ in range(WORKERS + 5)]
             turns = [pool.submit(ask_in_session, url, sid) for sid in sessions]
-            wait_for(lambda: len(hanging.requests) >= WORKERS, 60)  # every worker thread waits on the model
+            wait_for(lambda: len(hanging.requests) >= WORKERS, 300)  # every worker thread waits on the model
             with pytest.raises(httpx.ReadTimeout):  # a sync route cannot get a thread
                 httpx.get(f"{url}/v1/sessions/{sessions[0]}", timeout=1)
             start = time.perf_counter()
