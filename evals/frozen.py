@@ -23,8 +23,13 @@ HEADS = ("area", "status", "autonomy")
 WRITEUP_MEASURES = ("gap_recall", "gap_precision", "ready", "no_false_critical", "agentic", "lead", "severity")
 
 
+_EDGES = " .,;:!?\"'()[]-\u2018\u2019\u201c\u201d"  # punctuation a quote may start or end on
+
+
 def _norm(text: str) -> str:
-    return " ".join(text.lower().replace("…", " ").split())
+    """Lower case, one space between words, no punctuation at either end (a quote cut at its full
+    stop still matches the snippet it was labelled with)."""
+    return " ".join(text.lower().replace("…", " ").split()).strip(_EDGES)
 
 
 def _lead_ok(quote: str, expected: list[str]) -> bool:
