@@ -162,11 +162,13 @@ def titles_beside_names(texts: Iterable[str]) -> frozenset[str]:
 
 
 def roles(titles: frozenset[str]) -> re.Pattern[str]:
-    """C-level titles, and '<title> of <what>' for the titles the same texts used beside a name."""
+    """C-level titles, and '<title> of <what>' for the titles the same texts used beside a name. A second
+    word of <what> counts only where punctuation closes the phrase: in "the head of claims signs it off"
+    the word after "claims" is the sentence's verb, not part of the role."""
     if not titles:
         return CLEVEL_RE
     heads = "|".join(sorted(map(re.escape, titles)))
-    return re.compile(rf"{_CLEVEL}|\b(?i:{heads}) of (?:the )?[a-z]+(?: [a-z]+)?")
+    return re.compile(rf"{_CLEVEL}|\b(?i:{heads}) of (?:the )?[a-z]+(?: [a-z]+(?=[,;.:)!?]|$))?")
 
 
 def _inside(run: str, found: dict[str, Named]) -> bool:

@@ -28,13 +28,20 @@ def quotes_from(judgement: Judgement, statements: Sequence[Statement]) -> list[s
     return list(dict.fromkeys(found))
 
 
-def enough_to_settle(judgement: Judgement, said: Sequence[Statement], policy: InterviewPolicy, tested: bool) -> bool:
+def enough_to_settle(
+    judgement: Judgement, said: Sequence[Statement], policy: InterviewPolicy, tested: bool, dim: Dimension
+) -> bool:
     """Whether an in-place reading rests on enough of `said` to stop asking: `ready_quotes` distinct
     clauses, or `ready_words` words of them. One short reassuring line ("the CIO sponsors it", "we
     track it on a dashboard") is what the area's next question tests; once `tested` by a second
     question of the area without turning into a gap, it stands (one more answer at most). A picked
-    in-place option is the team's own statement of the status, not a reading of words: it stands."""
+    in-place option is the team's own statement of the status, not a reading of words: it stands. So
+    does an in-place clause answering a question whose in-place answer covers the area
+    (`Question.in_place_settles` in the rubric): there, short is not vague."""
     if any(s.status == "ready" for s in said):
+        return True
+    covering = {q.id for q in dim.questions if q.in_place_settles}
+    if quotes_from(judgement, [s for s in said if s.question_id in covering]):
         return True
     quotes = quotes_from(judgement, said)
     if len(quotes) >= policy.ready_quotes or sum(len(q.split()) for q in quotes) >= policy.ready_words:
@@ -59,6 +66,7 @@ class Settling:
 
     def __init__(self, rubric: Rubric, engine: Engine) -> None:
         self.engine = engine
+        self.rubric = rubric
         self.policy = rubric.interview
         self.evidence_min = rubric.reading.evidence_min
 
@@ -75,7 +83,8 @@ class Settling:
         confirming = floor is not None
         if floor is None:
             floor = self.policy.settle_ready if judgement.status == "ready" else self.policy.settle_gap
-        if judgement.status == "ready" and not enough_to_settle(judgement, said, self.policy, tested=not confirming):
+        dim = self.rubric.dimension(judgement.dimension)
+        if judgement.status == "ready" and not enough_to_settle(judgement, said, self.policy, not confirming, dim):
             return False
         return judgement.status != "unknown" and judgement.confidence >= floor and bool(judgement.evidence)
 

@@ -56,6 +56,11 @@ class Question(BaseModel):
     covered_by: list[str] = Field(
         default_factory=list, description="opening questions that already ask this: not asked again once answered"
     )
+    in_place_settles: bool = Field(
+        default=False,
+        description="an in-place answer to this question covers the whole area (its later questions ask how to get "
+        "there, or harden what exists): one confident in-place line settles the area, however short",
+    )
 
 
 class Signals(BaseModel):

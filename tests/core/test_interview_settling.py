@@ -3,7 +3,8 @@ judged on its own answers before what was said elsewhere (issue 11, interview-si
 
 from __future__ import annotations
 
-from bot.models import Turn
+from bot.interview_judge import Settling
+from bot.models import Statement, Turn
 from bot.service import Coach
 from tests.core.test_interview_flow import _state, _to_areas
 
@@ -118,3 +119,30 @@ def test_a_confirmation_answered_in_agreement_settles_the_area(coach: Coach) -> 
     turn = coach.send_message(turn.session_id, "It goes through the vendor's standard API.")
     assert turn.topic == "mlops_observability"  # their own words agreed: no more integration questions
     assert _status(coach, turn.session_id, "legacy_integration") == "ready"
+
+
+def test_a_short_in_place_answer_to_a_question_that_covers_its_area_settles_it(coach: Coach) -> None:
+    turn = _to(coach, "legacy_integration")
+    assert coach.rubric.dimension("legacy_integration").questions[0].in_place_settles
+    turn = coach.send_message(turn.session_id, "Already connected to the ERP through its standard API.")
+    assert turn.topic == "mlops_observability"  # nine words, but they say the interfaces exist: nothing left to plan
+    assert _asked(coach, turn.session_id, "legacy_integration") == ["int_systems"]
+    assert _status(coach, turn.session_id, "legacy_integration") == "ready"
+
+
+def test_which_questions_cover_their_area_is_the_rubrics_data(coach: Coach) -> None:
+    said = [
+        Statement(
+            text="Already connected to the ERP through its standard API.",
+            topic="legacy_integration",
+            question_id="int_systems",
+        )
+    ]
+    flagged = coach.rubric
+    unflagged = flagged.model_copy(deep=True)
+    unflagged.dimension("legacy_integration").questions[0].in_place_settles = False
+    for rubric, settles in ((flagged, True), (unflagged, False)):
+        settling = Settling(rubric, coach.engine)
+        judged = settling.area(rubric.dimension("legacy_integration"), said)
+        assert judged.status == "ready"
+        assert settling.settled(judged, said) is settles  # unflagged, the short line is tested by a next question

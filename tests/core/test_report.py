@@ -182,6 +182,14 @@ def test_roles_are_learned_from_names_beside_them_not_from_a_title_list() -> Non
     assert {n.kind for n in named_things(["We told our team about it, Maria said."])} <= {"name", "system"}
 
 
+def test_a_taught_role_standing_alone_stops_before_the_sentences_verb() -> None:
+    said = ["Maria, our head of claims, owns it.", "The head of underwriting signs it off."]
+    roles = [n.text for n in named_things(said) if n.kind == "role"]
+    assert roles == ["head of underwriting"]  # not "head of underwriting signs"
+    closed = [n.text for n in named_things([said[0], "Ask the head of customer service."]) if n.kind == "role"]
+    assert closed == ["head of customer service"]  # punctuation closes a two-word function
+
+
 def test_past_tense_alone_is_not_a_surfacing() -> None:
     tense = shipped_tense()  # the trained head decides, not a phrase list
     built = "The model was built on hand-picked examples rather than our real production data."
