@@ -193,6 +193,7 @@ def test_scrub_masks_secrets_before_personal_data() -> None:
         "(1)(2) " * 14000,
         "Mr " * 33000,
         "1-" * 50000,
+        "Ab Cd (Ef " * 10000,
     ],
 )
 def test_hostile_input_is_linear(text: str) -> None:
