@@ -6,6 +6,7 @@ before it replaces anything, so dates, money, versions and role words survive in
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -25,7 +26,7 @@ EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0
 IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
 SSN_RE = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])")
 UK_NI_RE = re.compile(r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
-CARD_RE = re.compile(r"(?<![\d.,-])\d(?:[ -]?\d){12,18}(?![\d.,]\d|-\d)")
+CARD_RE = re.compile(r"(?<![\w.,-])\d(?:[ -]?\d){12,18}(?!\w|[.,]\d|-\w)")
 # Digit groups are possessive and need a separator between them, so a long run of
 # digits has exactly one parse: no catastrophic backtracking on hostile input.
 _GROUP = r"(?:\(\d++\)|\d++)"
@@ -86,11 +87,22 @@ def _phone(match: re.Match[str]) -> bool:
 _UP, _LO = "A-Z\u00c0-\u00d6\u00d8-\u00de", "a-z\u00df-\u00f6\u00f8-\u00ff"
 _TOKEN = rf"(?:[{_UP}]'[{_UP}][{_LO}]+|[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?(?:-[{_UP}][{_LO}]+)?)"
 _NAME = rf"(?P<name>{_TOKEN}(?: {_TOKEN}){{0,2}})"
-_ROLE_WORDS = (
-    r"VP|SVP|EVP|Vice President|Head|Director|Manager|Lead|Chief|Officer|Owner|Sponsor"
-    r"|Engineer|Analyst|Architect|Scientist|Counsel|President|Partner|Founder|Champion"
+# A role in brackets beside a name is read from its shape, not from a list of title words: a
+# title-case phrase of plain words and acronyms ("Head of Claims", "VP Retail Operations",
+# "Finance Data", "Director"), after at most one lower-case word ("our", "acting", "co-") and
+# before a clause that a separator or a preposition opens ("Head of Data, since May"). A bracket that
+# opens with a preposition places the thing before it ("Claims Hub (on AWS)"), so it names no role.
+# A month or weekday in brackets dates the thing before it ("Status (Nov)"): the calendar says which.
+_WORD = rf"(?:[{_UP}][{_LO}]+\.?|[A-Z]{{2,5}}|[A-Z]&[A-Z])"
+_TITLE_WORD = rf"{_WORD}(?:[-/]{_WORD})?"
+_TITLE = rf"{_TITLE_WORD}(?: (?:(?:of|for|and|&|the) )?{_TITLE_WORD}){{0,5}}"
+# Prepositions and the calendar are closed classes of grammar, not vocabulary to grow.
+_PREP = r"(?:for|at|in|on|of|with|since|until|via|from|to|by|per|as|under|over)\b"
+_TAIL = rf"(?:(?:[,;:/]| [-\u2013\u2014]| {_PREP})[^()\n]{{0,40}})?"
+_CALENDAR = "|".join(
+    sorted({w for w in (*calendar.month_name, *calendar.month_abbr, *calendar.day_name, *calendar.day_abbr) if w})
 )
-_ROLE = rf"(?:C[A-Z]{{1,3}}O|[A-Z]{{2,5}}|[^()\n]{{0,40}}\b(?:{_ROLE_WORDS})\b[^()\n]{{0,40}})"
+_ROLE = rf"(?:(?!{_PREP})[{_LO}]+[ -])?(?!(?:{_CALENDAR})\b){_TITLE}{_TAIL}"
 
 STOPWORDS = frozenset(
     """

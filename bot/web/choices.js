@@ -1,6 +1,6 @@
 // Readiness Coach web page: quick replies. Each question can come with answer options; a click
 // sends the option's text, plus whatever is typed in the box as evidence ("option: details").
-// Loaded after app.js; uses its helpers ($, send). app.js calls showChoices(turn.choices).
+// Loaded after the page's own scripts; uses their $ and send (page.js and chat.js, or respond.js).
 "use strict";
 
 function choicesBox() {

@@ -1,5 +1,5 @@
 // Readiness Coach web page: drop a document (PDF, Word, PowerPoint, HTML, Markdown) to be assessed.
-// Loaded after app.js; uses its helpers ($, state, failure, showError, renderReport, setStatus).
+// Loaded after the chat modules; uses their helpers ($, state, failure, showError, renderReport, setStatus).
 "use strict";
 
 const FILE_TYPES = ".pdf,.docx,.pptx,.html,.htm,.md,.markdown,.txt";
@@ -39,7 +39,7 @@ function showFileReport(report, name) {
   $("report").hidden = false;
   renderReport(report);
   $("report-title").textContent = `Gap list: ${report.pilot_name || name}`;
-  announceReport(report); // app.js
+  announceReport(report); // report.js
 }
 
 function downloadFileReport() {

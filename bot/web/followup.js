@@ -1,5 +1,5 @@
 // Readiness Coach web page: from a stored report to weekly check-ins (POST /v1/pilots).
-// Loaded after app.js; listens for its "coach:report" event and uses its helpers ($, el, api, ApiError).
+// Loaded after the chat modules; listens for report.js's "coach:report" event and uses $, el, api, ApiError.
 "use strict";
 
 function showFollowup(report) {

@@ -1,5 +1,5 @@
 // Readiness Coach web page: earlier interviews (reopen one), the confirmation before a new one,
-// and the header's menu on a phone. Loaded after app.js; uses its helpers ($, el, api, state, begin).
+// and the header's menu on a phone. Loaded after the chat modules; uses $, el, api, state and begin (app.js).
 "use strict";
 
 const VERDICT_WORDS = { not_ready: "Not ready", ready_with_conditions: "Ready with conditions", ready: "Ready" };

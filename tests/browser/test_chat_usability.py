@@ -8,34 +8,17 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
-from tests.api.script import MAX_TURNS, answer
+from tests.api.script import answer
 from tests.browser.layout import PHONE, contrast, in_viewport, page_at, pane_gap
+from tests.browser.turns import FINISHED, finish_interview, say
 
 pytestmark = pytest.mark.browser
-FINISHED = ".bubble.coach:not(.streaming)"
 BOTH = pytest.mark.parametrize("viewport", ["desktop", "phone"])
-
-
-def say(page: Any, text: str) -> None:
-    """Type an answer, press Enter, and wait until the turn (and any report) has rendered."""
-    before = page.locator(FINISHED).count()
-    page.fill("#input", text)
-    page.press("#input", "Enter")
-    page.locator(FINISHED).nth(before).wait_for()
-    page.wait_for_function("() => !document.getElementById('send').disabled")
 
 
 def settled(page: Any) -> None:
     """Wait for layout to stop moving (fonts, the chart)."""
     page.wait_for_timeout(150)
-
-
-def finish(page: Any, start: int = 0) -> None:
-    for n in range(start, MAX_TURNS):
-        say(page, answer(n))
-        if page.locator("#report").is_visible():
-            return
-    raise AssertionError("the gap list never appeared")
 
 
 @BOTH
@@ -50,7 +33,7 @@ def test_the_re_asked_question_and_the_answer_box_stay_in_view(browser: Any, bas
         assert "Back to the interview:" in page.locator(FINISHED).last.inner_text()
         assert pane_gap(page) <= 1, "the re-asked question is below the visible pane"
         assert in_viewport(page, "#input") and in_viewport(page, "#send")
-        finish(page, start=3)
+        finish_interview(page, start=3)
         settled(page)
         assert pane_gap(page) <= 1, "the done render did not scroll"
         assert page.console_errors == []
@@ -63,7 +46,7 @@ def test_the_report_takes_focus_announces_the_verdict_and_reads_well(
     with page_at(browser, viewport) as page:
         page.goto(base_url)
         page.locator(FINISHED).first.wait_for()
-        finish(page)
+        finish_interview(page)
         page.wait_for_function("() => document.activeElement && document.activeElement.id === 'report-title'")
         assert in_viewport(page, "#report-title")
         live = page.locator("#report-announce")
@@ -80,7 +63,7 @@ def test_from_the_report_to_weekly_check_ins(browser: Any, base_url: str, viewpo
     with page_at(browser, viewport) as page:
         page.goto(base_url)
         page.locator(FINISHED).first.wait_for()
-        finish(page)
+        finish_interview(page)
         report = page.evaluate("state.report")
         assessment = report["assessment_id"]
         assert isinstance(assessment, str) and len(assessment) == 32  # a public id, never an integer key
@@ -112,7 +95,7 @@ def test_a_new_interview_asks_first_and_earlier_ones_can_be_reopened(
     with page_at(browser, viewport) as page:
         page.goto(base_url)
         page.locator(FINISHED).first.wait_for()
-        finish(page)
+        finish_interview(page)
         finished = page.evaluate("state.sessionId")
         bubbles = page.locator(".bubble").count()
         page.evaluate("() => { const b = document.getElementById('menu-toggle'); if (b.offsetParent) b.click(); }")

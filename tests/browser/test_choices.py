@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.api.script import answer
-from tests.browser.test_web_chat import FINISHED, say
+from tests.browser.turns import FINISHED, say
 
 pytestmark = pytest.mark.browser
 INTRO = 4  # answers before the first area

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_web_chat import FINISHED, finish_interview
+from tests.browser.turns import FINISHED, finish_interview
 
 pytestmark = pytest.mark.browser
 IDS = re.compile(

@@ -12,29 +12,11 @@ from pydantic import SecretStr
 from bot.config import Settings
 from bot.factory import create_app
 from bot.service import Coach
-from tests.api.script import MAX_TURNS, answer
+from tests.api.script import answer
 from tests.api.server import serve_in_thread
+from tests.browser.turns import FINISHED, finish_interview, say
 
 pytestmark = pytest.mark.browser
-FINISHED = ".bubble.coach:not(.streaming)"
-
-
-def say(page: Any, text: str) -> None:
-    """Type an answer, press Enter, and wait for the coach's finished reply."""
-    before = page.locator(FINISHED).count()
-    page.fill("#input", text)
-    page.press("#input", "Enter")
-    page.locator(FINISHED).nth(before).wait_for()
-    page.wait_for_function("() => !document.getElementById('send').disabled")
-
-
-def finish_interview(page: Any) -> None:
-    """Answer from the script until the gap list shows."""
-    for n in range(MAX_TURNS):
-        say(page, answer(n))
-        if page.locator("#report").is_visible():
-            return
-    raise AssertionError("the gap list never appeared")
 
 
 def transcript(page: Any) -> list[str]:
@@ -46,7 +28,8 @@ def test_interview_in_the_page(page: Any, base_url: str, tmp_path: Path) -> None
     page.goto(base_url)
     page.locator(FINISHED).first.wait_for()
     assert "what do you call the pilot" in page.locator(FINISHED).first.inner_text()
-    assert page.evaluate("document.activeElement.id") == "input"
+    # The first reply shows before the page has loaded the progress and focused the box: wait for it.
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'input'")
     say(page, "Support triage")  # the name titles the report
     assert "tell me about the pilot" in page.locator(FINISHED).last.inner_text()
     finish_interview(page)

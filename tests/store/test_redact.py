@@ -45,6 +45,14 @@ MASKED = [
     ("Budget: Mark Li (Head of Data)", "Budget: [NAME] (Head of Data)", {"NAME": 1}),
     ("Yesterday Bob Lee (VP Sales) said no", "Yesterday [NAME] (VP Sales) said no", {"NAME": 1}),
     ("Sign-off from Ana Ruiz, our CFO", "Sign-off from [NAME], our CFO", {"NAME": 1}),
+    # a role in brackets is read from its shape: a title-case phrase, not a listed title word
+    ("Tariq Aziz (Pricing Analytics) owns it", "[NAME] (Pricing Analytics) owns it", {"NAME": 1}),
+    ("Nadia (Dir. Operations) agreed", "[NAME] (Dir. Operations) agreed", {"NAME": 1}),
+    ("Ben Ode (interim Treasurer) signs", "[NAME] (interim Treasurer) signs", {"NAME": 1}),
+    ("Yara Li (our Head of Risk, since June)", "[NAME] (our Head of Risk, since June)", {"NAME": 1}),
+    ("Kai Berg (Co-Founder/Chair) asked", "[NAME] (Co-Founder/Chair) asked", {"NAME": 1}),
+    ("Olu (Steward for claims data)", "[NAME] (Steward for claims data)", {"NAME": 1}),
+    ("Eamon (SRE) is on call", "[NAME] (SRE) is on call", {"NAME": 1}),
     ("Thanks, Jane", "Thanks, [NAME]", {"NAME": 1}),
     ("Ingrid Larsen, she owns the P&L", "[NAME], she owns the P&L", {"NAME": 1}),
     ("my number is 07700 900456", "my number is [PHONE]", {"PHONE": 1}),
@@ -86,6 +94,15 @@ UNCHANGED = [
     "Error code 0x80070005 in build 20240115.3",
     "SKU AB-1234-CD costs 19.99",
     "Latency p95 was 1200 ms over 15000 requests",
+    # brackets that place or date a thing, or rename a product, name no role
+    "Intake Portal (on Azure) and Triage Hub (since Oct)",
+    "Rollout Plan (Mon) and Budget Review (September)",
+    "Vendor Brightline (formerly K9X3) supplies it",
+    "Claims Desk (budget holder) pays",
+    # ids: a digit run inside a uuid or hash is not a card number, even when it passes Luhn
+    "request 80515908-3116-4877-a6c6-aa5f447edff1 failed",
+    "respondent 92f5896321414514a6c77c7a97e259e7 invited",
+    "commit 3c4111111111111111a9e in main",
 ]
 
 
@@ -176,6 +193,7 @@ def test_scrub_masks_secrets_before_personal_data() -> None:
         "(1)(2) " * 14000,
         "Mr " * 33000,
         "1-" * 50000,
+        "Ab Cd (Ef " * 10000,
     ],
 )
 def test_hostile_input_is_linear(text: str) -> None:
