@@ -191,6 +191,9 @@ def check_repaired(rig: Rig, case: Case) -> None:
     assert [m.text for m in whole_turns(store, case.part)] == [SAID_BY_SAM], case  # stored once, never twice
     assert store.get_session(case.part).version == 1, case
     whole_turns(store, case.lead)
+    version = store.get_session(case.lead).version  # nothing is left to repair: reading writes nothing
+    assert rig.client.get(f"/v1/sessions/{case.lead}/report", headers=LEAD).status_code == 200
+    assert store.get_session(case.lead).version == version and _reports(store, case) == 1, case
 
 
 @pytest.fixture
