@@ -147,16 +147,18 @@ def kill_at_points(servers: Servers, store: Store, cases: list[Case]) -> None:
     with held(store.engine, cases):
         pid, url = servers.start()
         flights = [threading.Thread(target=c.send, args=(url,)) for c in cases]
-        for flight in flights:
-            flight.start()
-        deadline = time.monotonic() + 120
-        while not all(_at_point(store, c) for c in cases):
-            assert time.monotonic() < deadline, [c.point for c in cases if not _at_point(store, c)]
-            time.sleep(0.05)
-        time.sleep(0.2)  # each server thread is in its held write by now, or on its way: before it either way
-        servers.kill(pid)
-        for flight in flights:
-            flight.join(timeout=30)
+        try:
+            for flight in flights:
+                flight.start()
+            deadline = time.monotonic() + 120
+            while not all(_at_point(store, c) for c in cases):
+                assert time.monotonic() < deadline, [c.point for c in cases if not _at_point(store, c)]
+                time.sleep(0.05)
+            time.sleep(0.2)  # each server thread is in its held write by now, or on its way: before it either way
+        finally:  # killed before the triggers go, even when the test failed: a held SQLite write blocks the drop
+            servers.kill(pid)
+            for flight in [f for f in flights if f.ident is not None]:  # those started
+                flight.join(timeout=30)
     assert [c.point for c in cases if not c.unacknowledged] == []  # no answer was acknowledged
 
 
