@@ -61,8 +61,8 @@ def _answer(rig: Rig, token: str) -> list[str]:
 
 def test_a_respondents_planted_items_are_stored_sent_and_reported_redacted(
     rig: Rig,
-    llm: FakeOpenAI,
-    caplog: pytest.LogCaptureFixture,  # noqa: F811
+    llm: FakeOpenAI,  # noqa: F811  (the fixture, imported)
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)  # every log line of the run, debug included
     lead = lead_session(rig.client)
