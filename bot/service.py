@@ -88,7 +88,8 @@ class Coach(CoachRecords):
         cache = CitationCache.for_settings(settings, self.rubric)
         self.reports = Reports(self.rubric, engine, index, store, prompt_version, reader_version, cache)
         self.turn_attempts = TURN_ATTEMPTS
-        self.turn_hooks: list[TurnHook] = []  # run after each stored turn (several respondents: bot/respondents)
+        # run after each stored turn, a replayed one and before a report (several respondents: bot/respondents)
+        self.turn_hooks: list[TurnHook] = []
 
     # -- sessions ------------------------------------------------------------
     def start_session(
@@ -146,6 +147,7 @@ class Coach(CoachRecords):
         for attempt in range(self.turn_attempts):
             rec = self.store.get_session(session_id, owner=owner)
             if key and (kept := self.store.find_turn(session_id, key)) is not None:
+                self._after(session_id, rec.state)  # the first try may have died before its hooks ran
                 return self._replayed(kept, text)
             work = self._work(session_id, rec.state, text, author, key, on_token if not attempt else None)
             try:
@@ -154,10 +156,16 @@ class Coach(CoachRecords):
                 if attempt == self.turn_attempts - 1:
                     raise
                 continue
-            for hook in self.turn_hooks:
-                hook(session_id, work.state)
+            self._after(session_id, work.state)
             return turn
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _after(self, session_id: str, state: dict[str, Any] | InterviewState) -> None:
+        """Run the turn hooks on the session's state as stored (they are idempotent: running them again
+        after a replayed turn or before a report completes what a crash cut short)."""
+        stored = state if isinstance(state, InterviewState) else InterviewState.model_validate(state)
+        for hook in self.turn_hooks:
+            hook(session_id, stored)
 
     def _work(
         self,
@@ -275,6 +283,9 @@ class Coach(CoachRecords):
         an unfinished one's is kept until the session moves on.
         """
         rec = self.store.get_session(session_id, owner=owner)
+        if self.turn_hooks:  # what a crash left undone after a turn (a respondent's share) is done first
+            self._after(session_id, rec.state)
+            rec = self.store.get_session(session_id, owner=owner)
         state = InterviewState.model_validate(rec.state)
         if state.done:
             return self.reports.stored(session_id, state)

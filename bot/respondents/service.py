@@ -163,14 +163,15 @@ class Respondents(StoreBase):
     # --- after every stored turn -------------------------------------------------------
 
     def after_turn(self, session_id: str, state: InterviewState) -> None:
-        """The coach's turn hook: a respondent's turn updates their status and the lead's interview."""
-        if state.part is None or state.part.reports:
-            return  # not a respondent's interview: nothing to share
-        with self._tx() as db:
-            row = db.scalars(select(RespondentRow).filter_by(part_session_id=session_id)).first()
-            if row is None:
-                return
-            row.status, row.answered_at, lead_id = ("done" if state.done else "answering"), utcnow(), row.session_id
+        """The coach's hook after every stored turn (again after a replayed one, and before a report): a
+        respondent's turn updates their status and the lead's interview; a lead's interview catches up
+        on what a crash between a respondent's turn and its share left undone."""
+        if state.part is not None and not state.part.reports:
+            lead_id = self._answered(session_id, state)
+        else:  # a lead's (or a lone) interview: anything to share only if people were named in it
+            lead_id = session_id if self._rows(session_id) else None
+        if lead_id is None:
+            return
         try:
             with _lead_lock(lead_id):
                 finished = self._share(lead_id)
@@ -231,30 +232,54 @@ class Respondents(StoreBase):
             raise NotFound(BAD_LINK)  # an expired link says what a wrong one says: nothing to probe
         return row
 
-    def _answers(self, row: RespondentRow) -> list[Statement]:
+    def _answered(self, session_id: str, state: InterviewState) -> str | None:
+        """A respondent's turn: their status now; the lead's interview id (None: nobody's respondent)."""
+        with self._tx() as db:
+            row = db.scalars(select(RespondentRow).filter_by(part_session_id=session_id)).first()
+            if row is None:
+                return None
+            row.status, row.answered_at = ("done" if state.done else "answering"), utcnow()
+            return row.session_id
+
+    def _parts(self, rows: list[RespondentRow]) -> dict[int, InterviewState]:
+        """Each respondent's own interview as stored (what they said, and whether they are done), by row."""
+        out = {r.id: InterviewState.model_validate(self.coach.store.get_session(r.part_session_id).state) for r in rows}
+        if behind := [r.id for r in rows if out[r.id].done and r.status != "done"]:
+            with self._tx() as db:  # a crash after their last turn, before its status: the turn is what counts
+                for row in db.scalars(select(RespondentRow).where(RespondentRow.id.in_(behind))):
+                    row.status = "done"
+        return out
+
+    @staticmethod
+    def _answers(row: RespondentRow, part: InterviewState) -> list[Statement]:
         """A respondent's answers about their areas, attributed to them."""
-        state = InterviewState.model_validate(self.coach.store.get_session(row.part_session_id).state)
         who = label(row.name, row.role)
-        return [s.model_copy(update={"author": who}) for s in state.statements if s.topic in row.areas]
+        return [s.model_copy(update={"author": who}) for s in part.statements if s.topic in row.areas]
 
     def _share(self, lead_id: str) -> Finished | None:
-        """Copy every respondent's answers into the lead's interview; make the report when the last is in."""
+        """Copy every respondent's answers into the lead's interview; make the report when the last is in.
+
+        Run again after a crash (on a replayed turn, the lead's next turn or report), it completes what the
+        crash cut short: statuses from the respondents' own interviews, the share, and the report when
+        everyone is done and the lead's part too (held for them, or with no report made yet)."""
         for _ in range(SHARE_ATTEMPTS):
             rows = self._rows(lead_id)
-            shared = [s for r in rows for s in self._answers(r)]
+            parts = self._parts(rows)
+            shared = [s for r in rows for s in self._answers(r, parts[r.id])]
             lead = self.coach.store.get_session(lead_id)
             state = InterviewState.model_validate(lead.state)
             part = state.part or Part(areas=[d.id for d in self.rubric.dimensions])
-            waiting, was_holding = any(r.status != "done" for r in rows), bool(part.hold)
+            waiting, was_holding = any(not p.done for p in parts.values()), bool(part.hold)
             assigned = {a for r in rows for a in r.areas}
             own = [a for a in part.areas if a not in assigned]
             state.part = part.model_copy(update={"areas": own, "hold": LEAD_HOLD if waiting else ""})
             state.shared = shared
-            try:
-                self.coach.store.save_state(lead_id, state.model_dump(mode="json"), expected_version=lead.version)
-            except Conflict:
-                continue  # the lead answered meanwhile: share again on the newer state
-            if waiting or not was_holding or not state.done:
+            if (saved := state.model_dump(mode="json")) != lead.state:  # unchanged: nothing to write
+                try:
+                    self.coach.store.save_state(lead_id, saved, expected_version=lead.version)
+                except Conflict:
+                    continue  # the lead answered meanwhile: share again on the newer state
+            if waiting or not state.done or not (was_holding or self.coach.store.latest_assessment(lead_id) is None):
                 return None  # the lead's own last answer makes the report when they finish after everyone
             turn = self.coach.send_message(lead_id, "report")
             return Finished(lead_id, lead.external_key, lead.owner, turn)

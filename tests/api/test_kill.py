@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.interview import InterviewState
-from bot.store import Store, new_id, open_store
+from bot.store import MessageRecord, Store, new_id, open_store
 from tests.api.script import answer
 from tests.api.server import free_port
 from tests.api.test_serve_cmd import coach_env
@@ -140,6 +140,11 @@ class Servers:
                 time.sleep(0.02)
         raise AssertionError(f"the server on port {port} did not start")
 
+    def kill(self, pid: int) -> None:
+        """SIGKILL one server; a dead one is never signalled again (its pid may be reused)."""
+        os.kill(pid, signal.SIGKILL)
+        self.pids.remove(pid)
+
     def close(self) -> None:
         """Stop forking, and kill any server not killed yet (a test that failed mid-life)."""
         for pid in self.pids:
@@ -193,15 +198,21 @@ def run_lanes(servers: Servers, clients: list[Client], seed: str) -> None:
         raise errors[0]
 
 
+def whole_turns(store: Store, session_id: str) -> list[MessageRecord]:
+    """A session's stored messages from the team, after checking its transcript holds only whole turns."""
+    messages = store.list_messages(session_id)
+    roles = [m.role for m in messages]
+    users = [m for m in messages if m.role == "user"]
+    assert roles == ["coach"] + ["user", "coach"] * len(users), f"half-applied turn in {session_id}: {roles}"
+    return users
+
+
 def check_database(store: Store, clients: list[Client]) -> dict[str, int]:
     """Every turn whole, re-sent answers on their question, finished interviews assessed."""
     sessions = store.list_sessions(limit=100_000)
     counts = {"sessions": len(sessions), "turns": 0, "done": 0}
     for rec in sessions:
-        messages = store.list_messages(rec.id)
-        roles = [m.role for m in messages]
-        users = [m for m in messages if m.role == "user"]
-        assert roles == ["coach"] + ["user", "coach"] * len(users), f"half-applied turn in {rec.id}: {roles}"
+        users = whole_turns(store, rec.id)
         state = InterviewState.model_validate(rec.state)
         assert [TAG.findall(s.text) for s in state.statements] == [TAG.findall(m.redacted_text) for m in users]
         assert rec.version == len(users)  # one state change per stored turn, no more
