@@ -6,7 +6,8 @@ The documents (ten one-chunk sections each) are built first and held, as `coach 
 read. A chunk's vector is the normalised sum of its sentences' real MiniLM vectors (a pool of 1,000
 sentences embedded once), so 100k chunks sync in minutes rather than hours; the real embedding's
 memory is `bench_embed_memory.py`'s. Each `--groups` value runs in its own subprocess, so each peak
-is its own: `whole` writes the sync as one group, as before groups existed.
+is its own: `whole` writes the sync as one group, as before groups existed; `default` calls `sync`
+as `coach index` does (also on a tree from before groups, to compare).
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from benchmarks.synthetic_corpus import documents, synthetic  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.embeddings import get_embedder  # noqa: E402
 from bot.index import open_index  # noqa: E402
-from bot.index_writes import GROUP_CHUNKS  # noqa: E402
 
 _SENTENCE_END = re.compile(r"(?<=\.) ")
 
@@ -64,7 +64,7 @@ def _reset_peak() -> None:
 
 
 def run_one(size: int, group_chunks: int) -> dict[str, Any]:
-    """Sync `size` chunks in groups of `group_chunks` in this process; the figures as a dict."""
+    """Sync `size` chunks in groups of `group_chunks` (0: as `sync` does by default); the figures as a dict."""
     _, pool = synthetic(size, 1000)
     embedder = PoolEmbedder(pool, get_embedder().embed(pool))
     docs = list(documents(size, pool))
@@ -74,7 +74,7 @@ def run_one(size: int, group_chunks: int) -> dict[str, Any]:
         row["rss_before_sync_mb"] = _status_mb("VmRSS")
         _reset_peak()
         start, cpu = time.perf_counter(), time.process_time()
-        summary = index.sync(docs, group_chunks=group_chunks)
+        summary = index.sync(docs, **({"group_chunks": group_chunks} if group_chunks else {}))
         row["sync_seconds"] = round(time.perf_counter() - start, 2)
         row["sync_cpu_seconds"] = round(time.process_time() - cpu, 2)
         row["sync_peak_rss_mb"], row["rss_after_sync_mb"] = _status_mb("VmHWM"), _status_mb("VmRSS")
@@ -88,7 +88,7 @@ def main() -> None:
     """Run each grouping in a fresh subprocess; print one JSON object with --json, else one row each."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--size", type=int, default=20_000, help="chunks (ten per document)")
-    parser.add_argument("--groups", default=f"whole,{GROUP_CHUNKS}", help="group sizes in chunks; whole = one")
+    parser.add_argument("--groups", default="whole,default", help="group sizes in chunks, whole (one) or default")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--one", type=int, nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -97,7 +97,7 @@ def main() -> None:
         return
     rows = []
     for group in args.groups.split(","):
-        chunks = 10**9 if group == "whole" else int(group)
+        chunks = {"whole": 10**9, "default": 0}.get(group, 0) if not group.isdigit() else int(group)
         cmd = [sys.executable, __file__, "--one", str(args.size), str(chunks)]
         out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
         rows.append(json.loads(out.strip().splitlines()[-1]))

@@ -104,9 +104,9 @@ class PlaybookIndex(IndexWrites):
             self._client.heartbeat()
 
     def count(self) -> int:
-        """Number of chunks in the index."""
+        """Number of chunks in the index (read from the lexical store's file, without loading BM25)."""
         self._recheck()
-        return self.store.count()
+        return self.store.stored_count()
 
     def known_hashes(self) -> dict[str, str]:
         """source -> content hash of every document the index holds."""
