@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -32,73 +33,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.chunking import Chunk, chunk_id  # noqa: E402
+from benchmarks.synthetic_corpus import Nearest, Synthetic, composed_vectors, corpus, synthetic  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.embeddings import get_embedder, get_query_vectors  # noqa: E402
 from bot.index import PlaybookIndex, open_index  # noqa: E402
-from bot.knowledge import DIMENSION_IDS, Document, FrontMatter  # noqa: E402
-
-SUBJECTS = "the pilot team|our sponsor|the data platform|compliance|the model|support staff|the \
-vendor|finance|the on-call engineer|the business owner|security|the product manager".split("|")
-VERBS = "reviews|blocks|funds|monitors|ignores|owns|delays|migrates|audits|retrains|escalates|\
-approves|integrates|measures".split("|")
-OBJECTS = "the production pipeline|the ERP connector|drift alerts|the rollback plan|the audit \
-trail|recurring costs|user training|the schema mapping|the evaluation harness|latency budgets|\
-refund approvals|the core banking feed|the data contract|hallucination reports".split("|")
-PLACES = "before launch|every week|after the demo|in month nine|during the rollout|at the \
-review|in the notebook|across regions|for the EHR|in the warehouse".split("|")
-
-
-def _rare_words(rng: random.Random, n: int = 5000) -> list[str]:
-    syllables = ["ka", "lo", "mi", "ren", "tor", "vis", "pla", "dun", "sek", "ori", "bex", "qua"]
-    return ["".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(n)]
-
-
-def _sentence(rng: random.Random, rare: list[str]) -> str:
-    words = [rare[min(int(rng.paretovariate(1.2)) - 1, len(rare) - 1)] for _ in range(3)]
-    parts = [rng.choice(SUBJECTS), rng.choice(VERBS), rng.choice(OBJECTS), rng.choice(PLACES)]
-    return f"{' '.join(parts)} with {' '.join(words)}.".capitalize()
-
-
-def make_corpus(size: int, pool: list[str], seed: int = 7) -> tuple[list[Chunk], list[list[int]]]:
-    """Chunks of three pool sentences each (~250 chars), ten per document, with their pool indices."""
-    rng = random.Random(seed + size)
-    chunks, members = [], []
-    for n in range(size):
-        picks = rng.sample(range(len(pool)), 3)
-        text = " ".join(pool[i] for i in picks)
-        source, section = f"doc{n // 10:05d}.md", f"section-{n % 10}"
-        chunks.append(
-            Chunk(
-                id=chunk_id(source, section, n, text),
-                text=text,
-                embed_text=f"Synthetic {n // 10} > Section {n % 10}\n\n{text}",
-                source=source,
-                section=section,
-                section_title=f"Section {n % 10}",
-                title=f"Synthetic {n // 10}",
-                dimension=DIMENSION_IDS[(n // 10) % len(DIMENSION_IDS)],
-                doc_sha256="bench",
-                ordinal=n % 10,
-            )
-        )
-        members.append(picks)
-    return chunks, members
-
-
-def composed_vectors(members: list[list[int]], pool_vectors: np.ndarray, seed: int, step: int = 8192) -> np.ndarray:
-    """Chunk vector = normalised sum of its sentences' real vectors plus a little noise.
-
-    Composed a slice at a time in float32: at 100k chunks the whole-array version held the
-    gathered (n, 3, 384) sentence vectors and float64 noise at once, 1 GB of the bench's peak."""
-    rng = np.random.default_rng(seed)
-    picks = np.asarray(members, dtype=np.int32)
-    out = np.empty((len(picks), pool_vectors.shape[1]), dtype=np.float32)
-    for i in range(0, len(picks), step):
-        part = pool_vectors[picks[i : i + step]].sum(axis=1, dtype=np.float32)
-        part += rng.normal(0, 0.02, part.shape).astype(np.float32)
-        out[i : i + step] = part / np.linalg.norm(part, axis=1, keepdims=True)
-    return out
+from bot.knowledge import Document, FrontMatter  # noqa: E402
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -112,14 +51,24 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _rss_mb() -> tuple[float, float]:
+    """This process's resident size now and its peak so far (VmRSS, VmHWM), in MB."""
+    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    return round(int(status["VmRSS"].split()[0]) / 1024, 1), round(int(status["VmHWM"].split()[0]) / 1024, 1)
+
+
+def _print_profile(prof: cProfile.Profile, label: str) -> None:
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(14)
+    print(f"\n==== profile: {label} (by own time) ====\n{out.getvalue()}", file=sys.stderr)
+
+
 def _profiled(profile: bool, label: str, fn: Any, *args: Any) -> Any:
     if not profile:
         return fn(*args)
     prof = cProfile.Profile()
     result = prof.runcall(fn, *args)
-    out = io.StringIO()
-    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(14)
-    print(f"\n==== profile: {label} (by own time) ====\n{out.getvalue()}", file=sys.stderr)
+    _print_profile(prof, label)
     return result
 
 
@@ -155,29 +104,89 @@ def _new_document(n: int, pool: list[str], rng: random.Random) -> Document:
     return Document(path=Path(f"new{n}.md"), source=f"new{n}.md", meta=meta, body=body, sha256=_sha(body))
 
 
-def _dense_recall(index: PlaybookIndex, qvecs: np.ndarray, vectors: np.ndarray, ids: list[str]) -> float:
+def _dense_recall(index: PlaybookIndex, nearest: Nearest) -> float:
     """Share of the exact 20 nearest neighbours the HNSW search returns (composed vectors known)."""
-    exact = np.argsort(-(qvecs @ vectors.T), axis=1)[:, :20]
     found = 0
-    for qv, truth in zip(qvecs, exact, strict=True):
+    for qv, truth in zip(nearest.queries, nearest.ids, strict=True):
         got = index._collection.query(query_embeddings=qv[None, :], n_results=20, include=[])
-        found += len(set(got["ids"][0]) & {ids[i] for i in truth})
-    return round(found / (20 * len(qvecs)), 4)
+        found += len(set(got["ids"][0]) & set(truth))
+    return round(found / (20 * len(nearest.queries)), 4)
+
+
+def _insert(index: PlaybookIndex, synth: Synthetic, picks: list[list[int]], args: Any, row: dict[str, Any]) -> Nearest:
+    """Insert the corpus a slice at a time (made, composed and inserted per slice, so the benchmark
+    holds one slice of its own inputs); only `add_chunks` is timed. Returns the exact 20 nearest
+    chunks of query vectors composed from `picks`, found slice by slice."""
+    nearest = Nearest(composed_vectors(picks, synth.pool_vectors, np.random.default_rng(1)))
+    wall = cpu = 0.0
+    prof = cProfile.Profile() if args.profile else None
+    for chunks, vectors in synth.slices(args.slice):
+        start, used = time.perf_counter(), _cpu_seconds()
+        if prof:
+            prof.enable()
+        index.add_chunks(chunks, vectors)
+        if prof:
+            prof.disable()
+        wall, cpu = wall + time.perf_counter() - start, cpu + _cpu_seconds() - used
+        nearest.add(vectors, [c.id for c in chunks])
+    if prof:
+        _print_profile(prof, f"index {synth.size}")
+    row["index_seconds"], row["index_cpu_seconds"] = round(wall, 2), round(cpu, 2)
+    return nearest
+
+
+def _searches(index: PlaybookIndex, queries: list[str], row: dict[str, Any], profile: bool) -> None:
+    """Cold and warm latency and CPU of hybrid, dense, lexical and filtered searches."""
+    latency = {mode: _percentiles(_timed(index.search, queries, k=5, mode=mode)) for mode in ("dense", "lexical")}
+    row["hybrid_p50_ms"], row["hybrid_p99_ms"] = _percentiles(_timed(index.search, queries, k=5))
+    filtered = _timed(index.search, queries[: len(queries) // 2], k=5, dimension="governance")
+    row["filtered_p50_ms"], row["filtered_p99_ms"] = _percentiles(filtered)
+    row["dense_p50_ms"], row["lexical_p50_ms"] = latency["dense"][0], latency["lexical"][0]
+    row["hybrid_cpu_ms"] = _cpu_ms_per_query(index.search, queries, k=5)
+    embedder = index.embedder
+    row["query_embed_cpu_ms"] = _cpu_ms_per_query(lambda q: embedder.embed([q]), queries)
+    for query in queries:  # repeats: every vector now comes from the query-vector cache
+        index.search(query, k=5)
+    row["hybrid_warm_p50_ms"] = _percentiles(_timed(index.search, queries, cold=False, k=5))[0]
+    start = time.process_time()
+    for query in queries:
+        index.search(query, k=5)
+    row["hybrid_warm_cpu_ms"] = round((time.process_time() - start) * 1000 / len(queries), 2)
+    if profile:
+        for mode in ("dense", "hybrid"):  # cold, like the timings
+            get_query_vectors().clear()
+            _profiled(True, f"{mode} {row['size']}", lambda m=mode: [index.search(q, k=5, mode=m) for q in queries])
+
+
+def _updates(index: PlaybookIndex, pool: list[str], rng: random.Random, row: dict[str, Any]) -> None:
+    """Add, then edit, one 10-chunk document until the next search sees it."""
+    doc = _new_document(1, pool, rng)
+    start = time.perf_counter()
+    index.update_documents([doc])
+    hit = index.search(doc.body.split("\n\n")[1], k=1, mode="lexical")  # the next search sees it
+    row["add_one_doc_s"] = round(time.perf_counter() - start, 3)
+    edited = _new_document(1, pool, rng)
+    start = time.perf_counter()
+    index.update_documents([edited])
+    index.search("edited", k=1, mode="lexical")
+    row["edit_one_doc_s"] = round(time.perf_counter() - start, 3)
+    row["new_doc_found"] = bool(hit and hit[0].source == doc.source)
 
 
 def run_one(size: int, args: argparse.Namespace) -> dict[str, Any]:
     """Benchmark one corpus size in this process; returns the figures as a dict."""
-    rng = random.Random(size)
-    rare = _rare_words(rng)
-    pool = [_sentence(rng, rare) for _ in range(args.pool)]
-    chunks, members = make_corpus(size, pool)
+    rng, pool = synthetic(size, args.pool)
+    queries = list(dict.fromkeys(" ".join(rng.choice(pool).split()[:8]) for _ in range(3 * args.queries)))
+    queries = queries[: args.queries]  # distinct: no query is answered from a warm cache
+    picks = [rng.sample(range(len(pool)), 3) for _ in range(50)]  # composed query vectors for recall@20
+    row: dict[str, Any] = {"size": size, "load_avg_1m": round(os.getloadavg()[0], 2), "rss_mb": {}}
+    row["rss_mb"]["imports"] = _rss_mb()
     embedder = get_embedder()
     embedder.embed(["warm up"])  # model load is not throughput
     pool_vectors = embedder.embed(pool)
-    vectors = composed_vectors(members, pool_vectors, seed=size)
-    row: dict[str, Any] = {"size": size, "load_avg_1m": round(os.getloadavg()[0], 2)}
+    row["rss_mb"]["embedder_and_pool"] = _rss_mb()
     if args.embed_max:
-        sample = [c.embed_text for c in chunks[: args.embed_max]]
+        sample = [c.embed_text for c, _ in islice(corpus(size, pool), args.embed_max)]
         start = time.perf_counter()
         embedder.embed(sample)
         row["embed_chunks_per_s"] = round(len(sample) / (time.perf_counter() - start), 1)
@@ -185,49 +194,18 @@ def run_one(size: int, args: argparse.Namespace) -> dict[str, Any]:
         where = {"chroma_url": args.chroma_url, "collection": f"bench{size}"}
         settings = Settings(data_dir=Path(tmp), knowledge_dirs=[], **where)
         index = open_index(settings)
-        start, cpu = time.perf_counter(), _cpu_seconds()
-        _profiled(args.profile, f"index {size}", index.add_chunks, chunks, vectors)
-        row["index_seconds"] = round(time.perf_counter() - start, 2)
-        row["index_cpu_seconds"] = round(_cpu_seconds() - cpu, 2)
+        nearest = _insert(index, Synthetic(size, pool, pool_vectors, np.random.default_rng(size)), picks, args, row)
+        index.close()
+        row["rss_mb"]["inserted"] = _rss_mb()
         start = time.perf_counter()
-        index = open_index(settings)  # a fresh process: loads the persisted BM25
+        index = open_index(settings)  # as a fresh process would: loads the persisted BM25
         index.search("warm up the search path", k=5)
         row["open_and_first_search_s"] = round(time.perf_counter() - start, 2)
-        queries = list(dict.fromkeys(" ".join(rng.choice(pool).split()[:8]) for _ in range(3 * args.queries)))
-        queries = queries[: args.queries]  # distinct: no query is answered from a warm cache
-        latency = {mode: _percentiles(_timed(index.search, queries, k=5, mode=mode)) for mode in ("dense", "lexical")}
-        row["hybrid_p50_ms"], row["hybrid_p99_ms"] = _percentiles(_timed(index.search, queries, k=5))
-        filtered = _timed(index.search, queries[: args.queries // 2], k=5, dimension="governance")
-        row["filtered_p50_ms"], row["filtered_p99_ms"] = _percentiles(filtered)
-        row["dense_p50_ms"], row["lexical_p50_ms"] = latency["dense"][0], latency["lexical"][0]
-        row["hybrid_cpu_ms"] = _cpu_ms_per_query(index.search, queries, k=5)
-        embedder = index.embedder
-        row["query_embed_cpu_ms"] = _cpu_ms_per_query(lambda q: embedder.embed([q]), queries)
-        for query in queries:  # repeats: every vector now comes from the query-vector cache
-            index.search(query, k=5)
-        row["hybrid_warm_p50_ms"] = _percentiles(_timed(index.search, queries, cold=False, k=5))[0]
-        start = time.process_time()
-        for query in queries:
-            index.search(query, k=5)
-        row["hybrid_warm_cpu_ms"] = round((time.process_time() - start) * 1000 / len(queries), 2)
-        if args.profile:
-            for mode in ("dense", "hybrid"):  # cold, like the timings
-                get_query_vectors().clear()
-                _profiled(True, f"{mode} {size}", lambda m=mode: [index.search(q, k=5, mode=m) for q in queries])
-        qvecs = composed_vectors([rng.sample(range(len(pool)), 3) for _ in range(50)], pool_vectors, seed=1)
-        row["dense_recall_at_20"] = _dense_recall(index, qvecs, vectors, [c.id for c in chunks])
-        doc = _new_document(1, pool, rng)
-        start = time.perf_counter()
-        index.update_documents([doc])
-        hit = index.search(doc.body.split("\n\n")[1], k=1, mode="lexical")  # the next search sees it
-        row["add_one_doc_s"] = round(time.perf_counter() - start, 3)
-        edited = _new_document(1, pool, rng)
-        start = time.perf_counter()
-        index.update_documents([edited])
-        index.search("edited", k=1, mode="lexical")
-        row["edit_one_doc_s"] = round(time.perf_counter() - start, 3)
-        row["new_doc_found"] = bool(hit and hit[0].source == doc.source)
+        _searches(index, queries, row, args.profile)
+        row["dense_recall_at_20"] = _dense_recall(index, nearest)
+        _updates(index, pool, rng, row)
         row["chunks_after"] = index.count()
+        row["rss_mb"]["searched_and_updated"] = _rss_mb()
         index.close()
     row["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return row
@@ -249,6 +227,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated sizes")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--pool", type=int, default=1000, help="real sentences for composing vectors")
+    parser.add_argument("--slice", type=int, default=10_000, help="chunks made and inserted at a time")
     parser.add_argument("--embed-max", type=int, default=0, help="measure real embedding on this many chunks")
     parser.add_argument("--chroma-url", default=None, help="a running Chroma server (default: embedded)")
     parser.add_argument("--profile", action="store_true", help="cProfile indexing and queries to stderr")
@@ -261,6 +240,7 @@ def main() -> None:
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         cmd = [sys.executable, __file__, "--one", str(size), "--queries", str(args.queries), "--pool", str(args.pool)]
+        cmd += ["--slice", str(args.slice)]
         cmd += ["--embed-max", str(args.embed_max)] + (["--profile"] if args.profile else [])
         cmd += ["--chroma-url", args.chroma_url] if args.chroma_url else []
         out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout

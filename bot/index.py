@@ -104,9 +104,9 @@ class PlaybookIndex(IndexWrites):
             self._client.heartbeat()
 
     def count(self) -> int:
-        """Number of chunks in the index."""
+        """Number of chunks in the index (read from the lexical store's file, without loading BM25)."""
         self._recheck()
-        return self.store.count()
+        return self.store.stored_count()
 
     def known_hashes(self) -> dict[str, str]:
         """source -> content hash of every document the index holds."""
@@ -128,7 +128,7 @@ class PlaybookIndex(IndexWrites):
                 store_ok = store_ok and self.store.stored_count() == self._chroma_count()
             if not store_ok:
                 self._rebuild_lexical(revision)
-        self._checked = time.monotonic()
+        self._checked, self._torn = time.monotonic(), False
 
     def _roll_back(self, revision: str) -> None:
         """After a crash mid-write, bring Chroma back to the lexical store (which commits last): drop
@@ -145,10 +145,13 @@ class PlaybookIndex(IndexWrites):
         self.store.write([], missing, {stored[cid]: "" for cid in missing}, self.store.get("revision") or revision)
 
     def _recheck(self) -> None:
-        if self._where == "embedded" or time.monotonic() - self._checked < RECHECK_SECONDS:
+        if not self._torn and (self._where == "embedded" or time.monotonic() - self._checked < RECHECK_SECONDS):
             return
         with self._guard():
-            self._check_lexical(self._client.get_collection(self._name, embedding_function=self._ef))
+            if self._where == "embedded":  # only after a write of this process failed part-way
+                self._check_lexical(self._collection)
+            else:
+                self._check_lexical(self._client.get_collection(self._name, embedding_function=self._ef))
 
     def _chroma_count(self) -> int:
         with self._guard():

@@ -139,7 +139,8 @@ class LexicalStore:
 
     def stored_count(self) -> int:
         """Number of chunks in the file (without loading the BM25 index)."""
-        return int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])
 
     def count(self) -> int:
         """Number of chunks held (as of the last refresh)."""
@@ -235,9 +236,10 @@ class LexicalStore:
         """One transaction: add (chunk id, text, metadata, lexical text) rows, remove chunk ids,
         set or drop (None) document hashes, and record the new revision and meta values.
 
-        `added` is read a slice at a time, so a generator keeps 100k rows from being held at once."""
+        `added` is read a slice at a time, so a generator keeps 100k rows from being held at once.
+        The in-memory BM25 is not loaded for a write: a process that only writes (`coach index`)
+        never holds it, and one that also searches follows the change at its next search."""
         with self._lock:
-            self.refresh()
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._remove(removed)
@@ -252,7 +254,6 @@ class LexicalStore:
                 self._db.execute("ROLLBACK")
                 self._state = ("", "")  # reload from the file on next use
                 raise
-            self.refresh()
 
     def _remove(self, chunk_ids: Sequence[str]) -> None:
         for i in range(0, len(chunk_ids), 500):
@@ -262,8 +263,16 @@ class LexicalStore:
             self._db.executemany("INSERT INTO log(row, tids) VALUES (?, ?)", gone)
             self._db.execute(f"DELETE FROM chunks WHERE chunk_id IN ({marks})", part)
 
+    def _vocab(self) -> dict[str, int]:
+        """The file's vocabulary, read inside the write's transaction: the loaded one topped up with
+        the terms others added since (term ids only grow within a generation), or all of it."""
+        loaded = self._state != ("", "") and self._state[0] == self.get("generation")
+        vocab = dict(self._bm25.vocab) if loaded else {}
+        vocab.update(self._db.execute("SELECT term, tid FROM vocab WHERE tid >= ?", (len(vocab),)))
+        return vocab
+
     def _add(self, added: Iterable[tuple[str, str, dict[str, Any], str]]) -> None:
-        vocab = dict(self._bm25.vocab)  # refreshed: the same as the file's
+        vocab = self._vocab()
         start = int(self._db.execute("SELECT coalesce(max(row), 0) FROM chunks").fetchone()[0])
         start = max(start, int(self._db.execute("SELECT coalesce(max(row), 0) FROM log").fetchone()[0]))
         rows = iter(added)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+import pytest
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.embeddings import get_embedder
@@ -218,3 +219,76 @@ def test_a_repeated_search_embeds_its_query_once(settings: Settings, docs_dir: P
     fresh = index.search("who owns the pilot budget", k=3, mode="dense")
     assert [p.chunk_id for p in again] == [p.chunk_id for p in fresh]
     assert first and first[0].source == "budget.md"
+
+
+KILLED_SYNC = """
+import os, signal, sys
+from pathlib import Path
+from bot.config import Settings
+from bot.index import open_index
+from bot.knowledge import iter_documents
+calls = []
+def progress(done, total):  # called after each Chroma insert, before the group is committed
+    calls.append(done)
+    if len(calls) == int(sys.argv[3]):
+        os.kill(os.getpid(), signal.SIGKILL)  # no exception, no cleanup: the process is gone
+settings = Settings(data_dir=Path(sys.argv[1]), knowledge_dir=Path(sys.argv[2]), knowledge_dirs=[])
+open_index(settings).sync(iter_documents(Path(sys.argv[2])), progress=progress, manifest="m", group_chunks=2)
+"""
+
+
+FIRST_GROUPS = {"governance.md", "overview.md", "owner.md"}  # two groups at two chunks a group
+
+
+def _more_docs(folder: Path) -> None:
+    for n in range(3):  # two sections each: a group of its own at two chunks a group
+        body = f"## Owner\n\nStep {n} has a named owner.\n\n## Budget\n\nStep {n} has a budget line."
+        write_doc(folder, f"step{n}.md", "roi_ownership", f"Step {n}", body)
+
+
+def _state(index: PlaybookIndex) -> tuple[set[str], dict[str, list[tuple[str, float]]], dict[str, str]]:
+    """Chroma's ids, the lexical results and the recorded document hashes of an index."""
+    ids = set(index._collection.get(include=[])["ids"])
+    return ids, _lexical(index), index.store.doc_hashes()
+
+
+def test_a_sync_killed_part_way_leaves_a_consistent_index_that_the_next_sync_finishes(
+    settings: Settings, docs_dir: Path, tmp_path: Path
+) -> None:
+    _more_docs(docs_dir)
+    args = [sys.executable, "-c", KILLED_SYNC, str(settings.data_dir), str(docs_dir), "6"]
+    died = subprocess.run(args, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert died.returncode == -9, died.stderr  # killed after the third group reached Chroma, uncommitted
+    counting = CountingEmbedder()
+    reopened = open_index(settings, embedder=counting)
+    ids, _, recorded = _state(reopened)
+    assert ids == set(reopened.store.sources_by_id()) and reopened.store.get("writing") == ""
+    assert set(recorded) == FIRST_GROUPS and reopened.store.get("manifest") == ""  # not the whole sync
+    summary = reopened.sync(iter_documents(docs_dir), manifest="m", group_chunks=2)
+    everything = open_index(Settings(data_dir=tmp_path / "fresh", knowledge_dir=docs_dir, knowledge_dirs=[]))
+    everything.sync(iter_documents(docs_dir))
+    assert _state(reopened) == _state(everything) and reopened.store.get("manifest") == "m"
+    assert summary.embedded == summary.added == len(counting.texts) == everything.count() - len(ids)
+
+
+def test_a_sync_that_raises_part_way_is_repaired_by_the_same_index(
+    settings: Settings, docs_dir: Path, tmp_path: Path
+) -> None:
+    _more_docs(docs_dir)
+    index = open_index(settings)
+
+    calls: list[int] = []
+
+    def interrupt(done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) == 6:  # the third group's vectors are in Chroma, not yet committed
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        index.sync(iter_documents(docs_dir), progress=interrupt, group_chunks=2)
+    assert index.store.get("writing") == "1" and set(index.store.doc_hashes()) == FIRST_GROUPS
+    assert index.count() == index._collection.count() == len(index.store.sources_by_id())  # repaired first
+    index.sync(iter_documents(docs_dir), group_chunks=2)
+    everything = open_index(Settings(data_dir=tmp_path / "fresh", knowledge_dir=docs_dir, knowledge_dirs=[]))
+    everything.sync(iter_documents(docs_dir))
+    assert _state(index) == _state(everything)
