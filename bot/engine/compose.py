@@ -18,6 +18,7 @@ import numpy as np
 from bot.text import unwrap
 
 if TYPE_CHECKING:
+    from bot.engine.terms import TermReader
     from bot.index import Passage
     from bot.reading.unitkind import UnitKinds
 
@@ -39,6 +40,7 @@ _QUOTED = re.compile(r"[\"“][^\"”]{3,}[\"”]")
 # Grammar, not topic: words that make a sentence lean on the one before it, and enumeration openers.
 _REFERS = re.compile(
     r"^(?:this|that|these|those|they|them|it|its|their|such|both|here)\b"
+    r"|^each\s+(?!of\b)[a-z]+\b"  # "Each move takes days": each of the moves just listed
     r"|^(?:\S+\s+){0,4}(?:all|each|any|none|some) of (?:these|those|them|this)\b",
     re.I,
 )
@@ -161,20 +163,16 @@ def _drop_connective(sentence: str) -> str:
 
 
 # -- choosing what to say --------------------------------------------------------------------------
-_SUBJECT = re.compile(r"^(?:an?|the)\s+|\s*\([^)]*\)", re.I)
-_DEFINES = re.compile(
-    r"^(?P<subject>[^,:;]{2,60}?)\s+(?:is|are|means|describes|refers to)\s+(?:a|an|the|when|what|how)\b"
-)
-
-
 @dataclass(frozen=True)
 class Intent:
-    """What the trained question heads say the question asks for (bot/reading/scope.py), and the
-    trained unit-kind head that says how well each passage answers that (bot/reading/unitkind.py)."""
+    """What the trained question heads say the question asks for (bot/reading/scope.py), the trained
+    unit-kind head that says how well each passage answers that (bot/reading/unitkind.py), and the
+    reader of which term a sentence defines (bot/engine/terms.py, the same head)."""
 
     meaning: bool = False  # what a term means: a definition opens the answer
     asks: str = "other"  # define, howto, yesno or other
     kinds: UnitKinds | None = None  # None: no preference by kind
+    terms: TermReader | None = None  # None: no sentence is read as defining a term
 
 
 @dataclass
@@ -184,34 +182,33 @@ class Composed:
     parts: list[Unit]
 
 
-def _subject(sentence: str) -> str:
-    match = _DEFINES.match(sentence)
-    return " ".join(_SUBJECT.sub(" ", match.group("subject")).lower().split()) if match else ""
-
-
-def _asked(question: str) -> str:
-    return " ".join(re.sub(r"[^\w\s-]", " ", question.lower()).split())
-
-
-def _defines_term_in(unit: Unit, question: str) -> bool:
-    subject = _subject(unit.sentences[0]) if unit.sentences else ""
-    return len(subject) >= 3 and re.search(rf"\b{re.escape(subject)}\b", _asked(question)) is not None
-
-
-def definition(question: str, candidates: list[Unit]) -> Unit | None:
-    """For 'what is X': the unit window opening on the sentence that defines X, if a passage has one."""
-    asked = _asked(question)
-    best: tuple[int, Unit, int] | None = None
-    for unit in candidates:
-        for i, sentence in enumerate(unit.sentences):
-            subject = _subject(sentence)
-            if len(subject) >= 3 and re.search(rf"\b{re.escape(subject)}\b", asked):
-                if best is None or len(subject) > best[0]:
-                    best = (len(subject), unit, i)
-    if best is None:
+def names_term(term: Sequence[str], asked: Sequence[str]) -> int | None:
+    """Where the question (its content words in order) names the term, None when it doesn't: the
+    term's words all in the question as one run ("golden set" in "golden set for our evals"; not
+    "evaluation set", whose words are apart), or the question's words all within the term ("SLO"
+    for "service level objective (SLO)")."""
+    if not term or not asked:
         return None
-    _, unit, i = best
-    return window(Unit(unit.passage, unit.sentences[i:]), 0, max_words=70)
+    if set(asked) <= set(term):
+        return 0
+    at = sorted({i for i, w in enumerate(asked) if w in term})
+    if set(term) <= set(asked) and at[-1] - at[0] + 1 == len(at):
+        return at[0]
+    return None
+
+
+def definition(
+    pool: list[tuple[Unit, int]], terms: list[list[str]], asked: list[str], ranked: np.ndarray
+) -> Unit | None:
+    """For 'what is X': the unit window opening on a sentence that defines X, if a passage has one.
+    The term naming most of what is asked wins, then the one named first (the question's object
+    comes before what qualifies it), then the closer passage."""
+    named = {k: at for k, term in enumerate(terms) if (at := names_term(term, asked)) is not None}
+    if not named:
+        return None
+    best = max(named, key=lambda k: (len(set(terms[k]) & set(asked)), -named[k], float(ranked[k])))
+    unit, j = pool[best]
+    return window(Unit(unit.passage, unit.sentences[j:]), 0, max_words=70)
 
 
 def compose(
@@ -229,15 +226,19 @@ def compose(
     texts = [u.text if j < 0 else u.sentences[j] for u, j in pool]
     whole = vectors([p.text for p in passages[:top]])
     at = [u.passage for u, _ in pool]
-    ranked = (1 - TOPIC_WEIGHT) * (vectors(texts) @ q) + TOPIC_WEIGHT * (whole @ q)[at]  # the passage counts too
+    said = vectors(texts)
+    ranked = (1 - TOPIC_WEIGHT) * (said @ q) + TOPIC_WEIGHT * (whole @ q)[at]  # the passage counts too
     ranked -= RANK_PRIOR * np.array(at)
     if intent.kinds is not None:  # a how-to wants advice, a "what is" a definition, nobody a story
         ranked += FIT_WEIGHT * intent.kinds.answer_fit(intent.asks, whole)[at]
+    terms = _terms(pool, said, whole[at], intent.terms)
+    asked = intent.terms.asked(question) if intent.terms is not None else []
     if not intent.meaning:  # a term used without asking what it means: its definition is no answer
-        ranked -= DEFINED_PENALTY * np.array([_defines_term_in(u, question) for u, _ in pool])
+        opens = {id(u): terms[k] for k, (u, j) in enumerate(pool) if j == 0}
+        ranked -= DEFINED_PENALTY * np.array([names_term(opens.get(id(u), []), asked) is not None for u, _ in pool])
     order = [int(k) for k in np.argsort(-ranked)]
     parts: list[Unit] = []
-    defined = definition(question, candidates) if intent.meaning else None
+    defined = definition(pool, terms, asked, ranked) if intent.meaning else None
     if defined is not None:
         parts.append(defined)
     unit, j = pool[order[0]]
@@ -249,6 +250,19 @@ def compose(
         if support is not None:
             parts.append(support)
     return Composed(parts)
+
+
+def _terms(
+    pool: list[tuple[Unit, int]], said: np.ndarray, within: np.ndarray, reader: TermReader | None
+) -> list[list[str]]:
+    """Per pool entry, the term its sentence defines, read in its passage (`within`: the passage's
+    vector per entry); a whole list defines none."""
+    if reader is None:
+        return [[] for _ in pool]
+    one = np.array([j >= 0 for _, j in pool])
+    read = reader.terms([u.sentences[j] for u, j in pool if j >= 0], said[one], within=within[one])
+    found = iter(read)
+    return [next(found) if j >= 0 else [] for _, j in pool]
 
 
 def _support(pool: list[tuple[Unit, int]], ranked: np.ndarray, order: list[int], seen: set[int]) -> Unit | None:

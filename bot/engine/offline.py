@@ -12,7 +12,7 @@ import numpy as np
 from bot.engine.base import EngineDefaults
 from bot.engine.compose import Intent
 from bot.engine.grounding import OUT_OF_SCOPE, composed_answer
-from bot.engine.terms import defined_terms, get_wrappers, names_only_defined_terms
+from bot.engine.terms import TermReader, defined_terms, get_wrappers, names_only_defined_terms
 from bot.engine.terms import words as term_words
 from bot.knowledge import Dimension, Question, Rubric
 from bot.memo import Memo
@@ -149,7 +149,8 @@ class OfflineEngine(EngineDefaults):
         """What the trained question heads say the question asks for, with the unit-kind head."""
         meaning = get_meaning().says(question, vector)
         asks = "define" if meaning else next((k for k, h in self._askers() if h.says(question, vector)), "other")
-        return Intent(meaning=meaning, asks=asks, kinds=get_unitkinds())
+        kinds = get_unitkinds()
+        return Intent(meaning=meaning, asks=asks, kinds=kinds, terms=TermReader(kinds, get_wrappers()))
 
     @staticmethod
     def _askers() -> list[tuple[str, ScopeModel]]:

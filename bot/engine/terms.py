@@ -94,9 +94,42 @@ def get_wrappers() -> Wrappers:
 
 
 def _sentences(text: str) -> list[str]:
-    """The quotable sentences of a passage that could open on a term: not list items, and not
-    sentences that lean on the one before ("This target is ..." names no term)."""
-    return [s for u in units(text, 0) for s in u.sentences if not s.startswith("- ") and not leans_back(s)]
+    """The quotable sentences of a passage that could open on a term: not list items."""
+    return [s for u in units(text, 0) for s in u.sentences if not s.startswith("- ")]
+
+
+@dataclass(frozen=True)
+class TermReader:
+    """Which term a sentence defines, read by the trained unit-kind head, and which words a question
+    asks about beyond its wrapper words: what an answer needs to open on the asked definition."""
+
+    kinds: UnitKinds
+    wrappers: Wrappers
+
+    def asked(self, question: str) -> list[str]:
+        """The question's content words, in order."""
+        return self.wrappers.content_words(question)
+
+    def terms(
+        self, sentences: Sequence[str], vectors: np.ndarray, size: int = 0, within: np.ndarray | None = None
+    ) -> list[list[str]]:
+        """Per sentence (with its vectors, in order), the words of the term it defines: its leading
+        term when the head reads it, or the passage it sits in (`within`: that passage's vector per
+        sentence), as a definition and it doesn't lean on the sentence before ("This target is ..."
+        names no term); empty otherwise. A glossary section reads as definitions as a whole even
+        where one terse sentence of it reads like advice ("A rollback path is a tested way ...")."""
+        if not len(sentences):
+            return []
+        define = self._defines(vectors)
+        if within is not None:
+            define |= self._defines(within)
+        return [
+            self.wrappers.leading_term(s, size) if ok and not leans_back(s) else []
+            for s, ok in zip(sentences, define, strict=True)
+        ]
+
+    def _defines(self, vectors: np.ndarray) -> np.ndarray:
+        return np.asarray(self.kinds.probabilities(vectors).argmax(axis=1) == self.kinds.kinds.index("define"))
 
 
 def defined_terms(
@@ -111,16 +144,11 @@ def defined_terms(
     words of the sentences the unit-kind head reads as definitions (as many as `asked` has), and
     the headings of the passages it reads as definitions (`whole`: their vectors, in order)."""
     wanted = set(asked)
-    found = [p.section_title for p, v in zip(passages, whole, strict=True) if kinds.kind(v) == "define"]
+    found = [stemmed_words(p.section_title) for p, v in zip(passages, whole, strict=True) if kinds.kind(v) == "define"]
     candidates = [s for p in passages for s in _sentences(p.text) if wanted & set(stemmed_words(s))]
     if candidates:
-        read = kinds.probabilities(vectors(candidates)).argmax(axis=1)
-        define = kinds.kinds.index("define")
-        size = len(wanted)
-        found += [
-            " ".join(wrappers.leading_term(s, size)) for s, k in zip(candidates, read, strict=True) if k == define
-        ]
-    return {w for term in found for w in stemmed_words(term)} - wrappers.words
+        found += TermReader(kinds, wrappers).terms(candidates, vectors(candidates), len(wanted))
+    return {w for term in found for w in term} - wrappers.words
 
 
 def names_only_defined_terms(asked: Sequence[str], terms: Iterable[str]) -> bool:

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from bot.embeddings import get_embedder
-from bot.engine.compose import Intent, compose
+from bot.engine.compose import Intent, compose, names_term
+from bot.engine.terms import TermReader, get_wrappers
 from bot.errors import ConfigError
 from bot.index import Passage
 from bot.reading.unitkind import get_unitkinds, load_unitkinds
@@ -72,3 +73,39 @@ def test_the_glossary_defines_the_jargon_teams_use(coach: Coach, question: str, 
     assert answer.in_scope and answer.citations[0].source == "glossary.md", answer.answer
     first = answer.answer.split(". ")[0].lower()
     assert subject in first and " is " in first, answer.answer
+
+
+def test_a_term_is_named_when_its_words_run_together_in_the_question() -> None:
+    # "what is a golden set for our evals (evaluations)?": the alias spelled out puts a second
+    # term's words in the question, apart; the term asked about is the one named as one run
+    asked = ["golden", "set", "our", "eval", "evaluation"]
+    assert names_term(["golden", "set"], asked) == 0
+    assert names_term(["evaluation", "set"], asked) is None
+    assert names_term(["service", "level", "objective", "slo"], ["slo"]) == 0  # an acronym of the term
+    assert names_term([], asked) is None
+
+
+GOLDEN = (
+    "A golden set is a small, signed-off part of the test cases whose answers stay fixed between releases. "
+    "Scores on it are compared from one release to the next."
+)
+EVAL_SET = (
+    "An evaluation set, or eval set, is a collection of representative examples with the expected result for "
+    "each, used to test an AI system before every change."
+)
+
+
+def test_a_what_is_answer_opens_on_the_definition_of_the_term_asked_not_of_the_qualifier() -> None:
+    kinds = get_unitkinds()
+    intent = Intent(meaning=True, asks="define", kinds=kinds, terms=TermReader(kinds, get_wrappers()))
+    question = "so what's a golden set, for our evals (evaluations)?"
+    passages = [_passage(EVAL_SET, "eval-set"), _passage(GOLDEN, "golden-set")]  # the eval set ranks first
+    composed = compose(question, passages, _vectors, intent)
+    assert composed is not None
+    assert composed.parts[0].passage == 1 and composed.parts[0].text.startswith("A golden set is"), composed.parts
+
+
+def test_a_glossary_definition_opens_the_answer_even_when_one_terse_sentence_reads_like_advice(coach: Coach) -> None:
+    answer = coach.ask("rollback path - what do people mean by that?")
+    assert answer.in_scope, answer.answer
+    assert answer.answer.lower().startswith("a rollback path is"), answer.answer

@@ -40,6 +40,9 @@ def test_the_shipped_wrappers_leave_the_term() -> None:
     assert wrappers.content_words("what's a RACI?") == ["raci"]
     assert wrappers.content_words("What does HITL mean") == ["hitl"]
     assert wrappers.content_words("define golden sets") == ["golden", "set"]  # a plural names the same term
+    # trailing and leading wrappers learned from define-kind questions (wrappers-2026.12.5)
+    assert wrappers.content_words("what's an SLO exactly, pls (please)") == ["slo"]
+    assert wrappers.content_words("eli5 data lineage") == ["data", "lineage"]
 
 
 def test_a_defining_sentence_opens_on_its_term() -> None:
@@ -72,7 +75,16 @@ def test_a_question_is_only_a_term_when_nothing_but_grammar_surrounds_it() -> No
 
 
 @pytest.mark.parametrize(
-    "question", ["what's a RACI?", "define golden set", "what is a DPIA", "what does HITL mean", "whats an SLO"]
+    "question",
+    [
+        "what's a RACI?",
+        "define golden set",
+        "what is a DPIA",
+        "what does HITL mean",
+        "whats an SLO",
+        "whats golden set exactly",
+        "eli5 shadow mode pls",
+    ],
 )
 def test_short_jargon_questions_are_answered_from_a_definition(coach: Coach, question: str) -> None:
     answer = coach.ask(question)
