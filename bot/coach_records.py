@@ -57,6 +57,10 @@ class GapView:
     owner: str | None
 
 
+def _ref(rec: SessionRecord | None) -> SessionRef | None:
+    return SessionRef(rec.id, rec.owner, rec.external_key, rec.status == "done") if rec else None
+
+
 def _summary(rec: SessionRecord, digest: SessionDigest) -> SessionSummary:
     first = digest.first_answer
     if first and len(first) > PREVIEW_CHARS:
@@ -90,13 +94,11 @@ class CoachRecords:
 
     def find_session(self, external_key: str) -> SessionRef | None:
         """The session tied to an outside key (e.g. a Slack thread), if any."""
-        rec = self.store.find_session(external_key)
-        return SessionRef(rec.id, rec.owner, rec.external_key, rec.status == "done") if rec else None
+        return _ref(self.store.find_session(external_key))
 
     def latest_session(self, owner: str, key_prefix: str) -> SessionRef | None:
         """The owner's most recently active session whose outside key starts with `key_prefix`."""
-        rec = self.store.latest_session_with_key(owner, key_prefix)
-        return SessionRef(rec.id, rec.owner, rec.external_key, rec.status == "done") if rec else None
+        return _ref(self.store.latest_session_with_key(owner, key_prefix))
 
     def list_sessions(self, owner: str, client: str | None = None, limit: int = 20) -> list[SessionSummary]:
         """The owner's interviews (with `client`, only that browser's), most recently active first."""

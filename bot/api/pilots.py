@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Path
-from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from bot.api.deps import current_owner
 from bot.api.schemas import PilotName, PublicRef, cleaned, limit
-from bot.api.web import HEADERS, WEB_DIR
+from bot.api.web import add_page
 from bot.checkins.pilots import Checkins
 from bot.checkins.records import pilot_dict
 
@@ -110,12 +109,7 @@ def _control(service: Checkins, action: str) -> Any:
     return control
 
 
-def pilots_page() -> FileResponse:
-    """The pilots page (its script is served from /static/pilots.js)."""
-    return FileResponse(WEB_DIR / "pilots.html", media_type="text/html", headers=HEADERS)
-
-
 def mount_pilots(app: FastAPI, service: Checkins) -> None:
     """Add the pilots API and page to the app."""
     app.include_router(build_router(service))
-    app.add_api_route("/pilots.html", pilots_page, methods=["GET"], include_in_schema=False)
+    add_page(app, "/pilots.html", "pilots.html")  # its script is served from /static/pilots.js

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Query
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 
 from bot.api.deps import current_owner
-from bot.api.web import HEADERS, WEB_DIR
+from bot.api.web import add_page
 from bot.portfolio.service import Filters, Portfolio
 
 Owner = Annotated[str, Depends(current_owner)]
@@ -41,12 +41,7 @@ def build_router(service: Portfolio) -> APIRouter:
     return r
 
 
-def portfolio_page() -> FileResponse:
-    """The portfolio page (its script is served from /static/portfolio.js)."""
-    return FileResponse(WEB_DIR / "portfolio.html", media_type="text/html", headers=HEADERS)
-
-
 def mount_portfolio(app: FastAPI, service: Portfolio) -> None:
     """Add the portfolio API and page to the app."""
     app.include_router(build_router(service))
-    app.add_api_route("/portfolio", portfolio_page, methods=["GET"], include_in_schema=False)
+    add_page(app, "/portfolio", "portfolio.html")  # its script is served from /static/portfolio.js

@@ -1,10 +1,10 @@
-"""The web chat: `/` serves the page, `/static` its script and styles (no build step, no CDN)."""
+"""The web pages: `/` serves the chat, `/static` the pages' scripts and styles (no build step, no CDN)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -21,16 +21,17 @@ HEADERS = {
     "Cache-Control": "no-cache",
 }
 
-page = APIRouter(include_in_schema=False)
 
+def add_page(app: FastAPI, path: str, file: str) -> None:
+    """Serve the page `file` of the web folder at `path` (GET, not in the API schema) with the page headers."""
 
-@page.get("/")
-def index() -> FileResponse:
-    """The chat page."""
-    return FileResponse(WEB_DIR / "index.html", media_type="text/html", headers=HEADERS)
+    def page() -> FileResponse:
+        return FileResponse(WEB_DIR / file, media_type="text/html", headers=HEADERS)
+
+    app.add_api_route(path, page, methods=["GET"], include_in_schema=False, name=f"{file.removesuffix('.html')}_page")
 
 
 def mount_web(app: FastAPI) -> None:
-    """Serve the page at `/` and its files under `/static`."""
-    app.include_router(page)
+    """Serve the chat page at `/` and the pages' files under `/static`."""
+    add_page(app, "/", "index.html")
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")

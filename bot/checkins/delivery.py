@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.exc import IntegrityError
 
-from bot.checkins.notify import MessageRef, Notifier
+from bot.checkins.notify import MessageRef, Notifier, Outgoing
 from bot.checkins.reads import CheckinReads
 from bot.checkins.records import Pilot
 from bot.checkins.tables import DeliveryRow
@@ -22,25 +20,18 @@ class Delivery(StoreBase):
         self.notifier = notifier
         self.worker = worker
 
-    def send(
-        self,
-        pilot: Pilot,
-        key: str,
-        text: str,
-        blocks: list[dict[str, Any]] | None = None,
-        thread_ts: str | None = None,
-        image: bytes | None = None,
-    ) -> MessageRef:
-        """Post under `key` unless an earlier attempt already did; return where it landed."""
+    def send(self, pilot: Pilot, message: Outgoing) -> MessageRef:
+        """Post under the message's key unless an earlier attempt already did; return where it landed."""
+        key = message.key
         state, ref = self._intent(pilot, key)
         if ref is not None:
             return ref  # posted and recorded by an earlier attempt
         if state == "retry":  # an attempt died after deciding to send: did it post?
-            ref = self.notifier.find(pilot, key, thread_ts)
+            ref = self.notifier.find(pilot, key, message.thread_ts)
             if ref is not None:
                 self._record(key, ref)
                 return ref
-        ref = self.notifier.post(pilot, text, blocks, idempotency_key=key, thread_ts=thread_ts, image=image)
+        ref = self.notifier.post(pilot, message)
         self._record(key, ref)
         return ref
 

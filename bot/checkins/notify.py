@@ -19,20 +19,23 @@ class MessageRef:
     ts: str
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to post about a pilot: its idempotency key, text, optional blocks and image, and the
+    thread it answers (None: the channel itself)."""
+
+    key: str
+    text: str
+    blocks: list[dict[str, Any]] | None = None
+    thread_ts: str | None = None
+    image: bytes | None = None
+
+
 class Notifier(Protocol):
     """Posts messages about a pilot; `find` answers whether a key was already posted."""
 
-    def post(
-        self,
-        pilot: Pilot,
-        text: str,
-        blocks: list[dict[str, Any]] | None = None,
-        *,
-        idempotency_key: str,
-        thread_ts: str | None = None,
-        image: bytes | None = None,
-    ) -> MessageRef:
-        """Post text (and optional blocks and image) to the pilot's channel or a thread."""
+    def post(self, pilot: Pilot, message: Outgoing) -> MessageRef:
+        """Post the message (text, optional blocks and image) to the pilot's channel or a thread."""
         ...
 
     def find(self, pilot: Pilot, idempotency_key: str, thread_ts: str | None = None) -> MessageRef | None:
@@ -47,22 +50,13 @@ class LogNotifier:
         self.printer = printer
         self._count = 0
 
-    def post(
-        self,
-        pilot: Pilot,
-        text: str,
-        blocks: list[dict[str, Any]] | None = None,
-        *,
-        idempotency_key: str,
-        thread_ts: str | None = None,
-        image: bytes | None = None,
-    ) -> MessageRef:
+    def post(self, pilot: Pilot, message: Outgoing) -> MessageRef:
         """Log the message; the ref is local to this process."""
         self._count += 1
         channel = pilot.channel or f"pilot-{pilot.public_id}"
-        log.info("check-in message %s to %s:\n%s", idempotency_key, channel, text)
+        log.info("check-in message %s to %s:\n%s", message.key, channel, message.text)
         if self.printer is not None:
-            self.printer(f"--- {idempotency_key} -> {channel}\n{text}\n")
+            self.printer(f"--- {message.key} -> {channel}\n{message.text}\n")
         return MessageRef(channel, f"log-{self._count}")
 
     def find(self, pilot: Pilot, idempotency_key: str, thread_ts: str | None = None) -> MessageRef | None:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.checkins.tables import CheckinRow, PilotGapRow, PilotQuestionRow, PilotRow
+from bot.store.records import from_row
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2}
 CLOSED = ("resolved",)
@@ -41,23 +42,13 @@ class Pilot:
     @classmethod
     def of(cls, row: PilotRow) -> Pilot:
         """Copy a row into a record."""
-        return cls(
-            id=row.id,
-            owner=row.owner,
-            name=row.name,
+        return from_row(
+            cls,
+            row,
             business_owner=row.business_owner or None,
-            sponsor=row.sponsor,
             people=list(row.people or []),
-            channel=row.channel,
-            timezone=row.timezone,
-            cron=row.cron,
             paused=bool(row.paused),
-            snoozed_until=row.snoozed_until,
             skip_next=bool(row.skip_next),
-            assessment_id=row.assessment_id,
-            created_at=row.created_at,
-            public_id=row.public_id,
-            assessment_public_id=row.assessment_public_id,
         )
 
 
@@ -89,18 +80,7 @@ class PilotGap:
     @classmethod
     def of(cls, row: PilotGapRow) -> PilotGap:
         """Copy a row into a record."""
-        return cls(
-            id=row.id,
-            dimension=row.dimension,
-            title=row.title,
-            severity=row.severity,
-            status=row.status,
-            evidence=copy.deepcopy(row.evidence or []),
-            updated_at=row.updated_at,
-            closed_at=row.closed_at,
-            target_date=row.target_date,
-            public_id=row.public_id,
-        )
+        return from_row(cls, row, evidence=copy.deepcopy(row.evidence or []))
 
 
 @dataclass(frozen=True)
@@ -123,7 +103,7 @@ class PilotQuestion:
     @classmethod
     def of(cls, row: PilotQuestionRow) -> PilotQuestion:
         """Copy a row into a record."""
-        return cls(row.id, row.dimension, row.question, row.status, row.answer, row.outcome, row.answered_at)
+        return from_row(cls, row)
 
 
 @dataclass(frozen=True)
@@ -147,21 +127,7 @@ class Checkin:
     @classmethod
     def of(cls, row: CheckinRow) -> Checkin:
         """Copy a row into a record."""
-        return cls(
-            id=row.id,
-            pilot_id=row.pilot_id,
-            due_at=row.due_at,
-            status=row.status,
-            claimed_by=row.claimed_by,
-            claimed_until=row.claimed_until,
-            attempts=row.attempts or 0,
-            sent_at=row.sent_at,
-            reminder_sent_at=row.reminder_sent_at,
-            answered_at=row.answered_at,
-            message_channel=row.message_channel,
-            message_ts=row.message_ts,
-            note=row.note,
-        )
+        return from_row(cls, row, attempts=row.attempts or 0)
 
 
 @dataclass(frozen=True)

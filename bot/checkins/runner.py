@@ -14,7 +14,7 @@ from bot.checkins import queries as q
 from bot.checkins.delivery import Delivery
 from bot.checkins.escalations import Escalations
 from bot.checkins.messages import checkin_blocks, checkin_text, escalation_text, reminder_text
-from bot.checkins.notify import MessageRef, Notifier
+from bot.checkins.notify import MessageRef, Notifier, Outgoing
 from bot.checkins.pilots import Checkins
 from bot.checkins.png import trend_png
 from bot.checkins.records import Pilot, PilotGap, PilotQuestion, Stall
@@ -131,7 +131,7 @@ class Runner(StoreBase):
         text = checkin_text(pilot, gaps, sparkline([average(p) for p in points]), questions, first)
         key = f"checkin:{item.checkin_id}"
         image = trend_png(points, [d.id for d in self.checkins.rubric.dimensions])
-        ref = delivery.send(pilot, key, text, checkin_blocks(text), image=image)
+        ref = delivery.send(pilot, Outgoing(key, text, checkin_blocks(text), image=image))
         if self._mark_sent(item, pilot, ref, now, delivery.worker):
             rep.sent.append(key)
         else:
@@ -218,7 +218,7 @@ class Runner(StoreBase):
             thread = row.message_ts if row else None
         pilot = self.checkins.pilot(item.pilot_id)
         key = f"reminder:{item.checkin_id}"
-        ref = delivery.send(pilot, key, reminder_text(pilot), None, thread_ts=thread)
+        ref = delivery.send(pilot, Outgoing(key, reminder_text(pilot), thread_ts=thread))
         with self._tx() as db:
             stmt = (
                 update(CheckinRow)
@@ -235,6 +235,6 @@ class Runner(StoreBase):
         if held is None:
             return
         key = f"escalation:{held.id}"
-        delivery.send(pilot, key, held.text)
+        delivery.send(pilot, Outgoing(key, held.text))
         self.escalations.mark_sent(held.id, delivery.worker, now)
         rep.sent.append(key)

@@ -20,7 +20,7 @@ from langchain_openai import ChatOpenAI
 
 from bot.config import Settings
 from bot.engine.guard import BudgetSpent, TurnBudget
-from bot.engine.usage import Prices, UsageRecorder, token_counts
+from bot.engine.usage import Prices, UsageRecord, UsageRecorder, token_counts
 
 RETRYABLE = frozenset({408, 409, 429}) | frozenset(range(500, 600))
 
@@ -145,12 +145,14 @@ class UsageCallback(BaseCallbackHandler):
         with self._lock:
             start, purpose = self._started.pop(run_id, (time.perf_counter(), "llm"))
         self.recorder.record(
-            purpose=purpose,
-            model=self.model,
-            prompt_tokens=prompt,
-            completion_tokens=completion,
-            latency_ms=(time.perf_counter() - start) * 1000,
-            cost_usd=self.prices.cost(self.model, prompt, completion),
-            outcome=outcome,
-            error=error,
+            UsageRecord(
+                purpose=purpose,
+                model=self.model,
+                prompt_tokens=prompt,
+                completion_tokens=completion,
+                latency_ms=(time.perf_counter() - start) * 1000,
+                cost_usd=self.prices.cost(self.model, prompt, completion),
+                outcome=outcome,
+                error=error,
+            )
         )

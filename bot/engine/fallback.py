@@ -18,7 +18,7 @@ from bot.engine.base import Engine
 from bot.engine.grounding import OUT_OF_SCOPE
 from bot.engine.guard import BudgetSpent, CircuitBreaker, CircuitOpen, TurnBudget
 from bot.engine.offline import OfflineEngine
-from bot.engine.usage import NullUsageRecorder, UsageRecorder, as_recorder
+from bot.engine.usage import NullUsageRecorder, UsageRecord, UsageRecorder, as_recorder
 from bot.errors import ConfigError
 from bot.knowledge import Dimension, Question
 from bot.models import Evidence, GroundedAnswer, Judgement, Statement
@@ -107,9 +107,8 @@ class FallbackEngine:
         start = time.perf_counter()
         result = call(self.fallback)
         error = f"{type(exc).__name__}: {exc}"[:500]
-        self.recorder.record(
-            purpose, self.fallback.name, 0, 0, (time.perf_counter() - start) * 1000, 0.0, "fallback", error
-        )
+        ms = (time.perf_counter() - start) * 1000
+        self.recorder.record(UsageRecord(purpose, self.fallback.name, 0, 0, ms, 0.0, "fallback", error))
         return result
 
     def _blocked(self) -> Exception | None:

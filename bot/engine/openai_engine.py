@@ -36,7 +36,7 @@ from bot.engine.model_output import (
     validate,
     verbatim_evidence,
 )
-from bot.engine.usage import NullUsageRecorder, Prices, UsageRecorder, load_prices
+from bot.engine.usage import NullUsageRecorder, Prices, UsageRecord, UsageRecorder, load_prices
 from bot.knowledge import Dimension, Question
 from bot.models import Evidence, GroundedAnswer, Judgement, Statement
 from bot.prompts import PromptSet
@@ -128,7 +128,8 @@ class OpenAIEngine(EngineDefaults):
             except InvalidModelOutput as exc:
                 if attempts <= limit:  # it will be asked again: say why
                     self._count_retry()
-                    self.usage.recorder.record(purpose, self.model_name, 0, 0, 0.0, 0.0, "retry", str(exc)[:500])
+                    retry = UsageRecord(purpose, self.model_name, 0, 0, 0.0, 0.0, "retry", str(exc)[:500])
+                    self.usage.recorder.record(retry)
                 raise
 
         limit = self.reasks if reasks is None else reasks

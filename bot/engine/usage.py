@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -44,28 +44,32 @@ def token_counts(message: Any) -> tuple[int, int]:
     return int(usage.get("input_tokens", 0) or 0), int(usage.get("output_tokens", 0) or 0)
 
 
+@dataclass(frozen=True)
+class UsageRecord:
+    """One LLM call or engine decision (outcome: ok, error, retry, fallback)."""
+
+    purpose: str
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    latency_ms: float
+    cost_usd: float
+    outcome: str
+    error: str | None = None
+
+
 class UsageRecorder(Protocol):
     """Anything that keeps a record of LLM calls."""
 
-    def record(
-        self,
-        purpose: str,
-        model: str,
-        prompt_tokens: int,
-        completion_tokens: int,
-        latency_ms: float,
-        cost_usd: float,
-        outcome: str,
-        error: str | None = None,
-    ) -> None:
-        """Record one call (outcome: ok, error, retry, fallback)."""
+    def record(self, call: UsageRecord) -> None:
+        """Record one call."""
         ...
 
 
 class NullUsageRecorder:
     """Records nothing."""
 
-    def record(self, *args: Any, **kwargs: Any) -> None:
+    def record(self, call: UsageRecord) -> None:
         """Drop the record."""
 
 
@@ -79,29 +83,9 @@ class StoreUsageRecorder:
     def __init__(self, store: _HasRecordLLMCall) -> None:
         self.store = store
 
-    def record(
-        self,
-        purpose: str,
-        model: str,
-        prompt_tokens: int,
-        completion_tokens: int,
-        latency_ms: float,
-        cost_usd: float,
-        outcome: str,
-        error: str | None = None,
-    ) -> None:
+    def record(self, call: UsageRecord) -> None:
         """Pass the record on to the store, by keyword."""
-        self.store.record_llm_call(
-            engine="offline" if model == "offline" else "openai",
-            purpose=purpose,
-            model=model,
-            prompt_tokens=prompt_tokens,
-            completion_tokens=completion_tokens,
-            latency_ms=latency_ms,
-            cost_usd=cost_usd,
-            outcome=outcome,
-            error=error,
-        )
+        self.store.record_llm_call(engine="offline" if call.model == "offline" else "openai", **asdict(call))
 
 
 def as_recorder(target: object | None) -> UsageRecorder:

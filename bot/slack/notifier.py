@@ -9,7 +9,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.checkins.notify import MessageRef
+from bot.checkins.notify import MessageRef, Outgoing
 from bot.checkins.records import Pilot
 from bot.config import Settings
 from bot.errors import InvalidInput
@@ -32,25 +32,16 @@ class SlackNotifier:
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
         return cls(WebClient(token=token, timeout=30, base_url=settings.slack_api_url or WebClient.BASE_URL), legend)
 
-    def post(
-        self,
-        pilot: Pilot,
-        text: str,
-        blocks: list[dict[str, Any]] | None = None,
-        *,
-        idempotency_key: str,
-        thread_ts: str | None = None,
-        image: bytes | None = None,
-    ) -> MessageRef:
+    def post(self, pilot: Pilot, message: Outgoing) -> MessageRef:
         """chat.postMessage with the key in metadata; then the trend image in the thread."""
         channel = _channel(pilot)
-        metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": idempotency_key}}
+        metadata = {"event_type": METADATA_EVENT, "event_payload": {"key": message.key}}
         resp = self.client.chat_postMessage(
-            channel=channel, text=text, blocks=blocks, thread_ts=thread_ts, metadata=metadata
+            channel=channel, text=message.text, blocks=message.blocks, thread_ts=message.thread_ts, metadata=metadata
         )
         ref = MessageRef(str(resp["channel"]), str(resp["ts"]))
-        if image is not None:
-            self._upload(ref, image, idempotency_key)
+        if message.image is not None:
+            self._upload(ref, message.image, message.key)
         return ref
 
     def _upload(self, ref: MessageRef, image: bytes, key: str) -> None:

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.models import Report
 from bot.store.tables import AssessmentRow, AuditRow, GapRow, MessageRow, SessionRow
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+R = TypeVar("R", bound="DataclassInstance")
+
+
+def from_row(cls: type[R], row: object, **converted: Any) -> R:
+    """A `cls` record copied from a row: each field is the row's attribute of that name, except the
+    fields given in `converted` (a deep copy, a default, a value from elsewhere); a name there that is
+    not a field is a TypeError, a field the row lacks an AttributeError."""
+    copied = {name: getattr(row, name) for name in _field_names(cls) if name not in converted}
+    return cls(**copied, **converted)
+
+
+@cache
+def _field_names(cls: type[DataclassInstance]) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 @dataclass(frozen=True)
@@ -31,19 +50,8 @@ class SessionRecord:
     def of(cls, row: SessionRow, fresh: bool = False) -> SessionRecord:
         """Copy a row into a record; `fresh`: the row was just read and is dropped after, so its
         state (parsed from JSON for this read alone) is handed over without a deep copy."""
-        return cls(
-            id=row.id,
-            owner=row.owner,
-            channel=row.channel,
-            external_key=row.external_key,
-            pilot_name=row.pilot_name,
-            state=(row.state or {}) if fresh else copy.deepcopy(row.state or {}),
-            status=row.status,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            version=row.version or 0,
-            client=row.client,
-        )
+        state = (row.state or {}) if fresh else copy.deepcopy(row.state or {})
+        return from_row(cls, row, state=state, version=row.version or 0)
 
 
 @dataclass(frozen=True)
@@ -71,16 +79,7 @@ class MessageRecord:
     @classmethod
     def of(cls, row: MessageRow) -> MessageRecord:
         """Copy a row into a record."""
-        return cls(
-            id=row.id,
-            session_id=row.session_id,
-            role=row.role,
-            author=row.author,
-            text=row.text,
-            redacted_text=row.redacted_text,
-            created_at=row.created_at,
-            meta=copy.deepcopy(row.meta or {}),
-        )
+        return from_row(cls, row, meta=copy.deepcopy(row.meta or {}))
 
 
 @dataclass(frozen=True)
@@ -102,18 +101,7 @@ class AssessmentRecord:
     @classmethod
     def of(cls, row: AssessmentRow) -> AssessmentRecord:
         """Copy a row into a record."""
-        return cls(
-            id=row.id,
-            session_id=row.session_id,
-            report=stored_report(row),
-            verdict=row.verdict,
-            engine=row.engine,
-            rubric_version=row.rubric_version,
-            prompt_version=row.prompt_version,
-            created_at=row.created_at,
-            owner=row.owner,
-            public_id=row.public_id,
-        )
+        return from_row(cls, row, report=stored_report(row))
 
 
 def stored_report(row: AssessmentRow) -> Report:
@@ -141,19 +129,8 @@ class GapRecord:
     @classmethod
     def of(cls, row: GapRow, assessment_public_id: str) -> GapRecord:
         """Copy a row (and its assessment's public id) into a record."""
-        return cls(
-            id=row.id,
-            assessment_id=row.assessment_id,
-            dimension=row.dimension,
-            severity=row.severity,
-            status=row.status,
-            title=row.title,
-            evidence=copy.deepcopy(row.evidence or []),
-            owner=row.owner,
-            updated_at=row.updated_at,
-            public_id=row.public_id,
-            assessment_public_id=assessment_public_id,
-        )
+        evidence = copy.deepcopy(row.evidence or [])
+        return from_row(cls, row, evidence=evidence, assessment_public_id=assessment_public_id)
 
 
 @dataclass(frozen=True)
@@ -170,11 +147,4 @@ class AuditRecord:
     @classmethod
     def of(cls, row: AuditRow) -> AuditRecord:
         """Copy a row into a record."""
-        return cls(
-            id=row.id,
-            at=row.at,
-            kind=row.kind,
-            subject=row.subject,
-            actor=row.actor,
-            detail=copy.deepcopy(row.detail or {}),
-        )
+        return from_row(cls, row, detail=copy.deepcopy(row.detail or {}))

@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from bot.api.web import WEB_DIR, mount_web
+from bot.api.web import HEADERS, WEB_DIR, add_page, mount_web
 
 PAGES = sorted(WEB_DIR.glob("*.html"))
 NAMED = re.compile(r'<(?:script|link)\b[^>]*\b(?:src|href)="(/static/[^"]+)"')
@@ -21,6 +21,19 @@ def web() -> Iterator[TestClient]:
     mount_web(app)
     with TestClient(app) as client:
         yield client
+
+
+@pytest.mark.parametrize("page", [p.name for p in PAGES])
+def test_a_page_is_served_whole_with_the_page_headers(page: str) -> None:
+    app = FastAPI()
+    add_page(app, "/some/where", page)
+    with TestClient(app) as client:
+        resp = client.get("/some/where")
+        assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/html")
+        assert resp.text == (WEB_DIR / page).read_text(encoding="utf-8")
+        assert {k: resp.headers[k] for k in HEADERS} == HEADERS
+        assert client.post("/some/where").status_code == 405
+    assert "/some/where" not in str(app.openapi())
 
 
 def named(page: str) -> list[str]:

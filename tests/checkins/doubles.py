@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.checkins.notify import MessageRef
+from bot.checkins.notify import MessageRef, Outgoing
 from bot.checkins.records import Pilot
 
 
@@ -60,21 +60,13 @@ class MemoryNotifier:
     posts: list[Posted] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def post(
-        self,
-        pilot: Pilot,
-        text: str,
-        blocks: list[dict[str, Any]] | None = None,
-        *,
-        idempotency_key: str,
-        thread_ts: str | None = None,
-        image: bytes | None = None,
-    ) -> MessageRef:
+    def post(self, pilot: Pilot, message: Outgoing) -> MessageRef:
         """Record the post and return a fresh ts."""
         channel = pilot.channel or f"pilot-{pilot.id}"
+        m = message
         with self._lock:
             ts = f"{len(self.posts) + 1}.000100"
-            self.posts.append(Posted(pilot.id, channel, text, idempotency_key, thread_ts, ts, image, blocks))
+            self.posts.append(Posted(pilot.id, channel, m.text, m.key, m.thread_ts, ts, m.image, m.blocks))
         return MessageRef(channel, ts)
 
     def find(self, pilot: Pilot, idempotency_key: str, thread_ts: str | None = None) -> MessageRef | None:

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.checkins.notify import MessageRef
+from bot.checkins.notify import MessageRef, Outgoing
 from bot.checkins.pilots import Checkins
 from bot.checkins.records import Pilot
 from bot.checkins.runner import Runner
@@ -26,15 +26,15 @@ class WorkerDied(RuntimeError):
 class DiesAfterPosting(MemoryNotifier):
     """Slack accepted the message, then the worker died before it could record that."""
 
-    def post(self, pilot: Pilot, text: str, blocks: Any = None, **kw: Any) -> MessageRef:
-        super().post(pilot, text, blocks, **kw)
+    def post(self, pilot: Pilot, message: Outgoing) -> MessageRef:
+        super().post(pilot, message)
         raise WorkerDied("killed after posting")
 
 
 class DiesBeforePosting(MemoryNotifier):
     """The worker decided to send (intent written), then died before the post."""
 
-    def post(self, pilot: Pilot, text: str, blocks: Any = None, **kw: Any) -> MessageRef:
+    def post(self, pilot: Pilot, message: Outgoing) -> MessageRef:
         raise WorkerDied("killed before posting")
 
 

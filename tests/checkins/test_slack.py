@@ -10,6 +10,7 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.checkins.delivery import Delivery
+from bot.checkins.notify import Outgoing
 from bot.checkins.pilots import Checkins
 from bot.checkins.runner import Runner
 from bot.service import Coach
@@ -75,7 +76,7 @@ def test_recovery_finds_the_slack_post_by_metadata(
     clock.set(MON_9)
     notifier = _notifier(slack)
     # the worker posted, then died before recording it: simulate with the same key, by hand
-    notifier.post(checkins.pilot(pilot.id), "check-in", idempotency_key="checkin:1")
+    notifier.post(checkins.pilot(pilot.id), Outgoing("checkin:1", "check-in"))
     runner = Runner(checkins)
     assert runner.claim(1, clock.now(), "dead-worker", "claimed")
     Delivery(checkins, notifier, "dead-worker")._intent(checkins.pilot(pilot.id), "checkin:1")

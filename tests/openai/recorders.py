@@ -3,21 +3,8 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class UsageRecord:
-    """One recorded LLM call or engine decision."""
-
-    purpose: str
-    model: str
-    prompt_tokens: int
-    completion_tokens: int
-    latency_ms: float
-    cost_usd: float
-    outcome: str
-    error: str | None = None
+from bot.engine.usage import UsageRecord
 
 
 class InMemoryUsageRecorder:
@@ -27,21 +14,10 @@ class InMemoryUsageRecorder:
         self.records: list[UsageRecord] = []
         self._lock = threading.Lock()
 
-    def record(
-        self,
-        purpose: str,
-        model: str,
-        prompt_tokens: int,
-        completion_tokens: int,
-        latency_ms: float,
-        cost_usd: float,
-        outcome: str,
-        error: str | None = None,
-    ) -> None:
+    def record(self, call: UsageRecord) -> None:
         """Append one record."""
-        rec = UsageRecord(purpose, model, prompt_tokens, completion_tokens, latency_ms, cost_usd, outcome, error)
         with self._lock:
-            self.records.append(rec)
+            self.records.append(call)
 
     def outcomes(self) -> list[str]:
         """The outcome of every record, in order."""

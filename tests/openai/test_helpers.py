@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine.model_output import fence, numbers
-from bot.engine.usage import NullUsageRecorder, Prices, StoreUsageRecorder, as_recorder, load_prices
+from bot.engine.usage import NullUsageRecorder, Prices, StoreUsageRecorder, UsageRecord, as_recorder, load_prices
 from bot.errors import ConfigError
 from tests.openai.recorders import InMemoryUsageRecorder
 
@@ -46,7 +46,7 @@ def test_as_recorder() -> None:
     store = Store()
     recorder = as_recorder(store)
     assert isinstance(recorder, StoreUsageRecorder)
-    recorder.record("judge", "m", 1, 2, 3.0, 0.0, "ok")
+    recorder.record(UsageRecord("judge", "m", 1, 2, 3.0, 0.0, "ok"))
     assert store.calls == [
         {
             "engine": "openai",
