@@ -330,7 +330,7 @@ class Coach(CoachRecords):
             # "why does this matter?" means: about the area we are discussing
             topic = self.rubric.dimension(dimension).title if dimension else context
             query, filt = f"{question} {topic}", dimension
-        passages = self.index.search(query, k=5, dimension=filt)
+        passages = self.engine.retrieve(query, lambda k: self.index.search(query, k=k, dimension=filt))
         with engine_turn(self.engine):  # within a turn already, that turn's budget holds
             if on_token is None:
                 return self.engine.answer(query, passages)

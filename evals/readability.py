@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from bot.engine.compose import points_back
+
 MIN_WORDS = 15
 _MARK = re.compile(r"\[\d+\]")
 _SENT = re.compile(r"(?<=[.!?:])\s+|\n+")
@@ -22,14 +24,6 @@ _ITEM_LINE = re.compile(r"^(?:[-*•]|\d+[.)])\s")
 _ORDINAL = re.compile(r"^(?:first|second|third|fourth|fifth|sixth|then|next|finally|lastly)\b", re.I)
 _SERIES = re.compile(r",|;|\band\b|\bor\b", re.I)
 _QUOTED = re.compile(r"[\"“][^\"”]{3,}[\"”]")
-# "that"/"these"/"those" + a noun, pointing back: "that" only after a preposition ("into that
-# number"), where it can't be the conjunction or the relative pronoun ("shows that teams ...")
-_POINTER = re.compile(
-    r"\b(?:(?:in|into|on|onto|to|for|of|from|with|by|at|about|after|before|under|over|through|against|without|within)"
-    r"\s+that|these|those)\s+([a-z]{3,})\b",
-    re.I,
-)
-STEM = 5  # letters of a noun compared with earlier words ("numbers" names "number")
 
 
 def _stem(word: str) -> str:
@@ -77,10 +71,9 @@ def points_back_to_nothing(text: str) -> str | None:
     sentences are not checked: they may point back to what an earlier one says in other words."""
     for part in re.split(r"\n\s*\n", _MARK.sub("", text)):
         opening = next((s for s in _SENT.split(part.strip()) if s.strip()), "")
-        for match in _POINTER.finditer(opening, 1):  # an opening word is the dangling-opener check's
-            noun = match.group(1).lower()[:STEM]
-            if not re.search(rf"\b{re.escape(noun)}", opening[: match.start()].lower()):
-                return match.group(0)
+        pointer = points_back(opening)  # an opening word is the dangling-opener check's
+        if pointer:
+            return pointer
     return None
 
 

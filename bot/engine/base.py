@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Protocol
 
@@ -11,6 +11,9 @@ from bot.models import Evidence, GroundedAnswer, Judgement, Statement
 
 if TYPE_CHECKING:
     from bot.index import Passage
+
+Search = Callable[[int], "list[Passage]"]  # the k best passages for the question being answered
+ANSWER_PASSAGES = 5  # what an answer is given to read, and what the scope decision reads
 
 
 class Engine(Protocol):
@@ -49,6 +52,10 @@ class Engine(Protocol):
 
     def detect_agentic(self, statements: list[Statement]) -> tuple[bool, list[Evidence]]:
         """Does the system act on its own (refunds, record updates, workflows)?"""
+        ...
+
+    def retrieve(self, question: str, search: Search) -> list[Passage]:
+        """The passages to answer the question from, found with `search`."""
         ...
 
     def answer(self, question: str, passages: list[Passage]) -> GroundedAnswer:
@@ -96,6 +103,10 @@ class EngineDefaults:
     def circuit_status(self) -> str | None:
         """No circuit breaker."""
         return None
+
+    def retrieve(self, question: str, search: Search) -> list[Passage]:
+        """The best `ANSWER_PASSAGES` passages."""
+        return search(ANSWER_PASSAGES)
 
     def compose_actions(self, dimension: Dimension, said: list[str], names: list[str]) -> list[str] | None:
         """No model to compose with: the rubric's actions, filled with the team's names, are used."""

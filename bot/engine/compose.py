@@ -44,6 +44,14 @@ _REFERS = re.compile(
     r"|^(?:\S+\s+){0,4}(?:all|each|any|none|some) of (?:these|those|them|this)\b",
     re.I,
 )
+# "these controls", "into that number": a demonstrative past the first word pointing back ("that"
+# only after a preposition, where it can't be the conjunction or the relative pronoun)
+_POINTER = re.compile(
+    r"\b(?:(?:in|into|on|onto|to|for|of|from|with|by|at|about|after|before|under|over|through|against|without|within)"
+    r"\s+that|these|those)\s+([a-z]{3,})\b",
+    re.I,
+)
+POINTER_STEM = 5  # letters of the noun compared with the words before it ("numbers" names "number")
 _ORDINAL = re.compile(r"^(?:first|second|third|fourth|fifth|sixth|finally|lastly|next|then)\b,?\s*", re.I)
 _CONNECTIVE = re.compile(
     r"^(?:second|third|fourth|fifth|sixth|finally|lastly|next|then|also|however|but|and)\b,?\s+", re.I
@@ -71,6 +79,16 @@ class Unit:
 def leans_back(sentence: str) -> bool:
     """The sentence refers to the one before it ("Those count as ...", "It replaces ...")."""
     return bool(_REFERS.match(sentence))
+
+
+def points_back(sentence: str) -> str | None:
+    """The first 'these X' / 'those X' / 'into that X' after the sentence's first word whose X the
+    sentence has not named before it (the thing is in an earlier sentence); None without one."""
+    for match in _POINTER.finditer(sentence, 1):
+        noun = match.group(1).lower()[:POINTER_STEM]
+        if not re.search(rf"\b{re.escape(noun)}", sentence[: match.start()].lower()):
+            return match.group(0)
+    return None
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -130,8 +148,8 @@ def window(unit: Unit, best: int, max_words: int = MAX_WORDS) -> Unit:
     if unit.is_list:
         return unit
     start, end = best, best
-    while start > 0 and _REFERS.match(sents[start]):
-        start -= 1  # "Those count as agentic ..." needs the sentence it points back to
+    while start > 0 and (_REFERS.match(sents[start]) or points_back(sents[start])):
+        start -= 1  # "Those count as agentic ..." and "... without these controls" need what they point to
     run = _enumeration(sents)
     if run and (run[0] <= end and start <= run[1] or _promises(sents[end])):
         start, end = min(start, run[0]), max(end, run[1])

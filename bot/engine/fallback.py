@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, TypeVar
 
 from bot.config import Settings
-from bot.engine.base import Engine
+from bot.engine.base import ANSWER_PASSAGES, Engine, Search
 from bot.engine.grounding import OUT_OF_SCOPE
 from bot.engine.guard import BudgetSpent, CircuitBreaker, CircuitOpen, TurnBudget
 from bot.engine.offline import OfflineEngine
@@ -155,6 +155,10 @@ class FallbackEngine:
             return False
         self._local.engine = self.fallback.name
         return True
+
+    def retrieve(self, question: str, search: Search) -> list[Passage]:
+        """The best `ANSWER_PASSAGES` passages: what the model reads (and the fallback after it)."""
+        return search(ANSWER_PASSAGES)
 
     def answer(self, question: str, passages: list[Passage]) -> GroundedAnswer:
         """A grounded answer from the primary, else the fallback; declined first by the scope head."""

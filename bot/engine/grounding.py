@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.engine.compose import Intent, compose
+from bot.engine.compose import TOP, Intent, compose
 from bot.models import Citation, GroundedAnswer
 
 if TYPE_CHECKING:
@@ -55,11 +55,12 @@ def composed_answer(
     vectors: Callable[[Sequence[str]], np.ndarray],
     opener: str = "",
     intent: Intent = Intent(),
+    top: int = TOP,
 ) -> GroundedAnswer:
     """An answer composed from whole units of the passages, one citation per unit, after a direct
-    `opener` ("Yes.", "No.") when given; declined when nothing quotable was retrieved or the
-    result fails the grounding check."""
-    composed = compose(question, passages, vectors, intent)
+    `opener` ("Yes.", "No.") when given, from the first `top` passages; declined when nothing
+    quotable was retrieved or the result fails the grounding check."""
+    composed = compose(question, passages, vectors, intent, top)
     if composed is None:
         return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
     used: list[int] = []

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.engine.base import EngineDefaults
+from bot.engine.base import ANSWER_PASSAGES, EngineDefaults, Search
 from bot.engine.compose import Intent
+from bot.engine.depth import WANTS_ADVICE, advice_first, deeper
 from bot.engine.grounding import OUT_OF_SCOPE, composed_answer
 from bot.engine.terms import TermReader, defined_terms, get_wrappers, names_only_defined_terms
 from bot.engine.terms import words as term_words
@@ -135,15 +136,26 @@ class OfflineEngine(EngineDefaults):
         terms = defined_terms(passages, whole, get_unitkinds(), self._vectors, wrappers, wanted)
         return names_only_defined_terms(asked, _with_aliases(terms, spelled))
 
+    def retrieve(self, question: str, search: Search) -> list[Passage]:
+        """The best `ANSWER_PASSAGES` passages, then, for a question the heads read as asking what to
+        do or whether to, a deeper search's further passages (the composer may take advice from them)."""
+        first = search(ANSWER_PASSAGES)
+        if not first or self.intent(question, self._vectors([question])[0]).asks not in WANTS_ADVICE:
+            return first
+        return deeper(first, search)
+
     def answer(self, question: str, passages: list[Passage]) -> GroundedAnswer:
         """Declined unless the scope classifier says the question is about getting AI into
-        production; otherwise composed from whole units of the passages, cited."""
-        if not self.in_scope(question, passages):
+        production (read on the first `ANSWER_PASSAGES` passages); otherwise composed from whole
+        units of the passages, cited."""
+        if not self.in_scope(question, passages[:ANSWER_PASSAGES]):
             return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
         vector = self._vectors([question])[0]
         yesno = get_yesno().says(question, vector)
         opener = get_polarity().verdict(vector) if yesno else ""
-        return composed_answer(question, passages, self._vectors, opener=opener, intent=self.intent(question, vector))
+        intent = self.intent(question, vector)
+        pick, top = advice_first(passages, intent.asks, get_unitkinds(), self._vectors)
+        return composed_answer(question, pick, self._vectors, opener=opener, intent=intent, top=top)
 
     def intent(self, question: str, vector: np.ndarray) -> Intent:
         """What the trained question heads say the question asks for, with the unit-kind head."""

@@ -1,0 +1,119 @@
+"""A how-to or yes/no question told as a story gets its answer from the same document's advice,
+found deeper than the passages the composer reads first; nothing else moves."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.embeddings import get_embedder
+from bot.engine.base import ANSWER_PASSAGES
+from bot.engine.compose import TOP, Unit, window
+from bot.engine.depth import DEEP_PASSAGES, advice_first
+from bot.index import Passage
+from bot.reading.unitkind import get_unitkinds
+from bot.service import Coach
+
+STORY = (
+    "A parcel carrier gave its depot supervisors an AI scheduling assistant. After a month most supervisors "
+    "had stopped opening it, because it lived in a separate portal and nobody had shown them how it fitted "
+    "their shift planning."
+)
+PROBLEM = (
+    "Adoption fades quietly once launch attention moves on: people return to the spreadsheet they trust, "
+    "overrides rise, and the team notices only when the renewal is questioned."
+)
+OTHER_STORY = (
+    "A retailer put a demand forecasting model in front of its buyers. The buyers kept their own figures "
+    "because the forecasts arrived a day after orders were placed."
+)
+OTHER_PROBLEM = (
+    "Forecast accuracy drops when promotions change and nobody retrains the model, so buyers stop trusting it."
+)
+LATE_STORY = "A hospital tried a triage assistant in one ward before the wider rollout was cancelled."
+ADVICE = (
+    "Put the assistant inside the planning screen supervisors already use, train each shift on the steps it "
+    "changes, and have their managers check after two weeks whether its plans are being used."
+)
+OTHER_ADVICE = "Retrain the forecasting model before each promotion season and publish its accuracy to the buyers."
+QUESTION = "our depot supervisors stopped opening the AI scheduling assistant after launch, what now?"
+
+
+def _vectors(texts: list[str] | tuple[str, ...]) -> np.ndarray:
+    return get_embedder().embed(list(texts))
+
+
+def _passage(text: str, source: str, section: str) -> Passage:
+    return Passage(text, source, section, section, source, "", 0.0, f"{source}#{section}")
+
+
+def _retrieved() -> list[Passage]:
+    """Stories and problems first; the story's own document's advice sixth, another's seventh."""
+    return [
+        _passage(STORY, "depots.md", "example"),
+        _passage(OTHER_STORY, "retail.md", "example"),
+        _passage(PROBLEM, "depots.md", "what-goes-wrong"),
+        _passage(OTHER_PROBLEM, "retail.md", "what-goes-wrong"),
+        _passage(LATE_STORY, "wards.md", "example"),
+        _passage(ADVICE, "depots.md", "actions"),
+        _passage(OTHER_ADVICE, "forecasts.md", "actions"),
+    ]
+
+
+def test_the_texts_read_as_the_kinds_they_stand_for() -> None:
+    kinds = get_unitkinds()
+    read = [kinds.kind(v) for v in _vectors([STORY, OTHER_STORY, PROBLEM, ADVICE, OTHER_ADVICE])]
+    assert read[:2] == ["story", "story"] and read[2] != "advice" and read[3:] == ["advice", "advice"]
+
+
+def test_a_how_to_reads_its_documents_advice_right_after_that_documents_best_passage() -> None:
+    pick, top = advice_first(_retrieved(), "howto", get_unitkinds(), _vectors)
+    assert top == TOP + 1
+    assert [p.chunk_id for p in pick[:top]] == [
+        "depots.md#example",
+        "depots.md#actions",  # inherits its document's rank, not its own
+        "retail.md#example",
+        "depots.md#what-goes-wrong",
+        "retail.md#what-goes-wrong",
+    ]
+    assert "forecasts.md#actions" not in [p.chunk_id for p in pick[:top]]  # another document's advice stays down
+
+
+def test_other_questions_and_answers_that_already_hold_advice_read_what_was_retrieved() -> None:
+    passages = _retrieved()
+    for asks in ("define", "other"):
+        assert advice_first(passages, asks, get_unitkinds(), _vectors) == (passages, TOP)
+    holding = [passages[0], passages[5], *passages[1:5]]
+    assert advice_first(holding, "yesno", get_unitkinds(), _vectors) == (holding, TOP)
+
+
+def test_the_offline_engine_answers_a_how_to_story_with_the_advice_found_deeper(coach: Coach) -> None:
+    answer = coach.engine.answer(QUESTION, _retrieved())
+    assert answer.in_scope and "train each shift" in answer.answer, answer.answer
+    assert answer.citations[0].section == "actions"
+    assert "train each shift" not in coach.engine.answer(QUESTION, _retrieved()[:TOP]).answer  # not read before
+
+
+def test_only_a_question_wanting_advice_searches_deeper(coach: Coach) -> None:
+    asked: list[int] = []
+
+    def search(k: int) -> list[Passage]:
+        asked.append(k)
+        return _retrieved()[:k]
+
+    assert len(coach.engine.retrieve(QUESTION, search)) == len(_retrieved())
+    assert asked == [ANSWER_PASSAGES, DEEP_PASSAGES]
+    asked.clear()
+    assert len(coach.engine.retrieve("what is a scheduling assistant?", search)) == ANSWER_PASSAGES
+    assert asked == [ANSWER_PASSAGES]
+
+
+def test_a_window_starting_on_a_sentence_that_points_back_mid_sentence_reaches_back() -> None:
+    unit = Unit(
+        0,
+        [
+            "Governance means a written list of the actions the agent may take and their limits.",
+            "Observability means monitoring each step the agent takes, with alerts on unusual patterns.",
+            "A reviewer should treat an agent without these controls as not ready for production.",
+        ],
+    )
+    assert window(unit, 2, max_words=50).sentences[0].startswith("Observability means")
