@@ -25,8 +25,25 @@ _SLOT = re.compile(r"\{(\w+)\}")
 _REDACTED = re.compile(r"\[[A-Z_]+\]")  # what redaction leaves in place of a secret or a personal detail
 
 
+_WORDS: dict[int, tuple[Rubric, frozenset[str]]] = {}  # by rubric object, the rubric kept so its id stays its own
+_WORDS_KEPT = 8
+
+
 def coach_words(rubric: Rubric) -> frozenset[str]:
-    """The playbook's own vocabulary (lower case): words in it are the coach's, not the team's names."""
+    """The playbook's own vocabulary (lower case): words in it are the coach's, not the team's names.
+
+    Made once per rubric object (every report asks, and reading the whole rubric took ~5 ms)."""
+    kept = _WORDS.get(id(rubric))
+    if kept is not None and kept[0] is rubric:
+        return kept[1]
+    words = _vocabulary(rubric)
+    if len(_WORDS) >= _WORDS_KEPT:
+        _WORDS.clear()
+    _WORDS[id(rubric)] = (rubric, words)
+    return words
+
+
+def _vocabulary(rubric: Rubric) -> frozenset[str]:
     parts: list[str] = [*rubric.aliases, *rubric.aliases.values()]
     for dim in rubric.dimensions:
         parts += [dim.title, dim.ready_title, dim.summary, dim.surfaces, dim.stakes, *dim.good_looks_like]

@@ -48,8 +48,11 @@ SSE_DOC = {
 _SESSION_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 
 
-def session_ref(session_id: str = Path(description="The session's id."), _owner: str = Depends(current_owner)) -> str:
-    """The session id from the path (after the key check); one that cannot exist is 404."""
+async def session_ref(
+    session_id: str = Path(description="The session's id."), _owner: str = Depends(current_owner)
+) -> str:
+    """The session id from the path (after the key check); one that cannot exist is 404 (async: it never
+    blocks, so it runs on the event loop instead of a thread-pool hop)."""
     if not _SESSION_ID.fullmatch(session_id):
         raise NotFound("No session with that id: start a new one.")
     return session_id
@@ -64,7 +67,7 @@ CLIENT_DOC = (
 _CLIENT = re.compile(r"[0-9A-Za-z_-]{8,64}")
 
 
-def browser_client(
+async def browser_client(
     x_coach_client: str | None = Header(None, alias="X-Coach-Client", description=CLIENT_DOC),
 ) -> str | None:
     """The browser id the web page sends, if any; a malformed one is 422."""
