@@ -60,11 +60,14 @@ def area_texts(dim: Dimension, statements: Sequence[Statement], evidence: Sequen
     return list(dict.fromkeys([*said, *(e.quote for e in evidence)]))
 
 
+def _parts(texts: Iterable[str]) -> list[str]:
+    return [c for t in texts for c in clauses(t)]
+
+
 def has_surfaced(texts: Iterable[str], tense: ClauseTense) -> bool:
     """True when the trained tense head says one of the team's clauses reports a setback that already
     happened, at or above its calibrated threshold (the report never asserts a false past)."""
-    parts = [c for t in texts for c in clauses(t)]
-    return any(tense.happened(parts))
+    return any(tense.happened(_parts(texts)))
 
 
 def surfaces_for(dim: Dimension, texts: Iterable[str], tense: ClauseTense) -> tuple[str, bool]:
@@ -119,11 +122,8 @@ def actions_for(dim: Dimension, named: Sequence[Named]) -> list[str]:
 def names_in(texts: Iterable[str], rubric_words: frozenset[str], tense: ClauseTense) -> list[Named]:
     """The named things in the team's words (the coach's own vocabulary left out). A date counts only
     when a clause the tense head reads as now or ahead names it: a deadline, not a rollout that happened."""
-    texts = [_REDACTED.sub(" , ", scrub(t)) for t in texts]  # a secret or personal detail is never a name
-    dated = {
-        c: [n.text for n in named_things([c], rubric_words) if n.kind == "date"] for t in texts for c in clauses(t)
-    }
-    dated = {c: found for c, found in dated.items() if found}  # only clauses naming a date need the head
+    texts = _nameable(texts)
+    dated = _dated(texts, rubric_words)
     dates = {
         d
         for (c, found), over in zip(dated.items(), tense.in_the_past(list(dated)), strict=True)
@@ -131,6 +131,24 @@ def names_in(texts: Iterable[str], rubric_words: frozenset[str], tense: ClauseTe
         for d in found
     }
     return [n for n in named_things(texts, rubric_words) if n.kind != "date" or n.text in dates]
+
+
+def _nameable(texts: Iterable[str]) -> list[str]:
+    """The texts as names are read from them: a secret or personal detail is never a name."""
+    return [_REDACTED.sub(" , ", scrub(t)) for t in texts]
+
+
+def _dated(texts: Iterable[str], rubric_words: frozenset[str]) -> dict[str, list[str]]:
+    """The clauses naming a date, with the dates they name (only these need the tense head)."""
+    dated = {c: [n.text for n in named_things([c], rubric_words) if n.kind == "date"] for c in _parts(texts)}
+    return {c: found for c, found in dated.items() if found}
+
+
+def tense_clauses(dim: Dimension, texts: Sequence[str], rubric_words: frozenset[str]) -> list[str]:
+    """Every clause a gap in `dim` built on `texts` may ask the tense head about (`names_in`'s dated
+    clauses, and `surfaces_for`'s all when the area has a surfaced text), so they can be read ahead."""
+    asked = list(_dated(_nameable(texts), rubric_words))
+    return asked + _parts(texts) if dim.surfaced else asked
 
 
 def unsupported_names(action: str, team_words: str, rubric_words: frozenset[str]) -> list[str]:
