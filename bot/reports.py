@@ -16,6 +16,7 @@ from bot.engine.base import Engine
 from bot.engine.grounding import citation
 from bot.interview_judge import judge_area
 from bot.knowledge import Dimension, Rubric
+from bot.memo import Memo
 from bot.models import Citation, Judgement, Report, Statement
 from bot.report_text import coach_words, tense_clauses
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MIXED = "mixed"  # a report's engine when some judgements came from the model and some from its fallback
 INTERIM_REPORTS = 256  # reports of unfinished interviews kept, one per session state
+AHEAD_KEPT = 4096  # answers remembered as read ahead: the same words again need no second look
 AHEAD_BACKLOG = 32  # answers waiting to be read ahead; past it an answer is read when its report is made
 _AHEAD: list[ThreadPoolExecutor] = []  # one reader-ahead thread per process (the tense head is one per process)
 _AHEAD_GUARD = threading.Lock()
@@ -90,6 +92,7 @@ class Reports:
         self._storing = threading.Lock()  # a finished session missing its report gets one, not two
         self._dims = {dim.id: dim for dim in rubric.dimensions}
         self._waiting = 0  # answers queued for reading ahead
+        self._ahead_done: Memo[bool] = Memo(AHEAD_KEPT)  # (area, answer) pairs already sent to be read
 
     def make(
         self,
@@ -138,12 +141,13 @@ class Reports:
         (the head's memory holds pure results); an answer not read ahead is read when the report asks."""
         said = state.statements[-1] if state.statements and not state.done else None
         dim = self._dims.get(said.topic) if said is not None else None
-        if said is None or dim is None:
+        if said is None or dim is None or self._ahead_done.get((dim.id, said.text)):
             return None
         with self._lock:
             if self._waiting >= AHEAD_BACKLOG:
                 return None
             self._waiting += 1
+        self._ahead_done.put((dim.id, said.text), True)
         future = _ahead().submit(_read, dim, said.text, coach_words(self.rubric))
         future.add_done_callback(self._done)
         return future

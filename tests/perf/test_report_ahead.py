@@ -50,6 +50,7 @@ def test_an_answer_is_read_ahead_in_the_background_and_the_report_is_unchanged(i
     assert future is not None
     future.result(timeout=60)
     assert all(memory.get(c) is not None for c in clauses)
+    assert coach.reports.read_ahead(state) is None  # the same answer again: already read
     # nothing is read ahead for a finished interview, nor for an answer outside the areas
     assert coach.reports.read_ahead(state.model_copy(update={"done": True})) is None
     assert coach.reports.read_ahead(InterviewState(statements=[Statement(text=text, topic="")])) is None
