@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 MIXED = "mixed"  # a report's engine when some judgements came from the model and some from its fallback
 INTERIM_REPORTS = 256  # reports of unfinished interviews kept, one per session state
 AHEAD_KEPT = 4096  # answers remembered as read ahead: the same words again need no second look
+AHEAD_WAIT = 2.0  # seconds a report waits for its answers' read-ahead rather than read them twice
 AHEAD_BACKLOG = 32  # answers waiting to be read ahead; past it an answer is read when its report is made
 _AHEAD: list[ThreadPoolExecutor] = []  # one reader-ahead thread per process (the tense head is one per process)
 _AHEAD_GUARD = threading.Lock()
@@ -91,7 +92,7 @@ class Reports:
         self._lock = threading.Lock()  # guards the interim reports
         self._storing = threading.Lock()  # a finished session missing its report gets one, not two
         self._dims = {dim.id: dim for dim in rubric.dimensions}
-        self._waiting = 0  # answers queued for reading ahead
+        self._pending: dict[tuple[str, str], Future[None]] = {}  # (area, answer) being read ahead
         self._ahead_done: Memo[bool] = Memo(AHEAD_KEPT)  # (area, answer) pairs already sent to be read
 
     def make(
@@ -131,6 +132,9 @@ class Reports:
 
     def of_state(self, state: InterviewState) -> Report:
         """The report of an interview's answers so far (with the other respondents' when it is split)."""
+        with self._lock:
+            reading = [f for s in state.statements if (f := self._pending.get((s.topic, s.text))) is not None]
+        wait(reading, timeout=AHEAD_WAIT)  # finishing them costs less than reading them again here
         return self.make(state.statements + state.shared, state.pilot_name, frozenset(state.skipped), interview=True)
 
     def read_ahead(self, state: InterviewState) -> Future[None] | None:
@@ -143,18 +147,18 @@ class Reports:
         dim = self._dims.get(said.topic) if said is not None else None
         if said is None or dim is None or self._ahead_done.get((dim.id, said.text)):
             return None
+        key = (dim.id, said.text)
         with self._lock:
-            if self._waiting >= AHEAD_BACKLOG:
+            if len(self._pending) >= AHEAD_BACKLOG or key in self._pending:
                 return None
-            self._waiting += 1
-        self._ahead_done.put((dim.id, said.text), True)
-        future = _ahead().submit(_read, dim, said.text, coach_words(self.rubric))
-        future.add_done_callback(self._done)
+            self._pending[key] = future = _ahead().submit(_read, dim, said.text, coach_words(self.rubric))
+        self._ahead_done.put(key, True)
+        future.add_done_callback(lambda _: self._done(key))
         return future
 
-    def _done(self, _: Future[None]) -> None:
+    def _done(self, key: tuple[str, str]) -> None:
         with self._lock:
-            self._waiting -= 1
+            self._pending.pop(key, None)
 
     def stored(self, session_id: str, state: InterviewState) -> Report:
         """A finished interview's stored report; made and stored now if the session has none."""
