@@ -50,9 +50,9 @@ def team_answer(turn: int, team: int | None) -> str:
 
 
 def interview(  # type: ignore[no-untyped-def]
-    coach, times: list[tuple[int, float]], final: cProfile.Profile | None = None, team: int | None = None
+    coach, times: list[tuple[int, float, float]], final: cProfile.Profile | None = None, team: int | None = None
 ) -> None:
-    """One whole interview; records (turn number, seconds) for each message.
+    """One whole interview; records (turn number, seconds, CPU seconds of this thread) for each message.
 
     With `final`, only the report-building turn (the one that ends the interview) is profiled."""
     sid = coach.start_session(pilot_name="bench").session_id
@@ -60,9 +60,9 @@ def interview(  # type: ignore[no-untyped-def]
         final_turn = final is not None and answer(n + 1) == answer(MAX_TURNS)  # the script's last answer
         if final_turn:
             final.enable()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         turn = coach.send_message(sid, team_answer(n, team))
-        times.append((n, time.perf_counter() - start))
+        times.append((n, time.perf_counter() - start, time.thread_time() - cpu))
         if final_turn:
             final.disable()
         if turn.done:
@@ -82,25 +82,31 @@ def main() -> None:
     teams = iter(range(1_000_000)) if not args.repeat else None
     coach = build(Path(args.data_dir or tempfile.mkdtemp(prefix="profile-turns-")))
     interview(coach, [], team=next(teams) if teams else None)  # warm
-    plain: list[tuple[int, float]] = []
+    plain: list[tuple[int, float, float]] = []
     cpu = time.process_time()
     for _ in range(args.sessions):
         # unprofiled: CPU seconds per turn, all threads of the process
         interview(coach, plain, team=next(teams) if teams else None)
     cpu_ms = (time.process_time() - cpu) * 1000 / len(plain)
-    times: list[tuple[int, float]] = []
+    times: list[tuple[int, float, float]] = []
     profile = cProfile.Profile()
     if not args.final_only:
         profile.enable()
     for _ in range(args.sessions):
         interview(coach, times, profile if args.final_only else None, team=next(teams) if teams else None)
     profile.disable()
-    last = max(n for n, _ in times)
-    ms = [t * 1000 for _, t in times]
-    final = [t * 1000 for n, t in times if n == last]
-    print(f"{len(times)} turns, load average {os.getloadavg()[0]:.2f}; unprofiled CPU per turn {cpu_ms:.1f} ms")
-    print(f"turn ms: mean {statistics.mean(ms):.1f}, p50 {statistics.median(ms):.1f}, max {max(ms):.1f}")
-    print(f"final (report) turn ms: mean {statistics.mean(final):.1f}")
+    last = max(n for n, _, _ in plain)
+    ms = [t * 1000 for _, t, _ in plain]
+    final = [t * 1000 for n, t, _ in plain if n == last]
+    own = [c * 1000 for n, _, c in plain if n != last]
+    final_own = [c * 1000 for n, _, c in plain if n == last]
+    print(f"{len(plain)} turns, load average {os.getloadavg()[0]:.2f}; process CPU per turn {cpu_ms:.1f} ms")
+    print(f"turn ms (unprofiled): mean {statistics.mean(ms):.1f}, p50 {statistics.median(ms):.1f}, max {max(ms):.1f}")
+    print(f"final (report) turn ms (unprofiled): mean {statistics.mean(final):.1f}")
+    print(
+        f"CPU of the request's own thread: other turns {statistics.mean(own):.1f} ms, "
+        f"final turn {statistics.mean(final_own):.1f} ms (process CPU also counts background work)"
+    )
     if os.environ.get("PROFILE_OUT"):
         profile.dump_stats(os.environ["PROFILE_OUT"])
     out = io.StringIO()

@@ -25,8 +25,25 @@ _SLOT = re.compile(r"\{(\w+)\}")
 _REDACTED = re.compile(r"\[[A-Z_]+\]")  # what redaction leaves in place of a secret or a personal detail
 
 
+_WORDS: dict[int, tuple[Rubric, frozenset[str]]] = {}  # by rubric object, the rubric kept so its id stays its own
+_WORDS_KEPT = 8
+
+
 def coach_words(rubric: Rubric) -> frozenset[str]:
-    """The playbook's own vocabulary (lower case): words in it are the coach's, not the team's names."""
+    """The playbook's own vocabulary (lower case): words in it are the coach's, not the team's names.
+
+    Made once per rubric object (every report asks, and reading the whole rubric took ~5 ms)."""
+    kept = _WORDS.get(id(rubric))
+    if kept is not None and kept[0] is rubric:
+        return kept[1]
+    words = _vocabulary(rubric)
+    if len(_WORDS) >= _WORDS_KEPT:
+        _WORDS.clear()
+    _WORDS[id(rubric)] = (rubric, words)
+    return words
+
+
+def _vocabulary(rubric: Rubric) -> frozenset[str]:
     parts: list[str] = [*rubric.aliases, *rubric.aliases.values()]
     for dim in rubric.dimensions:
         parts += [dim.title, dim.ready_title, dim.summary, dim.surfaces, dim.stakes, *dim.good_looks_like]
@@ -43,11 +60,14 @@ def area_texts(dim: Dimension, statements: Sequence[Statement], evidence: Sequen
     return list(dict.fromkeys([*said, *(e.quote for e in evidence)]))
 
 
+def _parts(texts: Iterable[str]) -> list[str]:
+    return [c for t in texts for c in clauses(t)]
+
+
 def has_surfaced(texts: Iterable[str], tense: ClauseTense) -> bool:
     """True when the trained tense head says one of the team's clauses reports a setback that already
     happened, at or above its calibrated threshold (the report never asserts a false past)."""
-    parts = [c for t in texts for c in clauses(t)]
-    return any(tense.happened(parts))
+    return any(tense.happened(_parts(texts)))
 
 
 def surfaces_for(dim: Dimension, texts: Iterable[str], tense: ClauseTense) -> tuple[str, bool]:
@@ -102,11 +122,8 @@ def actions_for(dim: Dimension, named: Sequence[Named]) -> list[str]:
 def names_in(texts: Iterable[str], rubric_words: frozenset[str], tense: ClauseTense) -> list[Named]:
     """The named things in the team's words (the coach's own vocabulary left out). A date counts only
     when a clause the tense head reads as now or ahead names it: a deadline, not a rollout that happened."""
-    texts = [_REDACTED.sub(" , ", scrub(t)) for t in texts]  # a secret or personal detail is never a name
-    dated = {
-        c: [n.text for n in named_things([c], rubric_words) if n.kind == "date"] for t in texts for c in clauses(t)
-    }
-    dated = {c: found for c, found in dated.items() if found}  # only clauses naming a date need the head
+    texts = _nameable(texts)
+    dated = _dated(texts, rubric_words)
     dates = {
         d
         for (c, found), over in zip(dated.items(), tense.in_the_past(list(dated)), strict=True)
@@ -114,6 +131,24 @@ def names_in(texts: Iterable[str], rubric_words: frozenset[str], tense: ClauseTe
         for d in found
     }
     return [n for n in named_things(texts, rubric_words) if n.kind != "date" or n.text in dates]
+
+
+def _nameable(texts: Iterable[str]) -> list[str]:
+    """The texts as names are read from them: a secret or personal detail is never a name."""
+    return [_REDACTED.sub(" , ", scrub(t)) for t in texts]
+
+
+def _dated(texts: Iterable[str], rubric_words: frozenset[str]) -> dict[str, list[str]]:
+    """The clauses naming a date, with the dates they name (only these need the tense head)."""
+    dated = {c: [n.text for n in named_things([c], rubric_words) if n.kind == "date"] for c in _parts(texts)}
+    return {c: found for c, found in dated.items() if found}
+
+
+def tense_clauses(dim: Dimension, texts: Sequence[str], rubric_words: frozenset[str]) -> list[str]:
+    """Every clause a gap in `dim` built on `texts` may ask the tense head about (`names_in`'s dated
+    clauses, and `surfaces_for`'s all when the area has a surfaced text), so they can be read ahead."""
+    asked = list(_dated(_nameable(texts), rubric_words))
+    return asked + _parts(texts) if dim.surfaced else asked
 
 
 def unsupported_names(action: str, team_words: str, rubric_words: frozenset[str]) -> list[str]:

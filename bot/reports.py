@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
@@ -14,15 +16,42 @@ from bot.engine.base import Engine
 from bot.engine.grounding import citation
 from bot.interview_judge import judge_area
 from bot.knowledge import Dimension, Rubric
+from bot.memo import Memo
 from bot.models import Citation, Judgement, Report, Statement
+from bot.report_text import coach_words, tense_clauses
 
 if TYPE_CHECKING:
     from bot.index import PlaybookIndex
     from bot.interview_state import InterviewState
     from bot.store import Store
 
+log = logging.getLogger(__name__)
 MIXED = "mixed"  # a report's engine when some judgements came from the model and some from its fallback
 INTERIM_REPORTS = 256  # reports of unfinished interviews kept, one per session state
+AHEAD_KEPT = 4096  # answers remembered as read ahead: the same words again need no second look
+AHEAD_WAIT = 2.0  # seconds a report waits for its answers' read-ahead rather than read them twice
+AHEAD_BACKLOG = 32  # answers waiting to be read ahead; past it an answer is read when its report is made
+_AHEAD: list[ThreadPoolExecutor] = []  # one reader-ahead thread per process (the tense head is one per process)
+_AHEAD_GUARD = threading.Lock()
+
+
+def _ahead() -> ThreadPoolExecutor:
+    with _AHEAD_GUARD:
+        if not _AHEAD:
+            _AHEAD.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-ahead"))
+        return _AHEAD[0]
+
+
+def _read(dim: Dimension, text: str, words: frozenset[str]) -> None:
+    """Ask the shipped tense head about the clauses a gap in `dim` would ask about in `text`, so its
+    memory holds them when the report asks."""
+    from bot.reading.tense import shipped_tense  # loads the embedder: only once an answer needs it
+
+    try:
+        if clauses := tense_clauses(dim, [text], words):
+            shipped_tense().probabilities(clauses)
+    except Exception as exc:  # the report asks again and reports a missing model or any other failure
+        log.debug("report read-ahead failed: %s", type(exc).__name__)
 
 
 def engine_turn(engine: Engine) -> AbstractContextManager[None]:
@@ -62,6 +91,9 @@ class Reports:
         self._interim: OrderedDict[tuple[str, int], Report] = OrderedDict()
         self._lock = threading.Lock()  # guards the interim reports
         self._storing = threading.Lock()  # a finished session missing its report gets one, not two
+        self._dims = {dim.id: dim for dim in rubric.dimensions}
+        self._pending: dict[tuple[str, str], Future[None]] = {}  # (area, answer) being read ahead
+        self._ahead_done: Memo[bool] = Memo(AHEAD_KEPT)  # (area, answer) pairs already sent to be read
 
     def make(
         self,
@@ -100,7 +132,33 @@ class Reports:
 
     def of_state(self, state: InterviewState) -> Report:
         """The report of an interview's answers so far (with the other respondents' when it is split)."""
+        with self._lock:
+            reading = [f for s in state.statements if (f := self._pending.get((s.topic, s.text))) is not None]
+        wait(reading, timeout=AHEAD_WAIT)  # finishing them costs less than reading them again here
         return self.make(state.statements + state.shared, state.pilot_name, frozenset(state.skipped), interview=True)
+
+    def read_ahead(self, state: InterviewState) -> Future[None] | None:
+        """Read the newest answer's clauses with the tense head in the background, as answers arrive.
+
+        The report then finds them read: the report-building turn no longer embeds every clause of
+        the interview (~5 ms of MiniLM each, most of that turn). What the report says is unchanged
+        (the head's memory holds pure results); an answer not read ahead is read when the report asks."""
+        said = state.statements[-1] if state.statements and not state.done else None
+        dim = self._dims.get(said.topic) if said is not None else None
+        if said is None or dim is None or self._ahead_done.get((dim.id, said.text)):
+            return None
+        key = (dim.id, said.text)
+        with self._lock:
+            if len(self._pending) >= AHEAD_BACKLOG or key in self._pending:
+                return None
+            self._pending[key] = future = _ahead().submit(_read, dim, said.text, coach_words(self.rubric))
+        self._ahead_done.put(key, True)
+        future.add_done_callback(lambda _: self._done(key))
+        return future
+
+    def _done(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._pending.pop(key, None)
 
     def stored(self, session_id: str, state: InterviewState) -> Report:
         """A finished interview's stored report; made and stored now if the session has none."""

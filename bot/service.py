@@ -157,6 +157,7 @@ class Coach(CoachRecords):
                     raise
                 continue
             self._after(session_id, work.state)
+            self.reports.read_ahead(work.state)  # in the background: the report-building turn finds it read
             return turn
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -82,8 +82,11 @@ class Auth:
             raise RateLimited(wait)
 
 
-def current_owner(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> str:
-    """FastAPI dependency: the caller's owner id (API key check and rate limit included)."""
+async def current_owner(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> str:
+    """FastAPI dependency: the caller's owner id (API key check and rate limit included).
+
+    The dependencies here are `async` because they never block (memory and a short lock): a plain
+    `def` would send each one to the thread pool, a hop per dependency per request."""
     auth: Auth = request.app.state.auth
     address = request.client.host if request.client else ""
     owner = auth.owner(credentials.credentials if credentials else None, address)
@@ -91,7 +94,7 @@ def current_owner(request: Request, credentials: HTTPAuthorizationCredentials | 
     return owner
 
 
-def get_coach(request: Request) -> Coach:
+async def get_coach(request: Request) -> Coach:
     """FastAPI dependency: the app's coach, or 503 while it is still starting."""
     coach = getattr(request.app.state, "coach", None)
     if coach is None:

@@ -10,6 +10,7 @@ from itertools import chain
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from bot.api.deps import current_owner, get_coach
@@ -48,8 +49,11 @@ SSE_DOC = {
 _SESSION_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 
 
-def session_ref(session_id: str = Path(description="The session's id."), _owner: str = Depends(current_owner)) -> str:
-    """The session id from the path (after the key check); one that cannot exist is 404."""
+async def session_ref(
+    session_id: str = Path(description="The session's id."), _owner: str = Depends(current_owner)
+) -> str:
+    """The session id from the path (after the key check); one that cannot exist is 404 (async: it never
+    blocks, so it runs on the event loop instead of a thread-pool hop)."""
     if not _SESSION_ID.fullmatch(session_id):
         raise NotFound("No session with that id: start a new one.")
     return session_id
@@ -64,7 +68,7 @@ CLIENT_DOC = (
 _CLIENT = re.compile(r"[0-9A-Za-z_-]{8,64}")
 
 
-def browser_client(
+async def browser_client(
     x_coach_client: str | None = Header(None, alias="X-Coach-Client", description=CLIENT_DOC),
 ) -> str | None:
     """The browser id the web page sends, if any; a malformed one is 422."""
@@ -175,7 +179,7 @@ def wants_stream(accept: str | None) -> bool:
     response_model=TurnOut,
     responses={200: SSE_DOC, **error_responses(*COMMON, 413, 422)},
 )
-def send_message(
+async def send_message(
     session_id: SessionId,
     body: MessageIn,
     request: Request,
@@ -187,16 +191,23 @@ def send_message(
     """Send the team's answer (or a command: skip, back, status, report, restart, help).
 
     The message, the interview's progress, the report (when one is made) and the reply are stored
-    together or not at all; with an `Idempotency-Key`, a retry returns the stored reply."""
+    together or not at all; with an `Idempotency-Key`, a retry returns the stored reply.
+
+    The turn runs in the thread pool; the route is async so that checking and writing the reply stay
+    on the event loop (a plain `def` route costs a second thread-pool hop to serialise the reply)."""
     if wants_stream(request.headers.get("accept")):
         pieces = coach.stream_message(session_id, body.text, owner=owner, idempotency_key=idempotency_key)
-        first = next(pieces)  # a bad message or session is an HTTP error, before the first byte
+        first = await run_in_threadpool(
+            next, pieces
+        )  # a bad message or session is an HTTP error, before the first byte
         return StreamingResponse(
             sse_events(chain([first], pieces)),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
-    turn = coach.send_message(session_id, body.text, owner=owner, idempotency_key=idempotency_key)
+    turn = await run_in_threadpool(
+        coach.send_message, session_id, body.text, owner=owner, idempotency_key=idempotency_key
+    )
     if turn.replayed:
         response.headers[REPLAYED] = "true"
     return _turn_out(turn)

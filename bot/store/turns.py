@@ -92,7 +92,7 @@ class TurnsMixin(StoreBase):
                 assessment, assessment_id, gap_ids = None, None, []
                 if turn.report is not None:
                     assessment = write_assessment(db, turn.report, turn.session_id, found.owner)
-                    assessment_id, gap_ids = assessment.public_id, _gap_ids(db, assessment.id)
+                    assessment_id, gap_ids = assessment.public_id, assessment.gap_ids
                 version = turn.version + 1
                 values = {"new_state": state, "new_status": turn.status, "new_version": version, "now": now}
                 conn.execute(_ADVANCE, {"sid": turn.session_id, "old": found.version, **values})
