@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from bot.errors import CoachError, Conflict, InvalidInput, NotFound
 from bot.interview_state import InterviewState, Part
@@ -169,7 +169,7 @@ class Respondents(StoreBase):
         if state.part is not None and not state.part.reports:
             lead_id = self._answered(session_id, state)
         else:  # a lead's (or a lone) interview: anything to share only if people were named in it
-            lead_id = session_id if self._rows(session_id) else None
+            lead_id = session_id if self._named(session_id) else None
         if lead_id is None:
             return
         try:
@@ -218,6 +218,12 @@ class Respondents(StoreBase):
                      question_id=reply.question_id, options=self.coach.interview.options(state),
                      choices=reply.choices)  # fmt: skip
         return Invitation(who, token, first)
+
+    def _named(self, session_id: str) -> bool:
+        """Whether anyone was named as a respondent in this interview: one indexed existence check, read
+        on every turn of every interview, so no rows are loaded (most interviews name nobody)."""
+        with self._read_tx() as db:
+            return bool(db.scalar(select(exists().where(RespondentRow.session_id == session_id))))
 
     def _rows(self, session_id: str) -> list[RespondentRow]:
         with self._read_tx() as db:
