@@ -185,8 +185,8 @@ class Interview:
             state.confirming = False
             return self._next_question(state, dim, 0, "Then let me ask. " if choice.value == NO else "")
         state.statements.append(Statement(text=text, author=author, topic=dim.id, question_id=qid))
-        judged = self.judge.area(dim, state.statements)
         basis = own_answers(dim, state.statements)
+        judged = self.judge.reply(dim, state.statements, basis)  # the reply's reading, not the quoted words'
         if judged.status == state.confirm_status:  # their words agree with the quoted ones: tested, as a yes is
             basis += [s for s in state.statements if state.confirm_quote.removesuffix("…") in " ".join(s.text.split())]
         if self.judge.settled(judged, basis):

@@ -52,12 +52,17 @@ def enough_to_settle(
 def judge_area(engine: Engine, dim: Dimension, statements: Sequence[Statement]) -> Judgement:
     """The area's judgement: on its own answers when they place it (gap or in place), so an answer given
     to another area's question (or a one-pager pasted at the start) can't overturn what the team said
-    here; else on everything said, so an area nobody answered directly is still read from the rest."""
+    here; else on everything said, so an area nobody answered directly is still read from the rest.
+    When its own answers say the team isn't sure, the rest may still show a gap, but not that the area
+    is in place: what the team can't vouch for is an open question, not readiness."""
     own = [s for s in statements if s.topic == dim.id]
     if own and len(own) < len(statements):
         judged = engine.judge(dim, own)
         if judged.status != "unknown":
             return judged
+        if UNSURE in judged.rationale:
+            rest = engine.judge(dim, list(statements))
+            return rest if rest.status == "gap" else judged
     return engine.judge(dim, list(statements))
 
 
@@ -73,6 +78,14 @@ class Settling:
     def area(self, dim: Dimension, statements: Sequence[Statement]) -> Judgement:
         """The area's judgement from everything said so far (see `judge_area`)."""
         return judge_area(self.engine, dim, statements)
+
+    def reply(self, dim: Dimension, statements: Sequence[Statement], answers: Sequence[Statement]) -> Judgement:
+        """The area's judgement when the team's `answers` to its own questions place it; else unknown. An
+        answer that places nothing ("hmm, not really" to a confirmation) is not agreement: the words it was
+        asked about must not read the area back for it."""
+        judged = self.area(dim, statements)
+        alone = self.engine.judge(dim, list(answers))
+        return judged if alone.status != "unknown" else alone
 
     def settled(self, judgement: Judgement, said: list[Statement], floor: float | None = None) -> bool:
         """The reader is confident the area is a gap or in place: its remaining questions add nothing.

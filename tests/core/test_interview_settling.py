@@ -106,7 +106,8 @@ def test_a_not_sure_after_an_answer_that_said_something_keeps_asking(coach: Coac
     assert len(_asked(coach, turn.session_id, "governance")) == 3
 
 
-def test_a_confirmation_answered_in_agreement_settles_the_area(coach: Coach) -> None:
+def _to_integration_confirmation(coach: Coach) -> Turn:
+    """An integration answer given to the data question, so the integration area opens with a confirmation."""
     turn = _to_areas(coach)
     said = (
         "It reads live from the claims system. It writes every result back into the claims system through "
@@ -116,6 +117,11 @@ def test_a_confirmation_answered_in_agreement_settles_the_area(coach: Coach) -> 
     while turn.topic != "legacy_integration":
         turn = coach.send_message(turn.session_id, "skip")
     assert turn.question_id == "legacy_integration.confirm"
+    return turn
+
+
+def test_a_confirmation_answered_in_agreement_settles_the_area(coach: Coach) -> None:
+    turn = _to_integration_confirmation(coach)
     turn = coach.send_message(turn.session_id, "It goes through the vendor's standard API.")
     assert turn.topic == "mlops_observability"  # their own words agreed: no more integration questions
     assert _status(coach, turn.session_id, "legacy_integration") == "ready"
@@ -146,3 +152,27 @@ def test_which_questions_cover_their_area_is_the_rubrics_data(coach: Coach) -> N
         judged = settling.area(rubric.dimension("legacy_integration"), said)
         assert judged.status == "ready"
         assert settling.settled(judged, said) is settles  # unflagged, the short line is tested by a next question
+
+
+def test_a_confirmation_answered_with_words_that_place_nothing_asks_the_areas_questions(coach: Coach) -> None:
+    turn = _to_integration_confirmation(coach)
+    turn = coach.send_message(turn.session_id, "Hmm, not really.")
+    assert turn.topic == "legacy_integration"  # the quoted words don't answer for the team: ask
+    assert turn.question_id in {q.id for q in coach.rubric.dimension("legacy_integration").questions}
+
+
+def test_an_area_the_team_is_not_sure_about_is_not_read_in_place_from_another_answer(coach: Coach) -> None:
+    dim = coach.rubric.dimension("governance")
+    aside = Statement(
+        text="Compliance and privacy signed it off in March, and every answer is logged with its model version.",
+        topic="data_pipeline",
+        question_id="data_source",
+    )
+    unsure = [
+        Statement(text=t, topic="governance", question_id=q.id)
+        for t, q in zip(("Not sure, I haven't looked at that.", "No idea, honestly."), dim.questions, strict=False)
+    ]
+    settling = Settling(coach.rubric, coach.engine)
+    assert settling.area(dim, [aside]).status == "ready"  # read from the other answer when nothing else is said
+    judged = settling.area(dim, [aside, *unsure])
+    assert judged.status == "unknown" and not judged.evidence  # the team's own "not sure" is its answer here
