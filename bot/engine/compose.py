@@ -275,10 +275,12 @@ def compose(
     if defined is not None:
         parts.append(defined)
     unit, j = pool[order[0]]
-    main = window(unit, max(j, 0), lead=True)
+    main, lent = window(unit, max(j, 0), lead=True), 0
     if not parts or main.passage != parts[0].passage:
         parts.append(main)
-    if _words([s for p in parts for s in p.sentences]) < SUPPORT_BELOW:
+        lent = _words(main.sentences) - _words(window(unit, max(j, 0)).sentences)
+    # the sentences lent to lead up to the main part's best one don't crowd out a supporting unit
+    if _words([s for p in parts for s in p.sentences]) - lent < SUPPORT_BELOW:
         support = _support(pool, ranked, order, {p.passage for p in parts})
         if support is not None:
             parts.append(support)
