@@ -40,6 +40,7 @@ _QUOTED = re.compile(r"[\"“][^\"”]{3,}[\"”]")
 # Grammar, not topic: words that make a sentence lean on the one before it, and enumeration openers.
 _REFERS = re.compile(
     r"^(?:this|that|these|those|they|them|it|its|their|such|both|here)\b"
+    r"|^(?:as a result|as such|in turn|meanwhile|otherwise|instead|even so|by contrast|in that case)\b"  # connectives
     r"|^each\s+(?!of\b)[a-z]+\b"  # "Each move takes days": each of the moves just listed
     r"|^(?:\S+\s+){0,4}(?:all|each|any|none|some) of (?:these|those|them|this)\b",
     re.I,

@@ -166,3 +166,15 @@ def test_an_answers_main_window_on_a_closing_sentence_takes_the_sentences_before
     )
     assert len(window(unit, 2).sentences) == 1  # a support part stays short
     assert window(unit, 2, lead=True).sentences == unit.sentences
+
+
+def test_a_window_starting_on_a_connective_reaches_back_to_what_it_follows_from() -> None:
+    unit = Unit(
+        0,
+        [
+            "No operations leader has agreed to carry the forecasting tool's running costs.",
+            "As a result the business case stays a slide of projected savings.",
+            "Ask finance which cost centre will pay for it next year.",
+        ],
+    )
+    assert window(unit, 1, max_words=30).sentences[0].startswith("No operations leader")
