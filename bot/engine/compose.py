@@ -40,10 +40,14 @@ _QUOTED = re.compile(r"[\"“][^\"”]{3,}[\"”]")
 # Grammar, not topic: words that make a sentence lean on the one before it, and enumeration openers.
 _REFERS = re.compile(
     r"^(?:this|that|these|those|they|them|it|its|their|such|both|here)\b"
+    r"|^(?:as a result|as such|in turn|meanwhile|otherwise|instead|even so|by contrast|in that case)\b"  # connectives
     r"|^each\s+(?!of\b)[a-z]+\b"  # "Each move takes days": each of the moves just listed
     r"|^(?:\S+\s+){0,4}(?:all|each|any|none|some) of (?:these|those|them|this)\b",
     re.I,
 )
+# "Ask for their commitment", "Bring them the number": a plural pronoun in the first three words, before
+# any noun it could refer to
+_EARLY_PRONOUN = re.compile(r"^(?:\S+\s+){1,2}(?:they|them|their)\b", re.I)
 # "these controls", "into that number": a demonstrative past the first word pointing back ("that"
 # only after a preposition, where it can't be the conjunction or the relative pronoun)
 _POINTER = re.compile(
@@ -142,14 +146,15 @@ def _enumeration(sentences: list[str]) -> tuple[int, int] | None:
     return max(idx[0] - 1, 0), idx[-1]
 
 
-def window(unit: Unit, best: int, max_words: int = MAX_WORDS) -> Unit:
-    """The sentences of a paragraph around its best one, each resolvable without what was cut."""
+def window(unit: Unit, best: int, max_words: int = MAX_WORDS, lead: bool = False) -> Unit:
+    """The sentences of a paragraph around its best one, each resolvable without what was cut; with
+    `lead` (an answer's main part), a window still shorter than four sentences also takes the
+    sentences that lead up to its best one, so a paragraph's closing line comes with its context."""
     sents = unit.sentences
     if unit.is_list:
         return unit
     start, end = best, best
-    while start > 0 and (_REFERS.match(sents[start]) or points_back(sents[start])):
-        start -= 1  # "Those count as agentic ..." and "... without these controls" need what they point to
+    start = _resolved(sents, start)
     run = _enumeration(sents)
     if run and (run[0] <= end and start <= run[1] or _promises(sents[end])):
         start, end = min(start, run[0]), max(end, run[1])
@@ -159,9 +164,20 @@ def window(unit: Unit, best: int, max_words: int = MAX_WORDS) -> Unit:
             break
     if run and start <= run[0] <= end < run[1]:
         end = run[1]  # never stop an enumeration half way
+    while lead and start > 0 and end - start < 3 and _words(sents[start - 1 : end + 1]) <= max_words:
+        start = _resolved(sents, start - 1)  # a paragraph's closing sentence comes with what leads to it
     chosen = list(sents[start : end + 1])
     chosen[0] = _drop_connective(chosen[0])
     return Unit(unit.passage, chosen)
+
+
+def _resolved(sents: list[str], start: int) -> int:
+    """The earliest sentence a window starting at `start` needs: back past every sentence that
+    leans on the one before it ("Those count as ...", "... without these controls", "Ask for their
+    commitment")."""
+    while start > 0 and (leans_back(sents[start]) or _EARLY_PRONOUN.match(sents[start]) or points_back(sents[start])):
+        start -= 1
+    return start
 
 
 def _promises(sentence: str) -> bool:
@@ -260,10 +276,12 @@ def compose(
     if defined is not None:
         parts.append(defined)
     unit, j = pool[order[0]]
-    main = window(unit, max(j, 0))
+    main, lent = window(unit, max(j, 0), lead=True), 0
     if not parts or main.passage != parts[0].passage:
         parts.append(main)
-    if _words([s for p in parts for s in p.sentences]) < SUPPORT_BELOW:
+        lent = _words(main.sentences) - _words(window(unit, max(j, 0)).sentences)
+    # the sentences lent to lead up to the main part's best one don't crowd out a supporting unit
+    if _words([s for p in parts for s in p.sentences]) - lent < SUPPORT_BELOW:
         support = _support(pool, ranked, order, {p.passage for p in parts})
         if support is not None:
             parts.append(support)

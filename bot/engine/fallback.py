@@ -151,20 +151,26 @@ class FallbackEngine:
 
     def _declines(self, question: str, passages: list[Passage]) -> bool:
         """True when the trained scope decision declines the question: no model call is made."""
-        if self.scope is None or self.scope(question, passages):
+        if self.scope is None or self.scope(question, passages[:ANSWER_PASSAGES]):
             return False
         self._local.engine = self.fallback.name
         return True
 
     def retrieve(self, question: str, search: Search) -> list[Passage]:
-        """The best `ANSWER_PASSAGES` passages: what the model reads (and the fallback after it)."""
-        return search(ANSWER_PASSAGES)
+        """What the fallback engine would retrieve (the offline composer may look deeper); the
+        primary and the scope decision read only the first `ANSWER_PASSAGES` of them."""
+        return self.fallback.retrieve(question, search)
+
+    def _read(self, engine: Engine, passages: list[Passage]) -> list[Passage]:
+        """The passages `engine` answers from: all retrieved for the fallback, the best few for the model."""
+        return passages if engine is self.fallback else passages[:ANSWER_PASSAGES]
 
     def answer(self, question: str, passages: list[Passage]) -> GroundedAnswer:
-        """A grounded answer from the primary, else the fallback; declined first by the scope head."""
+        """A grounded answer from the primary, else the fallback (the same answer the offline
+        engine gives alone); declined first by the scope head."""
         if self._declines(question, passages):
             return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
-        return self._run("answer", lambda e: e.answer(question, passages))
+        return self._run("answer", lambda e: e.answer(question, self._read(e, passages)))
 
     def answer_stream(self, question: str, passages: list[Passage]) -> Iterator[str | GroundedAnswer]:
         """The pieces of a checked answer, then the answer: the primary's once whole, else the fallback's.
@@ -175,7 +181,7 @@ class FallbackEngine:
         if self._declines(question, passages):
             yield GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
             return
-        yield from self._run("answer", lambda e: list(e.answer_stream(question, passages)))
+        yield from self._run("answer", lambda e: list(e.answer_stream(question, self._read(e, passages))))
 
     def follow_up(self, dimension: Dimension, question: Question, statements: list[Statement], default: str) -> str:
         """A follow-up phrased by the primary, else the fallback."""

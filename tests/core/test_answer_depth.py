@@ -9,6 +9,7 @@ from bot.embeddings import get_embedder
 from bot.engine.base import ANSWER_PASSAGES
 from bot.engine.compose import TOP, Unit, window
 from bot.engine.depth import DEEP_PASSAGES, advice_first
+from bot.engine.fallback import FallbackEngine
 from bot.index import Passage
 from bot.reading.unitkind import get_unitkinds
 from bot.service import Coach
@@ -117,3 +118,63 @@ def test_a_window_starting_on_a_sentence_that_points_back_mid_sentence_reaches_b
         ],
     )
     assert window(unit, 2, max_words=50).sentences[0].startswith("Observability means")
+
+
+class _Unreachable:
+    """A model that fails every answer, after noting how many passages it was given."""
+
+    name = "openai"
+
+    def __init__(self) -> None:
+        self.read: list[int] = []
+
+    def answer(self, question: str, passages: list[Passage]) -> None:
+        self.read.append(len(passages))
+        raise ConnectionError("model unreachable")
+
+
+def test_the_model_engines_fallback_answers_as_the_offline_engine_does(coach: Coach) -> None:
+    model = _Unreachable()
+    engine = FallbackEngine(model, coach.engine, scope=coach.engine.in_scope)  # type: ignore[arg-type]
+    passages = engine.retrieve(QUESTION, lambda k: _retrieved()[:k])
+    assert len(passages) == len(_retrieved())  # the offline engine's deeper search, not the plain five
+    answer = engine.answer(QUESTION, passages)
+    assert model.read == [ANSWER_PASSAGES]  # the model still reads the best five
+    assert answer.answer == coach.engine.answer(QUESTION, _retrieved()).answer
+    assert "train each shift" in answer.answer and engine.last_engine == coach.engine.name
+
+
+def test_a_window_starting_on_an_early_pronoun_reaches_back_to_who_it_names() -> None:
+    unit = Unit(
+        0,
+        [
+            "Find the plant manager whose budget improves if the scheduler works.",
+            "Ask for their written commitment before the next sprint.",
+        ],
+    )
+    assert window(unit, 1).sentences[0].startswith("Find the plant manager")
+
+
+def test_an_answers_main_window_on_a_closing_sentence_takes_the_sentences_before_it() -> None:
+    unit = Unit(
+        0,
+        [
+            "Inference bills arrive every month once the assistant is live.",
+            "Finance wants them in an operating budget owned by the business.",
+            "Estimate the monthly running cost at full volume before the pilot ends.",
+        ],
+    )
+    assert len(window(unit, 2).sentences) == 1  # a support part stays short
+    assert window(unit, 2, lead=True).sentences == unit.sentences
+
+
+def test_a_window_starting_on_a_connective_reaches_back_to_what_it_follows_from() -> None:
+    unit = Unit(
+        0,
+        [
+            "No operations leader has agreed to carry the forecasting tool's running costs.",
+            "As a result the business case stays a slide of projected savings.",
+            "Ask finance which cost centre will pay for it next year.",
+        ],
+    )
+    assert window(unit, 1, max_words=30).sentences[0].startswith("No operations leader")
