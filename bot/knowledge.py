@@ -129,6 +129,11 @@ class ReadingPolicy(BaseModel):
     """How the trained reader's clause probabilities become a judgement per area (policy, as data)."""
 
     gap_min: float = Field(default=0.5, description="a clause this sure of a gap makes the area a gap")
+    gap_min_alone: float | None = Field(
+        default=None,
+        description="the same for a clause read with no question (a write-up's or document's); None: gap_min. "
+        "A reader trained on question pairs is less sure of a lone clause's area",
+    )
     ready_min: float = Field(default=0.5, description="a clause this sure the thing is in place makes the area ready")
     gap_share: float = Field(default=1.0, description="gap evidence must be at least this share of in-place evidence")
     medium_share: float = Field(default=0.6, description="in-place evidence at this share of the gap's: medium")

@@ -55,12 +55,21 @@ def load_questions(rubric: Path = RUBRIC, bare: Path = BARE) -> Questions:
     return out
 
 
-def question_for(row: dict, qs: Questions, rng: random.Random) -> str:
+@dataclass(frozen=True)
+class Mix:
+    """How paired clauses draw their question: `other` of those with `min_words` or more get another
+    area's question (their labels unchanged), so the clause, not the question, decides its area."""
+
+    other: float = OTHER_AREA
+    min_words: int = OTHER_MIN_WORDS
+
+
+def question_for(row: dict, qs: Questions, rng: random.Random, mix: Mix = Mix()) -> str:
     """A question to read the clause with, its labels unchanged."""
     area = row["area"]
     if area not in qs.by_area or (area == "agentic" and rng.random() < 0.5):
         return rng.choice(qs.every)
-    if len(row["text"].split()) >= OTHER_MIN_WORDS and rng.random() < OTHER_AREA:
+    if len(row["text"].split()) >= mix.min_words and rng.random() < mix.other:
         return rng.choice([q for a, q2 in qs.by_area.items() if a != area for q in q2])
     return rng.choice(qs.by_area[area])
 
@@ -78,7 +87,9 @@ def bare_rows(row: dict, qs: Questions, rng: random.Random) -> list[dict]:
     return out
 
 
-def with_questions(rows: list[dict], bare: list[dict], qs: Questions, p: float, rng: random.Random) -> list[dict]:
+def with_questions(
+    rows: list[dict], bare: list[dict], qs: Questions, p: float, rng: random.Random, mix: Mix = Mix()
+) -> list[dict]:
     """One epoch's rows: a share `p` paired with a question, plus the context-only lines with theirs."""
-    out = [{**r, "question": question_for(r, qs, rng)} if rng.random() < p else r for r in rows]
+    out = [{**r, "question": question_for(r, qs, rng, mix)} if rng.random() < p else r for r in rows]
     return out + [x for r in bare for x in bare_rows(r, qs, rng)]

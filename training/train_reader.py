@@ -29,7 +29,7 @@ import torch
 from torch import nn
 
 from bot.reading.reader import encode as encode_pairs
-from training.context import BARE_DRAWS, load_questions, with_questions
+from training.context import BARE_DRAWS, Mix, load_questions, with_questions
 from training.corpus import AREAS, AUTONOMY, DATA, HEADS, SEED, STATUSES, load_jsonl, split
 
 OUT = Path(__file__).resolve().parent.parent / "bot" / "assets" / "reader"
@@ -191,8 +191,9 @@ def train(args: argparse.Namespace) -> None:
     rng = random.Random(SEED)
     train_rows = augment(train_rows, rng)
     questions = load_questions() if args.context else None
+    mix = Mix(args.other_area, args.other_min_words)
     if questions is not None:  # the dev split is paired once, the same way every epoch
-        dev_rows = with_questions(dev_rows, bare, questions, args.context, random.Random(SEED + 1))
+        dev_rows = with_questions(dev_rows, bare, questions, args.context, random.Random(SEED + 1), mix)
     args.n_train = len(train_rows)
     print(f"train {len(train_rows)} (with variants), dev {len(dev_rows)}, frozen {len(frozen_rows)}", flush=True)
 
@@ -211,7 +212,9 @@ def train(args: argparse.Namespace) -> None:
     for epoch in range(args.epochs):
         model.train()
         t0, total = time.time(), 0.0
-        epoch_rows = train_rows if questions is None else with_questions(train_rows, bare, questions, args.context, rng)
+        epoch_rows = train_rows
+        if questions is not None:
+            epoch_rows = with_questions(train_rows, bare, questions, args.context, rng, mix)
         for chosen in batches(epoch_rows, args.batch, rng):
             batch = [epoch_rows[j] for j in chosen]
             outs = model(*encode(tokenizer, batch))
@@ -291,6 +294,8 @@ def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args) -
             "consistency": args.consistency,
             "context": args.context,
             "context_only": [Path(x).name for x in args.context_only],
+            "other_area": args.other_area,
+            "other_min_words": args.other_min_words,
         },
     }
     (out / "reader.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
@@ -331,6 +336,10 @@ def main() -> None:
     parser.add_argument(
         "--context-only", nargs="*", default=[], help=".jsonl lines only ever trained with a question (a bare 'None.')"
     )
+    parser.add_argument(
+        "--other-area", type=float, default=0.15, help="share of paired clauses given another area's question"
+    )
+    parser.add_argument("--other-min-words", type=int, default=6, help="only clauses this long get another area's")
     train(parser.parse_args())
 
 

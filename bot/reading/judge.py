@@ -30,6 +30,7 @@ class Clause:
     reading: Reading
     author: str | None
     topic: str
+    alone: bool = False  # read with no question (a write-up's, a document's or a check-in's clause)
 
     def weight(self, area: str, policy: ReadingPolicy) -> float:
         """How much this clause is about the area: the reader's area probability.
@@ -124,7 +125,11 @@ def _read_each(
     parts = [[c for c in clauses(s.text) if c] for s in statements]
     context = [q for p, q in zip(parts, contexts or [""] * len(parts), strict=True) for _ in p]
     readings = iter(reader.read([c for p in parts for c in p], context))
-    return [tuple(Clause(next(readings), s.author, s.topic) for _ in p) for p, s in zip(parts, statements, strict=True)]
+    alone = [not q for q in contexts or [""] * len(parts)]
+    return [
+        tuple(Clause(next(readings), s.author, s.topic, lone) for _ in p)
+        for p, s, lone in zip(parts, statements, alone, strict=True)
+    ]
 
 
 _MEMOS: weakref.WeakKeyDictionary[Reader, ReadMemo] = weakref.WeakKeyDictionary()  # one per reader
@@ -158,11 +163,12 @@ def judge(dim: Dimension, read: list[Clause], policy: ReadingPolicy) -> Judgemen
     gaps = [(c.gap(dim.id, policy), c) for c in read]
     readys = [(c.ready(dim.id, policy), c) for c in read]
     top_gap = max((g for g, _ in gaps), default=0.0)
+    sure_gap = any(g >= (policy.gap_min_alone or policy.gap_min) if c.alone else g >= policy.gap_min for g, c in gaps)
     top_ready = max((r for r, _ in readys), default=0.0)
     gap_mass = sum(g for g, _ in gaps if g >= policy.evidence_min)
     ready_mass = sum(r for r, _ in readys if r >= policy.evidence_min)
     status: Status = "unknown"
-    if top_gap >= policy.gap_min and gap_mass >= policy.gap_share * ready_mass:
+    if sure_gap and gap_mass >= policy.gap_share * ready_mass:
         status = "gap"
     elif top_ready >= policy.ready_min:
         status = "ready"
