@@ -55,3 +55,14 @@ def test_a_sentence_far_from_the_question_is_not_borrowed_as_lead_up() -> None:
     assert composed is not None
     main = composed.parts[0].sentences
     assert main[0] == CLOSING[2] and not any("canteen" in s for s in main)
+
+
+def test_a_best_sentence_with_an_early_pronoun_is_not_moved_ahead_of_what_it_may_name() -> None:
+    unit = Unit(
+        0,
+        [
+            "A replay set is a fixed sample of last month's tickets with the answers agents gave.",
+            "Regression checks mean scoring it again after every prompt change and stopping worse releases.",
+        ],
+    )
+    assert window(unit, 1, lead={0}).sentences == unit.sentences
