@@ -3,7 +3,9 @@
 A unit is read in order, so every sentence keeps what it refers to: a window that starts on a
 referring sentence ("Those ...") reaches back to what it refers to, an enumeration ("First ...
 Fourth ...") is kept whole with its lead-in, a list is kept with the sentence that promises it,
-and sentences that quote phrase lists or ask questions are never quoted as answers.
+and sentences that quote phrase lists or ask questions are never quoted as answers. The sentence
+closest to the question opens the answer when it leans on nothing before it; the sentences that led
+up to it follow.
 """
 
 from __future__ import annotations
