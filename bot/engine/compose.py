@@ -53,6 +53,8 @@ _EARLY_PRONOUN = re.compile(r"^(?:\S+\s+){1,2}(?:they|them|their)\b", re.I)
 # a pronoun or demonstrative early in a sentence ("Regression testing means running it", "teams that do
 # this exercise") likely names something said before it: such a sentence is never moved ahead of those
 _EARLY_ANAPHOR = re.compile(r"^(?:\S+\s+){0,7}(?:it|its|they|them|their|this|these|those)\b", re.I)
+# "Both are ...", "None of these can ...": a plural reference early in a sentence may name several sentences
+_PLURAL_BACK = re.compile(r"^(?:\S+\s+){0,4}(?:both|these|those|they|them|their)\b", re.I)
 # "these controls", "into that number": a demonstrative past the first word pointing back ("that"
 # only after a preposition, where it can't be the conjunction or the relative pronoun)
 _POINTER = re.compile(
@@ -174,7 +176,8 @@ def window(unit: Unit, best: int, max_words: int = MAX_WORDS, lead: Container[in
     while start - 1 in lead and end - start < 3 and _words(sents[start - 1 : end + 1]) <= max_words:
         start = _resolved(sents, start - 1)  # a paragraph's closing sentence comes with what leads to it
     # the best sentence opens when it stands on its own; what led up to it follows, in its own order
-    alone = own == best and not _EARLY_ANAPHOR.match(sents[best])
+    after = sents[best + 1 : end + 1]  # "Both are hard to detect": may name the sentences before the best one too
+    alone = own == best and not _EARLY_ANAPHOR.match(sents[best]) and not any(map(_PLURAL_BACK.match, after))
     blocks = [sents[own : end + 1], sents[start:own]] if alone else [sents[start : end + 1]]
     return Unit(unit.passage, [s for b in blocks if b for s in (_drop_connective(b[0]), *b[1:])])
 

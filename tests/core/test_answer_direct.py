@@ -66,3 +66,15 @@ def test_a_best_sentence_with_an_early_pronoun_is_not_moved_ahead_of_what_it_may
         ],
     )
     assert window(unit, 1, lead={0}).sentences == unit.sentences
+
+
+def test_a_plural_reference_after_the_best_sentence_keeps_the_paragraph_order() -> None:
+    unit = Unit(
+        0,
+        [
+            "A vendor can swap the model behind its endpoint without telling anyone.",
+            "Hallucination is when a model states something false with full confidence.",
+            "Both are hard to spot without sampled human review of live answers.",
+        ],
+    )
+    assert window(unit, 1, lead={0}).sentences == unit.sentences  # "Both" names the first sentence too
