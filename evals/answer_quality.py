@@ -5,6 +5,7 @@ and are off-topic and near-miss questions declined? Cases in `cases/answer_quali
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,9 @@ SPLITS = ("dev", "frozen")
 STEM_MIN = 4
 Ask = Callable[[str], GroundedAnswer]
 CHECKS = ("answered", "key_idea", "right_area", "readable")
+_MARKERS = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+OPENING_MIN_WORDS = 3  # a shorter first sentence ("Yes.") is a verdict: the opening is the sentence after it
 
 
 def key_pattern(key: str) -> re.Pattern[str]:
@@ -37,6 +41,17 @@ def key_pattern(key: str) -> re.Pattern[str]:
 def key_found(text: str, keys: list[str]) -> bool:
     """Any one of the key ideas occurs in the text, matched on word boundaries."""
     return any(key_pattern(k).search(text) for k in keys)
+
+
+def opening(text: str) -> str:
+    """The answer's opening sentence, citation markers removed, past a one- or two-word verdict."""
+    sentences = [s for s in _SENTENCE_END.split(_MARKERS.sub("", text).strip()) if s.strip()]
+    return next((s for s in sentences if len(s.split()) >= OPENING_MIN_WORDS), "")
+
+
+def answer_words(text: str) -> int:
+    """Words in an answer, citation markers not counted."""
+    return len(_MARKERS.sub("", text).split())
 
 
 def _area_hit(answer: GroundedAnswer, areas: list[str]) -> bool:
@@ -57,6 +72,7 @@ def question_row(ask: Ask, case: dict[str, Any]) -> dict[str, Any]:
         "question": case["question"],
         "answered": answered,
         "key_idea": answered and key_found(ans.answer, case["key"]),
+        "key_early": answered and key_found(opening(ans.answer), case["key"]),  # the direct answer comes first
         "right_area": answered and _area_hit(ans, case["areas"]),
         "cited": answered and cites(ans),
         "readable": answered and not problems,
@@ -78,9 +94,11 @@ def declines(ask: Ask, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def split_tallies(rows: list[dict[str, Any]], offtopic: list[dict[str, Any]]) -> dict[str, Tally]:
     """Hits and totals per measure (readable counts answered questions only), misses by case."""
-    t = {k: Tally() for k in (*CHECKS, "on_target", "cited", "declined", "near_miss_declined", "no_pointer")}
+    t = {
+        k: Tally() for k in (*CHECKS, "key_early", "on_target", "cited", "declined", "near_miss_declined", "no_pointer")
+    }
     for r in rows:
-        for k in ("answered", "key_idea", "right_area", "cited"):
+        for k in ("answered", "key_idea", "key_early", "right_area", "cited"):
             t[k].add(r[k], r["case"])
         # "answered" only means "not declined"; on target also carries the key idea from the right area
         t["on_target"].add(r["key_idea"] and r["right_area"], r["case"])
@@ -105,10 +123,16 @@ def split_metrics(rows: list[dict[str, Any]], offtopic: list[dict[str, Any]]) ->
         "citation_rate": t["cited"].rate(),
         "readable_rate": t["readable"].rate(),
         "no_pointer_rate": t["no_pointer"].rate(),  # reported, not gated (evals/README.md)
+        "key_early_rate": t["key_early"].rate(),  # reported, not gated: a key idea in the opening sentence
+        "median_words": _median([answer_words(r["answer"]) for r in rows if r["answered"]]),  # reported
         "offtopic": len(offtopic),
         "decline_rate": t["declined"].rate(),
         "near_miss_decline_rate": t["near_miss_declined"].rate(),
     }
+
+
+def _median(values: list[int]) -> float:
+    return float(statistics.median(values)) if values else 0.0
 
 
 def case_misses(rows: list[dict[str, Any]], offtopic: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -23,6 +23,7 @@ CASES = "questions.yaml"
 LABELS = {
     "answered": "answered",
     "key_idea": "key idea",
+    "key_early": "key idea in the opening sentence",
     "right_area": "right area",
     "on_target": "on target (key idea and right area)",
     "cited": "cited",

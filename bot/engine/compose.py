@@ -3,13 +3,15 @@
 A unit is read in order, so every sentence keeps what it refers to: a window that starts on a
 referring sentence ("Those ...") reaches back to what it refers to, an enumeration ("First ...
 Fourth ...") is kept whole with its lead-in, a list is kept with the sentence that promises it,
-and sentences that quote phrase lists or ask questions are never quoted as answers.
+and sentences that quote phrase lists or ask questions are never quoted as answers. The sentence
+closest to the question opens the answer when it leans on nothing before it; the sentences that led
+up to it follow.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -48,6 +50,11 @@ _REFERS = re.compile(
 # "Ask for their commitment", "Bring them the number": a plural pronoun in the first three words, before
 # any noun it could refer to
 _EARLY_PRONOUN = re.compile(r"^(?:\S+\s+){1,2}(?:they|them|their)\b", re.I)
+# a pronoun or demonstrative early in a sentence ("Regression testing means running it", "teams that do
+# this exercise") likely names something said before it: such a sentence is never moved ahead of those
+_EARLY_ANAPHOR = re.compile(r"^(?:\S+\s+){0,7}(?:it|its|they|them|their|this|these|those)\b", re.I)
+# "Both are ...", "None of these can ...": a plural reference early in a sentence may name several sentences
+_PLURAL_BACK = re.compile(r"^(?:\S+\s+){0,4}(?:both|these|those|they|them|their)\b", re.I)
 # "these controls", "into that number": a demonstrative past the first word pointing back ("that"
 # only after a preposition, where it can't be the conjunction or the relative pronoun)
 _POINTER = re.compile(
@@ -146,10 +153,11 @@ def _enumeration(sentences: list[str]) -> tuple[int, int] | None:
     return max(idx[0] - 1, 0), idx[-1]
 
 
-def window(unit: Unit, best: int, max_words: int = MAX_WORDS, lead: bool = False) -> Unit:
-    """The sentences of a paragraph around its best one, each resolvable without what was cut; with
-    `lead` (an answer's main part), a window still shorter than four sentences also takes the
-    sentences that lead up to its best one, so a paragraph's closing line comes with its context."""
+def window(unit: Unit, best: int, max_words: int = MAX_WORDS, lead: Container[int] = ()) -> Unit:
+    """The sentences of a paragraph around its best one, each resolvable without what was cut. For an
+    answer's main part, a window still shorter than four sentences also takes the sentences that lead
+    up to its best one while they are in `lead` (indices), so a paragraph's closing line comes with
+    its context; the best sentence still opens when it needs nothing before it."""
     sents = unit.sentences
     if unit.is_list:
         return unit
@@ -164,11 +172,14 @@ def window(unit: Unit, best: int, max_words: int = MAX_WORDS, lead: bool = False
             break
     if run and start <= run[0] <= end < run[1]:
         end = run[1]  # never stop an enumeration half way
-    while lead and start > 0 and end - start < 3 and _words(sents[start - 1 : end + 1]) <= max_words:
+    own = start
+    while start - 1 in lead and end - start < 3 and _words(sents[start - 1 : end + 1]) <= max_words:
         start = _resolved(sents, start - 1)  # a paragraph's closing sentence comes with what leads to it
-    chosen = list(sents[start : end + 1])
-    chosen[0] = _drop_connective(chosen[0])
-    return Unit(unit.passage, chosen)
+    # the best sentence opens when it stands on its own; what led up to it follows, in its own order
+    after = sents[best + 1 : end + 1]  # "Both are hard to detect": may name the sentences before the best one too
+    alone = own == best and not _EARLY_ANAPHOR.match(sents[best]) and not any(map(_PLURAL_BACK.match, after))
+    blocks = [sents[own : end + 1], sents[start:own]] if alone else [sents[start : end + 1]]
+    return Unit(unit.passage, [s for b in blocks if b for s in (_drop_connective(b[0]), *b[1:])])
 
 
 def _resolved(sents: list[str], start: int) -> int:
@@ -276,7 +287,7 @@ def compose(
     if defined is not None:
         parts.append(defined)
     unit, j = pool[order[0]]
-    main, lent = window(unit, max(j, 0), lead=True), 0
+    main, lent = window(unit, max(j, 0), lead=_close(pool, ranked, unit)), 0
     if not parts or main.passage != parts[0].passage:
         parts.append(main)
         lent = _words(main.sentences) - _words(window(unit, max(j, 0)).sentences)
@@ -286,6 +297,13 @@ def compose(
         if support is not None:
             parts.append(support)
     return Composed(parts)
+
+
+def _close(pool: list[tuple[Unit, int]], ranked: np.ndarray, unit: Unit) -> set[int]:
+    """The sentences of `unit` at least as close to the question as the pool's median: the only ones
+    a main window may borrow to lead up to its best sentence (the rest would be padding)."""
+    median = float(np.median(ranked))
+    return {j for k, (u, j) in enumerate(pool) if u is unit and j >= 0 and ranked[k] >= median}
 
 
 def _terms(

@@ -165,7 +165,7 @@ def test_an_answers_main_window_on_a_closing_sentence_takes_the_sentences_before
         ],
     )
     assert len(window(unit, 2).sentences) == 1  # a support part stays short
-    assert window(unit, 2, lead=True).sentences == unit.sentences
+    assert set(window(unit, 2, lead={0, 1}).sentences) == set(unit.sentences)
 
 
 def test_a_window_starting_on_a_connective_reaches_back_to_what_it_follows_from() -> None:

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from evals.answer_quality import case_misses, key_found, split_metrics, split_tallies
+from bot.models import Citation, GroundedAnswer
+from evals.answer_quality import (
+    answer_words,
+    case_misses,
+    key_found,
+    opening,
+    question_row,
+    split_metrics,
+    split_tallies,
+)
 from evals.readability import listed_items, points_back_to_nothing, readability_problems
 
 
@@ -104,15 +113,17 @@ def _row(case: str, pointer: str | None = None, **checks: bool) -> dict[str, obj
         "case": case,
         "problems": [] if checks.get("readable", True) else ["too short"],
         "points_back": pointer,
+        "answer": "Name an owner this week. [1]",
     }
-    return row | {k: checks.get(k, True) for k in ("answered", "key_idea", "right_area", "cited", "readable")}
+    keys = ("answered", "key_idea", "key_early", "right_area", "cited", "readable")
+    return row | {k: checks.get(k, True) for k in keys}
 
 
 def test_tallies_rates_and_misses_agree() -> None:
     rows = [
         _row("q1"),
-        _row("q2", pointer="those moves", key_idea=False),
-        _row("q3", answered=False, key_idea=False, right_area=False, readable=False),
+        _row("q2", pointer="those moves", key_idea=False, key_early=False),
+        _row("q3", answered=False, key_idea=False, key_early=False, right_area=False, readable=False),
     ]
     off = [
         {"id": "o1", "kind": "near-miss", "question": "choir?", "declined": True},
@@ -126,9 +137,29 @@ def test_tallies_rates_and_misses_agree() -> None:
     assert metrics["key_idea_rate"] == 0.333 and metrics["answered_rate"] == 0.667
     assert metrics["decline_rate"] == 0.5 and metrics["near_miss_decline_rate"] == 1.0
     assert metrics["no_pointer_rate"] == 0.5 and metrics["readable_rate"] == 1.0  # of answered; reported apart
+    assert metrics["key_early_rate"] == 0.333 and metrics["median_words"] == 5.0  # markers are not words
     problems = {m["case"]: m["problem"] for m in case_misses(rows, off)}
     assert problems == {
         "q2": "missing: key_idea",
         "q3": "missing: answered, key_idea, right_area, readable",
         "o2": "answered (other)",
     }
+
+
+def test_the_opening_sentence_is_the_first_one_past_a_verdict_and_holds_the_key_early_or_not() -> None:
+    answer = "Yes. Bring the privacy officer in before real records flow. Budget for a review later. [1]"
+    assert opening(answer) == "Bring the privacy officer in before real records flow."
+    assert key_found(opening(answer), ["privacy"]) and not key_found(opening(answer), ["budget"])
+    assert answer_words(answer) == 15 and opening("") == ""
+
+
+def test_a_question_row_marks_a_key_idea_only_in_a_later_sentence_as_not_early() -> None:
+    reply = GroundedAnswer(
+        answer="No. A demo sample hides the real work. Automate the data pipeline first. [1]",
+        citations=[Citation(source="data_pipeline.md", section="s", title="t", text="x")],
+        in_scope=True,
+    )
+    row = question_row(
+        lambda _q: reply, {"id": "x", "question": "q?", "key": ["pipeline"], "areas": ["data_pipeline.md"]}
+    )
+    assert row["key_idea"] and not row["key_early"]
