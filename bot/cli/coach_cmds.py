@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.markup import escape
 
-from bot.cli.common import console, err_console, settings_from_cli, user_errors
+from bot.cli.common import EMPTY_INDEX, console, err_console, settings_from_cli, user_errors
 from bot.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -61,6 +61,8 @@ def chat(
 
     with user_errors():
         coach = _coach()
+        if coach.index_size() == 0:  # the interview still runs; questions would be declined
+            err_console.print(f"{EMPTY_INDEX} Until then the coach can interview but not answer questions.")
         if resume:
             view = coach.session_view(resume)
             last = next((m for m in reversed(view.messages) if m["role"] == "coach"), {"text": ""})
@@ -133,7 +135,11 @@ def ask(
     from rich.markdown import Markdown
 
     with user_errors():
-        answer = _coach().ask(question)
+        coach = _coach()
+        if coach.index_size() == 0:  # an empty index would decline every question as off-topic
+            err_console.print(EMPTY_INDEX)
+            raise typer.Exit(1)
+        answer = coach.ask(question)
         if as_json:
             typer.echo(json.dumps(answer.model_dump(), indent=2))
             return

@@ -18,6 +18,9 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+EMPTY_INDEX = "The playbook index is empty: run `coach index` first."
+
+
 def settings_from_cli() -> Settings:
     """Settings from the environment; a bad value is reported in one sentence."""
     from bot.config import get_settings  # pydantic-settings: only when a command runs, not for --help

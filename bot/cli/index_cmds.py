@@ -11,15 +11,13 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from bot.cli.common import console, err_console, settings_from_cli, user_errors
+from bot.cli.common import EMPTY_INDEX, console, err_console, settings_from_cli, user_errors
 
 if TYPE_CHECKING:
     from bot.index import Passage
     from bot.indexing import IndexSummary
 # bot.indexing (pydantic, the chunker) is imported inside `coach index`, and bot.index (chromadb,
 # onnxruntime) only when something changed: `coach --help` loads neither.
-
-EMPTY_INDEX = "The index is empty: run `coach index` first."
 
 
 class SearchMode(StrEnum):

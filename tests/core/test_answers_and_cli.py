@@ -133,3 +133,14 @@ def test_cli_chat_resumed_lists_the_last_answers_sources(cli_env: CliRunner) -> 
     resumed = cli_env.invoke(app, ["chat", "--resume", session_id], input="")
     assert resumed.exit_code == 0, resumed.output
     assert "[1]" in resumed.output and "Sources:" in resumed.output and "  [1] " in resumed.output
+
+
+def test_cli_ask_on_an_empty_index_says_to_run_coach_index(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    # before `coach index`, every question would otherwise come back "the playbook doesn't cover that"
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "fresh"))
+    monkeypatch.delenv("COACH_ENGINE", raising=False)
+    _register_all()
+    result = CliRunner().invoke(app, ["ask", "What does good observability look like?"])
+    assert result.exit_code == 1
+    assert "run `coach index`" in result.output
+    assert "doesn't cover" not in result.output
