@@ -198,8 +198,8 @@ class IndexWrites:
 
     def _chroma_metas(self, chunks: Sequence[Chunk]) -> list[dict[str, str | int]]:
         """Chunk metadata as Chroma keeps it. The embedded store keeps only what its own filter and a
-        rebuild of the lexical store read (the rest lives in the lexical store): a third less CPU per
-        insert at 100k. A shared server keeps it all, for other machines."""
+        rebuild of the lexical store read (the rest lives in the lexical store): Chroma's insert of
+        100k chunks took 74 instead of 89 CPU-s. A shared server keeps it all, for other machines."""
         metas = [c.metadata() for c in chunks]
         if self._where != "embedded":
             return metas
