@@ -28,6 +28,7 @@ RRF_K = 60
 PAGE = 2000
 MIN_SHARE = 0.05  # below this share of the chunks, a dimension filter goes straight to Chroma
 MAX_WIDE = 400
+BLANK_META = {"section": "", "section_title": "", "title": ""}  # until the next sync reads the document
 RECHECK_SECONDS = 2.0  # how stale a Chroma server's view may get before the lexical side re-checks it
 
 
@@ -166,8 +167,9 @@ class PlaybookIndex(IndexWrites):
             for offset in range(0, total, PAGE):
                 got = self._collection.get(include=["metadatas", "documents"], limit=PAGE, offset=offset)
                 texts = got["documents"] or [None] * len(got["ids"])
-                for cid, meta, doc in zip(got["ids"], got["metadatas"] or [], texts, strict=True):
-                    added.append((cid, doc or "", dict(meta), lexical_text(dict(meta), doc or "")))
+                for cid, held, doc in zip(got["ids"], got["metadatas"] or [], texts, strict=True):
+                    meta = {**BLANK_META, **dict(held)}  # an embedded store keeps only source and dimension
+                    added.append((cid, doc or "", meta, lexical_text(meta, doc or "")))
                     # a text the embedded store does not keep in Chroma is read again on the next sync
                     docs[str(meta["source"])] = str(meta.get("doc_sha256") or "") if doc is not None else ""
         self.store.write(added, [], docs, revision)

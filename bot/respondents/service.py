@@ -222,8 +222,8 @@ class Respondents(StoreBase):
     def _named(self, session_id: str) -> bool:
         """Whether anyone was named as a respondent in this interview: one indexed existence check, read
         on every turn of every interview, so no rows are loaded (most interviews name nobody)."""
-        with self._read_tx() as db:
-            return bool(db.scalar(select(exists().where(RespondentRow.session_id == session_id))))
+        row = self._read_one(select(exists().where(RespondentRow.session_id == session_id)))
+        return bool(row and row[0])
 
     def _rows(self, session_id: str) -> list[RespondentRow]:
         with self._read_tx() as db:

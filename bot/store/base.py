@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Executable, Row
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -53,7 +53,8 @@ class StoreBase:
         self.engine = engine
         self.settings = settings
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self._readers = sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+        self._reading = engine.execution_options(**{READ_ONLY: True})
+        self._readers = sessionmaker(self._reading, expire_on_commit=False)
         self._writer = writer_lock(engine)
 
     @contextmanager
@@ -72,6 +73,15 @@ class StoreBase:
         try:
             with self._readers.begin() as db:
                 yield db
+        except OperationalError as exc:
+            raise unreachable(self.engine.url, exc) from exc
+
+    def _read_one(self, statement: Executable) -> Row[Any] | None:
+        """The first row of one read, in a read-only transaction without an ORM session: for reads
+        made on every turn (an ORM session's set-up costs more than the read itself, ~0.1-0.2 ms)."""
+        try:
+            with self._reading.connect() as conn, conn.begin():
+                return conn.execute(statement).first()
         except OperationalError as exc:
             raise unreachable(self.engine.url, exc) from exc
 

@@ -13,6 +13,7 @@ from bot.store.tables import AssessmentRow, AuditRow, GapRow, MessageRow, Sessio
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
+    from sqlalchemy import Row
 
 R = TypeVar("R", bound="DataclassInstance")
 
@@ -47,7 +48,7 @@ class SessionRecord:
     client: str | None = None
 
     @classmethod
-    def of(cls, row: SessionRow, fresh: bool = False) -> SessionRecord:
+    def of(cls, row: SessionRow | Row[Any], fresh: bool = False) -> SessionRecord:
         """Copy a row into a record; `fresh`: the row was just read and is dropped after, so its
         state (parsed from JSON for this read alone) is handed over without a deep copy."""
         state = (row.state or {}) if fresh else copy.deepcopy(row.state or {})

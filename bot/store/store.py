@@ -87,11 +87,11 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
 
     def get_session(self, session_id: str, owner: str | None = None) -> SessionRecord:
         """The session, or NotFound when it is missing or belongs to another owner."""
-        with self._read_tx() as db:
-            row = db.get(SessionRow, session_id)
-            if row is None or (owner is not None and row.owner != owner):
-                raise no_session(session_id)
-            return SessionRecord.of(row, fresh=True)  # a read transaction of its own: the row goes with it
+        sessions = SessionRow.__table__
+        row = self._read_one(select(sessions).where(sessions.c.id == session_id))  # read on every turn
+        if row is None or (owner is not None and row.owner != owner):
+            raise no_session(session_id)
+        return SessionRecord.of(row, fresh=True)  # a read of its own: the row goes with it
 
     def find_session(self, external_key: str) -> SessionRecord | None:
         """The session tied to an outside key (e.g. a Slack thread), if any."""

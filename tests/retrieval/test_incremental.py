@@ -108,23 +108,28 @@ def test_add_edit_delete_documents_equal_a_full_rebuild(settings: Settings, docs
     assert _lexical(reopened) == incremental
 
 
+def _vectors_by_embed_sha(index: PlaybookIndex, source: str) -> dict[str, np.ndarray]:
+    """embedded-text hash -> the vector Chroma holds, for one document's chunks."""
+    got = index._collection.get(where={"source": source}, include=["embeddings"])
+    rows = index.store.by_ids(got["ids"])
+    return {rows[cid].meta["embed_sha"]: np.asarray(v) for cid, v in zip(got["ids"], got["embeddings"], strict=True)}
+
+
 def test_only_chunks_with_new_text_are_embedded(settings: Settings, docs_dir: Path) -> None:
     counting = CountingEmbedder()
     index = open_index(settings, embedder=counting)
     body = "\n\n".join(f"## Part {n}\n\nSection {n} says the owner of step {n} is named." for n in range(4))
     write_doc(docs_dir, "steps.md", "roi_ownership", "Steps", body)
     index.sync(iter_documents(docs_dir))
-    before = index._collection.get(where={"source": "steps.md"}, include=["embeddings", "metadatas"])
-    vectors = {m["embed_sha"]: np.asarray(v) for m, v in zip(before["metadatas"], before["embeddings"], strict=True)}
+    vectors = _vectors_by_embed_sha(index, "steps.md")
     counting.texts.clear()
     write_doc(docs_dir, "steps.md", "roi_ownership", "Steps", "## Intro\n\nRead this first.\n\n" + body)
     summary = index.sync(iter_documents(docs_dir))
     assert counting.texts == ["Steps > Intro\n\nRead this first."]  # every other chunk moved, none changed
     assert (summary.embedded, summary.added, summary.removed) == (1, 5, 4)  # ordinals shifted: new ids
-    after = index._collection.get(where={"source": "steps.md"}, include=["embeddings", "metadatas"])
-    for meta, vector in zip(after["metadatas"], after["embeddings"], strict=True):
-        if meta["embed_sha"] in vectors:
-            assert np.allclose(vector, vectors[meta["embed_sha"]], atol=1e-6)  # Chroma re-normalises
+    for sha, vector in _vectors_by_embed_sha(index, "steps.md").items():
+        if sha in vectors:
+            assert np.allclose(vector, vectors[sha], atol=1e-6)  # Chroma re-normalises
     assert index.search("who is the owner of step 2", k=1)[0].section == "part-2"
 
 
@@ -292,3 +297,45 @@ def test_a_sync_that_raises_part_way_is_repaired_by_the_same_index(
     everything = open_index(Settings(data_dir=tmp_path / "fresh", knowledge_dir=docs_dir, knowledge_dirs=[]))
     everything.sync(iter_documents(docs_dir))
     assert _state(index) == _state(everything)
+
+
+def test_an_embedded_chroma_keeps_only_what_its_filter_and_a_rebuild_read(settings: Settings, docs_dir: Path) -> None:
+    index = open_index(settings)
+    index.sync(iter_documents(docs_dir))
+    held = index._collection.get(include=["metadatas"])
+    assert held["metadatas"] and all(set(meta) == {"source", "dimension"} for meta in held["metadatas"])
+    hit = index.search("audit trail of prompts", k=1, dimension="governance")[0]  # the rest from the lexical store
+    assert f"{hit.source} {hit.title} / {hit.section} ({hit.dimension})" == (
+        "governance.md Governance and guardrails / what-goes-wrong (governance)"
+    )
+
+
+def test_a_collection_written_with_full_metadata_still_opens_and_syncs(settings: Settings, docs_dir: Path) -> None:
+    index = open_index(settings)
+    index.sync(iter_documents(docs_dir))
+    ids = index._collection.get(include=[])["ids"]
+    rows = index.store.by_ids(ids)
+    index._collection.update(ids=ids, metadatas=[rows[cid].meta for cid in ids])  # as earlier versions wrote it
+    expected = {q: [(p.chunk_id, p.score) for p in index.search(q, k=5)] for q in QUERIES}
+    reopened = open_index(settings)
+    assert {q: [(p.chunk_id, p.score) for p in reopened.search(q, k=5)] for q in QUERIES} == expected
+    write_doc(docs_dir, "owner.md", "roi_ownership", "Business owner and ROI", "## Who pays\n\nThe CFO pays.")
+    summary = reopened.sync(iter_documents(docs_dir))
+    assert (summary.added, summary.removed) == (1, 1)
+    assert reopened.search("who pays", k=1, dimension="roi_ownership")[0].text == "The CFO pays."
+
+
+def test_a_lost_lexical_store_is_rebuilt_from_chroma_and_the_next_sync_restores_it(
+    settings: Settings, docs_dir: Path
+) -> None:
+    index = open_index(settings)
+    index.sync(iter_documents(docs_dir))
+    expected = {q: [(p.chunk_id, p.score, p.title) for p in index.search(q, k=5)] for q in QUERIES}
+    index.close()
+    for path in lexical_path(settings).parent.glob(lexical_path(settings).name + "*"):
+        path.unlink()
+    rebuilt = open_index(settings)  # Chroma keeps no texts or titles: rows are blank until the next sync
+    assert rebuilt.count() == index._collection.count()
+    assert rebuilt.search("audit trail", k=1, mode="dense")[0].source  # searchable meanwhile
+    rebuilt.sync(iter_documents(docs_dir))
+    assert {q: [(p.chunk_id, p.score, p.title) for p in rebuilt.search(q, k=5)] for q in QUERIES} == expected

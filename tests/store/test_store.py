@@ -12,7 +12,9 @@ from bot.errors import InvalidInput, NotFound
 from bot.models import Report
 from bot.store import Base, Store
 from bot.store.public_ids import new_public_id
+from bot.store.records import SessionRecord
 from bot.store.scrub import scrub_report
+from bot.store.tables import SessionRow
 
 from .conftest import MakeStore
 
@@ -274,3 +276,17 @@ def test_ping_and_reopen_is_idempotent(make_store: MakeStore) -> None:
     first.ping()
     second = make_store()  # create_all again on the same database
     assert second.get_session(session.id).id == session.id
+
+
+def test_get_session_reads_the_stored_row_exactly(store: Store) -> None:
+    """get_session reads with a Core select (it runs on every turn): the record equals the ORM row's."""
+    state = {"topic": "governance", "answers": [{"text": "Ünïcode ✓", "n": 3}], "nested": {"a": [1, 2.5, None]}}
+    rec = store.create_session("key-a", "api", pilot_name="Claims", state=state, client="browser-123")
+    got = store.get_session(rec.id, owner="key-a")
+    with store._read_tx() as db:
+        assert got == SessionRecord.of(db.get(SessionRow, rec.id))
+    assert got.state == state and got.created_at.tzinfo is not None
+    with pytest.raises(NotFound):
+        store.get_session(rec.id, owner="key-b")
+    with pytest.raises(NotFound):
+        store.get_session("0" * 32)
