@@ -58,7 +58,7 @@ def test_search_filters_and_modes(app: typer.Typer, tmp_path: Path, playbook_dir
 def test_search_on_an_empty_index(app: typer.Typer, tmp_path: Path, playbook_dir: Path) -> None:
     result = CliRunner().invoke(app, ["search", "anything"], env=_env(tmp_path, playbook_dir))
     assert result.exit_code == 1
-    assert "The index is empty: run `coach index` first." in result.output
+    assert "The playbook index is empty: run `coach index` first." in result.output
 
 
 def test_malformed_rubric_exits_1_naming_the_file(app: typer.Typer, tmp_path: Path, playbook_dir: Path) -> None:
