@@ -83,9 +83,8 @@ class Settling:
         """The area's judgement when the team's `answers` to its own questions place it; else unknown. An
         answer that places nothing ("hmm, not really" to a confirmation) is not agreement: the words it was
         asked about must not read the area back for it."""
-        judged = self.area(dim, statements)
         alone = self.engine.judge(dim, list(answers))
-        return judged if alone.status != "unknown" else alone
+        return alone if alone.status == "unknown" else self.area(dim, statements)
 
     def settled(self, judgement: Judgement, said: list[Statement], floor: float | None = None) -> bool:
         """The reader is confident the area is a gap or in place: its remaining questions add nothing.

@@ -147,6 +147,11 @@ class ReadingPolicy(BaseModel):
         default=0.5, description="a clause read 'not about the pilot' this surely is no gap, not ready, no evidence"
     )
 
+    def gap_floor(self, alone: bool) -> float:
+        """How sure of a gap a clause must be to make its area a gap: `gap_min_alone` for a clause read
+        with no question, when set; else `gap_min`."""
+        return self.gap_min_alone if alone and self.gap_min_alone is not None else self.gap_min
+
 
 class InterviewPolicy(BaseModel):
     """When the interview stops asking about an area (policy, as data): the reader's confidence."""

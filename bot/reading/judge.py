@@ -123,12 +123,12 @@ def _read_each(
 ) -> list[tuple[Clause, ...]]:
     """Per statement, its clauses read (each with its statement's question, if given) in one batch for all."""
     parts = [[c for c in clauses(s.text) if c] for s in statements]
-    context = [q for p, q in zip(parts, contexts or [""] * len(parts), strict=True) for _ in p]
+    asked = contexts or [""] * len(parts)
+    context = [q for p, q in zip(parts, asked, strict=True) for _ in p]
     readings = iter(reader.read([c for p in parts for c in p], context))
-    alone = [not q for q in contexts or [""] * len(parts)]
     return [
-        tuple(Clause(next(readings), s.author, s.topic, lone) for _ in p)
-        for p, s, lone in zip(parts, statements, alone, strict=True)
+        tuple(Clause(next(readings), s.author, s.topic, not q) for _ in p)
+        for p, s, q in zip(parts, statements, asked, strict=True)
     ]
 
 
@@ -163,7 +163,7 @@ def judge(dim: Dimension, read: list[Clause], policy: ReadingPolicy) -> Judgemen
     gaps = [(c.gap(dim.id, policy), c) for c in read]
     readys = [(c.ready(dim.id, policy), c) for c in read]
     top_gap = max((g for g, _ in gaps), default=0.0)
-    sure_gap = any(g >= (policy.gap_min_alone or policy.gap_min) if c.alone else g >= policy.gap_min for g, c in gaps)
+    sure_gap = any(g >= policy.gap_floor(c.alone) for g, c in gaps)
     top_ready = max((r for r, _ in readys), default=0.0)
     gap_mass = sum(g for g, _ in gaps if g >= policy.evidence_min)
     ready_mass = sum(r for r, _ in readys if r >= policy.evidence_min)
