@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from training.corpus import DATA, load_jsonl
+from training.corpus import DATA, SEED, load_jsonl
 
 CARD = Path(__file__).resolve().parent.parent / "bot" / "assets" / "reader" / "README.md"
 
@@ -47,6 +47,12 @@ def main() -> None:
     )
     if hp.get("consistency"):
         training += f", consistency loss (weight {hp['consistency']}) reading each contrast family's wordings alike"
+    if meta.get("soup"):
+        runs = ", ".join(f"{m['version']} (seed {m['seed']})" for m in meta["soup"])
+        training += (
+            f"; shipped as a uniform average of {len(meta['soup'])} runs' weights (a model soup,"
+            f" training/soup_reader.py): {runs}"
+        )
     if meta.get("pairs"):
         training += (
             f"; reads a clause with the question it answers as a sentence pair ([CLS] question [SEP] clause [SEP],"
@@ -75,7 +81,7 @@ into a status per area (bot/reading/judge.py); severity and verdict stay rules i
 
 ## Data
 {corpus_table()}
-- dev: a fixed 10% of the corpus (seed {hp["seed"]}), used to keep the best epoch and fit temperatures
+- dev: a fixed 10% of the corpus (split seed {SEED}), used to keep the best epoch and fit temperatures
 - frozen split, written before training by separate sessions that never saw the corpus, never
   trained or tuned on: `training/data/frozen/clauses.jsonl` ({clauses["clauses"]} clauses),
   `paraphrases.jsonl` ({clauses["paraphrase_pairs"]} pairs with no cue word in common) and

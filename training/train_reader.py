@@ -242,8 +242,10 @@ def train(args: argparse.Namespace) -> None:
     export(model, tokenizer, base, dev_rows, frozen_rows, history, args)
 
 
-def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args) -> None:
-    """ONNX (fp32), then dynamic int8; temperatures fitted on dev; figures into the card."""
+def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args, soup: list[dict] | None = None) -> None:
+    """ONNX (fp32), then dynamic int8; temperatures fitted on dev; figures into the card.
+
+    `soup`: the members whose weights were averaged into `model` (training/soup_reader.py), recorded in the card."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     out = Path(args.out)
@@ -296,8 +298,11 @@ def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args) -
             "context_only": [Path(x).name for x in args.context_only],
             "other_area": args.other_area,
             "other_min_words": args.other_min_words,
+            "extra": [Path(x).name for x in getattr(args, "extra", [])],
         },
     }
+    if soup:
+        meta["soup"] = soup
     (out / "reader.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     print(json.dumps({k: meta[k] for k in ("version", "sha256", "dev_accuracy_int8", "frozen_accuracy_int8")}))
 
