@@ -30,12 +30,28 @@ _MARKUP = re.compile(
 )
 
 
+# Editors, mail clients and narrow chat windows wrap at 40-100 characters. A paragraph whose longest
+# line is outside that range was not hard-wrapped: each of its lines is a line the writer ended (a
+# Slack update's "data ✅ live feed" / "value ✅ Sven owns it", a chat transcript, a sign-off), so
+# none is joined. A format rule, like the bullets above.
+_WRAP_WIDTHS = range(40, 101)
+_BLANK_LINES = re.compile(r"(\n(?: ?\n)+)")
+
+
+def _rewrap(block: str) -> str:
+    if max(len(line.rstrip()) for line in block.split("\n")) not in _WRAP_WIDTHS:
+        return block
+    return _SOFT_WRAP.sub(" ", block)
+
+
 def unwrap(text: str) -> str:
-    """Join hard-wrapped lines back into sentences; keep bullets and paragraphs apart.
+    """Join hard-wrapped lines back into sentences; keep bullets, paragraphs and lines that were
+    never wrapped apart.
 
     Runs of spaces and tabs collapse to one first: the sentence and contrast splitters are
     quadratic on long whitespace runs, and a pasted document may have them."""
-    return _SOFT_WRAP.sub(" ", _SPACES.sub(" ", text))
+    parts = _BLANK_LINES.split(_SPACES.sub(" ", text))  # paragraphs, with the blank lines between them
+    return "".join(part if i % 2 else _rewrap(part) for i, part in enumerate(parts))
 
 
 def clauses(text: str) -> list[str]:

@@ -77,6 +77,20 @@ def test_contrasts_and_hard_wraps_split_into_clauses() -> None:
     ]
 
 
+def test_lines_the_writer_ended_are_not_joined() -> None:
+    """A paragraph whose longest line no editor would wrap at (over 100 characters, or a block of short
+    lines) keeps each line apart, even with no full stop at its end; a wrapped paragraph is still joined."""
+    update = (
+        "status ✅ the nightly feed from the order system now covers every region, every warehouse and every"
+        " product line\n"
+        "owner ✅ the head of fulfilment signed the savings target and pays the running cost from her budget"
+    )
+    assert clauses(update) == update.split("\n")
+    assert clauses("Best,\nOwen") == ["Best", "Owen"]
+    wrapped = "The feed covers every region and the head of fulfilment owns the\ntarget, paid from her budget."
+    assert clauses(wrapped) == [wrapped.replace("\n", " ")]
+
+
 @pytest.mark.parametrize(
     ("text", "agentic"),
     [
