@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.errors import InvalidInput, NotFound
+from bot.redact import redacted
 from bot.store.db import READ_ONLY, unreachable, utcnow
-from bot.store.scrub import redacted
 from bot.store.tables import ROLES, MessageRow
 
 
@@ -76,12 +76,14 @@ class StoreBase:
         except OperationalError as exc:
             raise unreachable(self.engine.url, exc) from exc
 
-    def _read_one(self, statement: Executable) -> Row[Any] | None:
+    def _read_one(self, statement: Executable, params: dict[str, Any] | None = None) -> Row[Any] | None:
         """The first row of one read, in a read-only transaction without an ORM session: for reads
-        made on every turn (an ORM session's set-up costs more than the read itself, ~0.1-0.2 ms)."""
+        made on every turn (an ORM session's set-up costs more than the read itself, ~0.1-0.2 ms).
+        A statement built once with bind parameters (`params`) also skips building and keying a new
+        statement on every call (~0.1 ms more)."""
         try:
             with self._reading.connect() as conn, conn.begin():
-                return conn.execute(statement).first()
+                return conn.execute(statement, params).first()
         except OperationalError as exc:
             raise unreachable(self.engine.url, exc) from exc
 

@@ -6,7 +6,7 @@ import copy
 import logging
 from typing import Any
 
-from sqlalchemy import Engine, column, func, select, table
+from sqlalchemy import Engine, bindparam, column, func, select, table
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 RESPONDENT_PARTS = table("respondents", column("part_session_id"))
 MAX_ERROR_CHARS = 2000
 PILOT_NAME_CHARS = 300  # sessions.pilot_name
+# read on every turn: built once, so no call builds and keys a new statement
+_SESSION = select(SessionRow.__table__).where(SessionRow.__table__.c.id == bindparam("sid"))
 
 
 class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
@@ -87,8 +89,7 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
 
     def get_session(self, session_id: str, owner: str | None = None) -> SessionRecord:
         """The session, or NotFound when it is missing or belongs to another owner."""
-        sessions = SessionRow.__table__
-        row = self._read_one(select(sessions).where(sessions.c.id == session_id))  # read on every turn
+        row = self._read_one(_SESSION, {"sid": session_id})  # read on every turn
         if row is None or (owner is not None and row.owner != owner):
             raise no_session(session_id)
         return SessionRecord.of(row, fresh=True)  # a read of its own: the row goes with it
