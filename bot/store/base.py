@@ -97,18 +97,30 @@ class StoreBase:
         now: datetime | None = None,
     ) -> MessageRow:
         """A transcript row, redacted (the original kept only when the settings say so)."""
+        return MessageRow(**self.message_values(session_id, role, text, author, meta, now))
+
+    def message_values(
+        self,
+        session_id: str,
+        role: str,
+        text: str,
+        author: str | None = None,
+        meta: dict[str, Any] | None = None,
+        now: datetime | None = None,
+    ) -> dict[str, Any]:
+        """A transcript row's column values, redacted: what `message_row` holds, for a Core insert."""
         check_choice(role, ROLES, "role")
         unsecret, found = redacted(text)  # secrets never reach the database, not even in originals
         meta = copy.deepcopy(meta or {})
         if found.counts:
             meta.setdefault("redactions", dict(found.counts))
         kept = unsecret if self.settings.keep_original_transcript else found.text
-        return MessageRow(
-            session_id=session_id,
-            role=role,
-            author=author,
-            text=kept,
-            redacted_text=found.text,
-            created_at=now or utcnow(),
-            meta=meta,
-        )
+        return {
+            "session_id": session_id,
+            "role": role,
+            "author": author,
+            "text": kept,
+            "redacted_text": found.text,
+            "created_at": now or utcnow(),
+            "meta": meta,
+        }
