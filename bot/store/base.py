@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.errors import InvalidInput, NotFound
 from bot.redact import redacted
 from bot.store.db import READ_ONLY, unreachable, utcnow
-from bot.store.tables import ROLES, MessageRow
+from bot.store.tables import ROLES
 
 
 def check_choice(value: str, allowed: tuple[str, ...], what: str) -> None:
@@ -95,20 +95,9 @@ class StoreBase:
         author: str | None = None,
         meta: dict[str, Any] | None = None,
         now: datetime | None = None,
-    ) -> MessageRow:
-        """A transcript row, redacted (the original kept only when the settings say so)."""
-        return MessageRow(**self.message_values(session_id, role, text, author, meta, now))
-
-    def message_values(
-        self,
-        session_id: str,
-        role: str,
-        text: str,
-        author: str | None = None,
-        meta: dict[str, Any] | None = None,
-        now: datetime | None = None,
     ) -> dict[str, Any]:
-        """A transcript row's column values, redacted: what `message_row` holds, for a Core insert."""
+        """A transcript row's column values, redacted (the original kept only when the settings say so):
+        a Core insert takes them as they are, `MessageRow(**values)` makes the ORM row."""
         check_choice(role, ROLES, "role")
         unsecret, found = redacted(text)  # secrets never reach the database, not even in originals
         meta = copy.deepcopy(meta or {})

@@ -79,7 +79,7 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
                 db.add(row)
                 if greeting is not None:
                     db.flush()  # the message's foreign key needs the session first
-                    db.add(self.message_row(row.id, "coach", greeting, meta=greeting_meta, now=now))
+                    db.add(MessageRow(**self.message_row(row.id, "coach", greeting, meta=greeting_meta, now=now)))
             return SessionRecord.of(row)
         except IntegrityError:  # a concurrent delivery created it first
             found = self.find_session(external_key) if external_key else None
@@ -181,7 +181,7 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
         meta: dict[str, Any] | None = None,
     ) -> MessageRecord:
         """Store one message, redacted, and commit before returning (the answer is durable)."""
-        row = self.message_row(session_id, role, text, author, meta)
+        row = MessageRow(**self.message_row(session_id, role, text, author, meta))
         with self._tx() as db:
             session = db.get(SessionRow, session_id)
             if session is None:

@@ -75,8 +75,8 @@ class TurnsMixin(StoreBase):
         check_choice(turn.status, SESSION_STATUSES, "session status")
         # redaction is done before the transaction: the write lock is held only for the writes
         now = utcnow()
-        user = self.message_values(turn.session_id, "user", turn.user_text, turn.author, now=now)
-        coach = self.message_values(turn.session_id, "coach", turn.reply, meta=turn.reply_meta, now=now)
+        user = self.message_row(turn.session_id, "user", turn.user_text, turn.author, now=now)
+        coach = self.message_row(turn.session_id, "coach", turn.reply, meta=turn.reply_meta, now=now)
         state = scrub_state(turn.state)  # a redacted copy: the caller's dict is left as it was
         try:
             with self._tx() as db:
