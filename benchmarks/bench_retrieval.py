@@ -5,7 +5,8 @@ Each size runs in its own subprocess so peak RSS is per size. Chunk vectors are 
 pool of really embedded sentences (embedding 100k chunks at ~100 chunks/s on 2 cores would take
 a quarter of an hour), so `index_seconds` is the Chroma insert plus the lexical store; the real
 embedding throughput is measured apart on up to --embed-max chunk texts. `--profile` prints where
-the time of indexing and of hybrid queries goes (cProfile) to stderr.
+the time of indexing and of dense, lexical and hybrid queries goes (cProfile, timed by the process's
+CPU in all its threads, which a loaded machine does not inflate) to stderr.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def _print_profile(prof: cProfile.Profile, label: str) -> None:
 def _profiled(profile: bool, label: str, fn: Any, *args: Any) -> Any:
     if not profile:
         return fn(*args)
-    prof = cProfile.Profile()
+    prof = cProfile.Profile(time.process_time)
     result = prof.runcall(fn, *args)
     _print_profile(prof, label)
     return result
@@ -119,7 +120,7 @@ def _insert(index: PlaybookIndex, synth: Synthetic, picks: list[list[int]], args
     chunks of query vectors composed from `picks`, found slice by slice."""
     nearest = Nearest(composed_vectors(picks, synth.pool_vectors, np.random.default_rng(1)))
     wall = cpu = 0.0
-    prof = cProfile.Profile() if args.profile else None
+    prof = cProfile.Profile(time.process_time) if args.profile else None
     for chunks, vectors in synth.slices(args.slice):
         start, used = time.perf_counter(), _cpu_seconds()
         if prof:
@@ -153,7 +154,7 @@ def _searches(index: PlaybookIndex, queries: list[str], row: dict[str, Any], pro
         index.search(query, k=5)
     row["hybrid_warm_cpu_ms"] = round((time.process_time() - start) * 1000 / len(queries), 2)
     if profile:
-        for mode in ("dense", "hybrid"):  # cold, like the timings
+        for mode in ("dense", "lexical", "hybrid"):  # cold, like the timings
             get_query_vectors().clear()
             _profiled(True, f"{mode} {row['size']}", lambda m=mode: [index.search(q, k=5, mode=m) for q in queries])
 

@@ -1,13 +1,15 @@
 """Profile interview turns in one process: where a turn's time goes, by function (cProfile).
 
 Run: .venv/bin/python benchmarks/profile_turns.py [--sessions 10] [--data-dir DIR] [--top 25]
-The coach is built as `coach serve` builds it (offline engine, SQLite, embedded Chroma); the
-playbook is indexed first, in this process, when the data dir is empty. One warm interview runs
-before the profiled ones, so caches that live for the process are filled as in a warm server.
+The coach is built as `coach serve` builds it (offline engine, SQLite, embedded Chroma, the
+respondents' after-turn hook); the playbook is indexed first, in this process, when the data dir is
+empty. One warm interview runs before the profiled ones, so caches that live for the process are
+filled as in a warm server.
 Each interview's answers carry its own team number, so no process-wide cache (clause readings,
 judgements, tense, query vectors) answers one interview from another's: `--repeat` gives the old
 figures, every interview word for word the same.
-Prints the per-turn times (mean, slowest: the final, report-building turn) and the top functions.
+Prints the per-turn times (mean, slowest: the final, report-building turn) and the top functions,
+timed by the request thread's CPU (`--wall`: by the clock, which on a loaded machine counts waiting).
 """
 
 from __future__ import annotations
@@ -32,13 +34,14 @@ from tests.api.script import MAX_TURNS, answer  # noqa: E402
 def build(data_dir: Path):  # type: ignore[no-untyped-def]
     """The coach over the offline engine, the playbook indexed."""
     from bot.config import get_settings
-    from bot.factory import build_coach, warm_up
+    from bot.factory import build_coach, build_respondents, warm_up
     from bot.index import index_knowledge, open_index
 
     settings = get_settings(data_dir=data_dir, engine="offline", rate_limit_per_minute=0, api_keys=[])
     if open_index(settings).count() == 0:
         index_knowledge(settings)
     coach = build_coach(settings)
+    build_respondents(coach)  # its after-turn hook, as `coach serve` runs every turn
     warm_up(coach)
     return coach
 
@@ -78,6 +81,11 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--final-only", action="store_true", help="profile only the report-building turn")
     parser.add_argument("--repeat", action="store_true", help="every interview the same words (caches flatter it)")
+    parser.add_argument(
+        "--wall",
+        action="store_true",
+        help="profile wall time (default: the request thread's CPU time)",
+    )
     args = parser.parse_args()
     teams = iter(range(1_000_000)) if not args.repeat else None
     coach = build(Path(args.data_dir or tempfile.mkdtemp(prefix="profile-turns-")))
@@ -89,7 +97,7 @@ def main() -> None:
         interview(coach, plain, team=next(teams) if teams else None)
     cpu_ms = (time.process_time() - cpu) * 1000 / len(plain)
     times: list[tuple[int, float, float]] = []
-    profile = cProfile.Profile()
+    profile = cProfile.Profile() if args.wall else cProfile.Profile(time.thread_time)
     if not args.final_only:
         profile.enable()
     for _ in range(args.sessions):

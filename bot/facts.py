@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Kind = Literal["person", "role", "group", "system", "date", "name"]
@@ -106,8 +107,24 @@ def _kind(run: str) -> Kind | None:
     return "name"
 
 
+MEMO_CHARS = 4000  # readings of texts up to this long (together) are remembered: a report and the
+MEMO_TEXTS = 4096  # read-ahead of every turn ask about the same clauses and answers again
+
+
 def named_things(texts: Iterable[str], common: frozenset[str] = frozenset()) -> list[Named]:
     """The named things in `texts`, first mention first; `common` holds the coach's own words (lower case)."""
+    texts = tuple(texts)
+    if sum(map(len, texts)) > MEMO_CHARS:
+        return _named_things(texts, common)
+    return list(_named_memo(texts, common))
+
+
+@lru_cache(maxsize=MEMO_TEXTS)
+def _named_memo(texts: tuple[str, ...], common: frozenset[str]) -> tuple[Named, ...]:
+    return tuple(_named_things(texts, common))
+
+
+def _named_things(texts: tuple[str, ...], common: frozenset[str]) -> list[Named]:
     found: dict[str, Named] = {}
 
     def add(text: str, kind: Kind) -> None:
@@ -116,9 +133,9 @@ def named_things(texts: Iterable[str], common: frozenset[str] = frozenset()) -> 
             return
         found[key] = Named(text, kind)
 
-    texts = [" ".join(t.split()) for t in texts]
-    titles = titles_beside_names(texts)
-    for flat in texts:
+    flats = [" ".join(t.split()) for t in texts]
+    titles = titles_beside_names(flats)
+    for flat in flats:
         for m in PERSON.finditer(flat):
             name, role = _person(m)
             first, _, rest = name.partition(" ")

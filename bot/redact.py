@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 
 
 @dataclass(frozen=True)
@@ -276,6 +276,25 @@ def redact_secrets(text: str) -> str:
     return text
 
 
+MEMO_CHARS = 2000  # redactions of texts up to this long are remembered: a turn redacts the same answer
+MEMO_TEXTS = 4096  # several times (the reply, the transcript row, the state, the report's names)
+
+
+@lru_cache(maxsize=MEMO_TEXTS)
+def _redacted_memo(text: str) -> tuple[str, Redaction]:
+    unsecret = redact_secrets(text)
+    return unsecret, redact(unsecret)
+
+
+def redacted(text: str) -> tuple[str, Redaction]:
+    """The text with secrets masked, and its full redaction (secrets first, so no personal-data rule
+    can split one); remembered for short texts, since the redaction of a text never changes."""
+    if len(text) <= MEMO_CHARS:
+        return _redacted_memo(text)
+    unsecret = redact_secrets(text)
+    return unsecret, redact(unsecret)
+
+
 def scrub(text: str) -> str:
-    """Secrets first (so no personal-data rule can split one), then personal data: what is stored."""
-    return redact(redact_secrets(text)).text
+    """Secrets, then personal data masked: what is stored, logged or shown to a model."""
+    return redacted(text)[1].text

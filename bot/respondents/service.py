@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from bot.errors import CoachError, Conflict, InvalidInput, NotFound
 from bot.interview_state import InterviewState, Part
@@ -56,6 +56,7 @@ LEAD_HOLD = (
     "type `report` to see it so far."
 )
 RESPONDENT_HOLD = "Thank you: that's all I need from you. Your answers go into one report with your colleagues'."
+_NAMED = select(exists().where(RespondentRow.session_id == bindparam("sid")))  # built once: read every turn
 BAD_LINK = "This link is not valid (or no longer is): ask the person who sent it for a new one."
 
 
@@ -222,7 +223,7 @@ class Respondents(StoreBase):
     def _named(self, session_id: str) -> bool:
         """Whether anyone was named as a respondent in this interview: one indexed existence check, read
         on every turn of every interview, so no rows are loaded (most interviews name nobody)."""
-        row = self._read_one(select(exists().where(RespondentRow.session_id == session_id)))
+        row = self._read_one(_NAMED, {"sid": session_id})
         return bool(row and row[0])
 
     def _rows(self, session_id: str) -> list[RespondentRow]:

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.errors import InvalidInput, NotFound
+from bot.redact import redacted
 from bot.store.db import READ_ONLY, unreachable, utcnow
-from bot.store.scrub import redacted
-from bot.store.tables import ROLES, MessageRow
+from bot.store.tables import ROLES
 
 
 def check_choice(value: str, allowed: tuple[str, ...], what: str) -> None:
@@ -76,12 +76,14 @@ class StoreBase:
         except OperationalError as exc:
             raise unreachable(self.engine.url, exc) from exc
 
-    def _read_one(self, statement: Executable) -> Row[Any] | None:
+    def _read_one(self, statement: Executable, params: dict[str, Any] | None = None) -> Row[Any] | None:
         """The first row of one read, in a read-only transaction without an ORM session: for reads
-        made on every turn (an ORM session's set-up costs more than the read itself, ~0.1-0.2 ms)."""
+        made on every turn (an ORM session's set-up costs more than the read itself, ~0.1-0.2 ms).
+        A statement built once with bind parameters (`params`) also skips building and keying a new
+        statement on every call (~0.1 ms more)."""
         try:
             with self._reading.connect() as conn, conn.begin():
-                return conn.execute(statement).first()
+                return conn.execute(statement, params).first()
         except OperationalError as exc:
             raise unreachable(self.engine.url, exc) from exc
 
@@ -93,20 +95,21 @@ class StoreBase:
         author: str | None = None,
         meta: dict[str, Any] | None = None,
         now: datetime | None = None,
-    ) -> MessageRow:
-        """A transcript row, redacted (the original kept only when the settings say so)."""
+    ) -> dict[str, Any]:
+        """A transcript row's column values, redacted (the original kept only when the settings say so):
+        a Core insert takes them as they are, `MessageRow(**values)` makes the ORM row."""
         check_choice(role, ROLES, "role")
         unsecret, found = redacted(text)  # secrets never reach the database, not even in originals
         meta = copy.deepcopy(meta or {})
         if found.counts:
             meta.setdefault("redactions", dict(found.counts))
         kept = unsecret if self.settings.keep_original_transcript else found.text
-        return MessageRow(
-            session_id=session_id,
-            role=role,
-            author=author,
-            text=kept,
-            redacted_text=found.text,
-            created_at=now or utcnow(),
-            meta=meta,
-        )
+        return {
+            "session_id": session_id,
+            "role": role,
+            "author": author,
+            "text": kept,
+            "redacted_text": found.text,
+            "created_at": now or utcnow(),
+            "meta": meta,
+        }

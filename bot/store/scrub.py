@@ -5,44 +5,15 @@ Only the transcript (`messages.text`) may hold the original, and only when the s
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from bot.limits import is_public_id
 from bot.models import Report
-from bot.redact import Redaction, redact, redact_secrets
-from bot.redact import scrub as scrub_uncached
+from bot.redact import scrub  # remembered for short texts: each turn re-stores every answer
 
 # Keys whose string values are the team's words (or may quote them); everything else is structure.
 STATE_TEXT_KEYS = frozenset({"text", "quote", "pilot_name"})
 REPORT_TEXT_KEYS = frozenset({"quote", "pilot_name", "rationale", "summary", "why", "actions", "names"})
-MEMO_CHARS = 2000  # redactions of texts up to this long are remembered: each turn re-stores every answer
-MEMO_TEXTS = 4096
-
-
-@lru_cache(maxsize=MEMO_TEXTS)
-def _scrub_memo(text: str) -> str:
-    return scrub_uncached(text)
-
-
-@lru_cache(maxsize=MEMO_TEXTS)
-def _redacted_memo(text: str) -> tuple[str, Redaction]:
-    unsecret = redact_secrets(text)
-    return unsecret, redact(unsecret)
-
-
-def scrub(text: str) -> str:
-    """`bot.redact.scrub` (secrets, then personal data), remembered for short texts: a turn stores
-    the whole interview state again, and the redaction of an answer never changes."""
-    return _scrub_memo(text) if len(text) <= MEMO_CHARS else scrub_uncached(text)
-
-
-def redacted(text: str) -> tuple[str, Redaction]:
-    """The text with secrets masked, and its full redaction (remembered for short texts)."""
-    if len(text) <= MEMO_CHARS:
-        return _redacted_memo(text)
-    unsecret = redact_secrets(text)
-    return unsecret, redact(unsecret)
 
 
 def scrub_optional(text: str | None, max_chars: int | None = None) -> str | None:

@@ -6,7 +6,7 @@ import copy
 import logging
 from typing import Any
 
-from sqlalchemy import Engine, column, func, select, table
+from sqlalchemy import Engine, bindparam, column, func, select, table
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 RESPONDENT_PARTS = table("respondents", column("part_session_id"))
 MAX_ERROR_CHARS = 2000
 PILOT_NAME_CHARS = 300  # sessions.pilot_name
+# read on every turn: built once, so no call builds and keys a new statement
+_SESSION = select(SessionRow.__table__).where(SessionRow.__table__.c.id == bindparam("sid"))
 
 
 class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
@@ -77,7 +79,7 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
                 db.add(row)
                 if greeting is not None:
                     db.flush()  # the message's foreign key needs the session first
-                    db.add(self.message_row(row.id, "coach", greeting, meta=greeting_meta, now=now))
+                    db.add(MessageRow(**self.message_row(row.id, "coach", greeting, meta=greeting_meta, now=now)))
             return SessionRecord.of(row)
         except IntegrityError:  # a concurrent delivery created it first
             found = self.find_session(external_key) if external_key else None
@@ -87,8 +89,7 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
 
     def get_session(self, session_id: str, owner: str | None = None) -> SessionRecord:
         """The session, or NotFound when it is missing or belongs to another owner."""
-        sessions = SessionRow.__table__
-        row = self._read_one(select(sessions).where(sessions.c.id == session_id))  # read on every turn
+        row = self._read_one(_SESSION, {"sid": session_id})  # read on every turn
         if row is None or (owner is not None and row.owner != owner):
             raise no_session(session_id)
         return SessionRecord.of(row, fresh=True)  # a read of its own: the row goes with it
@@ -180,7 +181,7 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
         meta: dict[str, Any] | None = None,
     ) -> MessageRecord:
         """Store one message, redacted, and commit before returning (the answer is durable)."""
-        row = self.message_row(session_id, role, text, author, meta)
+        row = MessageRow(**self.message_row(session_id, role, text, author, meta))
         with self._tx() as db:
             session = db.get(SessionRow, session_id)
             if session is None:

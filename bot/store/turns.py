@@ -87,8 +87,8 @@ class TurnsMixin(StoreBase):
                     raise no_session(turn.session_id)
                 if (found.version or 0) != turn.version:
                     raise changed(turn.session_id)
-                conn.execute(_MESSAGE, _columns(user))
-                coach_id = conn.execute(_MESSAGE, _columns(coach)).scalar_one()
+                conn.execute(_MESSAGE, user)
+                coach_id = conn.execute(_MESSAGE, coach).scalar_one()
                 assessment, assessment_id, gap_ids = None, None, []
                 if turn.report is not None:
                     assessment = write_assessment(db, turn.report, turn.session_id, found.owner)
@@ -99,7 +99,7 @@ class TurnsMixin(StoreBase):
                 if turn.key:
                     db.add(_key_row(turn, coach_id, assessment.id if assessment is not None else None))
                 return StoredTurn(
-                    turn.session_id, turn.text_hash, coach.text, turn.result, assessment_id, gap_ids, version
+                    turn.session_id, turn.text_hash, coach["text"], turn.result, assessment_id, gap_ids, version
                 )
         except IntegrityError as exc:  # the same key stored by a concurrent retry
             raise changed(turn.session_id) from exc
@@ -122,11 +122,6 @@ class TurnsMixin(StoreBase):
                 assessment.public_id if assessment is not None else None,
                 _gap_ids(db, assessment.id) if assessment is not None else [],
             )
-
-
-def _columns(row: MessageRow) -> dict[str, Any]:
-    """A transcript row built by `message_row`, as the column values of one Core insert."""
-    return {c.key: value for c in MessageRow.__table__.columns if (value := getattr(row, c.key, None)) is not None}
 
 
 def _gap_ids(db: Session, assessment_id: int) -> list[str]:
