@@ -153,7 +153,9 @@ class Interview:
         said = answer_statements(dim.id, qid, text, author, choice, rest)
         state.statements += said
         own = own_answers(dim, state.statements)
-        if self.judge.settled(self.judge.area(dim, state.statements), own) or self.judge.said_all(dim, said, own):
+        if self.judge.settled(self.judge.area(dim, state.statements), own) or self.judge.said_all(
+            dim, said, own, state.statements
+        ):
             return self.advance(state)
         return self._next_question(state, dim, state.question_idx + 1)
 

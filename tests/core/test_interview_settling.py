@@ -176,3 +176,46 @@ def test_an_area_the_team_is_not_sure_about_is_not_read_in_place_from_another_an
     assert settling.area(dim, [aside]).status == "ready"  # read from the other answer when nothing else is said
     judged = settling.area(dim, [aside, *unsure])
     assert judged.status == "unknown" and not judged.evidence  # the team's own "not sure" is its answer here
+
+
+def _ops_gap_said_under_governance(coach: Coach) -> Turn:
+    """Governance answered with a line that reads as an operations gap; operations opens on it."""
+    turn = _to(coach, "governance")
+    turn = coach.send_message(turn.session_id, "Nothing is logged and nobody watches its error rate or drift.")
+    while turn.topic != "mlops_observability":
+        turn = coach.send_message(turn.session_id, "skip")
+    return turn
+
+
+def test_an_area_the_team_is_not_sure_about_is_not_made_a_gap_by_another_answer(coach: Coach) -> None:
+    dim = coach.rubric.dimension("mlops_observability")
+    aside = Statement(
+        text="Nothing is logged and nobody watches its error rate or drift.",
+        topic="governance",
+        question_id="gov_audit",
+    )
+    unsure = [
+        Statement(text=t, topic=dim.id, question_id=q.id)
+        for t, q in zip(("Not sure, I haven't looked at that.", "No idea, honestly."), dim.questions, strict=False)
+    ]
+    settling = Settling(coach.rubric, coach.engine)
+    assert settling.area(dim, [aside]).status == "gap"  # read from the other answer when nothing else is said
+    judged = settling.area(dim, [aside, *unsure])
+    assert judged.status == "unknown" and not judged.evidence  # asked directly, the team couldn't vouch for it
+
+
+def test_not_sure_answers_keep_the_questions_coming_while_another_answer_reads_a_gap(coach: Coach) -> None:
+    turn = _ops_gap_said_under_governance(coach)
+    for reply in ("Not sure.", "No idea, honestly."):  # to its confirmation of the quoted line, then a question
+        turn = coach.send_message(turn.session_id, reply)
+    assert turn.topic == "mlops_observability"  # two "not sure"s, but the other answer's gap is still untested
+    turn = coach.send_message(turn.session_id, "There's no alerting and nobody is on call for it.")
+    assert _status(coach, turn.session_id, "mlops_observability") == "gap"  # heard in the team's own words
+
+
+def test_not_sure_to_every_question_leaves_the_area_open_whatever_was_said_elsewhere(coach: Coach) -> None:
+    turn = _ops_gap_said_under_governance(coach)
+    while turn.topic == "mlops_observability":
+        turn = coach.send_message(turn.session_id, "Not sure, haven't looked at that.")
+    assert _status(coach, turn.session_id, "mlops_observability") == "unknown"
+    assert "mlops_observability" in {q.dimension for q in coach.report(turn.session_id).open_questions}
