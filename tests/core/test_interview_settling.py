@@ -3,6 +3,8 @@ judged on its own answers before what was said elsewhere (issue 11, interview-si
 
 from __future__ import annotations
 
+import pytest
+
 from bot.interview_judge import Settling
 from bot.models import Statement, Turn
 from bot.service import Coach
@@ -161,23 +163,6 @@ def test_a_confirmation_answered_with_words_that_place_nothing_asks_the_areas_qu
     assert turn.question_id in {q.id for q in coach.rubric.dimension("legacy_integration").questions}
 
 
-def test_an_area_the_team_is_not_sure_about_is_not_read_in_place_from_another_answer(coach: Coach) -> None:
-    dim = coach.rubric.dimension("governance")
-    aside = Statement(
-        text="Compliance and privacy signed it off in March, and every answer is logged with its model version.",
-        topic="data_pipeline",
-        question_id="data_source",
-    )
-    unsure = [
-        Statement(text=t, topic="governance", question_id=q.id)
-        for t, q in zip(("Not sure, I haven't looked at that.", "No idea, honestly."), dim.questions, strict=False)
-    ]
-    settling = Settling(coach.rubric, coach.engine)
-    assert settling.area(dim, [aside]).status == "ready"  # read from the other answer when nothing else is said
-    judged = settling.area(dim, [aside, *unsure])
-    assert judged.status == "unknown" and not judged.evidence  # the team's own "not sure" is its answer here
-
-
 def _ops_gap_said_under_governance(coach: Coach) -> Turn:
     """Governance answered with a line that reads as an operations gap; operations opens on it."""
     turn = _to(coach, "governance")
@@ -187,19 +172,37 @@ def _ops_gap_said_under_governance(coach: Coach) -> Turn:
     return turn
 
 
-def test_an_area_the_team_is_not_sure_about_is_not_made_a_gap_by_another_answer(coach: Coach) -> None:
-    dim = coach.rubric.dimension("mlops_observability")
-    aside = Statement(
-        text="Nothing is logged and nobody watches its error rate or drift.",
-        topic="governance",
-        question_id="gov_audit",
-    )
-    unsure = [
-        Statement(text=t, topic=dim.id, question_id=q.id)
-        for t, q in zip(("Not sure, I haven't looked at that.", "No idea, honestly."), dim.questions, strict=False)
-    ]
+@pytest.mark.parametrize(
+    ("area", "aside", "read_alone"),
+    [
+        (
+            "governance",
+            Statement(
+                text="Compliance and privacy signed it off in March; every answer is logged with its model version.",
+                topic="data_pipeline",
+                question_id="data_source",
+            ),
+            "ready",
+        ),
+        (
+            "mlops_observability",
+            Statement(
+                text="Nothing is logged and nobody watches its error rate or drift.",
+                topic="governance",
+                question_id="gov_audit",
+            ),
+            "gap",
+        ),
+    ],
+)
+def test_an_area_the_team_is_not_sure_about_is_not_placed_by_another_answer(
+    coach: Coach, area: str, aside: Statement, read_alone: str
+) -> None:
+    dim = coach.rubric.dimension(area)
+    texts = ("Not sure, I haven't looked at that.", "No idea, honestly.")
+    unsure = [Statement(text=t, topic=area, question_id=q.id) for t, q in zip(texts, dim.questions, strict=False)]
     settling = Settling(coach.rubric, coach.engine)
-    assert settling.area(dim, [aside]).status == "gap"  # read from the other answer when nothing else is said
+    assert settling.area(dim, [aside]).status == read_alone  # read from the other answer when nothing else is said
     judged = settling.area(dim, [aside, *unsure])
     assert judged.status == "unknown" and not judged.evidence  # asked directly, the team couldn't vouch for it
 
