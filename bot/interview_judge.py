@@ -85,11 +85,19 @@ class Settling:
         alone = self.engine.judge(dim, list(answers))
         return alone if alone.status == "unknown" else self.area(dim, statements)
 
-    def settled(self, judgement: Judgement, said: list[Statement], floor: float | None = None) -> bool:
+    def settled(
+        self,
+        judgement: Judgement,
+        said: list[Statement],
+        floor: float | None = None,
+        about: Sequence[Statement] = (),
+    ) -> bool:
         """The reader is confident the area is a gap or in place: its remaining questions add nothing.
 
         An in-place reading must also rest on more than one short reassuring line of `said` (the
-        area's own answers; everything said, for a confirmation): see `enough_to_settle`.
+        area's own answers; everything said, for a confirmation): see `enough_to_settle`. A gap
+        reading is not settled while another answer `about` the area (its own, and the opening answer
+        that fed it; else `said`) reads in place at least as surely: see `_contested`.
         Confidences are the reader's calibrated probabilities (bot/reading/judge.py)."""
         confirming = floor is not None
         if floor is None:
@@ -97,7 +105,17 @@ class Settling:
         dim = self.rubric.dimension(judgement.dimension)
         if judgement.status == "ready" and not enough_to_settle(judgement, said, self.policy, not confirming, dim):
             return False
+        if judgement.status == "gap" and not confirming and self._contested(dim, judgement, about or said):
+            return False
         return judgement.status != "unknown" and judgement.confidence >= floor and bool(judgement.evidence)
+
+    def _contested(self, dim: Dimension, gap: Judgement, said: Sequence[Statement]) -> bool:
+        """Another of the area's own answers reads in place at least as surely as the gap reads: the team
+        has said both, so the area's next question is what tells them apart."""
+        return any(
+            (alone := self.engine.judge(dim, [s])).status == "ready" and alone.confidence >= gap.confidence
+            for s in said
+        )
 
     def said_all(
         self, dim: Dimension, said: list[Statement], own: list[Statement], statements: Sequence[Statement]

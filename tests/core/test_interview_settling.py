@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.interview_judge import Settling
-from bot.models import Statement, Turn
+from bot.models import Evidence, Judgement, Statement, Turn
 from bot.service import Coach
 from tests.core.test_interview_flow import _state, _to_areas
 
@@ -222,3 +222,26 @@ def test_not_sure_to_every_question_leaves_the_area_open_whatever_was_said_elsew
         turn = coach.send_message(turn.session_id, "Not sure, haven't looked at that.")
     assert _status(coach, turn.session_id, "mlops_observability") == "unknown"
     assert "mlops_observability" in {q.dimension for q in coach.report(turn.session_id).open_questions}
+
+
+def test_a_gap_is_not_settled_while_another_answer_about_the_area_reads_in_place_as_surely(coach: Coach) -> None:
+    dim = coach.rubric.dimension("roi_ownership")
+    opening = Statement(
+        text="The CFO owns it: she signed a 10% cost target against last year's baseline and carries the run cost.",
+        topic=dim.id,
+        question_id="sponsor",
+    )
+    answer = Statement(text="Not agreed.", topic=dim.id, question_id="roi_metric")
+    settling = Settling(coach.rubric, coach.engine)
+    in_place = coach.engine.judge(dim, [opening])
+    assert in_place.status == "ready"
+
+    def gap(confidence: float) -> Judgement:
+        return Judgement(
+            dimension=dim.id, status="gap", confidence=confidence, evidence=[Evidence(quote="Not agreed.")]
+        )
+
+    weaker, surer = gap(in_place.confidence - 0.01), gap(min(1.0, in_place.confidence + 0.01))
+    assert not settling.settled(weaker, [answer], about=[opening, answer])  # both said: the next question decides
+    assert settling.settled(surer, [answer], about=[opening, answer])
+    assert settling.settled(weaker, [answer])  # nothing about the area reads in place
