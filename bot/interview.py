@@ -153,9 +153,16 @@ class Interview:
         said = answer_statements(dim.id, qid, text, author, choice, rest)
         state.statements += said
         own = own_answers(dim, state.statements)
-        if self.judge.settled(self.judge.area(dim, state.statements), own) or self.judge.said_all(dim, said, own):
+        if self.judge.settled(
+            self.judge.area(dim, state.statements), own, about=self._about(dim, state)
+        ) or self.judge.said_all(dim, said, own, state.statements):
             return self.advance(state)
         return self._next_question(state, dim, state.question_idx + 1)
+
+    @staticmethod
+    def _about(dim: Dimension, state: InterviewState) -> list[Statement]:
+        """What the team said on the area's topic: its answers and the opening answer that fed it."""
+        return [s for s in state.statements if s.topic == dim.id]
 
     def _take_intro(
         self, state: InterviewState, q: IntroQuestion, text: str, author: str | None, choice: Choice | None

@@ -53,16 +53,15 @@ def judge_area(engine: Engine, dim: Dimension, statements: Sequence[Statement]) 
     """The area's judgement: on its own answers when they place it (gap or in place), so an answer given
     to another area's question (or a one-pager pasted at the start) can't overturn what the team said
     here; else on everything said, so an area nobody answered directly is still read from the rest.
-    When its own answers say the team isn't sure, the rest may still show a gap, but not that the area
-    is in place: what the team can't vouch for is an open question, not readiness."""
+    When its own answers say the team isn't sure, the area is an open question: what the rest seems to
+    say here (a gap or in place) is what the team, asked directly, could not vouch for. The interview
+    keeps asking the area's questions while the rest reads a gap (`Settling.said_all`), so a gap the
+    team does know about is heard in its own words."""
     own = [s for s in statements if s.topic == dim.id]
     if own and len(own) < len(statements):
         judged = engine.judge(dim, own)
-        if judged.status != "unknown":
+        if judged.status != "unknown" or UNSURE in judged.rationale:
             return judged
-        if UNSURE in judged.rationale:
-            rest = engine.judge(dim, list(statements))
-            return rest if rest.status == "gap" else judged
     return engine.judge(dim, list(statements))
 
 
@@ -86,11 +85,19 @@ class Settling:
         alone = self.engine.judge(dim, list(answers))
         return alone if alone.status == "unknown" else self.area(dim, statements)
 
-    def settled(self, judgement: Judgement, said: list[Statement], floor: float | None = None) -> bool:
+    def settled(
+        self,
+        judgement: Judgement,
+        said: list[Statement],
+        floor: float | None = None,
+        about: Sequence[Statement] = (),
+    ) -> bool:
         """The reader is confident the area is a gap or in place: its remaining questions add nothing.
 
         An in-place reading must also rest on more than one short reassuring line of `said` (the
-        area's own answers; everything said, for a confirmation): see `enough_to_settle`.
+        area's own answers; everything said, for a confirmation): see `enough_to_settle`. A gap
+        reading is not settled while another answer `about` the area (its own, and the opening answer
+        that fed it; else `said`) reads in place at least as surely: see `_contested`.
         Confidences are the reader's calibrated probabilities (bot/reading/judge.py)."""
         confirming = floor is not None
         if floor is None:
@@ -98,21 +105,37 @@ class Settling:
         dim = self.rubric.dimension(judgement.dimension)
         if judgement.status == "ready" and not enough_to_settle(judgement, said, self.policy, not confirming, dim):
             return False
+        if judgement.status == "gap" and not confirming and self._contested(dim, judgement, about or said):
+            return False
         return judgement.status != "unknown" and judgement.confidence >= floor and bool(judgement.evidence)
 
-    def said_all(self, dim: Dimension, said: list[Statement], own: list[Statement]) -> bool:
+    def _contested(self, dim: Dimension, gap: Judgement, said: Sequence[Statement]) -> bool:
+        """Another of the area's own answers reads in place at least as surely as the gap reads: the team
+        has said both, so the area's next question is what tells them apart."""
+        return any(
+            (alone := self.engine.judge(dim, [s])).status == "ready" and alone.confidence >= gap.confidence
+            for s in said
+        )
+
+    def said_all(
+        self, dim: Dimension, said: list[Statement], own: list[Statement], statements: Sequence[Statement]
+    ) -> bool:
         """After the area's first answer, one that places nothing in the area ends its questions: the
         team has said what it knows, and the area stays as the earlier answers leave it (an open question
         when they placed nothing). An answer with nothing about the area ends them; a second "not sure"
         in a row ends them when the area's answers together place nothing either (the team said twice
-        it doesn't know); otherwise "not sure" keeps the questions coming."""
+        it doesn't know), unless what was said elsewhere reads a gap here: then the area's remaining
+        questions are asked, so that the team's own words, not another area's, decide it. Otherwise
+        "not sure" keeps the questions coming."""
         if len({s.question_id for s in own}) < 2:
             return False
         alone = self.engine.judge(dim, said)
         if alone.status != "unknown":
             return False
         if UNSURE in alone.rationale:
-            return self._unsure_before(dim, said, own) and self.engine.judge(dim, own).status == "unknown"
+            if not self._unsure_before(dim, said, own) or self.engine.judge(dim, own).status != "unknown":
+                return False
+            return self.engine.judge(dim, list(statements)).status != "gap"
         return alone.confidence < self.evidence_min
 
     def _unsure_before(self, dim: Dimension, said: list[Statement], own: list[Statement]) -> bool:

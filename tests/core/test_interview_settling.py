@@ -3,8 +3,10 @@ judged on its own answers before what was said elsewhere (issue 11, interview-si
 
 from __future__ import annotations
 
+import pytest
+
 from bot.interview_judge import Settling
-from bot.models import Statement, Turn
+from bot.models import Evidence, Judgement, Statement, Turn
 from bot.service import Coach
 from tests.core.test_interview_flow import _state, _to_areas
 
@@ -161,18 +163,85 @@ def test_a_confirmation_answered_with_words_that_place_nothing_asks_the_areas_qu
     assert turn.question_id in {q.id for q in coach.rubric.dimension("legacy_integration").questions}
 
 
-def test_an_area_the_team_is_not_sure_about_is_not_read_in_place_from_another_answer(coach: Coach) -> None:
-    dim = coach.rubric.dimension("governance")
-    aside = Statement(
-        text="Compliance and privacy signed it off in March, and every answer is logged with its model version.",
-        topic="data_pipeline",
-        question_id="data_source",
-    )
-    unsure = [
-        Statement(text=t, topic="governance", question_id=q.id)
-        for t, q in zip(("Not sure, I haven't looked at that.", "No idea, honestly."), dim.questions, strict=False)
-    ]
+def _ops_gap_said_under_governance(coach: Coach) -> Turn:
+    """Governance answered with a line that reads as an operations gap; operations opens on it."""
+    turn = _to(coach, "governance")
+    turn = coach.send_message(turn.session_id, "Nothing is logged and nobody watches its error rate or drift.")
+    while turn.topic != "mlops_observability":
+        turn = coach.send_message(turn.session_id, "skip")
+    return turn
+
+
+@pytest.mark.parametrize(
+    ("area", "aside", "read_alone"),
+    [
+        (
+            "governance",
+            Statement(
+                text="Compliance and privacy signed it off in March; every answer is logged with its model version.",
+                topic="data_pipeline",
+                question_id="data_source",
+            ),
+            "ready",
+        ),
+        (
+            "mlops_observability",
+            Statement(
+                text="Nothing is logged and nobody watches its error rate or drift.",
+                topic="governance",
+                question_id="gov_audit",
+            ),
+            "gap",
+        ),
+    ],
+)
+def test_an_area_the_team_is_not_sure_about_is_not_placed_by_another_answer(
+    coach: Coach, area: str, aside: Statement, read_alone: str
+) -> None:
+    dim = coach.rubric.dimension(area)
+    texts = ("Not sure, I haven't looked at that.", "No idea, honestly.")
+    unsure = [Statement(text=t, topic=area, question_id=q.id) for t, q in zip(texts, dim.questions, strict=False)]
     settling = Settling(coach.rubric, coach.engine)
-    assert settling.area(dim, [aside]).status == "ready"  # read from the other answer when nothing else is said
+    assert settling.area(dim, [aside]).status == read_alone  # read from the other answer when nothing else is said
     judged = settling.area(dim, [aside, *unsure])
-    assert judged.status == "unknown" and not judged.evidence  # the team's own "not sure" is its answer here
+    assert judged.status == "unknown" and not judged.evidence  # asked directly, the team couldn't vouch for it
+
+
+def test_not_sure_answers_keep_the_questions_coming_while_another_answer_reads_a_gap(coach: Coach) -> None:
+    turn = _ops_gap_said_under_governance(coach)
+    for reply in ("Not sure.", "No idea, honestly."):  # to its confirmation of the quoted line, then a question
+        turn = coach.send_message(turn.session_id, reply)
+    assert turn.topic == "mlops_observability"  # two "not sure"s, but the other answer's gap is still untested
+    turn = coach.send_message(turn.session_id, "There's no alerting and nobody is on call for it.")
+    assert _status(coach, turn.session_id, "mlops_observability") == "gap"  # heard in the team's own words
+
+
+def test_not_sure_to_every_question_leaves_the_area_open_whatever_was_said_elsewhere(coach: Coach) -> None:
+    turn = _ops_gap_said_under_governance(coach)
+    while turn.topic == "mlops_observability":
+        turn = coach.send_message(turn.session_id, "Not sure, haven't looked at that.")
+    assert _status(coach, turn.session_id, "mlops_observability") == "unknown"
+    assert "mlops_observability" in {q.dimension for q in coach.report(turn.session_id).open_questions}
+
+
+def test_a_gap_is_not_settled_while_another_answer_about_the_area_reads_in_place_as_surely(coach: Coach) -> None:
+    dim = coach.rubric.dimension("roi_ownership")
+    opening = Statement(
+        text="The CFO owns it: she signed a 10% cost target against last year's baseline and carries the run cost.",
+        topic=dim.id,
+        question_id="sponsor",
+    )
+    answer = Statement(text="Not agreed.", topic=dim.id, question_id="roi_metric")
+    settling = Settling(coach.rubric, coach.engine)
+    in_place = coach.engine.judge(dim, [opening])
+    assert in_place.status == "ready"
+
+    def gap(confidence: float) -> Judgement:
+        return Judgement(
+            dimension=dim.id, status="gap", confidence=confidence, evidence=[Evidence(quote="Not agreed.")]
+        )
+
+    weaker, surer = gap(in_place.confidence - 0.01), gap(min(1.0, in_place.confidence + 0.01))
+    assert not settling.settled(weaker, [answer], about=[opening, answer])  # both said: the next question decides
+    assert settling.settled(surer, [answer], about=[opening, answer])
+    assert settling.settled(weaker, [answer])  # nothing about the area reads in place
