@@ -257,11 +257,17 @@ def definition(
 
 
 def compose(
-    question: str, passages: Sequence[Passage], vectors: Vectors, intent: Intent = Intent(), top: int = TOP
+    question: str,
+    passages: Sequence[Passage],
+    vectors: Vectors,
+    intent: Intent = Intent(),
+    top: int = TOP,
+    ranks: Sequence[int] | None = None,
 ) -> Composed | None:
     """Whole units that answer the question: a definition first when one is asked for, then the
     window around the sentence (or list) closest to the question, passages whose kind fits the
-    question type favoured (`intent`, from the trained heads); None when nothing is quotable."""
+    question type favoured (`intent`, from the trained heads); None when nothing is quotable.
+    `ranks`: each passage's place in the retrieval ranking (default: its position)."""
     candidates = [u for i, p in enumerate(passages[:top]) for u in units(p.text, i)]
     pool = [(u, j) for u in candidates for j in range(len(u.sentences)) if not u.sentences[j].startswith("- ")]
     pool += [(u, -1) for u in candidates if u.is_list]
@@ -273,7 +279,7 @@ def compose(
     at = [u.passage for u, _ in pool]
     said = vectors(texts)
     ranked = (1 - TOPIC_WEIGHT) * (said @ q) + TOPIC_WEIGHT * (whole @ q)[at]  # the passage counts too
-    ranked -= RANK_PRIOR * np.array(at)
+    ranked -= RANK_PRIOR * np.asarray(ranks if ranks is not None else range(len(passages)))[at]
     if intent.kinds is not None:  # a how-to wants advice, a "what is" a definition, nobody a story
         ranked += FIT_WEIGHT * intent.kinds.answer_fit(intent.asks, whole)[at]
     terms = _terms(pool, said, whole[at], intent.terms)
