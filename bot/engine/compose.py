@@ -47,9 +47,9 @@ _REFERS = re.compile(
     r"|^(?:\S+\s+){0,4}(?:all|each|any|none|some) of (?:these|those|them|this)\b",
     re.I,
 )
-# "Ask for their commitment", "Bring them the number": a plural pronoun in the first three words, before
-# any noun it could refer to
-_EARLY_PRONOUN = re.compile(r"^(?:\S+\s+){1,2}(?:they|them|their)\b", re.I)
+# "Ask for their commitment", "Bring them the number", "For agentic systems they are ...": a plural
+# pronoun among the first five words, after a verb or a fronted phrase, before any noun it could refer to
+_EARLY_PRONOUN = re.compile(r"^(?:\S+\s+){1,4}(?:they|them|their)\b", re.I)
 # a pronoun or demonstrative early in a sentence ("Regression testing means running it", "teams that do
 # this exercise") likely names something said before it: such a sentence is never moved ahead of those
 _EARLY_ANAPHOR = re.compile(r"^(?:\S+\s+){0,7}(?:it|its|they|them|their|this|these|those)\b", re.I)

@@ -168,6 +168,17 @@ def test_a_window_starting_on_an_early_pronoun_reaches_back_to_who_it_names() ->
     assert window(unit, 1).sentences[0].startswith("Find the plant manager")
 
 
+def test_a_pronoun_after_a_fronted_phrase_reaches_back_too() -> None:
+    unit = Unit(
+        0,
+        [
+            "For a reporting dashboard, alerts and access reviews can wait for the second release.",
+            "For payment tools they are needed on the first day.",
+        ],
+    )
+    assert window(unit, 1).sentences[0].startswith("For a reporting dashboard")
+
+
 def test_an_answers_main_window_on_a_closing_sentence_takes_the_sentences_before_it() -> None:
     unit = Unit(
         0,
