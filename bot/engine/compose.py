@@ -279,7 +279,8 @@ def compose(
     at = [u.passage for u, _ in pool]
     said = vectors(texts)
     ranked = (1 - TOPIC_WEIGHT) * (said @ q) + TOPIC_WEIGHT * (whole @ q)[at]  # the passage counts too
-    ranked -= RANK_PRIOR * np.asarray(ranks if ranks is not None else range(len(passages)))[at]
+    place = np.asarray(ranks if ranks is not None else range(len(passages)))
+    ranked -= RANK_PRIOR * place[at]
     if intent.kinds is not None:  # a how-to wants advice, a "what is" a definition, nobody a story
         ranked += FIT_WEIGHT * intent.kinds.answer_fit(intent.asks, whole)[at]
     terms = _terms(pool, said, whole[at], intent.terms)
@@ -299,7 +300,7 @@ def compose(
         lent = _words(main.sentences) - _words(window(unit, max(j, 0)).sentences)
     # the sentences lent to lead up to the main part's best one don't crowd out a supporting unit
     if _words([s for p in parts for s in p.sentences]) - lent < SUPPORT_BELOW:
-        support = _support(pool, ranked, order, {p.passage for p in parts})
+        support = _support(pool, ranked, order, {p.passage for p in parts}, place)
         if support is not None:
             parts.append(support)
     return Composed(parts)
@@ -325,11 +326,14 @@ def _terms(
     return [next(found) if j >= 0 else [] for _, j in pool]
 
 
-def _support(pool: list[tuple[Unit, int]], ranked: np.ndarray, order: list[int], seen: set[int]) -> Unit | None:
-    """A short window from another of the best passages, when it is nearly as close as the main one."""
+def _support(
+    pool: list[tuple[Unit, int]], ranked: np.ndarray, order: list[int], seen: set[int], place: np.ndarray
+) -> Unit | None:
+    """A short window from another of the best passages (by `place` in the retrieval ranking), when it
+    is nearly as close as the main one."""
     for k in order[1:]:
         unit, j = pool[k]
-        if unit.passage in seen or unit.passage >= SUPPORT_TOP:
+        if unit.passage in seen or place[unit.passage] >= SUPPORT_TOP:
             continue
         if float(ranked[order[0]] - ranked[k]) <= SUPPORT_MARGIN:
             return window(unit, max(j, 0), max_words=50)

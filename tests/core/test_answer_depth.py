@@ -202,3 +202,20 @@ def test_a_window_starting_on_a_connective_reaches_back_to_what_it_follows_from(
         ],
     )
     assert window(unit, 1, max_words=30).sentences[0].startswith("No operations leader")
+
+
+def test_a_supporting_unit_may_come_from_a_passage_pushed_down_by_added_advice() -> None:
+    question = "how should we estimate the monthly running cost of the assistant"
+    estimate = "Estimate the monthly running cost of the assistant from the price per request at full volume."
+    extras = "The estimate of the monthly running cost of the assistant should include hosting and support."
+    passages = [
+        _passage("The warehouse team moved its stock counts to a new scanner in spring.", "stock.md", "story"),
+        _passage("Two supervisors chose the colours of the new dashboard.", "stock.md", "advice"),  # added
+        _passage(estimate, "costs.md", "estimate"),
+        _passage(extras, "extras.md", "extras"),  # listed fourth, retrieved third
+    ]
+    by_position = compose(question, passages, _vectors)
+    by_place = compose(question, passages, _vectors, ranks=[0, 0, 1, 2])
+    assert by_position is not None and by_place is not None
+    assert [p.sentences[0] for p in by_position.parts] == [estimate]  # fourth place: never a support
+    assert [p.sentences[0] for p in by_place.parts] == [estimate, extras]
