@@ -47,9 +47,9 @@ _REFERS = re.compile(
     r"|^(?:\S+\s+){0,4}(?:all|each|any|none|some) of (?:these|those|them|this)\b",
     re.I,
 )
-# "Ask for their commitment", "Bring them the number": a plural pronoun in the first three words, before
-# any noun it could refer to
-_EARLY_PRONOUN = re.compile(r"^(?:\S+\s+){1,2}(?:they|them|their)\b", re.I)
+# "Ask for their commitment", "Bring them the number", "For agentic systems they are ...": a plural
+# pronoun among the first five words, after a verb or a fronted phrase, before any noun it could refer to
+_EARLY_PRONOUN = re.compile(r"^(?:\S+\s+){1,4}(?:they|them|their)\b", re.I)
 # a pronoun or demonstrative early in a sentence ("Regression testing means running it", "teams that do
 # this exercise") likely names something said before it: such a sentence is never moved ahead of those
 _EARLY_ANAPHOR = re.compile(r"^(?:\S+\s+){0,7}(?:it|its|they|them|their|this|these|those)\b", re.I)
@@ -257,11 +257,17 @@ def definition(
 
 
 def compose(
-    question: str, passages: Sequence[Passage], vectors: Vectors, intent: Intent = Intent(), top: int = TOP
+    question: str,
+    passages: Sequence[Passage],
+    vectors: Vectors,
+    intent: Intent = Intent(),
+    top: int = TOP,
+    ranks: Sequence[int] | None = None,
 ) -> Composed | None:
     """Whole units that answer the question: a definition first when one is asked for, then the
     window around the sentence (or list) closest to the question, passages whose kind fits the
-    question type favoured (`intent`, from the trained heads); None when nothing is quotable."""
+    question type favoured (`intent`, from the trained heads); None when nothing is quotable.
+    `ranks`: each passage's place in the retrieval ranking (default: its position)."""
     candidates = [u for i, p in enumerate(passages[:top]) for u in units(p.text, i)]
     pool = [(u, j) for u in candidates for j in range(len(u.sentences)) if not u.sentences[j].startswith("- ")]
     pool += [(u, -1) for u in candidates if u.is_list]
@@ -273,7 +279,8 @@ def compose(
     at = [u.passage for u, _ in pool]
     said = vectors(texts)
     ranked = (1 - TOPIC_WEIGHT) * (said @ q) + TOPIC_WEIGHT * (whole @ q)[at]  # the passage counts too
-    ranked -= RANK_PRIOR * np.array(at)
+    place = np.asarray(ranks if ranks is not None else range(len(passages)))
+    ranked -= RANK_PRIOR * place[at]
     if intent.kinds is not None:  # a how-to wants advice, a "what is" a definition, nobody a story
         ranked += FIT_WEIGHT * intent.kinds.answer_fit(intent.asks, whole)[at]
     terms = _terms(pool, said, whole[at], intent.terms)
@@ -293,7 +300,7 @@ def compose(
         lent = _words(main.sentences) - _words(window(unit, max(j, 0)).sentences)
     # the sentences lent to lead up to the main part's best one don't crowd out a supporting unit
     if _words([s for p in parts for s in p.sentences]) - lent < SUPPORT_BELOW:
-        support = _support(pool, ranked, order, {p.passage for p in parts})
+        support = _support(pool, ranked, order, {p.passage for p in parts}, place)
         if support is not None:
             parts.append(support)
     return Composed(parts)
@@ -319,11 +326,14 @@ def _terms(
     return [next(found) if j >= 0 else [] for _, j in pool]
 
 
-def _support(pool: list[tuple[Unit, int]], ranked: np.ndarray, order: list[int], seen: set[int]) -> Unit | None:
-    """A short window from another of the best passages, when it is nearly as close as the main one."""
+def _support(
+    pool: list[tuple[Unit, int]], ranked: np.ndarray, order: list[int], seen: set[int], place: np.ndarray
+) -> Unit | None:
+    """A short window from another of the best passages (by `place` in the retrieval ranking), when it
+    is nearly as close as the main one."""
     for k in order[1:]:
         unit, j = pool[k]
-        if unit.passage in seen or unit.passage >= SUPPORT_TOP:
+        if unit.passage in seen or place[unit.passage] >= SUPPORT_TOP:
             continue
         if float(ranked[order[0]] - ranked[k]) <= SUPPORT_MARGIN:
             return window(unit, max(j, 0), max_words=50)

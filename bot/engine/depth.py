@@ -13,7 +13,7 @@ what they always did.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -30,6 +30,15 @@ WANTS_ADVICE = ("howto", "yesno")  # question types (from the trained heads) ans
 ADVICE = "advice"
 
 
+class Pick(NamedTuple):
+    """The passages for the composer, how many of them it reads, and each one's place in the
+    retrieval ranking (what the composer's rank prior reads)."""
+
+    passages: list[Passage]
+    top: int
+    ranks: list[int]
+
+
 def deeper(first: list[Passage], search: Search) -> list[Passage]:
     """The passages retrieved first, then those of a deeper search that were not among them."""
     seen = {p.chunk_id for p in first}
@@ -38,18 +47,20 @@ def deeper(first: list[Passage], search: Search) -> list[Passage]:
 
 def advice_first(
     passages: Sequence[Passage], asks: str, kinds: UnitKinds, vectors: Callable[[Sequence[str]], np.ndarray]
-) -> tuple[list[Passage], int]:
-    """The passages for the composer and how many of them it reads: as given (`TOP`), unless the
-    question wants advice and none of the first `TOP` passages is advice. Then up to `ADDED` advice
-    passages of the same documents from further down are read too, each right after its
-    document's best-ranked passage (it inherits that rank, not its own)."""
+) -> Pick:
+    """The passages for the composer, how many of them it reads and their places: as given (`TOP`),
+    unless the question wants advice and none of the first `TOP` passages is advice. Then up to
+    `ADDED` advice passages of the same documents from further down are read too, each right after
+    its document's best-ranked passage, whose place in the ranking it takes; the passages after it
+    keep their own places (an added passage does not push them down)."""
     passages = list(passages)
+    as_given = Pick(passages, TOP, list(range(len(passages))))
     if asks not in WANTS_ADVICE or len(passages) <= TOP:
-        return passages, TOP
+        return as_given
     labels = [kinds.kinds[int(i)] for i in np.argmax(kinds.probabilities(vectors([p.text for p in passages])), axis=1)]
     read, rest = passages[:TOP], list(zip(passages[TOP:], labels[TOP:], strict=True))
     if ADVICE in labels[:TOP]:
-        return passages, TOP
+        return as_given
     sources = {p.source for p in read}
     added = [p for p, label in rest if label == ADVICE and p.source in sources][:ADDED]
     pick = list(read)
@@ -58,4 +69,7 @@ def advice_first(
         while at + 1 < len(pick) and pick[at + 1] in added:
             at += 1  # ...and the advice already placed after it
         pick.insert(at + 1, p)
-    return pick + [p for p, _ in rest if p not in added], TOP + len(added)
+    best = {p.source: i for i, p in reversed(list(enumerate(read)))}
+    ranks = [best[p.source] if p in added else read.index(p) for p in pick]
+    later = [p for p, _ in rest if p not in added]
+    return Pick(pick + later, TOP + len(added), ranks + [passages.index(p) for p in later])

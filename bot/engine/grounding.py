@@ -56,11 +56,13 @@ def composed_answer(
     opener: str = "",
     intent: Intent = Intent(),
     top: int = TOP,
+    ranks: Sequence[int] | None = None,
 ) -> GroundedAnswer:
     """An answer composed from whole units of the passages, one citation per unit, after a direct
     `opener` ("Yes.", "No.") when given, from the first `top` passages; declined when nothing
-    quotable was retrieved or the result fails the grounding check."""
-    composed = compose(question, passages, vectors, intent, top)
+    quotable was retrieved or the result fails the grounding check. `ranks`: each passage's place in
+    the retrieval ranking (default: its position)."""
+    composed = compose(question, passages, vectors, intent, top, ranks)
     if composed is None:
         return GroundedAnswer(answer=OUT_OF_SCOPE, in_scope=False)
     used: list[int] = []

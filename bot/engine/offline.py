@@ -154,8 +154,10 @@ class OfflineEngine(EngineDefaults):
         yesno = get_yesno().says(question, vector)
         opener = get_polarity().verdict(vector) if yesno else ""
         intent = self.intent(question, vector)
-        pick, top = advice_first(passages, intent.asks, get_unitkinds(), self._vectors)
-        return composed_answer(question, pick, self._vectors, opener=opener, intent=intent, top=top)
+        pick = advice_first(passages, intent.asks, get_unitkinds(), self._vectors)
+        return composed_answer(
+            question, pick.passages, self._vectors, opener=opener, intent=intent, top=pick.top, ranks=pick.ranks
+        )
 
     def intent(self, question: str, vector: np.ndarray) -> Intent:
         """What the trained question heads say the question asks for, with the unit-kind head."""

@@ -7,7 +7,7 @@ import numpy as np
 
 from bot.embeddings import get_embedder
 from bot.engine.base import ANSWER_PASSAGES
-from bot.engine.compose import TOP, Unit, window
+from bot.engine.compose import TOP, Unit, compose, window
 from bot.engine.depth import DEEP_PASSAGES, advice_first
 from bot.engine.fallback import FallbackEngine
 from bot.index import Passage
@@ -67,8 +67,9 @@ def test_the_texts_read_as_the_kinds_they_stand_for() -> None:
 
 
 def test_a_how_to_reads_its_documents_advice_right_after_that_documents_best_passage() -> None:
-    pick, top = advice_first(_retrieved(), "howto", get_unitkinds(), _vectors)
+    pick, top, ranks = advice_first(_retrieved(), "howto", get_unitkinds(), _vectors)
     assert top == TOP + 1
+    assert ranks[:top] == [0, 0, 1, 2, 3]  # the added advice takes its document's place; the rest keep theirs
     assert [p.chunk_id for p in pick[:top]] == [
         "depots.md#example",
         "depots.md#actions",  # inherits its document's rank, not its own
@@ -82,9 +83,21 @@ def test_a_how_to_reads_its_documents_advice_right_after_that_documents_best_pas
 def test_other_questions_and_answers_that_already_hold_advice_read_what_was_retrieved() -> None:
     passages = _retrieved()
     for asks in ("define", "other"):
-        assert advice_first(passages, asks, get_unitkinds(), _vectors) == (passages, TOP)
+        assert advice_first(passages, asks, get_unitkinds(), _vectors) == (passages, TOP, list(range(7)))
     holding = [passages[0], passages[5], *passages[1:5]]
-    assert advice_first(holding, "yesno", get_unitkinds(), _vectors) == (holding, TOP)
+    assert advice_first(holding, "yesno", get_unitkinds(), _vectors) == (holding, TOP, list(range(6)))
+
+
+def test_the_rank_prior_reads_each_passages_place_in_the_ranking_not_its_position() -> None:
+    question = "how should we estimate the monthly running cost of the assistant"
+    review = "Finance reviews the running cost of the assistant with each department at the end of every quarter."
+    estimate = "Estimate the running cost from the price per request at full volume, plus hosting and support."
+    passages = [_passage(review, "costs.md", "review"), _passage(estimate, "costs.md", "estimate")]
+    by_position = compose(question, passages, _vectors)
+    by_place = compose(question, passages, _vectors, ranks=[1, 0])  # the estimate was retrieved first
+    assert by_position is not None and by_place is not None
+    assert by_position.parts[0].sentences[0] == review  # closer, and listed first
+    assert by_place.parts[0].sentences[0] == estimate  # listed second but ranked first: its place counts
 
 
 def test_the_offline_engine_answers_a_how_to_story_with_the_advice_found_deeper(coach: Coach) -> None:
@@ -155,6 +168,17 @@ def test_a_window_starting_on_an_early_pronoun_reaches_back_to_who_it_names() ->
     assert window(unit, 1).sentences[0].startswith("Find the plant manager")
 
 
+def test_a_pronoun_after_a_fronted_phrase_reaches_back_too() -> None:
+    unit = Unit(
+        0,
+        [
+            "For a reporting dashboard, alerts and access reviews can wait for the second release.",
+            "For payment tools they are needed on the first day.",
+        ],
+    )
+    assert window(unit, 1).sentences[0].startswith("For a reporting dashboard")
+
+
 def test_an_answers_main_window_on_a_closing_sentence_takes_the_sentences_before_it() -> None:
     unit = Unit(
         0,
@@ -178,3 +202,20 @@ def test_a_window_starting_on_a_connective_reaches_back_to_what_it_follows_from(
         ],
     )
     assert window(unit, 1, max_words=30).sentences[0].startswith("No operations leader")
+
+
+def test_a_supporting_unit_may_come_from_a_passage_pushed_down_by_added_advice() -> None:
+    question = "how should we estimate the monthly running cost of the assistant"
+    estimate = "Estimate the monthly running cost of the assistant from the price per request at full volume."
+    extras = "The estimate of the monthly running cost of the assistant should include hosting and support."
+    passages = [
+        _passage("The warehouse team moved its stock counts to a new scanner in spring.", "stock.md", "story"),
+        _passage("Two supervisors chose the colours of the new dashboard.", "stock.md", "advice"),  # added
+        _passage(estimate, "costs.md", "estimate"),
+        _passage(extras, "extras.md", "extras"),  # listed fourth, retrieved third
+    ]
+    by_position = compose(question, passages, _vectors)
+    by_place = compose(question, passages, _vectors, ranks=[0, 0, 1, 2])
+    assert by_position is not None and by_place is not None
+    assert [p.sentences[0] for p in by_position.parts] == [estimate]  # fourth place: never a support
+    assert [p.sentences[0] for p in by_place.parts] == [estimate, extras]
