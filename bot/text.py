@@ -44,6 +44,12 @@ def _rewrap(block: str) -> str:
     return _SOFT_WRAP.sub(" ", block)
 
 
+# Slack writes an emoji as its name between colons (":white_check_mark:", ":x:") when a message is
+# pasted or exported. It is markup, not words: left in, the reader reads "white_check_mark" as part of
+# the clause. A format rule, like the markup above; the unicode emoji itself stays.
+_SHORTCODE = re.compile(r"(?<!\S):[a-z][a-z0-9_+-]*:(?!\S)")
+
+
 def unwrap(text: str) -> str:
     """Join hard-wrapped lines back into sentences; keep bullets, paragraphs and lines that were
     never wrapped apart.
@@ -58,7 +64,7 @@ def clauses(text: str) -> list[str]:
     """Split text into sentences, then split contrasts ("X, but Y") into clauses.
 
     A tail with no subject of its own ("planned but not funded") stays with its clause."""
-    text = _MARKUP.sub(lambda m: "\n" + " ".join(m.group().split()) + "\n", unwrap(text))
+    text = _MARKUP.sub(lambda m: "\n" + " ".join(m.group().split()) + "\n", unwrap(_SHORTCODE.sub("", text)))
     out: list[str] = []
     for sentence in _SENTENCE.split(text):
         spans: list[list[int]] = []  # [start, end] of each clause in the sentence

@@ -91,6 +91,18 @@ def test_lines_the_writer_ended_are_not_joined() -> None:
     assert clauses(wrapped) == [wrapped.replace("\n", " ")]
 
 
+def test_slack_emoji_names_are_markup_not_words() -> None:
+    """A pasted Slack message writes emoji as ":name:"; the clause keeps the words, not the name. Clock
+    times and ratios with colons are untouched."""
+    assert clauses(":rocket: launch update\n:white_check_mark: the finance director owns the target") == [
+        "launch update",
+        "the finance director owns the target",
+    ]
+    assert clauses("the job runs at 10:30:00 :x: and the split is 3:2") == [
+        "the job runs at 10:30:00 and the split is 3:2"
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "agentic"),
     [
