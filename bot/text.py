@@ -38,10 +38,13 @@ _WRAP_WIDTHS = range(40, 101)
 _BLANK_LINES = re.compile(r"(\n(?: ?\n)+)")
 
 
+def hard_wrapped(block: str) -> bool:
+    """Whether a paragraph's line breaks can be an editor's wrapping (its longest line is 40-100 characters)."""
+    return max(len(line.rstrip()) for line in block.split("\n")) in _WRAP_WIDTHS
+
+
 def _rewrap(block: str) -> str:
-    if max(len(line.rstrip()) for line in block.split("\n")) not in _WRAP_WIDTHS:
-        return block
-    return _SOFT_WRAP.sub(" ", block)
+    return _SOFT_WRAP.sub(" ", block) if hard_wrapped(block) else block
 
 
 # Slack writes an emoji as its name between colons (":white_check_mark:", ":x:") when a message is

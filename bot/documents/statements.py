@@ -8,6 +8,7 @@ from bot.documents.locations import read_marker
 from bot.knowledge import Dimension
 from bot.models import Statement
 from bot.redact import scrub
+from bot.text import hard_wrapped
 
 MAX_AUTHOR = 120
 
@@ -43,22 +44,30 @@ def _paragraphs(text: str, may_have_title: bool = True) -> list[str]:
     return parts or ([text] if may_have_title else [])
 
 
-def _items(paragraph: str) -> list[str]:
-    """A paragraph, or its bullet or labelled items ("Data: ..." lines); continuation lines join."""
-    items: list[str] = []
+def _items(paragraph: str) -> list[tuple[str, str]]:
+    """A paragraph, or its bullet or labelled items ("Data: ..." lines), each with the line that heads it
+    (its own first line, or the label line it sits under). A continuation line joins its item when the
+    paragraph was hard-wrapped; a line its writer ended (a chat message, a Slack update's next line) is
+    an item of its own, still under the label above it."""
+    items: list[list[str]] = []  # [text, head]
+    wrapped = hard_wrapped(paragraph)
     for line in paragraph.splitlines():
         if _BULLET.match(line) or _LABEL.match(line) or not items:
-            items.append(line.strip())
+            items.append([line.strip(), line.strip()])
+        elif wrapped:
+            items[-1][0] += " " + line.strip()
         else:
-            items[-1] += " " + line.strip()
-    return items if len(items) > 1 or _BULLET.match(paragraph) else [paragraph]
+            items.append([line.strip(), items[-1][1]])
+    if len(items) > 1 or _BULLET.match(paragraph):
+        return [(text, head) for text, head in items]
+    return [(paragraph, paragraph)]
 
 
 def _statements(paragraphs: list[str], labels: dict[str, str], author: str | None) -> list[Statement]:
     out = []
     for paragraph in paragraphs:
-        for item in _items(paragraph):
-            found = _LABEL.match(_BULLET.sub("", item))
+        for item, head in _items(paragraph):
+            found = _LABEL.match(_BULLET.sub("", head))
             label = found.group(1).strip().lower() if found else ""
             out.append(Statement(text=item, topic=labels.get(label, "document"), author=author))
     return out

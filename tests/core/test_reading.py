@@ -153,6 +153,28 @@ def test_labelled_sections_of_a_document_count_as_answers_about_that_area(coach:
     ]
 
 
+def test_lines_a_writer_ended_are_statements_of_their_own(coach: Coach) -> None:
+    """A chat export or a Slack update with long lines: each line is its own statement (a label in one
+    line no longer swallows the lines after it), and a line under a label keeps the label's area. A
+    hard-wrapped label still joins its continuation."""
+    from bot.service import document_statements
+
+    thread = (
+        "Sam Ortiz 09:14\n"
+        "[reminder for whoever reads this: the demo went well, everyone was happy with it]\n"
+        "Sam Ortiz 09:15\n"
+        "the model was trained on a spreadsheet that an analyst cleaned by hand, there is no feed from the ledger\n"
+        "Operations: nothing at all, we would hear about a failure from the finance team at month end\n"
+        "and nobody on the team knows how to roll back a model version if a release goes wrong"
+    )
+    said = document_statements(thread, coach.rubric.dimensions)
+    assert [s.text for s in said] == thread.split("\n")
+    assert [s.topic for s in said][-2:] == ["mlops_observability", "mlops_observability"]
+    wrapped = "Operations: alerts on failed runs go to the on-call engineer, and we\nrehearsed a rollback in June."
+    (one,) = document_statements(wrapped, coach.rubric.dimensions)
+    assert one.topic == "mlops_observability" and clauses(one.text) == [wrapped.replace("\n", " ")]
+
+
 def test_labelled_sections_read_as_in_place(coach: Coach) -> None:
     doc = (
         "Status of the claims assistant.\n\n"
