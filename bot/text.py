@@ -30,16 +30,16 @@ _MARKUP = re.compile(
 )
 
 
-# Editors, mail clients and narrow chat windows wrap at 40-100 characters. A paragraph whose longest
+# Editors, mail clients and narrow chat windows wrap at 40-120 characters. A paragraph whose longest
 # line is outside that range was not hard-wrapped: each of its lines is a line the writer ended (a
 # Slack update's "data ✅ live feed" / "value ✅ Sven owns it", a chat transcript, a sign-off), so
 # none is joined. A format rule, like the bullets above.
-_WRAP_WIDTHS = range(40, 101)
+_WRAP_WIDTHS = range(40, 121)
 _BLANK_LINES = re.compile(r"(\n(?: ?\n)+)")
 
 
 def hard_wrapped(block: str) -> bool:
-    """Whether a paragraph's line breaks can be an editor's wrapping (its longest line is 40-100 characters)."""
+    """Whether a paragraph's line breaks can be an editor's wrapping (its longest line is 40-120 characters)."""
     return max(len(line.rstrip()) for line in block.split("\n")) in _WRAP_WIDTHS
 
 

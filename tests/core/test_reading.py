@@ -78,11 +78,11 @@ def test_contrasts_and_hard_wraps_split_into_clauses() -> None:
 
 
 def test_lines_the_writer_ended_are_not_joined() -> None:
-    """A paragraph whose longest line no editor would wrap at (over 100 characters, or a block of short
+    """A paragraph whose longest line no editor would wrap at (over 120 characters, or a block of short
     lines) keeps each line apart, even with no full stop at its end; a wrapped paragraph is still joined."""
     update = (
         "status ✅ the nightly feed from the order system now covers every region, every warehouse and every"
-        " product line\n"
+        " product line, with no file exports left\n"
         "owner ✅ the head of fulfilment signed the savings target and pays the running cost from her budget"
     )
     assert clauses(update) == update.split("\n")
@@ -163,7 +163,8 @@ def test_lines_a_writer_ended_are_statements_of_their_own(coach: Coach) -> None:
         "Sam Ortiz 09:14\n"
         "[reminder for whoever reads this: the demo went well, everyone was happy with it]\n"
         "Sam Ortiz 09:15\n"
-        "the model was trained on a spreadsheet that an analyst cleaned by hand, there is no feed from the ledger\n"
+        "the model was trained on a spreadsheet that an analyst cleaned by hand last spring, and there is still no"
+        " feed from the ledger\n"
         "Operations: nothing at all, we would hear about a failure from the finance team at month end\n"
         "and nobody on the team knows how to roll back a model version if a release goes wrong"
     )
