@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from bot.engine.base import Engine
 from bot.interview_commands import HANDLERS
-from bot.interview_judge import Settling, own_answers
+from bot.interview_judge import Settling, on_topic, own_answers
 from bot.interview_replies import (
     AFTER_REPORT,
     CONFIRM_ID,
@@ -154,15 +154,10 @@ class Interview:
         state.statements += said
         own = own_answers(dim, state.statements)
         if self.judge.settled(
-            self.judge.area(dim, state.statements), own, about=self._about(dim, state)
+            self.judge.area(dim, state.statements), own, about=on_topic(dim, state.statements)
         ) or self.judge.said_all(dim, said, own, state.statements):
             return self.advance(state)
         return self._next_question(state, dim, state.question_idx + 1)
-
-    @staticmethod
-    def _about(dim: Dimension, state: InterviewState) -> list[Statement]:
-        """What the team said on the area's topic: its answers and the opening answer that fed it."""
-        return [s for s in state.statements if s.topic == dim.id]
 
     def _take_intro(
         self, state: InterviewState, q: IntroQuestion, text: str, author: str | None, choice: Choice | None

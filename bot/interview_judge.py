@@ -21,6 +21,11 @@ def own_answers(dim: Dimension, statements: Sequence[Statement]) -> list[Stateme
     return [s for s in statements if s.question_id in ids]
 
 
+def on_topic(dim: Dimension, statements: Sequence[Statement]) -> list[Statement]:
+    """What the team said on the area's topic: its own answers and the opening answer that fed it."""
+    return [s for s in statements if s.topic == dim.id]
+
+
 def quotes_from(judgement: Judgement, statements: Sequence[Statement]) -> list[str]:
     """The judgement's evidence quotes that come from these statements (a quote counts once)."""
     texts = [" ".join(s.text.split()) for s in statements]
@@ -57,7 +62,7 @@ def judge_area(engine: Engine, dim: Dimension, statements: Sequence[Statement]) 
     say here (a gap or in place) is what the team, asked directly, could not vouch for. The interview
     keeps asking the area's questions while the rest reads a gap (`Settling.said_all`), so a gap the
     team does know about is heard in its own words."""
-    own = [s for s in statements if s.topic == dim.id]
+    own = on_topic(dim, statements)
     if own and len(own) < len(statements):
         judged = engine.judge(dim, own)
         if judged.status != "unknown" or UNSURE in judged.rationale:

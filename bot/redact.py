@@ -280,19 +280,18 @@ MEMO_CHARS = 2000  # redactions of texts up to this long are remembered: a turn 
 MEMO_TEXTS = 4096  # several times (the reply, the transcript row, the state, the report's names)
 
 
-@lru_cache(maxsize=MEMO_TEXTS)
-def _redacted_memo(text: str) -> tuple[str, Redaction]:
+def _redacted(text: str) -> tuple[str, Redaction]:
     unsecret = redact_secrets(text)
     return unsecret, redact(unsecret)
+
+
+_redacted_memo = lru_cache(maxsize=MEMO_TEXTS)(_redacted)
 
 
 def redacted(text: str) -> tuple[str, Redaction]:
     """The text with secrets masked, and its full redaction (secrets first, so no personal-data rule
     can split one); remembered for short texts, since the redaction of a text never changes."""
-    if len(text) <= MEMO_CHARS:
-        return _redacted_memo(text)
-    unsecret = redact_secrets(text)
-    return unsecret, redact(unsecret)
+    return _redacted_memo(text) if len(text) <= MEMO_CHARS else _redacted(text)
 
 
 def scrub(text: str) -> str:
