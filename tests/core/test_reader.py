@@ -93,3 +93,22 @@ def test_the_reading_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> Non
 )
 def test_the_reader_understands_contrasts(text: str, head: str, label: str) -> None:
     assert get_reader().read([text])[0].best(head) == label
+
+
+def test_a_reader_measured_alone_reads_each_clause_alone(tmp_path: Path) -> None:
+    """Dynamic int8 scales activations over a batch: a reader card that says `read_batch: 1` gets each
+    clause read on its own, so its reading does not depend on what it was read beside."""
+    folder = tmp_path / "reader"
+    shutil.copytree(MODEL_DIR, folder)
+    meta = json.loads((folder / "reader.json").read_text(encoding="utf-8"))
+    clause = "The extract was refreshed by hand last month."
+    neighbours = ["ok", "A much longer line about the weekly governance board, its minutes and who signs them off."]
+    alone = Reader(folder).read([clause])[0]
+    meta["read_batch"] = 1
+    (folder / "reader.json").write_text(json.dumps(meta), encoding="utf-8")
+    beside = Reader(folder).read([neighbours[0], clause, neighbours[1]])[1]
+    assert beside.status == alone.status and beside.area == alone.area
+    meta["read_batch"] = 32
+    (folder / "reader.json").write_text(json.dumps(meta), encoding="utf-8")
+    batched = Reader(folder).read([neighbours[0], clause, neighbours[1]])[1]
+    assert batched.status != alone.status or batched.area != alone.area  # why read_batch exists
