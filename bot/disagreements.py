@@ -9,14 +9,14 @@ from collections.abc import Callable
 from itertools import groupby
 
 from bot.knowledge import Dimension, Rubric
-from bot.models import Disagreement, Judgement, Statement
+from bot.models import Disagreement, Judgement, Statement, on_topic
 
 Judge = Callable[[Dimension, list[Statement]], Judgement]
 
 
 def by_author(statements: list[Statement], area: str) -> dict[str | None, list[Statement]]:
     """The statements about one area, grouped by who said them (None: the person who started it)."""
-    about = sorted((s for s in statements if s.topic == area), key=lambda s: s.author or "")
+    about = sorted(on_topic(area, statements), key=lambda s: s.author or "")
     return {author: list(group) for author, group in groupby(about, key=lambda s: s.author)}
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from bot.engine.base import Engine
 from bot.interview_commands import HANDLERS
-from bot.interview_judge import Settling, on_topic, own_answers
+from bot.interview_judge import Settling, own_answers
 from bot.interview_replies import (
     AFTER_REPORT,
     CONFIRM_ID,
@@ -20,7 +20,7 @@ from bot.interview_replies import (
 )
 from bot.interview_state import COMMANDS, HELP, InterviewState, Part, Reply, Snapshot
 from bot.knowledge import Dimension, IntroQuestion, Rubric
-from bot.models import Choice, GroundedAnswer, Judgement, Report, Statement
+from bot.models import Choice, GroundedAnswer, Judgement, Report, Statement, on_topic
 from bot.redact import scrub
 from bot.text import quote
 
@@ -154,7 +154,7 @@ class Interview:
         state.statements += said
         own = own_answers(dim, state.statements)
         if self.judge.settled(
-            self.judge.area(dim, state.statements), own, about=on_topic(dim, state.statements)
+            self.judge.area(dim, state.statements), own, about=on_topic(dim.id, state.statements)
         ) or self.judge.said_all(dim, said, own, state.statements):
             return self.advance(state)
         return self._next_question(state, dim, state.question_idx + 1)

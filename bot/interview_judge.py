@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from bot.engine.base import Engine
 from bot.interview_replies import CONFIRM_ID
 from bot.knowledge import Dimension, InterviewPolicy, Rubric
-from bot.models import Judgement, Statement
+from bot.models import Judgement, Statement, on_topic
 
 UNSURE = "isn't sure"  # how the reader's judgement says the team doesn't know yet (bot/reading/judge.py)
 
@@ -19,11 +19,6 @@ def own_answers(dim: Dimension, statements: Sequence[Statement]) -> list[Stateme
     """The team's answers to this area's own questions (and to its confirmation), not what fed it earlier."""
     ids = {q.id for q in dim.questions} | {f"{dim.id}.{CONFIRM_ID}"}
     return [s for s in statements if s.question_id in ids]
-
-
-def on_topic(dim: Dimension, statements: Sequence[Statement]) -> list[Statement]:
-    """What the team said on the area's topic: its own answers and the opening answer that fed it."""
-    return [s for s in statements if s.topic == dim.id]
 
 
 def quotes_from(judgement: Judgement, statements: Sequence[Statement]) -> list[str]:
@@ -62,7 +57,7 @@ def judge_area(engine: Engine, dim: Dimension, statements: Sequence[Statement]) 
     say here (a gap or in place) is what the team, asked directly, could not vouch for. The interview
     keeps asking the area's questions while the rest reads a gap (`Settling.said_all`), so a gap the
     team does know about is heard in its own words."""
-    own = on_topic(dim, statements)
+    own = on_topic(dim.id, statements)
     if own and len(own) < len(statements):
         judged = engine.judge(dim, own)
         if judged.status != "unknown" or UNSURE in judged.rationale:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -50,6 +51,11 @@ class Statement(BaseModel):
     topic: str = ""
     question_id: str = ""
     status: Status | None = None  # set when the team picked a quick reply: its meaning, not the reader's guess
+
+
+def on_topic(area: str, statements: Iterable[Statement]) -> list[Statement]:
+    """What the team said on an area's topic: its own answers and the opening answer that fed it."""
+    return [s for s in statements if s.topic == area]
 
 
 class Choice(BaseModel):

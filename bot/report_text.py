@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from bot.facts import Named, mentioned, named_things
 from bot.knowledge import Action, Dimension, Rubric
-from bot.models import Evidence, Statement, WhyBasis
+from bot.models import Evidence, Statement, WhyBasis, on_topic
 from bot.reading.tense import ClauseTense
 from bot.redact import scrub
 from bot.text import clauses
@@ -56,7 +56,7 @@ def _vocabulary(rubric: Rubric) -> frozenset[str]:
 def area_texts(dim: Dimension, statements: Sequence[Statement], evidence: Sequence[Evidence]) -> list[str]:
     """What the team said in this area: answers to its questions (and intro answers that feed it), and the
     quotes the judgement rests on."""
-    said = [s.text for s in statements if s.topic == dim.id]
+    said = [s.text for s in on_topic(dim.id, statements)]
     return list(dict.fromkeys([*said, *(e.quote for e in evidence)]))
 
 

@@ -17,7 +17,7 @@ from bot.engine.terms import TermReader, defined_terms, get_wrappers, names_only
 from bot.engine.terms import words as term_words
 from bot.knowledge import Dimension, Question, Rubric
 from bot.memo import Memo
-from bot.models import Evidence, GroundedAnswer, Judgement, Statement
+from bot.models import Evidence, GroundedAnswer, Judgement, Statement, on_topic
 from bot.reading import judge as reading
 from bot.reading.reader import Reader
 from bot.reading.scope import ScopeModel, get_howto, get_meaning, get_polarity, get_scope, get_yesno
@@ -178,7 +178,7 @@ class OfflineEngine(EngineDefaults):
 
     def follow_up(self, dimension: Dimension, question: Question, statements: list[Statement], default: str) -> str:
         """Quote the team's vague words back, then ask the rubric's follow-up."""
-        direct = [s for s in statements if s.topic == dimension.id]
+        direct = on_topic(dimension.id, statements)
         if direct:
             said = direct[-1].text.strip()
             if 1 <= len(words(said)) <= 12:  # quote vague words back, not whole paragraphs

@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import select
 
 from bot.errors import CoachError, Conflict, InvalidInput, NotFound
 from bot.interview_state import InterviewState, Part
@@ -39,6 +39,7 @@ from bot.respondents.records import (
 from bot.respondents.tables import RespondentRow
 from bot.store.base import StoreBase
 from bot.store.public_ids import Ref, row_by_ref, shown
+from bot.store.store import locked_session, write_state
 
 if TYPE_CHECKING:
     from bot.service import Coach
@@ -56,7 +57,6 @@ LEAD_HOLD = (
     "type `report` to see it so far."
 )
 RESPONDENT_HOLD = "Thank you: that's all I need from you. Your answers go into one report with your colleagues'."
-_NAMED = select(exists().where(RespondentRow.session_id == bindparam("sid")))  # built once: read every turn
 BAD_LINK = "This link is not valid (or no longer is): ask the person who sent it for a new one."
 
 
@@ -84,11 +84,8 @@ class Respondents(StoreBase):
         people = [self._checked(p) for p in people]
         pilot = state.pilot_name or lead.pilot_name
         with _lead_lock(session_id):
-            made = [self._invite_one(session_id, lead.owner, pilot, p) for p in people]
-            try:
-                self._share(session_id)
-            except Conflict:  # the people are named and their links made: never lose those to the share
-                log.warning("respondents: the lead's interview kept changing; their first answers share it")
+            parts = [self._part_session(lead.owner, pilot, p) for p in people]
+            made = self._name(session_id, lead.owner, people, parts)
         detail = {"respondents": [i.respondent.id for i in made], "areas": [a for p in people for a in p.areas]}
         self.audit("respondents.invited", f"session:{session_id}", detail, caller)  # ids only: no names in the log
         return made
@@ -167,10 +164,9 @@ class Respondents(StoreBase):
         """The coach's hook after every stored turn (again after a replayed one, and before a report): a
         respondent's turn updates their status and the lead's interview; a lead's interview catches up
         on what a crash between a respondent's turn and its share left undone."""
-        if state.part is not None and not state.part.reports:
-            lead_id = self._answered(session_id, state)
-        else:  # a lead's (or a lone) interview: anything to share only if people were named in it
-            lead_id = session_id if self._named(session_id) else None
+        if state.part is None:
+            return  # nobody named: an invitation writes the lead's split in the transaction that names people
+        lead_id = session_id if state.part.reports else self._answered(session_id, state)
         if lead_id is None:
             return
         try:
@@ -200,31 +196,43 @@ class Respondents(StoreBase):
         role = clean_text(redact_secrets(p.role), 100, "role") if p.role.strip() else ""
         return Person(name, areas, role, "", p.slack_user, p.external_key, p.channel)
 
-    def _invite_one(self, session_id: str, owner: str, pilot: str | None, p: Person) -> Invitation:
+    def _part_session(self, owner: str, pilot: str | None, p: Person) -> Turn:
+        """The person's own interview (only their areas, no report), and its first question."""
         part = Part(areas=p.areas, intro=False, hold=RESPONDENT_HOLD, reports=False)
         state, reply = self.coach.interview.start(pilot, part)
         rec = self.coach.store.create_session(
             owner, p.channel, pilot_name=pilot, external_key=p.external_key,
             state=state.model_dump(mode="json"), greeting=reply.text, greeting_meta={"topic": reply.topic},
         )  # fmt: skip
-        token, digest = new_token()
-        with self._tx() as db:
-            row = RespondentRow(session_id=session_id, owner=owner, part_session_id=rec.id, name=p.name,
-                                role=p.role or None, slack_user=p.slack_user or None,
-                                areas=p.areas, token_hash=digest, status="invited", created_at=utcnow())  # fmt: skip
-            db.add(row)
-            db.flush()
-            who = Respondent.of(row)
-        first = Turn(session_id=rec.id, reply=reply.text, message=reply.text, topic=reply.topic,
-                     question_id=reply.question_id, options=self.coach.interview.options(state),
-                     choices=reply.choices)  # fmt: skip
-        return Invitation(who, token, first)
+        return Turn(session_id=rec.id, reply=reply.text, message=reply.text, topic=reply.topic,
+                    question_id=reply.question_id, options=self.coach.interview.options(state),
+                    choices=reply.choices)  # fmt: skip
 
-    def _named(self, session_id: str) -> bool:
-        """Whether anyone was named as a respondent in this interview: one indexed existence check, read
-        on every turn of every interview, so no rows are loaded (most interviews name nobody)."""
-        row = self._read_one(_NAMED, {"sid": session_id})
-        return bool(row and row[0])
+    def _name(self, session_id: str, owner: str, people: Sequence[Person], firsts: Sequence[Turn]) -> list[Invitation]:
+        """The people's rows and the lead's split (their areas leave the lead's own part, which holds its
+        report for them) in one transaction: a lead's state says whether anyone was named, so no turn asks."""
+        tokens = [new_token() for _ in people]
+        with self._tx() as db:
+            lead = locked_session(db, session_id)  # first: a turn or another invitation of this lead waits
+            rows = [RespondentRow(session_id=session_id, owner=owner, part_session_id=first.session_id,
+                                  name=p.name, role=p.role or None, slack_user=p.slack_user or None, areas=p.areas,
+                                  token_hash=digest, status="invited", created_at=utcnow())
+                    for p, first, (_, digest) in zip(people, firsts, tokens, strict=True)]  # fmt: skip
+            db.add_all(rows)
+            db.flush()
+            assigned = {a for areas in db.scalars(select(RespondentRow.areas).filter_by(session_id=session_id))
+                        for a in areas}  # fmt: skip
+            state = InterviewState.model_validate(lead.state)
+            state.part = self._lead_part(state, assigned, waiting=True)
+            write_state(lead, state.model_dump(mode="json"))
+            named = [Respondent.of(r) for r in rows]
+        return [Invitation(who, token, first) for who, (token, _), first in zip(named, tokens, firsts, strict=True)]
+
+    def _lead_part(self, state: InterviewState, assigned: set[str], waiting: bool) -> Part:
+        """The lead's own part: the areas nobody was named for, held at its end while others still answer."""
+        part = state.part or Part(areas=[d.id for d in self.rubric.dimensions])
+        own = [a for a in part.areas if a not in assigned]
+        return part.model_copy(update={"areas": own, "hold": LEAD_HOLD if waiting else ""})
 
     def _rows(self, session_id: str) -> list[RespondentRow]:
         with self._read_tx() as db:
@@ -275,11 +283,8 @@ class Respondents(StoreBase):
             shared = [s for r in rows for s in self._answers(r, parts[r.id])]
             lead = self.coach.store.get_session(lead_id)
             state = InterviewState.model_validate(lead.state)
-            part = state.part or Part(areas=[d.id for d in self.rubric.dimensions])
-            waiting, was_holding = any(not p.done for p in parts.values()), bool(part.hold)
-            assigned = {a for r in rows for a in r.areas}
-            own = [a for a in part.areas if a not in assigned]
-            state.part = part.model_copy(update={"areas": own, "hold": LEAD_HOLD if waiting else ""})
+            waiting, was_holding = any(not p.done for p in parts.values()), bool(state.part and state.part.hold)
+            state.part = self._lead_part(state, {a for r in rows for a in r.areas}, waiting)
             state.shared = shared
             if (saved := state.model_dump(mode="json")) != lead.state:  # unchanged: nothing to write
                 try:

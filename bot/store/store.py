@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, column, func, select, table
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.errors import Conflict, InvalidInput
@@ -115,16 +116,10 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
         if status is not None:
             check_choice(status, SESSION_STATUSES, "session status")
         with self._tx() as db:
-            row = db.get(SessionRow, session_id, with_for_update=True)
-            if row is None:
-                raise no_session(session_id)
+            row = locked_session(db, session_id)
             if expected_version is not None and (row.version or 0) != expected_version:
                 raise Conflict(f"Session {session_id} changed while this message was handled; retry it.")
-            row.state = scrub_state(copy.deepcopy(state))
-            row.status = status or row.status
-            row.version = (row.version or 0) + 1
-            row.updated_at = utcnow()
-            return row.version
+            return write_state(row, state, status)
 
     def list_sessions(
         self, owner: str | None = None, limit: int = 100, client: str | None = None
@@ -215,6 +210,23 @@ class Store(AssessmentsMixin, TurnsMixin, AuditUsageMixin):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def locked_session(db: Session, session_id: str) -> SessionRow:
+    """The session's row, locked for the caller's transaction (PostgreSQL: FOR UPDATE) until it ends."""
+    row = db.get(SessionRow, session_id, with_for_update=True)
+    if row is None:
+        raise no_session(session_id)
+    return row
+
+
+def write_state(row: SessionRow, state: dict[str, Any], status: str | None = None) -> int:
+    """Replace a (locked) session's state in the caller's transaction, scrubbed; its new version."""
+    row.state = scrub_state(copy.deepcopy(state))
+    row.status = status or row.status
+    row.version = (row.version or 0) + 1
+    row.updated_at = utcnow()
+    return row.version
 
 
 def _same_owner(found: SessionRecord, owner: str) -> SessionRecord:

@@ -44,13 +44,7 @@ function showFileReport(report, name) {
 
 function downloadFileReport() {
   const blob = new Blob([JSON.stringify(state.report, null, 2)], { type: "application/json" });
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(blob);
-  link.download = `readiness-report-${state.fileReport.replace(/\.[^.]+$/, "")}.json`;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  saveFile(blob, `readiness-report-${state.fileReport.replace(/\.[^.]+$/, "")}.json`); // page.js
 }
 
 document.addEventListener("DOMContentLoaded", () => {

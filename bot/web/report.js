@@ -99,11 +99,5 @@ async function download(format) {
   if (state.fileReport) return downloadFileReport(); // files.js: a dropped document's report
   const resp = await api(`/v1/sessions/${encodeURIComponent(state.sessionId)}/report?format=${format}`);
   const blob = new Blob([await resp.text()], { type: format === "md" ? "text/markdown" : "application/json" });
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(blob);
-  link.download = `readiness-report-${state.sessionId.slice(0, 8)}.${format}`;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  saveFile(blob, `readiness-report-${state.sessionId.slice(0, 8)}.${format}`); // page.js
 }

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.logging_setup import RedactingFilter, configure_logging, scrub
+from bot.logging_setup import RedactingFilter, configure_logging
+from bot.redact import scrub
 
 
 @pytest.fixture
@@ -87,3 +88,17 @@ def test_filter_survives_a_bad_format_string() -> None:
 
 def test_scrub_combines_both_passes() -> None:
     assert scrub("I'm Jane, password=hunter2") == "I'm [NAME], password=[SECRET]"
+
+
+def test_a_secret_shaped_like_personal_data_is_masked_whole(restore_root: None) -> None:
+    """Secrets first, as everywhere else: a phone- or card-shaped run inside a token must not be masked
+    as personal data first, which would split the token and leave the rest of it in the log."""
+    out = io.StringIO()
+    configure_logging(stream=out)
+    log = logging.getLogger("bot.engine")
+    log.warning("retrying with Authorization: Bearer %s", "020-7946-0958-kq7Zp2LxW3")
+    log.warning("upstream sent token=%s", "Zq9x/4111111111111111")
+    text = out.getvalue()
+    assert "Bearer [SECRET]" in text and "token=[SECRET]" in text
+    for leaked in ("kq7Zp2LxW3", "7946", "Zq9x", "4111", "[PHONE]", "[CARD]"):
+        assert leaked not in text
