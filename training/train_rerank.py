@@ -83,11 +83,24 @@ def is_dev(question: str) -> bool:
     return digest[0] < 256 * DEV_SHARE
 
 
-def closest(rows: list[dict], texts: list[str]) -> np.ndarray:
-    """Per question, unit indices by MiniLM cosine (the engine's embedder), closest first."""
+def closest(rows: list[dict], texts: list[str], cache: Path | None = None) -> np.ndarray:
+    """Per question, unit indices by MiniLM cosine (the engine's embedder), closest first; kept in
+    `cache` (a folder) by a hash of the texts, so a second run with the same data skips the embedding."""
     from bot.embeddings import MiniLMEmbedder
 
-    embedder = MiniLMEmbedder(threads=1)
+    key = hashlib.sha256(json.dumps([texts, [r["question"] for r in rows]]).encode()).hexdigest()[:16]
+    kept = cache / f"rerank-closest-{key}.npy" if cache else None
+    if kept is not None and kept.is_file():
+        return np.load(kept)
+    order = _closest(MiniLMEmbedder(threads=1), rows, texts)
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        np.save(kept, order)
+    return order
+
+
+def _closest(embedder, rows: list[dict], texts: list[str]) -> np.ndarray:
+
     units = embedder.embed(texts)
     questions = embedder.embed([r["question"] for r in rows])
     return np.argsort(-(questions @ units.T), axis=1)
@@ -110,7 +123,7 @@ def train(args: argparse.Namespace) -> None:
     ids = list(known)
     texts = [known[i].text for i in ids]
     rows = examples(known)
-    order = closest(rows, texts)
+    order = closest(rows, texts, args.cache)
     for row, ranked in zip(rows, order, strict=True):
         row["ranked"] = [int(k) for k in ranked]
         row["pos_idx"] = [ids.index(p) for p in row["pos"]]
@@ -123,7 +136,12 @@ def train(args: argparse.Namespace) -> None:
     for name, p in model.named_parameters():  # the lowest layers stay as the reader's base has them
         p.requires_grad = not name.startswith(frozen)
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    head = [
+        p for n, p in model.named_parameters() if n.startswith("head.")
+    ]  # new: it learns faster, as the reader's heads
+    enc = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("head.")]
+    groups = [{"params": enc, "lr": args.lr}, {"params": head, "lr": args.lr * 20}]
+    opt = torch.optim.AdamW(groups, weight_decay=0.01)
     steps = args.epochs * ((len(train_rows) + args.batch - 1) // args.batch)
     started, budget = time.time(), args.minutes * 60
 
@@ -293,6 +311,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--minutes", type=float, default=18.0, help="stop training after this long (then export)")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--cache", type=Path, default=None, help="folder keeping the mined cosine order between runs")
     parser.add_argument("--version", default="rerank-2026.12.1")
     parser.add_argument("--out", default=str(OUT), help="folder for rerank.onnx and rerank.json")
     train(parser.parse_args())
