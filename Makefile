@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test index lint imports typecheck pytest evals bench bench-reader train-reader train-scope train-tense clean lock audit slack-transcript
+.PHONY: run test install install-test index lint imports typecheck pytest evals bench bench-reader train-reader train-rerank train-scope train-tense clean lock audit slack-transcript
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ train-reader: $(TRAIN_VENV)/.installed
 	$(TRAIN_VENV)/bin/python -m training.train_reader --consistency 1.0 --version reader-2026.12.5
 	$(MAKE) install
 	$(BIN)/python -m training.card
+
+# The question-vs-unit reranker (bot/assets/rerank/): MiniLM's first three layers fine-tuned as a
+# cross-encoder on training/data/rerank/, one thread, stopped after --minutes; same venv as the reader.
+train-rerank: $(TRAIN_VENV)/.installed
+	$(TRAIN_VENV)/bin/python -m training.rerank_data
+	$(TRAIN_VENV)/bin/python -m training.train_rerank --threads 1 --version rerank-2026.12.1
 
 # The question heads (in scope? asks what a term means? a yes/no? a how-to?) are logistic-regression
 # heads over the product's own MiniLM vectors: numpy only, a few minutes (5-fold choice).

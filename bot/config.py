@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # upgrade the database schema (Alembic) when a process opens it; off: run `coach db upgrade`
     db_auto_migrate: bool = True
     engine: Literal["offline", "openai"] = "offline"
+    # offline answers re-ordered by the trained question-vs-unit reranker in bot/assets/rerank (when shipped)
+    rerank: bool = False
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "COACH_OPENAI_API_KEY")
     )

@@ -17,6 +17,7 @@ import numpy as np
 from bot.config import Settings
 from bot.engine.fallback import build_engine
 from bot.engine.offline import OfflineEngine
+from bot.engine.rerank import load_reranker
 from bot.gate.policy import load_gate_policy
 from bot.gate.service import Gates
 from bot.knowledge import load_knowledge, load_rubric
@@ -88,7 +89,9 @@ def build_coach(settings: Settings, lazy: bool = False) -> Coach:
 
         index = open_index(settings)
         get_embedder()  # before the reader: loading it second raised the server's peak memory by ~50 MB
-    offline = OfflineEngine(knowledge.rubric, embed, get_reader())
+    offline = OfflineEngine(
+        knowledge.rubric, embed, get_reader(), reranker=load_reranker() if settings.rerank else None
+    )
     prompts = load_prompts(settings.prompts_dir)
     engine = build_engine(settings, offline, prompts, recorder=store)
     return Coach(settings, knowledge, store, index, engine, prompts.version, offline.reader_version)

@@ -31,10 +31,12 @@ from torch import nn
 from bot.reading.reader import encode as encode_pairs
 from training.context import BARE_DRAWS, Mix, load_questions, with_questions
 from training.corpus import AREAS, AUTONOMY, DATA, HEADS, SEED, STATUSES, first_names, load_jsonl, name_swaps, split
+from training.onnx_int8 import export_int8
 
 OUT = Path(__file__).resolve().parent.parent / "bot" / "assets" / "reader"
 MAX_TOKENS = 64
 MAX_PAIR_TOKENS = 96  # a question (about 20 tokens) before the clause
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
 def augment(rows: list[dict], rng: random.Random) -> list[dict]:
@@ -260,26 +262,11 @@ def export(model, tokenizer, base: Path, dev_rows, frozen_rows, history, args, s
     """ONNX (fp32), then dynamic int8; temperatures fitted on dev; figures into the card.
 
     `soup`: the members whose weights were averaged into `model` (training/soup_reader.py), recorded in the card."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    tmp = out / "reader-fp32.onnx"
     sample = [{"text": "a sample clause for export"}, {"text": "another", "question": "What do you monitor?"}]
-    torch.onnx.export(
-        model,
-        encode(tokenizer, sample),
-        str(tmp),
-        input_names=["input_ids", "attention_mask", "token_type_ids"],
-        output_names=["area", "status", "autonomy"],
-        dynamic_axes={n: {0: "batch", 1: "tokens"} for n in ("input_ids", "attention_mask", "token_type_ids")}
-        | {n: {0: "batch"} for n in ("area", "status", "autonomy")},
-        opset_version=17,
-        dynamo=False,
-    )
     final = out / "reader.onnx"
-    quantize_dynamic(str(tmp), str(final), weight_type=QuantType.QInt8)
-    tmp.unlink()
+    export_int8(model, encode(tokenizer, sample), final, INPUTS, ("area", "status", "autonomy"))
     shutil.copy(base / "tokenizer.json", out / "tokenizer.json")
 
     read_batch = getattr(args, "read_batch", 64)
@@ -330,10 +317,9 @@ def onnx_logits(path: Path, tokenizer, rows: list[dict], read_batch: int = 64) -
     import onnxruntime as ort
 
     sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    names = ("input_ids", "attention_mask", "token_type_ids")
     outs: list[list[np.ndarray]] = [[], [], []]
     for i in range(0, len(rows), read_batch):
-        feed = {n: t.numpy() for n, t in zip(names, encode(tokenizer, rows[i : i + read_batch]), strict=True)}
+        feed = {n: t.numpy() for n, t in zip(INPUTS, encode(tokenizer, rows[i : i + read_batch]), strict=True)}
         for k, arr in enumerate(sess.run(None, feed)):
             outs[k].append(arr)
     return [np.concatenate(o) for o in outs]

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.reading.unitkind import UnitKinds
 
 Vectors = Callable[[Sequence[str]], np.ndarray]
+Relevance = Callable[[Sequence[str]], np.ndarray]  # unit texts -> the trained reranker's logits for the question
 RANK_PRIOR = 0.08  # per place down the retrieval ranking: the fused ranking is usually right
 MAX_WORDS = 110  # a window stops growing past this
 DEFINED_PENALTY = 0.1
@@ -35,6 +36,7 @@ SUPPORT_MARGIN = 0.15  # ...when it is nearly as close to the question
 FIT_WEIGHT = 0.3  # how much a passage's kind (advice, story, ...) fitting the question type counts; read
 # per passage, not per sentence: a story's closing lesson reads like advice but is still a story
 TOPIC_WEIGHT = 0.3  # how much the whole passage's closeness to the question counts beside the sentence's
+RERANK_WEIGHT = 0.5  # how much the reranker's share of the units (softmax over them) counts for each unit's sentences
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _MD = re.compile(r"\*\*|__|`")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
@@ -218,6 +220,7 @@ class Intent:
     asks: str = "other"  # define, howto, yesno or other
     kinds: UnitKinds | None = None  # None: no preference by kind
     terms: TermReader | None = None  # None: no sentence is read as defining a term
+    relevance: Relevance | None = None  # the trained reranker (bot/engine/rerank.py); None: closeness alone
 
 
 @dataclass
@@ -283,6 +286,8 @@ def compose(
     ranked -= RANK_PRIOR * place[at]
     if intent.kinds is not None:  # a how-to wants advice, a "what is" a definition, nobody a story
         ranked += FIT_WEIGHT * intent.kinds.answer_fit(intent.asks, whole)[at]
+    if intent.relevance is not None:  # the reranker read each unit with the question: which one answers it
+        ranked += RERANK_WEIGHT * _shares(intent.relevance, candidates)[[candidates.index(u) for u, _ in pool]]
     terms = _terms(pool, said, whole[at], intent.terms)
     asked = intent.terms.asked(question) if intent.terms is not None else []
     if not intent.meaning:  # a term used without asking what it means: its definition is no answer
@@ -304,6 +309,13 @@ def compose(
         if support is not None:
             parts.append(support)
     return Composed(parts)
+
+
+def _shares(relevance: Relevance, candidates: list[Unit]) -> np.ndarray:
+    """Each unit's share of the reranker's belief that it is the one answering (softmax of its logits)."""
+    logits = relevance([u.text for u in candidates])
+    e = np.exp(logits - logits.max())
+    return e / e.sum()
 
 
 def _close(pool: list[tuple[Unit, int]], ranked: np.ndarray, unit: Unit) -> set[int]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -13,6 +15,7 @@ from bot.engine.base import ANSWER_PASSAGES, EngineDefaults, Search
 from bot.engine.compose import Intent
 from bot.engine.depth import WANTS_ADVICE, advice_first, deeper
 from bot.engine.grounding import OUT_OF_SCOPE, composed_answer
+from bot.engine.rerank import Reranker, by_relevance
 from bot.engine.terms import TermReader, defined_terms, get_wrappers, names_only_defined_terms
 from bot.engine.terms import words as term_words
 from bot.knowledge import Dimension, Question, Rubric
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
 Embed = Callable[[list[str]], np.ndarray]
 _VECTOR_CACHE: dict[str, np.ndarray] = {}  # text vectors, shared by engines in a process
 JUDGEMENTS_KEPT = 4096  # (area, statements) judgements kept per engine
+RERANK_PASSAGES = 12  # retrieved passages whose units the reranker reads (the deeper search gives about this many)
 VECTOR_CACHE_SIZE = 50_000  # ~75 MB of 384-d float32: bounded, so a long-running server can't grow forever
 
 
@@ -50,11 +54,19 @@ class OfflineEngine(EngineDefaults):
 
     name = "offline"
 
-    def __init__(self, rubric: Rubric, embed: Embed, reader: Reader, scope: ScopeModel | None = None) -> None:
+    def __init__(
+        self,
+        rubric: Rubric,
+        embed: Embed,
+        reader: Reader,
+        scope: ScopeModel | None = None,
+        reranker: Reranker | None = None,
+    ) -> None:
         self.rubric = rubric
         self._embed = embed
         self.reader = reader
         self._scope = scope
+        self.reranker = reranker  # None: units are ranked by closeness to the question alone
         self._warm_lock = threading.Lock()
         self._judged: Memo[Judgement] = Memo(JUDGEMENTS_KEPT)
         self._asked = reading.questions_asked(rubric)  # an answer is read with the question it answered
@@ -140,9 +152,11 @@ class OfflineEngine(EngineDefaults):
         """The best `ANSWER_PASSAGES` passages, then, for a question the heads read as asking what to
         do or whether to, a deeper search's further passages (the composer may take advice from them)."""
         first = search(ANSWER_PASSAGES)
-        if not first or self.intent(question, self._vectors([question])[0]).asks not in WANTS_ADVICE:
+        if not first:
             return first
-        return deeper(first, search)
+        if self.reranker is None and self.intent(question, self._vectors([question])[0]).asks not in WANTS_ADVICE:
+            return first
+        return deeper(first, search)  # the reranker, or the advice pick, may take a unit from further down
 
     def answer(self, question: str, passages: list[Passage]) -> GroundedAnswer:
         """Declined unless the scope classifier says the question is about getting AI into
@@ -154,6 +168,10 @@ class OfflineEngine(EngineDefaults):
         yesno = get_yesno().says(question, vector)
         opener = get_polarity().verdict(vector) if yesno else ""
         intent = self.intent(question, vector)
+        if self.reranker is not None:  # the passages whose units answer the question best come first
+            relevance = partial(self.reranker.scores, question)
+            passages = by_relevance(passages[:RERANK_PASSAGES], relevance)
+            intent = replace(intent, relevance=relevance)
         pick = advice_first(passages, intent.asks, get_unitkinds(), self._vectors)
         return composed_answer(
             question, pick.passages, self._vectors, opener=opener, intent=intent, top=pick.top, ranks=pick.ranks
