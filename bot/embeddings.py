@@ -14,6 +14,7 @@ from chromadb.utils.embedding_functions import register_embedding_function
 
 from bot.errors import ConfigError
 from bot.memo import Memo
+from bot.onnx_session import cpu_session
 
 TOKENIZER_PATH = Path(__file__).resolve().parent / "assets" / "minilm_tokenizer.json"
 MAX_TOKENS = 256
@@ -46,13 +47,7 @@ class MiniLMEmbedder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        # no busy-waiting: the coach shares its cores with a web server and other jobs
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        path = model_path or _model_path()
-        self._session = ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+        self._session = cpu_session(model_path or _model_path(), threads)
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)

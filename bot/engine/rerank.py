@@ -22,6 +22,7 @@ from bot.embeddings import TOKENIZER_PATH
 from bot.engine.compose import Relevance, units
 from bot.errors import ConfigError
 from bot.memo import Memo
+from bot.onnx_session import cpu_session
 from bot.reading.reader import encode
 
 if TYPE_CHECKING:
@@ -43,7 +44,6 @@ class Reranker:
     """Scores (question, unit) pairs; same pair, same score. Thread-safe; scores are cached."""
 
     def __init__(self, model_dir: Path = MODEL_DIR, threads: int = 2, verify: bool = True) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         meta_path, model_path = model_dir / "rerank.json", model_dir / "rerank.onnx"
@@ -55,12 +55,8 @@ class Reranker:
         blob = model_path.read_bytes()
         if verify and hashlib.sha256(blob).hexdigest() != self.meta.get("sha256"):
             raise _broken(model_path, "corrupt (its sha256 does not match rerank.json)")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # shares cores with the server
         try:
-            self._session = ort.InferenceSession(blob, sess_options=options, providers=["CPUExecutionProvider"])
+            self._session = cpu_session(blob, threads)
         except Exception as exc:  # onnxruntime raises its own types
             raise _broken(model_path, "corrupt") from exc
         self._tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))

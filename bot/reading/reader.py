@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.errors import ConfigError
+from bot.onnx_session import cpu_session
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "assets" / "reader"
 BATCH_SIZE = 32
@@ -70,7 +71,6 @@ class Reader:
     """Reads clauses; same text and context, same reading. Thread-safe; readings are cached by both."""
 
     def __init__(self, model_dir: Path = MODEL_DIR, threads: int = 2, verify: bool = True) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         meta_path, model_path, tok_path = (model_dir / n for n in ("reader.json", "reader.onnx", "tokenizer.json"))
@@ -86,12 +86,8 @@ class Reader:
         blob = model_path.read_bytes()
         if verify and hashlib.sha256(blob).hexdigest() != self.meta.get("sha256"):
             raise _broken(model_path, "corrupt (its sha256 does not match reader.json)")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
-            self._session = ort.InferenceSession(blob, sess_options=options, providers=["CPUExecutionProvider"])
+            self._session = cpu_session(blob, threads)
             self._tokenizer = Tokenizer.from_file(str(tok_path))
         except Exception as exc:  # onnxruntime and tokenizers raise their own types
             raise _broken(model_path, "corrupt") from exc
